@@ -1,0 +1,85 @@
+//! Bytes from outside: DER, PEM or base64 text, bounded in size.
+//!
+//! Owns telling the three apart and turning them into DER. Refuses empty
+//! input, input over the caller's limit, PEM with an unexpected label and
+//! text that is neither PEM nor base64.
+
+use base64::Engine;
+
+/// Why input could not be turned into DER.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// Nothing there.
+    #[error("input is empty")]
+    Empty,
+    /// Not DER, PEM or base64.
+    #[error("input is not DER, PEM or base64: {0}")]
+    Undecodable(String),
+    /// PEM found, but none with an accepted label.
+    #[error("PEM block has label {found}, expected one of {expected}")]
+    WrongLabel {
+        /// The label found.
+        found: String,
+        /// The labels accepted.
+        expected: String,
+    },
+}
+
+fn is_pem(bytes: &[u8]) -> bool {
+    bytes.windows(11).any(|w| w == b"-----BEGIN ")
+}
+
+/// Decodes base64 text (standard or URL-safe alphabet, whitespace ignored).
+pub fn base64_text(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
+    let clean: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    if clean.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    for e in engines {
+        if let Ok(v) = e.decode(&clean) {
+            return Ok(v);
+        }
+    }
+    Err(InputError::Undecodable("invalid base64".into()))
+}
+
+/// Every object in the input: each PEM block with an accepted label, or the
+/// single DER/base64 object.
+pub fn decode_all(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, InputError> {
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else { return Err(InputError::Empty) };
+    if bytes[first] == 0x30 {
+        return Ok(vec![bytes.to_vec()]);
+    }
+    if is_pem(bytes) {
+        let blocks = pem::parse_many(bytes).map_err(|e| InputError::Undecodable(e.to_string()))?;
+        let mut out = Vec::new();
+        let mut other = None;
+        for b in blocks {
+            if labels.iter().any(|l| *l == b.tag()) {
+                out.push(b.into_contents());
+            } else {
+                other = Some(b.tag().to_string());
+            }
+        }
+        if out.is_empty() {
+            return Err(match other {
+                Some(found) => InputError::WrongLabel { found, expected: labels.join(", ") },
+                None => InputError::Undecodable("no PEM block".into()),
+            });
+        }
+        return Ok(out);
+    }
+    Ok(vec![base64_text(bytes)?])
+}
+
+/// The single object in the input (the first PEM block when several).
+pub fn decode_der(bytes: &[u8], labels: &[&str]) -> Result<Vec<u8>, InputError> {
+    decode_all(bytes, labels)?.into_iter().next().ok_or(InputError::Empty)
+}

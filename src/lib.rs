@@ -1,0 +1,21 @@
+//! qoltanba: a hardened digital-signature and document-integrity service for
+//! Kazakhstan's e-government services.
+//!
+//! The module map, top to bottom (data flows one way, downwards):
+//! - [`envelope`]: CMS SignedData request envelopes: BER normalisation,
+//!   parsing, and condition 2 (the verdict on a request's signature).
+//! - [`pki`]: certificates, trust store, path building, CRLs, the national
+//!   CA's certificate profile, the demo PKI generator.
+//! - [`verdict`]: codes, ETSI indications, checks, kk/ru/en messages.
+//! - [`iin`]: IIN/BIN check digits and what an IIN says.
+//! - [`asn1`], [`input`], [`time`]: DER walking, input decoding, time.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod asn1;
+pub mod envelope;
+pub mod iin;
+pub mod input;
+pub mod pki;
+pub mod time;
+pub mod verdict;

@@ -1,0 +1,465 @@
+//! Signature and digest algorithms: which ones qoltanba accepts, and the one
+//! entry point that verifies a signature value.
+//!
+//! Owns the mapping from AlgorithmIdentifiers (CMS and X.509) to verification
+//! schemes and the policy floor: SHA-256/384/512, RSA 2048–8192 (PKCS#1 v1.5
+//! and PSS), ECDSA P-256/P-384. Refuses MD5, SHA-1, SHA-224, short RSA keys,
+//! other curves and every unknown OID with `AlgError::Unsupported`. All
+//! arithmetic is done by `ring`; only what ring cannot verify (PSS with a salt
+//! other than the hash length, ECDSA with SHA-512) goes to the RustCrypto crates.
+
+use der::{Decode, Encode, asn1::ObjectIdentifier as Oid};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoRef};
+
+/// OIDs qoltanba knows.
+pub mod oid {
+    use der::asn1::ObjectIdentifier as Oid;
+    /// rsaEncryption
+    pub const RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+    /// md5WithRSAEncryption
+    pub const MD5_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.4");
+    /// sha1WithRSAEncryption
+    pub const SHA1_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
+    /// id-mgf1
+    pub const MGF1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.8");
+    /// id-RSASSA-PSS
+    pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+    /// sha256WithRSAEncryption
+    pub const SHA256_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
+    /// sha384WithRSAEncryption
+    pub const SHA384_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
+    /// sha512WithRSAEncryption
+    pub const SHA512_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
+    /// sha224WithRSAEncryption
+    pub const SHA224_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.14");
+    /// id-ecPublicKey
+    pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+    /// secp256r1
+    pub const P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+    /// secp384r1
+    pub const P384: Oid = Oid::new_unwrap("1.3.132.0.34");
+    /// ecdsa-with-SHA1
+    pub const ECDSA_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
+    /// ecdsa-with-SHA256
+    pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+    /// ecdsa-with-SHA384
+    pub const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
+    /// ecdsa-with-SHA512
+    pub const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+    /// id-sha256
+    pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+    /// id-sha384
+    pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
+    /// id-sha512
+    pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
+    /// id-sha224
+    pub const SHA224: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.4");
+    /// id-sha1
+    pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
+    /// md5
+    pub const MD5: Oid = Oid::new_unwrap("1.2.840.113549.2.5");
+}
+
+/// Why an algorithm cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlgError {
+    /// Known but refused by policy, or unknown.
+    #[error("unsupported algorithm: {0}")]
+    Unsupported(String),
+    /// The identifier or key is not well formed.
+    #[error("malformed algorithm or key: {0}")]
+    Malformed(String),
+}
+
+/// Why a signature did not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// The algorithm or key is refused.
+    #[error(transparent)]
+    Algorithm(#[from] AlgError),
+    /// The mathematics says no.
+    #[error("signature does not verify")]
+    Invalid,
+}
+
+/// A digest algorithm qoltanba accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Digest {
+    /// SHA-256
+    Sha256,
+    /// SHA-384
+    Sha384,
+    /// SHA-512
+    Sha512,
+}
+
+impl Digest {
+    /// The accepted digest for an OID, or why not.
+    pub fn from_oid(o: &Oid) -> Result<Digest, AlgError> {
+        match *o {
+            oid::SHA256 => Ok(Digest::Sha256),
+            oid::SHA384 => Ok(Digest::Sha384),
+            oid::SHA512 => Ok(Digest::Sha512),
+            _ => Err(AlgError::Unsupported(format!("digest {}", name_of(o)))),
+        }
+    }
+    /// The digest's OID.
+    pub fn oid(self) -> Oid {
+        match self {
+            Digest::Sha256 => oid::SHA256,
+            Digest::Sha384 => oid::SHA384,
+            Digest::Sha512 => oid::SHA512,
+        }
+    }
+    /// Lower-case name, e.g. `sha256`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Digest::Sha256 => "sha256",
+            Digest::Sha384 => "sha384",
+            Digest::Sha512 => "sha512",
+        }
+    }
+    /// Output length in bytes.
+    pub fn len(self) -> usize {
+        self.ring().output_len()
+    }
+    /// Always false: a digest has output.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+    /// The ring algorithm.
+    pub fn ring(self) -> &'static ring::digest::Algorithm {
+        match self {
+            Digest::Sha256 => &ring::digest::SHA256,
+            Digest::Sha384 => &ring::digest::SHA384,
+            Digest::Sha512 => &ring::digest::SHA512,
+        }
+    }
+    /// Hashes `data`.
+    pub fn hash(self, data: &[u8]) -> Vec<u8> {
+        ring::digest::digest(self.ring(), data).as_ref().to_vec()
+    }
+}
+
+/// A verification scheme: the key type, padding and hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// RSASSA-PKCS1-v1_5.
+    RsaPkcs1(Digest),
+    /// RSASSA-PSS with MGF1 over the same hash and the given salt length.
+    RsaPss {
+        /// Hash (and MGF1 hash).
+        digest: Digest,
+        /// Salt length in bytes.
+        salt_len: usize,
+    },
+    /// ECDSA with a DER-encoded (r, s) signature.
+    Ecdsa(Digest),
+}
+
+impl Scheme {
+    /// The scheme's hash.
+    pub fn digest(self) -> Digest {
+        match self {
+            Scheme::RsaPkcs1(d) | Scheme::Ecdsa(d) => d,
+            Scheme::RsaPss { digest, .. } => digest,
+        }
+    }
+    /// Short name for reports, e.g. `RSA-PSS-SHA256`.
+    pub fn name(self) -> String {
+        match self {
+            Scheme::RsaPkcs1(d) => format!("RSA-PKCS1-{}", d.name().to_uppercase()),
+            Scheme::RsaPss { digest, salt_len } => {
+                format!("RSA-PSS-{} (salt {salt_len})", digest.name().to_uppercase())
+            }
+            Scheme::Ecdsa(d) => format!("ECDSA-{}", d.name().to_uppercase()),
+        }
+    }
+}
+
+/// A human name for an OID: the known name, else the dotted form.
+pub fn name_of(o: &Oid) -> String {
+    let known = match *o {
+        oid::MD5 => "md5",
+        oid::SHA1 => "sha1",
+        oid::SHA224 => "sha224",
+        oid::MD5_RSA => "md5WithRSAEncryption",
+        oid::SHA1_RSA => "sha1WithRSAEncryption",
+        oid::SHA224_RSA => "sha224WithRSAEncryption",
+        oid::ECDSA_SHA1 => "ecdsa-with-SHA1",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    if o.to_string().starts_with("1.2.398.3.10") {
+        return format!("GOST (Kazakhstan) {o}");
+    }
+    o.to_string()
+}
+
+/// The scheme of a signature algorithm identifier. `digest` is the CMS
+/// digestAlgorithm, used when the signature OID names no hash (rsaEncryption,
+/// id-ecPublicKey), as OpenSSL writes them.
+pub fn scheme_for(sig: &AlgorithmIdentifierOwned, digest: Option<Digest>) -> Result<Scheme, AlgError> {
+    let need_digest = || {
+        digest.ok_or_else(|| AlgError::Unsupported("signature algorithm names no hash".into()))
+    };
+    match sig.oid {
+        oid::SHA256_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha256)),
+        oid::SHA384_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha384)),
+        oid::SHA512_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha512)),
+        oid::RSA => Ok(Scheme::RsaPkcs1(need_digest()?)),
+        oid::ECDSA_SHA256 => Ok(Scheme::Ecdsa(Digest::Sha256)),
+        oid::ECDSA_SHA384 => Ok(Scheme::Ecdsa(Digest::Sha384)),
+        oid::ECDSA_SHA512 => Ok(Scheme::Ecdsa(Digest::Sha512)),
+        oid::EC_PUBLIC_KEY => Ok(Scheme::Ecdsa(need_digest()?)),
+        oid::RSA_PSS => pss_params(sig),
+        ref o => Err(AlgError::Unsupported(format!("signature {}", name_of(o)))),
+    }
+}
+
+/// RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0], maskGenAlgorithm [1],
+/// saltLength [2] INTEGER DEFAULT 20, trailerField [3] INTEGER DEFAULT 1 }.
+#[derive(der::Sequence)]
+struct PssParams {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mgf: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt_len: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer: Option<u32>,
+}
+
+fn pss_params(sig: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
+    let params = sig
+        .parameters
+        .as_ref()
+        .ok_or_else(|| AlgError::Unsupported("RSASSA-PSS without parameters (SHA-1 defaults)".into()))?;
+    let der = params.to_der().map_err(|e| AlgError::Malformed(e.to_string()))?;
+    let p = PssParams::from_der(&der).map_err(|e| AlgError::Malformed(format!("PSS parameters: {e}")))?;
+    // Absent hash means SHA-1: refused.
+    let hash = p.hash.ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with SHA-1".into()))?;
+    let digest = Digest::from_oid(&hash.oid)?;
+    let mgf = p.mgf.ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with MGF1-SHA-1".into()))?;
+    if mgf.oid != oid::MGF1 {
+        return Err(AlgError::Unsupported(format!("PSS mask generation {}", mgf.oid)));
+    }
+    let mgf_hash = mgf
+        .parameters
+        .as_ref()
+        .ok_or_else(|| AlgError::Malformed("MGF1 without hash".into()))?
+        .decode_as::<AlgorithmIdentifierOwned>()
+        .map_err(|e| AlgError::Malformed(format!("MGF1 hash: {e}")))?;
+    if Digest::from_oid(&mgf_hash.oid)? != digest {
+        return Err(AlgError::Unsupported("PSS with an MGF1 hash other than the message hash".into()));
+    }
+    if p.trailer.unwrap_or(1) != 1 {
+        return Err(AlgError::Malformed("PSS trailerField is not 1".into()));
+    }
+    let salt_len = p.salt_len.unwrap_or(20) as usize;
+    if salt_len > 1024 {
+        return Err(AlgError::Malformed("PSS salt length out of range".into()));
+    }
+    Ok(Scheme::RsaPss { digest, salt_len })
+}
+
+/// The kind and size of a public key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// RSA with the modulus size in bits.
+    Rsa {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// EC on a named curve.
+    Ec {
+        /// Curve size in bits (256 or 384).
+        bits: usize,
+    },
+}
+
+impl KeyKind {
+    /// e.g. `RSA` / `ECDSA`.
+    pub fn algorithm(self) -> &'static str {
+        match self {
+            KeyKind::Rsa { .. } => "RSA",
+            KeyKind::Ec { .. } => "ECDSA",
+        }
+    }
+    /// Key size in bits.
+    pub fn bits(self) -> usize {
+        match self {
+            KeyKind::Rsa { bits } | KeyKind::Ec { bits } => bits,
+        }
+    }
+    /// Curve name for EC keys.
+    pub fn curve(self) -> Option<&'static str> {
+        match self {
+            KeyKind::Ec { bits: 256 } => Some("P-256"),
+            KeyKind::Ec { bits: 384 } => Some("P-384"),
+            _ => None,
+        }
+    }
+}
+
+/// A public key accepted by policy, ready to verify with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    /// Kind and size.
+    pub kind: KeyKind,
+    /// The subjectPublicKey bits: RSAPublicKey DER, or the EC point.
+    pub key: Vec<u8>,
+}
+
+/// Smallest RSA modulus accepted.
+pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted (ring's ceiling).
+pub const MAX_RSA_BITS: usize = 8192;
+
+impl PublicKey {
+    /// Parses a SubjectPublicKeyInfo and applies the key policy.
+    pub fn from_spki_der(spki: &[u8]) -> Result<PublicKey, AlgError> {
+        let info = SubjectPublicKeyInfoRef::from_der(spki)
+            .map_err(|e| AlgError::Malformed(format!("public key info: {e}")))?;
+        let key = info
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| AlgError::Malformed("public key bit string has unused bits".into()))?
+            .to_vec();
+        match info.algorithm.oid {
+            oid::RSA => {
+                let rsa = pkcs1::RsaPublicKey::from_der(&key)
+                    .map_err(|e| AlgError::Malformed(format!("RSA public key: {e}")))?;
+                let m = rsa.modulus.as_bytes();
+                let bits = if m.is_empty() { 0 } else { m.len() * 8 - m[0].leading_zeros() as usize };
+                if bits < MIN_RSA_BITS {
+                    return Err(AlgError::Unsupported(format!("RSA key of {bits} bits (minimum {MIN_RSA_BITS})")));
+                }
+                if bits > MAX_RSA_BITS {
+                    return Err(AlgError::Unsupported(format!("RSA key of {bits} bits (maximum {MAX_RSA_BITS})")));
+                }
+                Ok(PublicKey { kind: KeyKind::Rsa { bits }, key })
+            }
+            oid::EC_PUBLIC_KEY => {
+                let curve = info
+                    .algorithm
+                    .parameters
+                    .ok_or_else(|| AlgError::Malformed("EC key without curve".into()))?
+                    .decode_as::<Oid>()
+                    .map_err(|_| AlgError::Unsupported("EC key with explicit curve parameters".into()))?;
+                let bits = match curve {
+                    oid::P256 => 256,
+                    oid::P384 => 384,
+                    other => return Err(AlgError::Unsupported(format!("EC curve {other}"))),
+                };
+                let want = 1 + 2 * bits / 8;
+                if key.len() != want || key[0] != 4 {
+                    return Err(AlgError::Malformed("EC point is not an uncompressed point of the curve's size".into()));
+                }
+                Ok(PublicKey { kind: KeyKind::Ec { bits }, key })
+            }
+            ref o => Err(AlgError::Unsupported(format!("public key {}", name_of(o)))),
+        }
+    }
+}
+
+/// Verifies `sig` over `msg` with `key` under `scheme`: the single entry point
+/// for every signature qoltanba checks (envelopes, certificates, CRLs, vectors).
+pub fn verify(scheme: Scheme, key: &PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), VerifyError> {
+    use ring::signature as rs;
+    let ring_alg: Option<&'static dyn rs::VerificationAlgorithm> = match (scheme, key.kind) {
+        (Scheme::RsaPkcs1(d), KeyKind::Rsa { .. }) => Some(match d {
+            Digest::Sha256 => &rs::RSA_PKCS1_2048_8192_SHA256,
+            Digest::Sha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
+            Digest::Sha512 => &rs::RSA_PKCS1_2048_8192_SHA512,
+        }),
+        (Scheme::RsaPss { digest, salt_len }, KeyKind::Rsa { .. }) if salt_len == digest.len() => {
+            Some(match digest {
+                Digest::Sha256 => &rs::RSA_PSS_2048_8192_SHA256,
+                Digest::Sha384 => &rs::RSA_PSS_2048_8192_SHA384,
+                Digest::Sha512 => &rs::RSA_PSS_2048_8192_SHA512,
+            })
+        }
+        (Scheme::RsaPss { .. }, KeyKind::Rsa { .. }) => None,
+        (Scheme::Ecdsa(d), KeyKind::Ec { bits }) => match (bits, d) {
+            (256, Digest::Sha256) => Some(&rs::ECDSA_P256_SHA256_ASN1),
+            (256, Digest::Sha384) => Some(&rs::ECDSA_P256_SHA384_ASN1),
+            (384, Digest::Sha256) => Some(&rs::ECDSA_P384_SHA256_ASN1),
+            (384, Digest::Sha384) => Some(&rs::ECDSA_P384_SHA384_ASN1),
+            _ => None,
+        },
+        _ => {
+            return Err(AlgError::Unsupported(format!(
+                "{} signature with a {} key",
+                scheme.name(),
+                key.kind.algorithm()
+            ))
+            .into());
+        }
+    };
+    if let Some(alg) = ring_alg {
+        return rs::UnparsedPublicKey::new(alg, &key.key)
+            .verify(msg, sig)
+            .map_err(|_| VerifyError::Invalid);
+    }
+    match (scheme, key.kind) {
+        (Scheme::RsaPss { digest, salt_len }, _) => verify_pss_any_salt(digest, salt_len, key, msg, sig),
+        (Scheme::Ecdsa(d), KeyKind::Ec { bits }) => verify_ecdsa_prehash(bits, d.hash(msg), key, sig),
+        _ => Err(VerifyError::Invalid),
+    }
+}
+
+fn verify_pss_any_salt(d: Digest, salt: usize, key: &PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), VerifyError> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    let pk = rsa::RsaPublicKey::from_pkcs1_der(&key.key)
+        .map_err(|e| AlgError::Malformed(format!("RSA public key: {e}")))?;
+    let hashed = d.hash(msg);
+    let padding = match d {
+        Digest::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
+        Digest::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
+        Digest::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
+    };
+    // The signature must be exactly the modulus length, as ring requires.
+    if sig.len() != key.kind.bits().div_ceil(8) {
+        return Err(VerifyError::Invalid);
+    }
+    pk.verify(padding, &hashed, sig).map_err(|_| VerifyError::Invalid)
+}
+
+fn verify_ecdsa_prehash(bits: usize, prehash: Vec<u8>, key: &PublicKey, sig: &[u8]) -> Result<(), VerifyError> {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    match bits {
+        256 => {
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
+                .map_err(|_| AlgError::Malformed("P-256 point".into()))?;
+            let s = p256::ecdsa::DerSignature::try_from(sig).map_err(|_| VerifyError::Invalid)?;
+            let s = p256::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
+            vk.verify_prehash(&prehash, &s).map_err(|_| VerifyError::Invalid)
+        }
+        384 => {
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
+                .map_err(|_| AlgError::Malformed("P-384 point".into()))?;
+            let s = p384::ecdsa::DerSignature::try_from(sig).map_err(|_| VerifyError::Invalid)?;
+            let s = p384::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
+            vk.verify_prehash(&prehash, &s).map_err(|_| VerifyError::Invalid)
+        }
+        _ => Err(VerifyError::Invalid),
+    }
+}
+
+/// Converts an x509-parser algorithm identifier into the `spki` form.
+pub fn alg_from_x509(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> Result<AlgorithmIdentifierOwned, AlgError> {
+    use x509_parser::der_parser::asn1_rs::ToDer;
+    let oid = Oid::from_bytes(alg.algorithm.as_bytes()).map_err(|e| AlgError::Malformed(e.to_string()))?;
+    let parameters = match &alg.parameters {
+        None => None,
+        Some(p) => {
+            let bytes = p.to_der_vec().map_err(|e| AlgError::Malformed(e.to_string()))?;
+            Some(der::asn1::Any::from_der(&bytes).map_err(|e| AlgError::Malformed(e.to_string()))?)
+        }
+    };
+    Ok(AlgorithmIdentifierOwned { oid, parameters })
+}

@@ -1,0 +1,1 @@
+//! The demo PKI (placeholder until the generator lands).

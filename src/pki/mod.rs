@@ -1,0 +1,241 @@
+//! Public-key infrastructure: certificates, trust, paths, revocation, and the
+//! national CA's certificate profile.
+//!
+//! Owns steps 4–8 of condition 2 for a signer certificate: chain, validity,
+//! revocation, key usage and the IIN. Works on certificates already parsed;
+//! knows nothing of CMS. The validation time and every input come in as
+//! parameters.
+
+pub mod algorithms;
+pub mod cert;
+pub mod crl;
+pub mod demo;
+pub mod path;
+pub mod profile;
+pub mod revocation;
+pub mod trust;
+
+use crate::iin::Iin;
+use crate::verdict::{Check, Code};
+use cert::Certificate;
+use path::Path;
+use profile::UsageProfile;
+use revocation::RevocationStore;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::sync::Arc;
+pub use trust::TrustStore;
+
+/// What the signer's key must be for (step 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Usage {
+    /// A signing certificate: keyUsage nonRepudiation.
+    #[default]
+    Sign,
+    /// An authentication certificate: keyUsage digitalSignature.
+    Auth,
+    /// Step 7 is skipped.
+    Any,
+}
+
+/// Which checks a validation runs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Policy {
+    /// Required key usage.
+    pub usage: Usage,
+    /// Skip step 6 (reviewers checking paths only; never the default).
+    pub no_revocation: bool,
+    /// The IIN stated in the request: when set, step 8 runs.
+    pub iin: Option<String>,
+}
+
+impl Policy {
+    /// The policy as reported in verdicts.
+    pub fn describe(&self) -> serde_json::Value {
+        json!({
+            "name": if self.no_revocation { "condition-2/no-revocation" } else { "condition-2" },
+            "usage": self.usage,
+            "revocation": if self.no_revocation { "skipped" } else { "required" },
+            "revocation_sources": ["crl"],
+            "iin_check": self.iin.is_some(),
+            "time_model": "shell",
+        })
+    }
+}
+
+/// Certificates and CRLs that came with one request, beyond the trust store.
+#[derive(Debug, Default, Clone)]
+pub struct Extra {
+    /// Untrusted certificates for path building.
+    pub certs: Vec<Arc<Certificate>>,
+    /// Inputs that did not parse: (source, error).
+    pub rejected_certs: Vec<(String, String)>,
+}
+
+/// Everything steps 4–8 found about a signer certificate.
+#[derive(Debug, Default)]
+pub struct CertValidation {
+    /// The checks, in order.
+    pub checks: Vec<Check>,
+    /// The path chosen, leaf first.
+    pub path: Option<Path>,
+}
+
+fn chain_check(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, at: i64) -> (Check, Option<Path>) {
+    if !extra.rejected_certs.is_empty() {
+        let r: Vec<_> = extra.rejected_certs.iter().map(|(s, e)| json!({ "source": s, "error": e })).collect();
+        return (Check::failed("chain", Code::CertMalformed, json!({ "problem": "a supplied certificate could not be read", "rejected": r })), None);
+    }
+    let mut pool: Vec<Arc<Certificate>> = store.intermediates.clone();
+    for c in &extra.certs {
+        if !pool.iter().any(|p| p.fingerprint == c.fingerprint) {
+            pool.push(c.clone());
+        }
+    }
+    let built = path::build(leaf, &store.anchors, &pool, store.edge_cache());
+    if built.paths.is_empty() {
+        let unsupported = built.failures.iter().any(|f| f.unsupported);
+        let failures: Vec<_> = built
+            .failures
+            .iter()
+            .map(|f| json!({ "certificate": f.child, "candidate_issuer": f.issuer, "reason": f.reason }))
+            .collect();
+        let detail = json!({
+            "problem": "no path to a trust anchor",
+            "missing_issuer": built.missing_issuer,
+            "rejected_issuers": failures,
+            "trust_anchors": store.anchors.len(),
+        });
+        let code = if unsupported { Code::AlgorithmUnsupported } else { Code::ChainUntrusted };
+        return (Check::failed("chain", code, detail), None);
+    }
+    let scored: Vec<(Path, Vec<serde_json::Value>, bool)> = built
+        .paths
+        .into_iter()
+        .map(|p| {
+            let problems = path::chain_problems(&p);
+            let in_time = path::validity_check(&p, at).code.is_none();
+            (p, problems, in_time)
+        })
+        .collect();
+    let best = scored
+        .iter()
+        .position(|(_, pr, t)| pr.is_empty() && *t)
+        .or_else(|| scored.iter().position(|(_, pr, _)| pr.is_empty()))
+        .unwrap_or(0);
+    let (p, problems, _) = scored.into_iter().nth(best).unwrap_or_default();
+    let labels: Vec<_> = p.iter().enumerate().map(|(i, c)| {
+        let mut l = c.label();
+        l["position"] = json!(path::position(i, p.len()));
+        l
+    }).collect();
+    let check = if problems.is_empty() {
+        Check::passed("chain", json!({ "path": labels }))
+    } else {
+        Check::failed("chain", Code::ChainInvalid, json!({ "path": labels, "problems": problems }))
+    };
+    (check, Some(p))
+}
+
+/// Step 7: the leaf's key usage against the policy.
+pub fn key_usage_check(leaf: &Certificate, usage: Usage) -> Check {
+    let ku = leaf.key_usage;
+    let names = ku.map(|k| k.names()).unwrap_or_default();
+    let profile = profile::profile(leaf).usage;
+    let detail = json!({ "required": usage, "key_usage": names, "profile": profile, "certificate": leaf.label() });
+    let ok = match usage {
+        Usage::Any => return Check::skipped("key_usage", "policy accepts any key usage"),
+        Usage::Sign => ku.is_some_and(|k| k.non_repudiation()),
+        Usage::Auth => ku.is_some_and(|k| k.digital_signature()) && profile != UsageProfile::Sign,
+    };
+    if ok {
+        Check::passed("key_usage", detail)
+    } else {
+        let mut d = detail;
+        d["problem"] = json!(match (usage, ku) {
+            (_, None) => "the certificate has no keyUsage extension",
+            (Usage::Sign, _) => "nonRepudiation is required for signing",
+            _ => "digitalSignature is required for authentication",
+        });
+        Check::failed("key_usage", Code::KeyUsageInvalid, d)
+    }
+}
+
+/// Step 8: the request's IIN against the certificate's.
+pub fn iin_check(leaf: &Certificate, request_iin: Option<&str>) -> Check {
+    let Some(req) = request_iin else {
+        return Check::skipped("iin", "no IIN was given with the request");
+    };
+    let p = profile::profile(leaf);
+    if Iin::parse(req).is_err() {
+        return Check::failed("iin", Code::IinInvalid, json!({ "which": "request", "request_iin": req }));
+    }
+    let Some(cert_iin) = p.iin else {
+        return Check::failed("iin", Code::IinMissing, json!({ "request_iin": req, "subject_serial_number": leaf.subject.serial_number }));
+    };
+    if !cert_iin.valid {
+        return Check::failed("iin", Code::IinInvalid, json!({ "which": "certificate", "certificate_iin": cert_iin.value }));
+    }
+    if cert_iin.value != req {
+        return Check::failed("iin", Code::IinMismatch, json!({ "request_iin": req, "certificate_iin": cert_iin.value }));
+    }
+    Check::passed("iin", json!({ "iin": req }))
+}
+
+/// Steps 4–8 on a signer certificate.
+pub fn validate(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, crls: &RevocationStore, at: i64, policy: &Policy) -> CertValidation {
+    let mut checks = Vec::with_capacity(5);
+    let (chain, path) = chain_check(leaf, store, extra, at);
+    checks.push(chain);
+    match &path {
+        Some(p) => checks.push(path::validity_check(p, at)),
+        None => checks.push(path::validity_check(&vec![leaf.clone()], at)),
+    }
+    if policy.no_revocation {
+        checks.push(Check::skipped("revocation", "policy: revocation checking disabled (--no-revocation)"));
+    } else {
+        match &path {
+            Some(p) => checks.push(crls.check(p, at)),
+            None => checks.push(Check::skipped("revocation", "no certification path to check")),
+        }
+    }
+    checks.push(key_usage_check(leaf, policy.usage));
+    checks.push(iin_check(leaf, policy.iin.as_deref()));
+    CertValidation { checks, path }
+}
+
+/// The certificate facts reported as `signer` in verdicts and by `cert info`.
+pub fn describe(c: &Certificate) -> serde_json::Value {
+    let p = profile::profile(c);
+    let key = match &c.key {
+        Ok(k) => json!({ "algorithm": k.kind.algorithm(), "bits": k.kind.bits(), "curve": k.kind.curve() }),
+        Err(e) => json!({ "error": e.to_string() }),
+    };
+    json!({
+        "subject": c.subject,
+        "issuer": c.issuer,
+        "serial": c.serial_hex(),
+        "iin": p.iin.as_ref().map(|i| i.value.clone()),
+        "iin_info": p.iin,
+        "bin": p.bin,
+        "bin_valid": p.bin_valid,
+        "not_before": crate::time::rfc3339(c.not_before),
+        "not_after": crate::time::rfc3339(c.not_after),
+        "key": key,
+        "profile": p.usage,
+        "key_usage": c.key_usage.map(|k| k.names()).unwrap_or_default(),
+        "extended_key_usage": c.eku,
+        "roles": p.roles,
+        "policies": profile::policy_names(c),
+        "crl_urls": c.crl_urls,
+        "delta_crl_urls": c.delta_crl_urls,
+        "ocsp_urls": c.ocsp_urls,
+        "ca_issuer_urls": c.ca_issuer_urls,
+        "is_ca": c.is_ca(),
+        "fingerprints": {
+            "sha256": cert::hex(&c.fingerprint),
+            "sha1": cert::hex(ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &c.der).as_ref()),
+        },
+    })
+}

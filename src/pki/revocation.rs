@@ -1,0 +1,227 @@
+//! Step 6: is any certificate of a path revoked? Decided from CRLs, base and
+//! delta merged, failing closed.
+//!
+//! Owns choosing the CRLs that cover a certificate (issuer name and key,
+//! issuingDistributionPoint scope), checking their signature (once) and
+//! freshness, and merging a delta into its base. Missing, unusable or stale
+//! revocation data is never "not revoked".
+
+use super::cert::{Certificate, hex};
+use super::crl::{CrlError, REASON_HOLD, REASON_NONE, REASON_REMOVE, RevocationList};
+use super::path::{Path, position};
+use crate::verdict::{Check, Code};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The CRLs at hand, and the ones that could not be read.
+#[derive(Debug, Default, Clone)]
+pub struct RevocationStore {
+    /// Parsed CRLs.
+    pub crls: Vec<Arc<RevocationList>>,
+    /// CRL inputs that did not parse: (source, error).
+    pub rejected: Vec<(String, CrlError)>,
+}
+
+/// What the CRLs say about one certificate.
+#[derive(Debug, Clone)]
+enum Status {
+    Good(Value),
+    Revoked { at: i64, reason: u8, detail: Value },
+    Failed(Code, Value),
+}
+
+fn reason_name(r: u8) -> &'static str {
+    match r {
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "cACompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        10 => "aACompromise",
+        _ => "none",
+    }
+}
+
+fn cmp_number(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl RevocationStore {
+    /// Adds CRL bytes (DER or PEM); a CRL that does not parse is remembered as rejected.
+    pub fn add_bytes(&mut self, bytes: &[u8], source: &str) {
+        match super::crl::from_bytes(bytes, source) {
+            Ok(c) => self.crls.push(Arc::new(c)),
+            Err(e) => self.rejected.push((source.to_string(), e)),
+        }
+    }
+
+    /// Whether `crl` is in scope for `cert` (issuer, key identifier, IDP).
+    fn in_scope(crl: &RevocationList, cert: &Certificate, issuer: &Certificate) -> bool {
+        if !super::cert::names_match(&crl.issuer_raw, &cert.issuer_raw) {
+            return false;
+        }
+        if let (Some(a), Some(s)) = (&crl.aki, &issuer.ski) {
+            if a != s {
+                return false;
+            }
+        }
+        let s = &crl.scope;
+        if s.only_some_reasons || s.only_attribute || s.indirect {
+            return false;
+        }
+        if s.only_user && cert.is_ca() || s.only_ca && !cert.is_ca() {
+            return false;
+        }
+        if s.has_dp && !s.dp_uris.iter().any(|u| cert.crl_urls.contains(u) || cert.delta_crl_urls.contains(u)) {
+            return false;
+        }
+        true
+    }
+
+    fn status(&self, cert: &Certificate, issuer: &Certificate, at: i64) -> Status {
+        let mut usable: Vec<&Arc<RevocationList>> = Vec::new();
+        for crl in self.crls.iter().filter(|c| Self::in_scope(c, cert, issuer)) {
+            if let Some(ku) = issuer.key_usage {
+                if !ku.crl_sign() {
+                    return Status::Failed(Code::CrlInvalid, json!({ "crl": crl.describe(), "problem": "issuer keyUsage lacks cRLSign" }));
+                }
+            }
+            if let Err(why) = crl.verify_signature(issuer) {
+                return Status::Failed(Code::CrlInvalid, json!({ "crl": crl.describe(), "problem": format!("signature: {why}") }));
+            }
+            usable.push(crl);
+        }
+        let base = usable
+            .iter()
+            .filter(|c| !c.is_delta())
+            .max_by(|a, b| a.this_update.cmp(&b.this_update).then_with(|| cmp_number(a.number.as_deref().unwrap_or(&[]), b.number.as_deref().unwrap_or(&[]))));
+        let Some(base) = base else {
+            return Status::Failed(
+                Code::RevocationUnavailable,
+                json!({ "problem": "no CRL covers this certificate", "crl_urls": cert.crl_urls, "delta_crl_urls": cert.delta_crl_urls }),
+            );
+        };
+        let delta = base.number.as_ref().and_then(|bn| {
+            usable
+                .iter()
+                .filter(|d| {
+                    d.base_number.as_ref().is_some_and(|b| cmp_number(b, bn).is_le())
+                        && d.number.as_ref().is_some_and(|n| cmp_number(n, bn).is_gt())
+                        && d.scope == base.scope
+                })
+                .max_by(|a, b| a.this_update.cmp(&b.this_update))
+        });
+        let mut used = vec![base.describe()];
+        if let Some(d) = delta {
+            used.push(d.describe());
+        }
+        let mut entry = base.lookup(&cert.serial);
+        let mut from = &base.source;
+        if let Some(d) = delta {
+            if let Some(e) = d.lookup(&cert.serial) {
+                entry = if e.reason == REASON_REMOVE { None } else { Some(e) };
+                from = &d.source;
+            }
+        }
+        let next_update = delta.and_then(|d| d.next_update).or(base.next_update);
+        let detail = json!({ "crls": used, "source": "crl" });
+        if let Some(e) = entry {
+            if e.revoked_at <= at {
+                return Status::Revoked { at: e.revoked_at, reason: e.reason, detail: json!({ "crls": used, "listed_in": from, "source": "crl" }) };
+            }
+        }
+        match next_update {
+            Some(n) if n >= at => {}
+            Some(n) => {
+                return Status::Failed(Code::RevocationStale, json!({ "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n) }));
+            }
+            None => {
+                return Status::Failed(Code::RevocationStale, json!({ "crls": used, "problem": "CRL has no nextUpdate" }));
+            }
+        }
+        let mut d = detail;
+        if let Some(e) = entry {
+            d["note"] = json!(format!("revoked later, at {}", crate::time::rfc3339(e.revoked_at)));
+        }
+        Status::Good(d)
+    }
+
+    /// Runs step 6 on every certificate of `path` but the trust anchor.
+    pub fn check(&self, path: &Path, at: i64) -> Check {
+        let n = path.len();
+        let mut results = Vec::new();
+        let mut codes: Vec<(Code, Value)> = Vec::new();
+        if !self.rejected.is_empty() {
+            let r: Vec<Value> = self.rejected.iter().map(|(s, e)| json!({ "source": s, "error": e.to_string() })).collect();
+            codes.push((Code::CrlInvalid, json!({ "problem": "a supplied CRL could not be read", "rejected": r })));
+        }
+        for i in 0..n.saturating_sub(1) {
+            let (cert, issuer) = (&path[i], &path[i + 1]);
+            let status = self.status(cert, issuer, at);
+            let mut item = json!({ "certificate": cert.label(), "position": position(i, n) });
+            match status {
+                Status::Good(d) => {
+                    item["status"] = json!("good");
+                    item["detail"] = d;
+                }
+                Status::Revoked { at: when, reason, detail } => {
+                    item["status"] = json!("revoked");
+                    item["revoked_at"] = json!(crate::time::rfc3339(when));
+                    item["reason"] = json!(if reason == REASON_NONE { None } else { Some(reason_name(reason)) });
+                    item["detail"] = detail;
+                    let mut d = item.clone();
+                    if reason == REASON_HOLD {
+                        d["sub_indication_override"] = json!("REVOKED_ON_HOLD");
+                        d["indication_override"] = json!("INDETERMINATE");
+                    } else if i > 0 {
+                        d["sub_indication_override"] = json!("REVOKED_CA_NO_POE");
+                        d["indication_override"] = json!("INDETERMINATE");
+                    }
+                    codes.push((Code::CertRevoked, d));
+                }
+                Status::Failed(code, d) => {
+                    item["status"] = json!("unknown");
+                    item["code"] = json!(code);
+                    item["detail"] = d;
+                    codes.push((code, item.clone()));
+                }
+            }
+            results.push(item);
+        }
+        let base = json!({ "validation_time": crate::time::rfc3339(at), "certificates": results });
+        // A revocation proven by a valid CRL outranks missing or stale data.
+        let rank = |c: Code| match c {
+            Code::CertRevoked => 0,
+            Code::CrlInvalid => 1,
+            Code::RevocationUnavailable => 2,
+            _ => 3,
+        };
+        match codes.iter().min_by_key(|(c, _)| rank(*c)) {
+            None => Check::passed("revocation", base),
+            Some((code, d)) => {
+                let mut detail = base;
+                detail["decided_by"] = d.clone();
+                for k in ["sub_indication_override", "indication_override"] {
+                    if let Some(v) = d.get(k) {
+                        detail[k] = v.clone();
+                    }
+                }
+                Check::failed("revocation", *code, detail)
+            }
+        }
+    }
+
+    /// Every CRL's summary, for readiness and reports.
+    pub fn describe(&self) -> Vec<Value> {
+        self.crls.iter().map(|c| c.describe()).collect()
+    }
+
+    /// Serial numbers as hex, for messages.
+    pub fn serial_hex(c: &Certificate) -> String {
+        hex(&c.serial)
+    }
+}

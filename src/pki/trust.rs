@@ -1,0 +1,160 @@
+//! The trust store: trust anchors, known intermediate CAs and their CRLs.
+//!
+//! Owns loading a folder or files of certificates and CRLs (PEM or DER) and
+//! remembering which certificate edges have verified. A self-signed CA in a
+//! trust folder is an anchor; another CA is an intermediate (still untrusted:
+//! it must chain to an anchor). Leaf certificates in a trust folder are ignored
+//! and reported.
+
+use super::cert::Certificate;
+use super::path::EdgeCache;
+use super::revocation::RevocationStore;
+use std::collections::HashSet;
+use std::path::Path as FsPath;
+use std::sync::{Arc, RwLock};
+
+/// Most edges remembered before the cache starts over.
+const MAX_EDGES: usize = 100_000;
+
+/// A set of verified (child, issuer) edges.
+#[derive(Debug, Default)]
+pub struct EdgeSet(RwLock<HashSet<([u8; 32], [u8; 32])>>);
+
+impl EdgeCache for EdgeSet {
+    fn known(&self, child: &[u8; 32], issuer: &[u8; 32]) -> bool {
+        self.0.read().map(|s| s.contains(&(*child, *issuer))).unwrap_or(false)
+    }
+    fn record(&self, child: &[u8; 32], issuer: &[u8; 32]) {
+        if let Ok(mut s) = self.0.write() {
+            if s.len() >= MAX_EDGES {
+                s.clear();
+            }
+            s.insert((*child, *issuer));
+        }
+    }
+}
+
+/// Trust anchors, intermediates and CRLs.
+#[derive(Debug, Default)]
+pub struct TrustStore {
+    /// Trusted roots.
+    pub anchors: Vec<Arc<Certificate>>,
+    /// Known intermediate CAs (untrusted until chained).
+    pub intermediates: Vec<Arc<Certificate>>,
+    /// CRLs of the store.
+    pub revocation: RevocationStore,
+    /// Files or objects that could not be used: (source, reason).
+    pub rejected: Vec<(String, String)>,
+    /// Where the store came from, for reports.
+    pub origin: String,
+    edges: EdgeSet,
+}
+
+fn self_signed(c: &Certificate) -> bool {
+    c.is_self_issued() && super::path::verify_edge(c, c).is_ok()
+}
+
+impl TrustStore {
+    /// An empty store named `origin`.
+    pub fn new(origin: &str) -> Self {
+        TrustStore { origin: origin.to_string(), ..Default::default() }
+    }
+
+    /// The verified-edge cache.
+    pub fn edge_cache(&self) -> &dyn EdgeCache {
+        &self.edges
+    }
+
+    /// Adds every certificate in `bytes` as a trust anchor.
+    pub fn add_anchors(&mut self, bytes: &[u8], source: &str) -> Result<usize, String> {
+        let ders = crate::input::decode_all(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"]).map_err(|e| format!("{source}: {e}"))?;
+        let mut n = 0;
+        for der in ders {
+            let c = Certificate::from_der(&der).map_err(|e| format!("{source}: {e}"))?;
+            if !self.anchors.iter().any(|a| a.fingerprint == c.fingerprint) {
+                self.anchors.push(Arc::new(c));
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Adds certificates, sorting self-signed CAs into anchors and other CAs
+    /// into intermediates (used for trust folders).
+    pub fn add_mixed(&mut self, bytes: &[u8], source: &str) {
+        let ders = match crate::input::decode_all(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"]) {
+            Ok(d) => d,
+            Err(e) => return self.rejected.push((source.to_string(), e.to_string())),
+        };
+        for der in ders {
+            match Certificate::from_der(&der) {
+                Ok(c) if self_signed(&c) => {
+                    if !self.anchors.iter().any(|a| a.fingerprint == c.fingerprint) {
+                        self.anchors.push(Arc::new(c));
+                    }
+                }
+                Ok(c) if c.is_ca() => {
+                    if !self.intermediates.iter().any(|a| a.fingerprint == c.fingerprint) {
+                        self.intermediates.push(Arc::new(c));
+                    }
+                }
+                Ok(_) => self.rejected.push((source.to_string(), "not a CA certificate: ignored".into())),
+                Err(e) => self.rejected.push((source.to_string(), e.to_string())),
+            }
+        }
+    }
+
+    /// Loads a folder: `*.crl` files are CRLs, other files certificates.
+    pub fn from_dir(dir: &FsPath) -> std::io::Result<TrustStore> {
+        let mut store = TrustStore::new(&dir.display().to_string());
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if !p.is_file() {
+                continue;
+            }
+            let name = p.display().to_string();
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            if !["pem", "crt", "cer", "der", "crl"].contains(&ext.as_str()) {
+                continue;
+            }
+            let meta = std::fs::metadata(&p)?;
+            if meta.len() > super::crl::MAX_CRL_LEN as u64 {
+                store.rejected.push((name, "file too large".into()));
+                continue;
+            }
+            let bytes = std::fs::read(&p)?;
+            if ext == "crl" || bytes.windows(15).any(|w| w == b"BEGIN X509 CRL-") {
+                store.revocation.add_bytes(&bytes, &name);
+            } else {
+                store.add_mixed(&bytes, &name);
+            }
+        }
+        store.precheck_crls();
+        Ok(store)
+    }
+
+    /// Verifies each CRL against the store's CAs once, so lookups never pay for it.
+    pub fn precheck_crls(&self) {
+        for crl in &self.revocation.crls {
+            for ca in self.anchors.iter().chain(self.intermediates.iter()) {
+                if super::cert::names_match(&crl.issuer_raw, &ca.subject_raw) && crl.verify_signature(ca).is_ok() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The configured trust folder: `QOLTANBA_TRUST_DIR`, else `certs/trust`
+    /// under the working directory, else the one shipped with the source.
+    pub fn default_dir() -> std::path::PathBuf {
+        if let Ok(d) = std::env::var("QOLTANBA_TRUST_DIR") {
+            return d.into();
+        }
+        let local = std::path::PathBuf::from("certs/trust");
+        if local.is_dir() {
+            return local;
+        }
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/certs/trust"))
+    }
+}

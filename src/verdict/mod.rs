@@ -1,0 +1,303 @@
+//! Verdicts: what a validation decided and why.
+//!
+//! Owns the stable codes, the ETSI EN 319 102-1 indications they map to, the
+//! list of checks that ran, and (in `messages`) the kk/ru/en texts. Knows
+//! nothing about CMS or X.509: the modules below fill it in.
+
+pub mod messages;
+
+use serde::Serialize;
+
+/// The ETSI EN 319 102-1 main indication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Indication {
+    /// Every check passed.
+    Passed,
+    /// Not enough information to decide (more data or time could change it).
+    Indeterminate,
+    /// The signature is definitely not acceptable.
+    Failed,
+}
+
+impl Indication {
+    /// Process exit status for the CLI: 0 passed, 1 failed, 3 indeterminate.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Indication::Passed => 0,
+            Indication::Failed => 1,
+            Indication::Indeterminate => 3,
+        }
+    }
+}
+
+/// ETSI EN 319 102-1 sub-indications used by qoltanba.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(missing_docs)]
+pub enum SubIndication {
+    FormatFailure,
+    HashFailure,
+    SigCryptoFailure,
+    Revoked,
+    RevokedOnHold,
+    RevokedCaNoPoe,
+    NotYetValid,
+    OutOfBoundsNoPoe,
+    NoCertificateChainFound,
+    ChainConstraintsFailure,
+    CertificateChainGeneralFailure,
+    CryptoConstraintsFailure,
+    SignedDataNotFound,
+    NoSigningCertificateFound,
+    SigConstraintsFailure,
+    TryLater,
+}
+
+/// A stable, machine-readable result code. `Ok` is the only passing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(missing_docs)]
+pub enum Code {
+    Ok,
+    EnvelopeMalformed,
+    ContentMissing,
+    AlgorithmUnsupported,
+    DigestMismatch,
+    SignatureInvalid,
+    SignerCertMissing,
+    ChainUntrusted,
+    ChainInvalid,
+    CertExpired,
+    CertNotYetValid,
+    CrlInvalid,
+    RevocationUnavailable,
+    RevocationStale,
+    CertRevoked,
+    KeyUsageInvalid,
+    IinInvalid,
+    IinMissing,
+    IinMismatch,
+    CertMalformed,
+}
+
+impl Code {
+    /// Every code, in check order (for tables and docs).
+    pub const ALL: [Code; 20] = [
+        Code::Ok,
+        Code::EnvelopeMalformed,
+        Code::ContentMissing,
+        Code::AlgorithmUnsupported,
+        Code::DigestMismatch,
+        Code::SignatureInvalid,
+        Code::SignerCertMissing,
+        Code::ChainUntrusted,
+        Code::ChainInvalid,
+        Code::CertExpired,
+        Code::CertNotYetValid,
+        Code::CrlInvalid,
+        Code::RevocationUnavailable,
+        Code::RevocationStale,
+        Code::CertRevoked,
+        Code::KeyUsageInvalid,
+        Code::IinInvalid,
+        Code::IinMissing,
+        Code::IinMismatch,
+        Code::CertMalformed,
+    ];
+
+    /// The code as it appears in JSON (e.g. `CERT_REVOKED`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Ok => "OK",
+            Code::EnvelopeMalformed => "ENVELOPE_MALFORMED",
+            Code::ContentMissing => "CONTENT_MISSING",
+            Code::AlgorithmUnsupported => "ALGORITHM_UNSUPPORTED",
+            Code::DigestMismatch => "DIGEST_MISMATCH",
+            Code::SignatureInvalid => "SIGNATURE_INVALID",
+            Code::SignerCertMissing => "SIGNER_CERT_MISSING",
+            Code::ChainUntrusted => "CHAIN_UNTRUSTED",
+            Code::ChainInvalid => "CHAIN_INVALID",
+            Code::CertExpired => "CERT_EXPIRED",
+            Code::CertNotYetValid => "CERT_NOT_YET_VALID",
+            Code::CrlInvalid => "CRL_INVALID",
+            Code::RevocationUnavailable => "REVOCATION_UNAVAILABLE",
+            Code::RevocationStale => "REVOCATION_STALE",
+            Code::CertRevoked => "CERT_REVOKED",
+            Code::KeyUsageInvalid => "KEY_USAGE_INVALID",
+            Code::IinInvalid => "IIN_INVALID",
+            Code::IinMissing => "IIN_MISSING",
+            Code::IinMismatch => "IIN_MISMATCH",
+            Code::CertMalformed => "CERT_MALFORMED",
+        }
+    }
+
+    /// Parses the JSON spelling of a code.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
+    /// The default indication and sub-indication of a failure with this code.
+    pub fn indication(self) -> (Indication, Option<SubIndication>) {
+        use Indication::*;
+        use SubIndication as S;
+        match self {
+            Code::Ok => (Passed, None),
+            Code::EnvelopeMalformed | Code::CertMalformed => (Failed, Some(S::FormatFailure)),
+            Code::ContentMissing => (Indeterminate, Some(S::SignedDataNotFound)),
+            Code::AlgorithmUnsupported => (Indeterminate, Some(S::CryptoConstraintsFailure)),
+            Code::DigestMismatch => (Failed, Some(S::HashFailure)),
+            Code::SignatureInvalid => (Failed, Some(S::SigCryptoFailure)),
+            Code::SignerCertMissing => (Indeterminate, Some(S::NoSigningCertificateFound)),
+            Code::ChainUntrusted => (Indeterminate, Some(S::NoCertificateChainFound)),
+            Code::ChainInvalid => (Indeterminate, Some(S::ChainConstraintsFailure)),
+            Code::CertExpired => (Indeterminate, Some(S::OutOfBoundsNoPoe)),
+            Code::CertNotYetValid => (Failed, Some(S::NotYetValid)),
+            Code::CrlInvalid => (Indeterminate, Some(S::CertificateChainGeneralFailure)),
+            Code::RevocationUnavailable | Code::RevocationStale => {
+                (Indeterminate, Some(S::TryLater))
+            }
+            Code::CertRevoked => (Failed, Some(S::Revoked)),
+            Code::KeyUsageInvalid => (Failed, Some(S::SigConstraintsFailure)),
+            Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
+                (Failed, Some(S::SigConstraintsFailure))
+            }
+        }
+    }
+
+    /// The three-language message for this code.
+    pub fn message(self) -> Message {
+        messages::message(self)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A message in Kazakh, Russian and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// Kazakh.
+    pub kk: &'static str,
+    /// Russian.
+    pub ru: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+/// How one check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The check ran and passed.
+    Passed,
+    /// The check ran and failed.
+    Failed,
+    /// The check could not decide (missing data).
+    Indeterminate,
+    /// The check did not run (policy, or an earlier failure made it meaningless).
+    Skipped,
+}
+
+/// One check in a verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Stable check name, e.g. `digest`, `chain`, `revocation`.
+    pub name: &'static str,
+    /// What happened.
+    pub outcome: Outcome,
+    /// The failure code, when the check did not pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+    /// Facts behind the outcome: which certificate, which time, which CRL.
+    pub detail: serde_json::Value,
+}
+
+impl Check {
+    /// A passed check.
+    pub fn passed(name: &'static str, detail: serde_json::Value) -> Self {
+        Check { name, outcome: Outcome::Passed, code: None, detail }
+    }
+    /// A skipped check with the reason.
+    pub fn skipped(name: &'static str, reason: &str) -> Self {
+        Check {
+            name,
+            outcome: Outcome::Skipped,
+            code: None,
+            detail: serde_json::json!({ "reason": reason }),
+        }
+    }
+    /// A check that did not pass, with the outcome taken from the code's indication.
+    pub fn failed(name: &'static str, code: Code, detail: serde_json::Value) -> Self {
+        let outcome = match code.indication().0 {
+            Indication::Failed => Outcome::Failed,
+            _ => Outcome::Indeterminate,
+        };
+        Check { name, outcome, code: Some(code), detail }
+    }
+}
+
+/// The result of a series of checks: the first failing code decides.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcomes {
+    /// Every check in order.
+    pub checks: Vec<Check>,
+}
+
+impl Outcomes {
+    /// The first failure's code and the indication it maps to; the
+    /// sub-indication can be overridden by the check (e.g. a revoked CA).
+    pub fn decide(&self) -> (Indication, Option<SubIndication>, Code) {
+        for c in &self.checks {
+            if let Some(code) = c.code {
+                let (ind, sub) = code.indication();
+                let sub = c
+                    .detail
+                    .get("sub_indication_override")
+                    .and_then(|v| v.as_str())
+                    .and_then(sub_from_str)
+                    .or(sub);
+                let ind = match c.detail.get("indication_override").and_then(|v| v.as_str()) {
+                    Some("INDETERMINATE") => Indication::Indeterminate,
+                    _ => ind,
+                };
+                return (ind, sub, code);
+            }
+        }
+        (Indication::Passed, None, Code::Ok)
+    }
+}
+
+fn sub_from_str(s: &str) -> Option<SubIndication> {
+    Some(match s {
+        "REVOKED_ON_HOLD" => SubIndication::RevokedOnHold,
+        "REVOKED_CA_NO_POE" => SubIndication::RevokedCaNoPoe,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_three_messages() {
+        for c in Code::ALL {
+            let m = c.message();
+            assert!(!m.kk.is_empty() && !m.ru.is_empty() && !m.en.is_empty(), "{c}");
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+    }
+
+    #[test]
+    fn passed_iff_ok() {
+        for c in Code::ALL {
+            assert_eq!(c.indication().0 == Indication::Passed, c == Code::Ok);
+        }
+    }
+}
