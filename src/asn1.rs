@@ -27,7 +27,9 @@ pub struct Walker<'a> {
 impl<'a> Walker<'a> {
     /// Starts at the beginning of `bytes`.
     pub fn new(bytes: &'a [u8]) -> der::Result<Self> {
-        Ok(Walker { reader: SliceReader::new(bytes)? })
+        Ok(Walker {
+            reader: SliceReader::new(bytes)?,
+        })
     }
 
     /// Whether every byte has been read.
@@ -37,7 +39,11 @@ impl<'a> Walker<'a> {
 
     /// The tag of the next element, if any.
     pub fn peek_tag(&self) -> Option<Tag> {
-        if self.is_empty() { None } else { self.reader.peek_tag().ok() }
+        if self.is_empty() {
+            None
+        } else {
+            self.reader.peek_tag().ok()
+        }
     }
 
     /// Reads the next element.
@@ -46,21 +52,35 @@ impl<'a> Walker<'a> {
         let mut inner = SliceReader::new(raw)?;
         let header = Header::decode(&mut inner)?;
         let value = inner.read_slice(header.length)?;
-        Ok(Tlv { tag: header.tag, value, raw })
+        Ok(Tlv {
+            tag: header.tag,
+            value,
+            raw,
+        })
     }
 
     /// Reads the next element and checks its tag.
     pub fn expect(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
         let t = self.next_tlv()?;
         if t.tag != tag {
-            return Err(der::Error::new(der::ErrorKind::TagUnexpected { expected: Some(tag), actual: t.tag }, der::Length::ZERO));
+            return Err(der::Error::new(
+                der::ErrorKind::TagUnexpected {
+                    expected: Some(tag),
+                    actual: t.tag,
+                },
+                der::Length::ZERO,
+            ));
         }
         Ok(t)
     }
 
     /// Reads the next element if it has `tag`.
     pub fn optional(&mut self, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
-        if self.peek_tag() == Some(tag) { self.next_tlv().map(Some) } else { Ok(None) }
+        if self.peek_tag() == Some(tag) {
+            self.next_tlv().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 }
 
@@ -69,19 +89,31 @@ pub fn single(bytes: &[u8]) -> der::Result<Tlv<'_>> {
     let mut w = Walker::new(bytes)?;
     let t = w.next_tlv()?;
     if !w.is_empty() {
-        return Err(der::Error::new(der::ErrorKind::TrailingData { decoded: der::Length::ZERO, remaining: der::Length::ZERO }, der::Length::ZERO));
+        return Err(der::Error::new(
+            der::ErrorKind::TrailingData {
+                decoded: der::Length::ZERO,
+                remaining: der::Length::ZERO,
+            },
+            der::Length::ZERO,
+        ));
     }
     Ok(t)
 }
 
 /// The tag `[n]` constructed, context-specific.
 pub fn ctx(n: u8) -> Tag {
-    Tag::ContextSpecific { constructed: true, number: der::TagNumber::new(n) }
+    Tag::ContextSpecific {
+        constructed: true,
+        number: der::TagNumber::new(n),
+    }
 }
 
 /// The tag `[n]` primitive, context-specific.
 pub fn ctx_prim(n: u8) -> Tag {
-    Tag::ContextSpecific { constructed: false, number: der::TagNumber::new(n) }
+    Tag::ContextSpecific {
+        constructed: false,
+        number: der::TagNumber::new(n),
+    }
 }
 
 /// Unix seconds of an X.509 Time (UTCTime or GeneralizedTime) given as its raw TLV.

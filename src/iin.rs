@@ -110,7 +110,11 @@ impl Iin {
 
     /// Sex from the century digit: odd is male, even is female.
     pub fn sex(&self) -> Sex {
-        if self.0[6] % 2 == 1 { Sex::Male } else { Sex::Female }
+        if self.0[6] % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        }
     }
 }
 
@@ -161,7 +165,10 @@ mod tests {
         // Check digits computed by hand from the published algorithm.
         let iin = complete("88010130012").unwrap();
         let p = Iin::parse(&iin).unwrap();
-        assert_eq!(p.birth_date(), time::Date::from_calendar_date(1988, time::Month::January, 1).ok());
+        assert_eq!(
+            p.birth_date(),
+            time::Date::from_calendar_date(1988, time::Month::January, 1).ok()
+        );
         assert_eq!(p.sex(), Sex::Male);
     }
 
@@ -170,7 +177,10 @@ mod tests {
         // 9 0 0 1 0 1 4 0 0 0 1 -> 9*1+1*4+1*6+4*7+1*11 = 58 mod 11 = 3
         assert_eq!(check_digit(&[9, 0, 0, 1, 0, 1, 4, 0, 0, 0, 1, 0]), Some(3));
         assert!(Iin::parse("900101400013").is_ok());
-        assert_eq!(Iin::parse("900101400014"), Err(IdNumberError::BadCheckDigit));
+        assert_eq!(
+            Iin::parse("900101400014"),
+            Err(IdNumberError::BadCheckDigit)
+        );
     }
 
     #[test]
@@ -183,8 +193,14 @@ mod tests {
     #[test]
     fn rejects_shapes() {
         assert_eq!(Iin::parse("12345"), Err(IdNumberError::NotTwelveDigits));
-        assert_eq!(Iin::parse("12345678901a"), Err(IdNumberError::NotTwelveDigits));
-        assert_eq!(Iin::parse("１２３４５６７８９０１２"), Err(IdNumberError::NotTwelveDigits));
+        assert_eq!(
+            Iin::parse("12345678901a"),
+            Err(IdNumberError::NotTwelveDigits)
+        );
+        assert_eq!(
+            Iin::parse("１２３４５６７８９０１２"),
+            Err(IdNumberError::NotTwelveDigits)
+        );
         // Bad month with a right check digit.
         let s = complete("88130130012").unwrap();
         assert_eq!(Iin::parse(&s), Err(IdNumberError::BadBirthDate));

@@ -31,7 +31,11 @@ fn is_pem(bytes: &[u8]) -> bool {
 
 /// Decodes base64 text (standard or URL-safe alphabet, whitespace ignored).
 pub fn base64_text(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
-    let clean: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let clean: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     if clean.is_empty() {
         return Err(InputError::Empty);
     }
@@ -53,7 +57,9 @@ pub fn base64_text(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
 /// single DER/base64 object.
 pub fn decode_all(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, InputError> {
     let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
-    let Some(first) = first else { return Err(InputError::Empty) };
+    let Some(first) = first else {
+        return Err(InputError::Empty);
+    };
     if bytes[first] == 0x30 {
         return Ok(vec![bytes.to_vec()]);
     }
@@ -70,7 +76,10 @@ pub fn decode_all(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, InputEr
         }
         if out.is_empty() {
             return Err(match other {
-                Some(found) => InputError::WrongLabel { found, expected: labels.join(", ") },
+                Some(found) => InputError::WrongLabel {
+                    found,
+                    expected: labels.join(", "),
+                },
                 None => InputError::Undecodable("no PEM block".into()),
             });
         }
@@ -81,5 +90,8 @@ pub fn decode_all(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, InputEr
 
 /// The single object in the input (the first PEM block when several).
 pub fn decode_der(bytes: &[u8], labels: &[&str]) -> Result<Vec<u8>, InputError> {
-    decode_all(bytes, labels)?.into_iter().next().ok_or(InputError::Empty)
+    decode_all(bytes, labels)?
+        .into_iter()
+        .next()
+        .ok_or(InputError::Empty)
 }

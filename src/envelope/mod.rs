@@ -1,1 +1,11 @@
-//! CMS envelopes.
+//! CMS SignedData request envelopes.
+//!
+//! Owns BER normalisation (`ber`), parsing (`parse`) and condition 2
+//! (`verify`): the verdict on a request's signature. Certificates, paths and
+//! revocation are delegated to `pki`; texts and indications to `verdict`.
+
+pub mod ber;
+pub mod parse;
+pub mod verify;
+
+pub use verify::{VerifyRequest, verify};

@@ -201,10 +201,12 @@ pub fn name_of(o: &Oid) -> String {
 /// The scheme of a signature algorithm identifier. `digest` is the CMS
 /// digestAlgorithm, used when the signature OID names no hash (rsaEncryption,
 /// id-ecPublicKey), as OpenSSL writes them.
-pub fn scheme_for(sig: &AlgorithmIdentifierOwned, digest: Option<Digest>) -> Result<Scheme, AlgError> {
-    let need_digest = || {
-        digest.ok_or_else(|| AlgError::Unsupported("signature algorithm names no hash".into()))
-    };
+pub fn scheme_for(
+    sig: &AlgorithmIdentifierOwned,
+    digest: Option<Digest>,
+) -> Result<Scheme, AlgError> {
+    let need_digest =
+        || digest.ok_or_else(|| AlgError::Unsupported("signature algorithm names no hash".into()));
     match sig.oid {
         oid::SHA256_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha256)),
         oid::SHA384_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha384)),
@@ -234,18 +236,27 @@ struct PssParams {
 }
 
 fn pss_params(sig: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
-    let params = sig
-        .parameters
-        .as_ref()
-        .ok_or_else(|| AlgError::Unsupported("RSASSA-PSS without parameters (SHA-1 defaults)".into()))?;
-    let der = params.to_der().map_err(|e| AlgError::Malformed(e.to_string()))?;
-    let p = PssParams::from_der(&der).map_err(|e| AlgError::Malformed(format!("PSS parameters: {e}")))?;
+    let params = sig.parameters.as_ref().ok_or_else(|| {
+        AlgError::Unsupported("RSASSA-PSS without parameters (SHA-1 defaults)".into())
+    })?;
+    let der = params
+        .to_der()
+        .map_err(|e| AlgError::Malformed(e.to_string()))?;
+    let p = PssParams::from_der(&der)
+        .map_err(|e| AlgError::Malformed(format!("PSS parameters: {e}")))?;
     // Absent hash means SHA-1: refused.
-    let hash = p.hash.ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with SHA-1".into()))?;
+    let hash = p
+        .hash
+        .ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with SHA-1".into()))?;
     let digest = Digest::from_oid(&hash.oid)?;
-    let mgf = p.mgf.ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with MGF1-SHA-1".into()))?;
+    let mgf = p
+        .mgf
+        .ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with MGF1-SHA-1".into()))?;
     if mgf.oid != oid::MGF1 {
-        return Err(AlgError::Unsupported(format!("PSS mask generation {}", mgf.oid)));
+        return Err(AlgError::Unsupported(format!(
+            "PSS mask generation {}",
+            mgf.oid
+        )));
     }
     let mgf_hash = mgf
         .parameters
@@ -254,7 +265,9 @@ fn pss_params(sig: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
         .decode_as::<AlgorithmIdentifierOwned>()
         .map_err(|e| AlgError::Malformed(format!("MGF1 hash: {e}")))?;
     if Digest::from_oid(&mgf_hash.oid)? != digest {
-        return Err(AlgError::Unsupported("PSS with an MGF1 hash other than the message hash".into()));
+        return Err(AlgError::Unsupported(
+            "PSS with an MGF1 hash other than the message hash".into(),
+        ));
     }
     if p.trailer.unwrap_or(1) != 1 {
         return Err(AlgError::Malformed("PSS trailerField is not 1".into()));
@@ -334,14 +347,25 @@ impl PublicKey {
                 let rsa = pkcs1::RsaPublicKey::from_der(&key)
                     .map_err(|e| AlgError::Malformed(format!("RSA public key: {e}")))?;
                 let m = rsa.modulus.as_bytes();
-                let bits = if m.is_empty() { 0 } else { m.len() * 8 - m[0].leading_zeros() as usize };
+                let bits = if m.is_empty() {
+                    0
+                } else {
+                    m.len() * 8 - m[0].leading_zeros() as usize
+                };
                 if bits < MIN_RSA_BITS {
-                    return Err(AlgError::Unsupported(format!("RSA key of {bits} bits (minimum {MIN_RSA_BITS})")));
+                    return Err(AlgError::Unsupported(format!(
+                        "RSA key of {bits} bits (minimum {MIN_RSA_BITS})"
+                    )));
                 }
                 if bits > MAX_RSA_BITS {
-                    return Err(AlgError::Unsupported(format!("RSA key of {bits} bits (maximum {MAX_RSA_BITS})")));
+                    return Err(AlgError::Unsupported(format!(
+                        "RSA key of {bits} bits (maximum {MAX_RSA_BITS})"
+                    )));
                 }
-                Ok(PublicKey { kind: KeyKind::Rsa { bits }, key })
+                Ok(PublicKey {
+                    kind: KeyKind::Rsa { bits },
+                    key,
+                })
             }
             oid::EC_PUBLIC_KEY => {
                 let curve = info
@@ -349,7 +373,9 @@ impl PublicKey {
                     .parameters
                     .ok_or_else(|| AlgError::Malformed("EC key without curve".into()))?
                     .decode_as::<Oid>()
-                    .map_err(|_| AlgError::Unsupported("EC key with explicit curve parameters".into()))?;
+                    .map_err(|_| {
+                        AlgError::Unsupported("EC key with explicit curve parameters".into())
+                    })?;
                 let bits = match curve {
                     oid::P256 => 256,
                     oid::P384 => 384,
@@ -357,9 +383,14 @@ impl PublicKey {
                 };
                 let want = 1 + 2 * bits / 8;
                 if key.len() != want || key[0] != 4 {
-                    return Err(AlgError::Malformed("EC point is not an uncompressed point of the curve's size".into()));
+                    return Err(AlgError::Malformed(
+                        "EC point is not an uncompressed point of the curve's size".into(),
+                    ));
                 }
-                Ok(PublicKey { kind: KeyKind::Ec { bits }, key })
+                Ok(PublicKey {
+                    kind: KeyKind::Ec { bits },
+                    key,
+                })
             }
             ref o => Err(AlgError::Unsupported(format!("public key {}", name_of(o)))),
         }
@@ -406,13 +437,23 @@ pub fn verify(scheme: Scheme, key: &PublicKey, msg: &[u8], sig: &[u8]) -> Result
             .map_err(|_| VerifyError::Invalid);
     }
     match (scheme, key.kind) {
-        (Scheme::RsaPss { digest, salt_len }, _) => verify_pss_any_salt(digest, salt_len, key, msg, sig),
-        (Scheme::Ecdsa(d), KeyKind::Ec { bits }) => verify_ecdsa_prehash(bits, d.hash(msg), key, sig),
+        (Scheme::RsaPss { digest, salt_len }, _) => {
+            verify_pss_any_salt(digest, salt_len, key, msg, sig)
+        }
+        (Scheme::Ecdsa(d), KeyKind::Ec { bits }) => {
+            verify_ecdsa_prehash(bits, d.hash(msg), key, sig)
+        }
         _ => Err(VerifyError::Invalid),
     }
 }
 
-fn verify_pss_any_salt(d: Digest, salt: usize, key: &PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), VerifyError> {
+fn verify_pss_any_salt(
+    d: Digest,
+    salt: usize,
+    key: &PublicKey,
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<(), VerifyError> {
     use rsa::pkcs1::DecodeRsaPublicKey;
     let pk = rsa::RsaPublicKey::from_pkcs1_der(&key.key)
         .map_err(|e| AlgError::Malformed(format!("RSA public key: {e}")))?;
@@ -426,40 +467,95 @@ fn verify_pss_any_salt(d: Digest, salt: usize, key: &PublicKey, msg: &[u8], sig:
     if sig.len() != key.kind.bits().div_ceil(8) {
         return Err(VerifyError::Invalid);
     }
-    pk.verify(padding, &hashed, sig).map_err(|_| VerifyError::Invalid)
+    pk.verify(padding, &hashed, sig)
+        .map_err(|_| VerifyError::Invalid)
 }
 
-fn verify_ecdsa_prehash(bits: usize, prehash: Vec<u8>, key: &PublicKey, sig: &[u8]) -> Result<(), VerifyError> {
+fn verify_ecdsa_prehash(
+    bits: usize,
+    prehash: Vec<u8>,
+    key: &PublicKey,
+    sig: &[u8],
+) -> Result<(), VerifyError> {
     use p256::ecdsa::signature::hazmat::PrehashVerifier;
     match bits {
         256 => {
             let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
                 .map_err(|_| AlgError::Malformed("P-256 point".into()))?;
             let s = p256::ecdsa::DerSignature::try_from(sig).map_err(|_| VerifyError::Invalid)?;
-            let s = p256::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
-            vk.verify_prehash(&prehash, &s).map_err(|_| VerifyError::Invalid)
+            let s =
+                p256::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
+            vk.verify_prehash(&prehash, &s)
+                .map_err(|_| VerifyError::Invalid)
         }
         384 => {
             let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
                 .map_err(|_| AlgError::Malformed("P-384 point".into()))?;
             let s = p384::ecdsa::DerSignature::try_from(sig).map_err(|_| VerifyError::Invalid)?;
-            let s = p384::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
-            vk.verify_prehash(&prehash, &s).map_err(|_| VerifyError::Invalid)
+            let s =
+                p384::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
+            vk.verify_prehash(&prehash, &s)
+                .map_err(|_| VerifyError::Invalid)
         }
         _ => Err(VerifyError::Invalid),
     }
 }
 
 /// Converts an x509-parser algorithm identifier into the `spki` form.
-pub fn alg_from_x509(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> Result<AlgorithmIdentifierOwned, AlgError> {
+pub fn alg_from_x509(
+    alg: &x509_parser::x509::AlgorithmIdentifier<'_>,
+) -> Result<AlgorithmIdentifierOwned, AlgError> {
     use x509_parser::der_parser::asn1_rs::ToDer;
-    let oid = Oid::from_bytes(alg.algorithm.as_bytes()).map_err(|e| AlgError::Malformed(e.to_string()))?;
+    let oid = Oid::from_bytes(alg.algorithm.as_bytes())
+        .map_err(|e| AlgError::Malformed(e.to_string()))?;
     let parameters = match &alg.parameters {
         None => None,
         Some(p) => {
-            let bytes = p.to_der_vec().map_err(|e| AlgError::Malformed(e.to_string()))?;
+            let bytes = p
+                .to_der_vec()
+                .map_err(|e| AlgError::Malformed(e.to_string()))?;
             Some(der::asn1::Any::from_der(&bytes).map_err(|e| AlgError::Malformed(e.to_string()))?)
         }
     };
     Ok(AlgorithmIdentifierOwned { oid, parameters })
+}
+
+/// For a failed RSA PKCS#1 v1.5 signature made directly over content (no
+/// signed attributes): the hash the signature carries, when its padding is
+/// well formed. Tells "the content changed" from "the signature is broken".
+pub fn rsa_pkcs1_embedded_digest(key: &PublicKey, digest: Digest, sig: &[u8]) -> Option<Vec<u8>> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    use rsa::traits::PublicKeyParts;
+    let pk = rsa::RsaPublicKey::from_pkcs1_der(&key.key).ok()?;
+    let k = pk.size();
+    if sig.len() != k {
+        return None;
+    }
+    let m = rsa::hazmat::rsa_encrypt(&pk, &rsa::BigUint::from_bytes_be(sig)).ok()?;
+    let em = m.to_bytes_be();
+    // EM = 00 01 FF..FF 00 DigestInfo; to_bytes_be drops the leading 00.
+    if em.len() != k - 1 || em[0] != 1 {
+        return None;
+    }
+    let sep = em.iter().skip(1).position(|b| *b != 0xFF)? + 1;
+    if sep < 9 || em[sep] != 0 {
+        return None;
+    }
+    let info = &em[sep + 1..];
+    let prefix: &[u8] = match digest {
+        Digest::Sha256 => &[
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ],
+        Digest::Sha384 => &[
+            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x02, 0x05, 0x00, 0x04, 0x30,
+        ],
+        Digest::Sha512 => &[
+            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x03, 0x05, 0x00, 0x04, 0x40,
+        ],
+    };
+    let h = info.strip_prefix(prefix)?;
+    (h.len() == digest.len()).then(|| h.to_vec())
 }

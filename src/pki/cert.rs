@@ -99,7 +99,11 @@ impl KeyUsageBits {
             "encipherOnly",
             "decipherOnly",
         ];
-        N.iter().enumerate().filter(|(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| *n).collect()
+        N.iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .collect()
     }
 }
 
@@ -162,18 +166,18 @@ pub struct Certificate {
 }
 
 const KNOWN_EXTENSIONS: [&str; 12] = [
-    "2.5.29.19", // basicConstraints
-    "2.5.29.15", // keyUsage
-    "2.5.29.37", // extKeyUsage
-    "2.5.29.32", // certificatePolicies
-    "2.5.29.17", // subjectAltName
-    "2.5.29.18", // issuerAltName
-    "2.5.29.14", // subjectKeyIdentifier
-    "2.5.29.35", // authorityKeyIdentifier
-    "2.5.29.31", // cRLDistributionPoints
-    "2.5.29.46", // freshestCRL
+    "2.5.29.19",         // basicConstraints
+    "2.5.29.15",         // keyUsage
+    "2.5.29.37",         // extKeyUsage
+    "2.5.29.32",         // certificatePolicies
+    "2.5.29.17",         // subjectAltName
+    "2.5.29.18",         // issuerAltName
+    "2.5.29.14",         // subjectKeyIdentifier
+    "2.5.29.35",         // authorityKeyIdentifier
+    "2.5.29.31",         // cRLDistributionPoints
+    "2.5.29.46",         // freshestCRL
     "1.3.6.1.5.5.7.1.1", // authorityInfoAccess
-    "2.5.29.9",  // subjectDirectoryAttributes
+    "2.5.29.9",          // subjectDirectoryAttributes
 ];
 
 fn malformed(e: impl std::fmt::Display) -> CertError {
@@ -186,7 +190,10 @@ pub fn unix(t: &ASN1Time) -> i64 {
 }
 
 fn name_info(n: &X509Name<'_>) -> NameInfo {
-    let mut info = NameInfo { dn: n.to_string(), ..Default::default() };
+    let mut info = NameInfo {
+        dn: n.to_string(),
+        ..Default::default()
+    };
     for attr in n.iter_attributes() {
         let Ok(v) = attr.as_str() else { continue };
         let v = v.to_string();
@@ -228,7 +235,10 @@ fn dp_uris(points: &[CRLDistributionPoint<'_>]) -> Vec<String> {
 
 /// Strips leading zero octets of an INTEGER's content (for serial comparison).
 pub fn strip_zeros(b: &[u8]) -> Vec<u8> {
-    let i = b.iter().position(|x| *x != 0).unwrap_or(b.len().saturating_sub(1));
+    let i = b
+        .iter()
+        .position(|x| *x != 0)
+        .unwrap_or(b.len().saturating_sub(1));
     b[i.min(b.len())..].to_vec()
 }
 
@@ -240,7 +250,9 @@ impl Certificate {
         }
         let (rest, x) = X509Certificate::from_der(der).map_err(malformed)?;
         if !rest.is_empty() {
-            return Err(CertError::Malformed("trailing data after the certificate".into()));
+            return Err(CertError::Malformed(
+                "trailing data after the certificate".into(),
+            ));
         }
         let tbs_raw = x.tbs_certificate.as_ref();
         let start = tbs_raw.as_ptr() as usize - der.as_ptr() as usize;
@@ -377,7 +389,9 @@ impl Certificate {
 
     /// Whether the EKU lists `oid`.
     pub fn has_eku(&self, oid: &str) -> bool {
-        self.eku.as_ref().is_some_and(|v| v.iter().any(|o| o == oid))
+        self.eku
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|o| o == oid))
     }
 }
 
@@ -402,7 +416,12 @@ fn fold_name(raw: &[u8]) -> Option<Vec<Vec<(String, String)>>> {
             .map(|a| {
                 let v = a
                     .as_str()
-                    .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+                    .map(|s| {
+                        s.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .to_lowercase()
+                    })
                     .unwrap_or_else(|_| hex(a.attr_value().data.as_ref()));
                 (a.attr_type().to_id_string(), v)
             })

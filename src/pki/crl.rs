@@ -118,7 +118,10 @@ pub struct RevocationList {
 fn key(serial: &[u8]) -> Result<([u8; KEY_LEN], u8), CrlError> {
     let s = strip_zeros(serial);
     if s.len() > KEY_LEN {
-        return Err(CrlError::Malformed(format!("serial number of {} octets", s.len())));
+        return Err(CrlError::Malformed(format!(
+            "serial number of {} octets",
+            s.len()
+        )));
     }
     let mut k = [0u8; KEY_LEN];
     k[..s.len()].copy_from_slice(&s);
@@ -159,23 +162,31 @@ fn extensions(seq_content: &[u8]) -> Result<Vec<(&[u8], bool, &[u8], &[u8])>, Cr
 }
 
 fn oid_text(content: &[u8]) -> String {
-    der::asn1::ObjectIdentifier::from_bytes(content).map(|o| o.to_string()).unwrap_or_else(|_| hex(content))
+    der::asn1::ObjectIdentifier::from_bytes(content)
+        .map(|o| o.to_string())
+        .unwrap_or_else(|_| hex(content))
 }
 
 fn unsigned_int(der_value: &[u8]) -> Result<Vec<u8>, CrlError> {
     let t = single(der_value).map_err(bad)?;
     if t.tag != Tag::Integer || t.value.is_empty() || t.value[0] & 0x80 != 0 {
-        return Err(CrlError::Malformed("CRL number is not a non-negative INTEGER".into()));
+        return Err(CrlError::Malformed(
+            "CRL number is not a non-negative INTEGER".into(),
+        ));
     }
     Ok(strip_zeros(t.value))
 }
 
 fn parse_scope(ext_raw: &[u8]) -> Result<Scope, CrlError> {
-    use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension, X509Extension};
+    use x509_parser::extensions::{
+        DistributionPointName, GeneralName, ParsedExtension, X509Extension,
+    };
     use x509_parser::prelude::FromDer;
     let (_, ext) = X509Extension::from_der(ext_raw).map_err(bad)?;
     let ParsedExtension::IssuingDistributionPoint(idp) = ext.parsed_extension() else {
-        return Err(CrlError::Malformed("issuingDistributionPoint does not parse".into()));
+        return Err(CrlError::Malformed(
+            "issuingDistributionPoint does not parse".into(),
+        ));
     };
     let mut s = Scope {
         only_user: idp.only_contains_user_certs,
@@ -212,8 +223,13 @@ impl RevocationList {
         let tbs = w.expect(Tag::Sequence).map_err(bad)?;
         let alg_tlv = w.expect(Tag::Sequence).map_err(bad)?;
         let sig_alg = AlgorithmIdentifierOwned::from_der(alg_tlv.raw).map_err(bad)?;
-        let sig_bits = der::asn1::BitStringRef::from_der(w.expect(Tag::BitString).map_err(bad)?.raw).map_err(bad)?;
-        let signature = sig_bits.as_bytes().ok_or_else(|| bad("signature has unused bits"))?.to_vec();
+        let sig_bits =
+            der::asn1::BitStringRef::from_der(w.expect(Tag::BitString).map_err(bad)?.raw)
+                .map_err(bad)?;
+        let signature = sig_bits
+            .as_bytes()
+            .ok_or_else(|| bad("signature has unused bits"))?
+            .to_vec();
         if !w.is_empty() {
             return Err(bad("trailing fields after the signature"));
         }
@@ -231,7 +247,9 @@ impl RevocationList {
         let issuer = t.expect(Tag::Sequence).map_err(bad)?;
         let this_update = time_of(t.next_tlv().map_err(bad)?.raw).map_err(bad)?;
         let next_update = match t.peek_tag() {
-            Some(Tag::UtcTime) | Some(Tag::GeneralizedTime) => Some(time_of(t.next_tlv().map_err(bad)?.raw).map_err(bad)?),
+            Some(Tag::UtcTime) | Some(Tag::GeneralizedTime) => {
+                Some(time_of(t.next_tlv().map_err(bad)?.raw).map_err(bad)?)
+            }
             _ => None,
         };
         let revoked = t.optional(Tag::Sequence).map_err(bad)?;
@@ -240,9 +258,11 @@ impl RevocationList {
             return Err(bad("unexpected fields in tbsCertList"));
         }
 
-        let issuer_dn = <x509_parser::x509::X509Name as x509_parser::prelude::FromDer<x509_parser::error::X509Error>>::from_der(issuer.raw)
-            .map(|(_, n)| n.to_string())
-            .unwrap_or_default();
+        let issuer_dn = <x509_parser::x509::X509Name as x509_parser::prelude::FromDer<
+            x509_parser::error::X509Error,
+        >>::from_der(issuer.raw)
+        .map(|(_, n)| n.to_string())
+        .unwrap_or_default();
         let mut crl = RevocationList {
             issuer_raw: issuer.raw.to_vec(),
             issuer_dn,
@@ -255,7 +275,11 @@ impl RevocationList {
             fingerprint: sha256(der),
             source: source.to_string(),
             entries: Vec::new(),
-            sig: Mutex::new(SigState { pending: Some((tbs.raw.to_vec(), sig_alg, signature)), verified: vec![], failed: vec![] }),
+            sig: Mutex::new(SigState {
+                pending: Some((tbs.raw.to_vec(), sig_alg, signature)),
+                verified: vec![],
+                failed: vec![],
+            }),
         };
 
         if let Some(exts) = exts {
@@ -273,7 +297,9 @@ impl RevocationList {
                         }
                     }
                     OID_FRESHEST | OID_ISSUER_ALT => {}
-                    other if critical => return Err(CrlError::UnsupportedCritical(oid_text(other))),
+                    other if critical => {
+                        return Err(CrlError::UnsupportedCritical(oid_text(other)));
+                    }
                     _ => {}
                 }
             }
@@ -311,7 +337,10 @@ impl RevocationList {
             .binary_search_by(|e| (e.serial_len, e.serial).cmp(&(len, k)))
             .ok()?;
         let e = self.entries[i];
-        Some(Revocation { revoked_at: e.revoked_at, reason: e.reason })
+        Some(Revocation {
+            revoked_at: e.revoked_at,
+            reason: e.reason,
+        })
     }
 
     /// Verifies the CRL's signature with `issuer`'s key, once per key.
@@ -382,13 +411,19 @@ fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
                 match oid {
                     OID_REASON => {
                         let r = single(value).map_err(bad)?;
-                        if r.tag != Tag::Enumerated || r.value.len() != 1 || r.value[0] > 10 || r.value[0] == 7 {
+                        if r.tag != Tag::Enumerated
+                            || r.value.len() != 1
+                            || r.value[0] > 10
+                            || r.value[0] == 7
+                        {
                             return Err(bad("reasonCode is not a known ENUMERATED value"));
                         }
                         reason = r.value[0];
                     }
                     OID_INVALIDITY => {}
-                    other if critical => return Err(CrlError::UnsupportedCritical(oid_text(other))),
+                    other if critical => {
+                        return Err(CrlError::UnsupportedCritical(oid_text(other)));
+                    }
                     _ => {}
                 }
             }
@@ -397,7 +432,12 @@ fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
             return Err(bad("unexpected fields in a CRL entry"));
         }
         let (k, len) = key(serial)?;
-        entries.push(Entry { serial_len: len, serial: k, revoked_at, reason });
+        entries.push(Entry {
+            serial_len: len,
+            serial: k,
+            revoked_at,
+            reason,
+        });
     }
     entries.sort_unstable();
     // A serial listed twice: keep the first (earliest) after sorting; both say revoked.
@@ -407,6 +447,7 @@ fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
 
 /// Reads a CRL given as DER or PEM.
 pub fn from_bytes(bytes: &[u8], source: &str) -> Result<RevocationList, CrlError> {
-    let der = crate::input::decode_der(bytes, &["X509 CRL"]).map_err(|e| CrlError::Malformed(e.to_string()))?;
+    let der = crate::input::decode_der(bytes, &["X509 CRL"])
+        .map_err(|e| CrlError::Malformed(e.to_string()))?;
     RevocationList::from_der(&der, source)
 }

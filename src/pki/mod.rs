@@ -82,10 +82,26 @@ pub struct CertValidation {
     pub path: Option<Path>,
 }
 
-fn chain_check(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, at: i64) -> (Check, Option<Path>) {
+fn chain_check(
+    leaf: &Arc<Certificate>,
+    store: &TrustStore,
+    extra: &Extra,
+    at: i64,
+) -> (Check, Option<Path>) {
     if !extra.rejected_certs.is_empty() {
-        let r: Vec<_> = extra.rejected_certs.iter().map(|(s, e)| json!({ "source": s, "error": e })).collect();
-        return (Check::failed("chain", Code::CertMalformed, json!({ "problem": "a supplied certificate could not be read", "rejected": r })), None);
+        let r: Vec<_> = extra
+            .rejected_certs
+            .iter()
+            .map(|(s, e)| json!({ "source": s, "error": e }))
+            .collect();
+        return (
+            Check::failed(
+                "chain",
+                Code::CertMalformed,
+                json!({ "problem": "a supplied certificate could not be read", "rejected": r }),
+            ),
+            None,
+        );
     }
     let mut pool: Vec<Arc<Certificate>> = store.intermediates.clone();
     for c in &extra.certs {
@@ -107,7 +123,11 @@ fn chain_check(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, at: i
             "rejected_issuers": failures,
             "trust_anchors": store.anchors.len(),
         });
-        let code = if unsupported { Code::AlgorithmUnsupported } else { Code::ChainUntrusted };
+        let code = if unsupported {
+            Code::AlgorithmUnsupported
+        } else {
+            Code::ChainUntrusted
+        };
         return (Check::failed("chain", code, detail), None);
     }
     let scored: Vec<(Path, Vec<serde_json::Value>, bool)> = built
@@ -125,15 +145,23 @@ fn chain_check(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, at: i
         .or_else(|| scored.iter().position(|(_, pr, _)| pr.is_empty()))
         .unwrap_or(0);
     let (p, problems, _) = scored.into_iter().nth(best).unwrap_or_default();
-    let labels: Vec<_> = p.iter().enumerate().map(|(i, c)| {
-        let mut l = c.label();
-        l["position"] = json!(path::position(i, p.len()));
-        l
-    }).collect();
+    let labels: Vec<_> = p
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut l = c.label();
+            l["position"] = json!(path::position(i, p.len()));
+            l
+        })
+        .collect();
     let check = if problems.is_empty() {
         Check::passed("chain", json!({ "path": labels }))
     } else {
-        Check::failed("chain", Code::ChainInvalid, json!({ "path": labels, "problems": problems }))
+        Check::failed(
+            "chain",
+            Code::ChainInvalid,
+            json!({ "path": labels, "problems": problems }),
+        )
     };
     (check, Some(p))
 }
@@ -169,22 +197,45 @@ pub fn iin_check(leaf: &Certificate, request_iin: Option<&str>) -> Check {
     };
     let p = profile::profile(leaf);
     if Iin::parse(req).is_err() {
-        return Check::failed("iin", Code::IinInvalid, json!({ "which": "request", "request_iin": req }));
+        return Check::failed(
+            "iin",
+            Code::IinInvalid,
+            json!({ "which": "request", "request_iin": req }),
+        );
     }
     let Some(cert_iin) = p.iin else {
-        return Check::failed("iin", Code::IinMissing, json!({ "request_iin": req, "subject_serial_number": leaf.subject.serial_number }));
+        return Check::failed(
+            "iin",
+            Code::IinMissing,
+            json!({ "request_iin": req, "subject_serial_number": leaf.subject.serial_number }),
+        );
     };
     if !cert_iin.valid {
-        return Check::failed("iin", Code::IinInvalid, json!({ "which": "certificate", "certificate_iin": cert_iin.value }));
+        return Check::failed(
+            "iin",
+            Code::IinInvalid,
+            json!({ "which": "certificate", "certificate_iin": cert_iin.value }),
+        );
     }
     if cert_iin.value != req {
-        return Check::failed("iin", Code::IinMismatch, json!({ "request_iin": req, "certificate_iin": cert_iin.value }));
+        return Check::failed(
+            "iin",
+            Code::IinMismatch,
+            json!({ "request_iin": req, "certificate_iin": cert_iin.value }),
+        );
     }
     Check::passed("iin", json!({ "iin": req }))
 }
 
 /// Steps 4–8 on a signer certificate.
-pub fn validate(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, crls: &RevocationStore, at: i64, policy: &Policy) -> CertValidation {
+pub fn validate(
+    leaf: &Arc<Certificate>,
+    store: &TrustStore,
+    extra: &Extra,
+    crls: &RevocationStore,
+    at: i64,
+    policy: &Policy,
+) -> CertValidation {
     let mut checks = Vec::with_capacity(5);
     let (chain, path) = chain_check(leaf, store, extra, at);
     checks.push(chain);
@@ -193,11 +244,17 @@ pub fn validate(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, crls
         None => checks.push(path::validity_check(&vec![leaf.clone()], at)),
     }
     if policy.no_revocation {
-        checks.push(Check::skipped("revocation", "policy: revocation checking disabled (--no-revocation)"));
+        checks.push(Check::skipped(
+            "revocation",
+            "policy: revocation checking disabled (--no-revocation)",
+        ));
     } else {
         match &path {
             Some(p) => checks.push(crls.check(p, at)),
-            None => checks.push(Check::skipped("revocation", "no certification path to check")),
+            None => checks.push(Check::skipped(
+                "revocation",
+                "no certification path to check",
+            )),
         }
     }
     checks.push(key_usage_check(leaf, policy.usage));
@@ -209,7 +266,9 @@ pub fn validate(leaf: &Arc<Certificate>, store: &TrustStore, extra: &Extra, crls
 pub fn describe(c: &Certificate) -> serde_json::Value {
     let p = profile::profile(c);
     let key = match &c.key {
-        Ok(k) => json!({ "algorithm": k.kind.algorithm(), "bits": k.kind.bits(), "curve": k.kind.curve() }),
+        Ok(k) => {
+            json!({ "algorithm": k.kind.algorithm(), "bits": k.kind.bits(), "curve": k.kind.curve() })
+        }
         Err(e) => json!({ "error": e.to_string() }),
     };
     json!({

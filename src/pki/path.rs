@@ -65,13 +65,18 @@ impl EdgeCache for NoCache {
 
 /// Whether `c` is the same key and name as an anchor.
 fn anchor_of<'a>(c: &Certificate, anchors: &'a [Arc<Certificate>]) -> Option<&'a Arc<Certificate>> {
-    anchors.iter().find(|a| a.spki == c.spki && names_match(&a.subject_raw, &c.subject_raw))
+    anchors
+        .iter()
+        .find(|a| a.spki == c.spki && names_match(&a.subject_raw, &c.subject_raw))
 }
 
 /// Verifies `child`'s signature with `issuer`'s key.
 pub fn verify_edge(child: &Certificate, issuer: &Certificate) -> Result<(), VerifyError> {
     let scheme = algorithms::scheme_for(&child.sig_alg, None)?;
-    let key = issuer.key.as_ref().map_err(|e| VerifyError::Algorithm(e.clone()))?;
+    let key = issuer
+        .key
+        .as_ref()
+        .map_err(|e| VerifyError::Algorithm(e.clone()))?;
     algorithms::verify(scheme, key, child.tbs(), &child.signature)
 }
 
@@ -116,7 +121,9 @@ impl Builder<'_> {
         if self.out.paths.len() >= MAX_PATHS || path.len() >= MAX_DEPTH {
             return;
         }
-        let Some(current) = path.last().cloned() else { return };
+        let Some(current) = path.last().cloned() else {
+            return;
+        };
         let candidates: Vec<(Arc<Certificate>, bool)> = self
             .anchors
             .iter()
@@ -127,7 +134,12 @@ impl Builder<'_> {
                 (Some(a), Some(s)) => a == s,
                 _ => true,
             })
-            .filter(|(c, _)| !path.iter().any(|p| p.fingerprint == c.fingerprint || p.spki == c.spki && names_match(&p.subject_raw, &c.subject_raw)))
+            .filter(|(c, _)| {
+                !path.iter().any(|p| {
+                    p.fingerprint == c.fingerprint
+                        || p.spki == c.spki && names_match(&p.subject_raw, &c.subject_raw)
+                })
+            })
             .collect();
         if candidates.is_empty() {
             self.out.missing_issuer = Some(current.issuer.dn.clone());
@@ -136,7 +148,11 @@ impl Builder<'_> {
         let mut seen_anchor_keys: Vec<Vec<u8>> = Vec::new();
         for (cand, is_anchor) in candidates {
             // The pool may hold a copy of an anchor: treat it as the anchor.
-            let anchored = if is_anchor { Some(cand.clone()) } else { anchor_of(&cand, self.anchors).cloned() };
+            let anchored = if is_anchor {
+                Some(cand.clone())
+            } else {
+                anchor_of(&cand, self.anchors).cloned()
+            };
             if let Some(a) = &anchored {
                 if seen_anchor_keys.contains(&a.spki) {
                     continue;
@@ -162,14 +178,29 @@ impl Builder<'_> {
 }
 
 /// Finds paths from `leaf` to an anchor through `pool`.
-pub fn build(leaf: &Arc<Certificate>, anchors: &[Arc<Certificate>], pool: &[Arc<Certificate>], cache: &dyn EdgeCache) -> Built {
+pub fn build(
+    leaf: &Arc<Certificate>,
+    anchors: &[Arc<Certificate>],
+    pool: &[Arc<Certificate>],
+    cache: &dyn EdgeCache,
+) -> Built {
     // A leaf that is itself a trust anchor is its own path.
     if let Some(a) = anchor_of(leaf, anchors) {
         if a.fingerprint == leaf.fingerprint {
-            return Built { paths: vec![vec![leaf.clone()]], ..Default::default() };
+            return Built {
+                paths: vec![vec![leaf.clone()]],
+                ..Default::default()
+            };
         }
     }
-    let mut b = Builder { anchors, pool, cache, sig_checks: 0, memo: HashMap::new(), out: Built::default() };
+    let mut b = Builder {
+        anchors,
+        pool,
+        cache,
+        sig_checks: 0,
+        memo: HashMap::new(),
+        out: Built::default(),
+    };
     let mut path = vec![leaf.clone()];
     b.extend(&mut path);
     b.out
@@ -220,7 +251,8 @@ pub fn chain_problems(path: &Path) -> Vec<serde_json::Value> {
         }
         if let Some(ku) = c.key_usage {
             if !ku.key_cert_sign() {
-                problems.push(json!({ "at": at(), "problem": "issuer keyUsage lacks keyCertSign" }));
+                problems
+                    .push(json!({ "at": at(), "problem": "issuer keyUsage lacks keyCertSign" }));
             }
         }
     }
@@ -251,7 +283,8 @@ pub fn validity_check(path: &Path, at: i64) -> Check {
             }));
         }
     }
-    let base = json!({ "validation_time": crate::time::rfc3339(at), "model": "shell", "certificates": n });
+    let base =
+        json!({ "validation_time": crate::time::rfc3339(at), "model": "shell", "certificates": n });
     match first {
         None => Check::passed("validity", base),
         Some(code) => {

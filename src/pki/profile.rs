@@ -93,15 +93,20 @@ fn twelve_after(s: &str, prefix: &str) -> Option<String> {
 
 /// Reads the profile of a certificate.
 pub fn profile(c: &Certificate) -> Profile {
-    let iin = c.subject.serial_number.as_deref().and_then(|s| twelve_after(s, "IIN")).map(|value| {
-        let parsed = Iin::parse(&value).ok();
-        CertIin {
-            valid: parsed.is_some(),
-            birth_date: parsed.and_then(|p| p.birth_date()).map(|d| d.to_string()),
-            sex: parsed.map(|p| p.sex()),
-            value,
-        }
-    });
+    let iin = c
+        .subject
+        .serial_number
+        .as_deref()
+        .and_then(|s| twelve_after(s, "IIN"))
+        .map(|value| {
+            let parsed = Iin::parse(&value).ok();
+            CertIin {
+                valid: parsed.is_some(),
+                birth_date: parsed.and_then(|p| p.birth_date()).map(|d| d.to_string()),
+                sex: parsed.map(|p| p.sex()),
+                value,
+            }
+        });
     let bin = c.subject.ou.as_deref().and_then(|s| twelve_after(s, "BIN"));
     let bin_valid = bin.as_deref().map(|b| Bin::parse(b).is_ok());
     let usage = match c.key_usage {
@@ -117,8 +122,18 @@ pub fn profile(c: &Certificate) -> Profile {
             }
         }
     };
-    let roles = ROLES.iter().filter(|(o, _)| c.has_eku(o)).map(|(_, n)| *n).collect();
-    Profile { iin, bin, bin_valid, usage, roles }
+    let roles = ROLES
+        .iter()
+        .filter(|(o, _)| c.has_eku(o))
+        .map(|(_, n)| *n)
+        .collect();
+    Profile {
+        iin,
+        bin,
+        bin_valid,
+        usage,
+        roles,
+    }
 }
 
 /// Names of the known policies a certificate carries.

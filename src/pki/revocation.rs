@@ -76,7 +76,12 @@ impl RevocationStore {
         if s.only_user && cert.is_ca() || s.only_ca && !cert.is_ca() {
             return false;
         }
-        if s.has_dp && !s.dp_uris.iter().any(|u| cert.crl_urls.contains(u) || cert.delta_crl_urls.contains(u)) {
+        if s.has_dp
+            && !s
+                .dp_uris
+                .iter()
+                .any(|u| cert.crl_urls.contains(u) || cert.delta_crl_urls.contains(u))
+        {
             return false;
         }
         true
@@ -87,18 +92,28 @@ impl RevocationStore {
         for crl in self.crls.iter().filter(|c| Self::in_scope(c, cert, issuer)) {
             if let Some(ku) = issuer.key_usage {
                 if !ku.crl_sign() {
-                    return Status::Failed(Code::CrlInvalid, json!({ "crl": crl.describe(), "problem": "issuer keyUsage lacks cRLSign" }));
+                    return Status::Failed(
+                        Code::CrlInvalid,
+                        json!({ "crl": crl.describe(), "problem": "issuer keyUsage lacks cRLSign" }),
+                    );
                 }
             }
             if let Err(why) = crl.verify_signature(issuer) {
-                return Status::Failed(Code::CrlInvalid, json!({ "crl": crl.describe(), "problem": format!("signature: {why}") }));
+                return Status::Failed(
+                    Code::CrlInvalid,
+                    json!({ "crl": crl.describe(), "problem": format!("signature: {why}") }),
+                );
             }
             usable.push(crl);
         }
-        let base = usable
-            .iter()
-            .filter(|c| !c.is_delta())
-            .max_by(|a, b| a.this_update.cmp(&b.this_update).then_with(|| cmp_number(a.number.as_deref().unwrap_or(&[]), b.number.as_deref().unwrap_or(&[]))));
+        let base = usable.iter().filter(|c| !c.is_delta()).max_by(|a, b| {
+            a.this_update.cmp(&b.this_update).then_with(|| {
+                cmp_number(
+                    a.number.as_deref().unwrap_or(&[]),
+                    b.number.as_deref().unwrap_or(&[]),
+                )
+            })
+        });
         let Some(base) = base else {
             return Status::Failed(
                 Code::RevocationUnavailable,
@@ -109,7 +124,9 @@ impl RevocationStore {
             usable
                 .iter()
                 .filter(|d| {
-                    d.base_number.as_ref().is_some_and(|b| cmp_number(b, bn).is_le())
+                    d.base_number
+                        .as_ref()
+                        .is_some_and(|b| cmp_number(b, bn).is_le())
                         && d.number.as_ref().is_some_and(|n| cmp_number(n, bn).is_gt())
                         && d.scope == base.scope
                 })
@@ -123,7 +140,11 @@ impl RevocationStore {
         let mut from = &base.source;
         if let Some(d) = delta {
             if let Some(e) = d.lookup(&cert.serial) {
-                entry = if e.reason == REASON_REMOVE { None } else { Some(e) };
+                entry = if e.reason == REASON_REMOVE {
+                    None
+                } else {
+                    Some(e)
+                };
                 from = &d.source;
             }
         }
@@ -131,21 +152,34 @@ impl RevocationStore {
         let detail = json!({ "crls": used, "source": "crl" });
         if let Some(e) = entry {
             if e.revoked_at <= at {
-                return Status::Revoked { at: e.revoked_at, reason: e.reason, detail: json!({ "crls": used, "listed_in": from, "source": "crl" }) };
+                return Status::Revoked {
+                    at: e.revoked_at,
+                    reason: e.reason,
+                    detail: json!({ "crls": used, "listed_in": from, "source": "crl" }),
+                };
             }
         }
         match next_update {
             Some(n) if n >= at => {}
             Some(n) => {
-                return Status::Failed(Code::RevocationStale, json!({ "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n) }));
+                return Status::Failed(
+                    Code::RevocationStale,
+                    json!({ "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n) }),
+                );
             }
             None => {
-                return Status::Failed(Code::RevocationStale, json!({ "crls": used, "problem": "CRL has no nextUpdate" }));
+                return Status::Failed(
+                    Code::RevocationStale,
+                    json!({ "crls": used, "problem": "CRL has no nextUpdate" }),
+                );
             }
         }
         let mut d = detail;
         if let Some(e) = entry {
-            d["note"] = json!(format!("revoked later, at {}", crate::time::rfc3339(e.revoked_at)));
+            d["note"] = json!(format!(
+                "revoked later, at {}",
+                crate::time::rfc3339(e.revoked_at)
+            ));
         }
         Status::Good(d)
     }
@@ -156,8 +190,15 @@ impl RevocationStore {
         let mut results = Vec::new();
         let mut codes: Vec<(Code, Value)> = Vec::new();
         if !self.rejected.is_empty() {
-            let r: Vec<Value> = self.rejected.iter().map(|(s, e)| json!({ "source": s, "error": e.to_string() })).collect();
-            codes.push((Code::CrlInvalid, json!({ "problem": "a supplied CRL could not be read", "rejected": r })));
+            let r: Vec<Value> = self
+                .rejected
+                .iter()
+                .map(|(s, e)| json!({ "source": s, "error": e.to_string() }))
+                .collect();
+            codes.push((
+                Code::CrlInvalid,
+                json!({ "problem": "a supplied CRL could not be read", "rejected": r }),
+            ));
         }
         for i in 0..n.saturating_sub(1) {
             let (cert, issuer) = (&path[i], &path[i + 1]);
@@ -168,10 +209,18 @@ impl RevocationStore {
                     item["status"] = json!("good");
                     item["detail"] = d;
                 }
-                Status::Revoked { at: when, reason, detail } => {
+                Status::Revoked {
+                    at: when,
+                    reason,
+                    detail,
+                } => {
                     item["status"] = json!("revoked");
                     item["revoked_at"] = json!(crate::time::rfc3339(when));
-                    item["reason"] = json!(if reason == REASON_NONE { None } else { Some(reason_name(reason)) });
+                    item["reason"] = json!(if reason == REASON_NONE {
+                        None
+                    } else {
+                        Some(reason_name(reason))
+                    });
                     item["detail"] = detail;
                     let mut d = item.clone();
                     if reason == REASON_HOLD {

@@ -22,7 +22,10 @@ pub struct EdgeSet(RwLock<HashSet<([u8; 32], [u8; 32])>>);
 
 impl EdgeCache for EdgeSet {
     fn known(&self, child: &[u8; 32], issuer: &[u8; 32]) -> bool {
-        self.0.read().map(|s| s.contains(&(*child, *issuer))).unwrap_or(false)
+        self.0
+            .read()
+            .map(|s| s.contains(&(*child, *issuer)))
+            .unwrap_or(false)
     }
     fn record(&self, child: &[u8; 32], issuer: &[u8; 32]) {
         if let Ok(mut s) = self.0.write() {
@@ -57,7 +60,10 @@ fn self_signed(c: &Certificate) -> bool {
 impl TrustStore {
     /// An empty store named `origin`.
     pub fn new(origin: &str) -> Self {
-        TrustStore { origin: origin.to_string(), ..Default::default() }
+        TrustStore {
+            origin: origin.to_string(),
+            ..Default::default()
+        }
     }
 
     /// The verified-edge cache.
@@ -67,7 +73,8 @@ impl TrustStore {
 
     /// Adds every certificate in `bytes` as a trust anchor.
     pub fn add_anchors(&mut self, bytes: &[u8], source: &str) -> Result<usize, String> {
-        let ders = crate::input::decode_all(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"]).map_err(|e| format!("{source}: {e}"))?;
+        let ders = crate::input::decode_all(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"])
+            .map_err(|e| format!("{source}: {e}"))?;
         let mut n = 0;
         for der in ders {
             let c = Certificate::from_der(&der).map_err(|e| format!("{source}: {e}"))?;
@@ -94,11 +101,17 @@ impl TrustStore {
                     }
                 }
                 Ok(c) if c.is_ca() => {
-                    if !self.intermediates.iter().any(|a| a.fingerprint == c.fingerprint) {
+                    if !self
+                        .intermediates
+                        .iter()
+                        .any(|a| a.fingerprint == c.fingerprint)
+                    {
                         self.intermediates.push(Arc::new(c));
                     }
                 }
-                Ok(_) => self.rejected.push((source.to_string(), "not a CA certificate: ignored".into())),
+                Ok(_) => self
+                    .rejected
+                    .push((source.to_string(), "not a CA certificate: ignored".into())),
                 Err(e) => self.rejected.push((source.to_string(), e.to_string())),
             }
         }
@@ -107,14 +120,21 @@ impl TrustStore {
     /// Loads a folder: `*.crl` files are CRLs, other files certificates.
     pub fn from_dir(dir: &FsPath) -> std::io::Result<TrustStore> {
         let mut store = TrustStore::new(&dir.display().to_string());
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         for p in entries {
             if !p.is_file() {
                 continue;
             }
             let name = p.display().to_string();
-            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if !["pem", "crt", "cer", "der", "crl"].contains(&ext.as_str()) {
                 continue;
             }
@@ -138,7 +158,9 @@ impl TrustStore {
     pub fn precheck_crls(&self) {
         for crl in &self.revocation.crls {
             for ca in self.anchors.iter().chain(self.intermediates.iter()) {
-                if super::cert::names_match(&crl.issuer_raw, &ca.subject_raw) && crl.verify_signature(ca).is_ok() {
+                if super::cert::names_match(&crl.issuer_raw, &ca.subject_raw)
+                    && crl.verify_signature(ca).is_ok()
+                {
                     break;
                 }
             }

@@ -219,7 +219,12 @@ pub struct Check {
 impl Check {
     /// A passed check.
     pub fn passed(name: &'static str, detail: serde_json::Value) -> Self {
-        Check { name, outcome: Outcome::Passed, code: None, detail }
+        Check {
+            name,
+            outcome: Outcome::Passed,
+            code: None,
+            detail,
+        }
     }
     /// A skipped check with the reason.
     pub fn skipped(name: &'static str, reason: &str) -> Self {
@@ -236,38 +241,134 @@ impl Check {
             Indication::Failed => Outcome::Failed,
             _ => Outcome::Indeterminate,
         };
-        Check { name, outcome, code: Some(code), detail }
+        Check {
+            name,
+            outcome,
+            code: Some(code),
+            detail,
+        }
     }
 }
 
-/// The result of a series of checks: the first failing code decides.
-#[derive(Debug, Clone, Serialize)]
-pub struct Outcomes {
-    /// Every check in order.
-    pub checks: Vec<Check>,
+/// The first failure's code and the indication it maps to; the
+/// sub-indication can be overridden by the check (e.g. a revoked CA).
+pub fn decide(checks: &[Check]) -> (Indication, Option<SubIndication>, Code) {
+    for c in checks {
+        if let Some(code) = c.code {
+            let (ind, sub) = code.indication();
+            let sub = c
+                .detail
+                .get("sub_indication_override")
+                .and_then(|v| v.as_str())
+                .and_then(sub_from_str)
+                .or(sub);
+            let ind = match c.detail.get("indication_override").and_then(|v| v.as_str()) {
+                Some("INDETERMINATE") => Indication::Indeterminate,
+                _ => ind,
+            };
+            return (ind, sub, code);
+        }
+    }
+    (Indication::Passed, None, Code::Ok)
 }
 
-impl Outcomes {
-    /// The first failure's code and the indication it maps to; the
-    /// sub-indication can be overridden by the check (e.g. a revoked CA).
-    pub fn decide(&self) -> (Indication, Option<SubIndication>, Code) {
-        for c in &self.checks {
-            if let Some(code) = c.code {
-                let (ind, sub) = code.indication();
-                let sub = c
-                    .detail
-                    .get("sub_indication_override")
-                    .and_then(|v| v.as_str())
-                    .and_then(sub_from_str)
-                    .or(sub);
-                let ind = match c.detail.get("indication_override").and_then(|v| v.as_str()) {
-                    Some("INDETERMINATE") => Indication::Indeterminate,
-                    _ => ind,
-                };
-                return (ind, sub, code);
-            }
+/// A complete verdict: the decision, the checks behind it, the signer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// PASSED, FAILED or INDETERMINATE.
+    pub indication: Indication,
+    /// ETSI sub-indication, when not passed.
+    pub sub_indication: Option<SubIndication>,
+    /// The first failing check's code, or `OK`.
+    pub code: Code,
+    /// The code's message in kk/ru/en.
+    pub message: Message,
+    /// The validation time (RFC 3339).
+    pub validation_time: String,
+    /// The policy the checks ran under.
+    pub policy: serde_json::Value,
+    /// Every check, in order.
+    pub checks: Vec<Check>,
+    /// The signer's certificate facts.
+    pub signer: Option<serde_json::Value>,
+    /// The signing-time attribute (reported, not trusted).
+    pub signing_time: Option<String>,
+    /// Signed attribute types (OIDs), when a signer had them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_attributes: Option<Vec<String>>,
+    /// Facts about the envelope as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<serde_json::Value>,
+    /// Each signer's own verdict (envelopes only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<Verdict>,
+}
+
+impl Verdict {
+    /// Decides a verdict from its checks.
+    pub fn new(
+        checks: Vec<Check>,
+        at: i64,
+        policy: serde_json::Value,
+        signer: Option<serde_json::Value>,
+        signing_time: Option<String>,
+    ) -> Verdict {
+        let (indication, sub_indication, code) = decide(&checks);
+        Verdict {
+            indication,
+            sub_indication,
+            code,
+            message: code.message(),
+            validation_time: crate::time::rfc3339(at),
+            policy,
+            checks,
+            signer,
+            signing_time,
+            signed_attributes: None,
+            envelope: None,
+            signers: Vec::new(),
         }
-        (Indication::Passed, None, Code::Ok)
+    }
+
+    /// The envelope's verdict: its worst signer's, with every signer listed.
+    pub fn worst_of(signers: Vec<Verdict>, envelope: serde_json::Value) -> Verdict {
+        let worst = signers
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, v)| (v.indication, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        let mut top = signers
+            .get(worst)
+            .cloned()
+            .unwrap_or_else(|| Verdict::new(Vec::new(), 0, serde_json::Value::Null, None, None));
+        top.envelope = Some(envelope);
+        top.signers = signers;
+        top
+    }
+
+    /// Whether the verdict passed.
+    pub fn passed(&self) -> bool {
+        self.code == Code::Ok
+    }
+
+    /// A one-line summary, e.g. `FAILED CERT_REVOKED: <en message>`.
+    pub fn summary(&self) -> String {
+        format!("{:?} {}: {}", self.indication, self.code, self.message.en).to_uppercase_first()
+    }
+}
+
+trait UpperFirst {
+    fn to_uppercase_first(self) -> String;
+}
+impl UpperFirst for String {
+    fn to_uppercase_first(self) -> String {
+        let mut it = self.splitn(2, ' ');
+        let head = it.next().unwrap_or("").to_uppercase();
+        match it.next() {
+            Some(rest) => format!("{head} {rest}"),
+            None => head,
+        }
     }
 }
 
@@ -287,7 +388,10 @@ mod tests {
     fn every_code_has_three_messages() {
         for c in Code::ALL {
             let m = c.message();
-            assert!(!m.kk.is_empty() && !m.ru.is_empty() && !m.en.is_empty(), "{c}");
+            assert!(
+                !m.kk.is_empty() && !m.ru.is_empty() && !m.en.is_empty(),
+                "{c}"
+            );
             assert_eq!(Code::parse(c.as_str()), Some(c));
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.as_str()));

@@ -1,0 +1,526 @@
+//! Condition 2: the verdict on an envelope, signer by signer.
+//!
+//! Owns steps 1–3 (format, content, algorithms, digest, signature, signer
+//! certificate) and the assembly of each signer's checks with steps 4–8 from
+//! `pki`. The envelope's verdict is its worst signer's. Never panics on input;
+//! every failure is a check with a code.
+
+use super::parse::{
+    self, Envelope, OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_CERT,
+    OID_SIGNING_CERT_V2, OID_SIGNING_TIME, Signer, SignerId,
+};
+use crate::asn1::{Walker, single, time_of};
+use crate::pki::algorithms::{self, Digest, KeyKind, Scheme, VerifyError};
+use crate::pki::cert::{Certificate, hex, names_match};
+use crate::pki::revocation::RevocationStore;
+use crate::pki::{self, Extra, Policy, TrustStore};
+use crate::verdict::{Check, Code, Verdict};
+use der::{Decode, Tag};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Everything one verification needs besides the trust store.
+#[derive(Debug, Default)]
+pub struct VerifyRequest<'a> {
+    /// The envelope: DER, BER, PEM or base64 text.
+    pub envelope: &'a [u8],
+    /// The signed bytes, for a detached signature.
+    pub data: Option<&'a [u8]>,
+    /// Validation time, Unix seconds.
+    pub at: i64,
+    /// Checks to run.
+    pub policy: Policy,
+    /// Extra certificates for path building.
+    pub extra: Extra,
+    /// CRLs supplied with the request (added to the store's).
+    pub crls: RevocationStore,
+}
+
+fn malformed_verdict(req: &VerifyRequest<'_>, why: String) -> Verdict {
+    let mut checks = vec![Check::failed(
+        "format",
+        Code::EnvelopeMalformed,
+        json!({ "problem": why }),
+    )];
+    for name in [
+        "content",
+        "algorithms",
+        "digest",
+        "signature",
+        "chain",
+        "validity",
+        "revocation",
+        "key_usage",
+        "iin",
+    ] {
+        checks.push(Check::skipped(name, "the envelope could not be read"));
+    }
+    Verdict::new(checks, req.at, req.policy.describe(), None, None)
+}
+
+/// Verifies an envelope: condition 2 for every signer.
+pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
+    let bytes =
+        match crate::input::decode_der(req.envelope, &["CMS", "PKCS7", "PKCS #7 SIGNED DATA"]) {
+            Ok(b) => b,
+            Err(e) => return malformed_verdict(req, e.to_string()),
+        };
+    let env = match parse::parse(&bytes) {
+        Ok(e) => e,
+        Err(e) => return malformed_verdict(req, e.0),
+    };
+    let mut certs = Vec::with_capacity(env.certs.len());
+    for raw in &env.certs {
+        // A certificate the store already knows is not parsed again.
+        let fp = crate::pki::cert::sha256(raw);
+        if let Some(known) = store
+            .intermediates
+            .iter()
+            .chain(store.anchors.iter())
+            .find(|c| c.fingerprint == fp)
+        {
+            certs.push(known.clone());
+            continue;
+        }
+        match Certificate::from_der(raw) {
+            Ok(c) => certs.push(Arc::new(c)),
+            Err(e) => return malformed_verdict(req, format!("certificate in the envelope: {e}")),
+        }
+    }
+    let mut extra = req.extra.clone();
+    for c in &certs {
+        if !extra.certs.iter().any(|x| x.fingerprint == c.fingerprint) {
+            extra.certs.push(c.clone());
+        }
+    }
+    let mut crls = store.revocation.clone();
+    crls.crls.extend(req.crls.crls.iter().cloned());
+    crls.rejected.extend(req.crls.rejected.iter().cloned());
+    for (i, raw) in env.crls.iter().enumerate() {
+        crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
+    }
+    let content: Option<&[u8]> = req.data.or(env.content.as_deref());
+    let candidates: Vec<Arc<Certificate>> = extra.certs.clone();
+
+    let verdicts: Vec<Verdict> = env
+        .signers
+        .iter()
+        .map(|s| verify_signer(&env, s, content, &candidates, store, &extra, &crls, req))
+        .collect();
+    let envelope_info = json!({
+        "detached": env.content.is_none(),
+        "content_type": env.content_type.to_string(),
+        "content_length": content.map(|c| c.len()),
+        "content_sha256": content.map(|c| hex(&crate::pki::cert::sha256(c))),
+        "signers": env.signers.len(),
+        "certificates": env.certs.len(),
+        "ber": env.was_ber,
+    });
+    Verdict::worst_of(verdicts, envelope_info)
+}
+
+fn find_cert(sid: &SignerId, pool: &[Arc<Certificate>]) -> Option<Arc<Certificate>> {
+    pool.iter()
+        .find(|c| match sid {
+            SignerId::IssuerSerial { issuer, serial } => {
+                c.serial == *serial && names_match(issuer, &c.issuer_raw)
+            }
+            SignerId::KeyId(k) => {
+                c.ski.as_deref() == Some(k.as_slice())
+                    || computed_ski(c).as_deref() == Some(k.as_slice())
+            }
+        })
+        .cloned()
+}
+
+/// RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
+fn computed_ski(c: &Certificate) -> Option<Vec<u8>> {
+    let info = spki::SubjectPublicKeyInfoRef::from_der(&c.spki).ok()?;
+    let bits = info.subject_public_key.raw_bytes();
+    Some(
+        ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, bits)
+            .as_ref()
+            .to_vec(),
+    )
+}
+
+fn sid_json(sid: &SignerId) -> Value {
+    match sid {
+        SignerId::IssuerSerial { issuer, serial } => {
+            let dn = <x509_parser::x509::X509Name as x509_parser::prelude::FromDer<
+                x509_parser::error::X509Error,
+            >>::from_der(issuer)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_default();
+            json!({ "issuer": dn, "serial": hex(serial) })
+        }
+        SignerId::KeyId(k) => json!({ "subject_key_identifier": hex(k) }),
+    }
+}
+
+/// Checks the signed attributes' shape (RFC 5652 5.3, 11); returns the signing time.
+fn attribute_problems(env: &Envelope, s: &Signer) -> Result<Option<i64>, String> {
+    if s.signed_attrs_der.is_none() {
+        if env.content_type != OID_DATA {
+            return Err(
+                "signed attributes are required when the content type is not id-data".into(),
+            );
+        }
+        return Ok(None);
+    }
+    let one = |oid| -> Result<&[u8], String> {
+        let a = s
+            .signed_attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .ok_or(format!("signed attribute {oid} is missing"))?;
+        if a.values.len() != 1 {
+            return Err(format!(
+                "signed attribute {oid} must have exactly one value"
+            ));
+        }
+        Ok(&a.values[0])
+    };
+    let ct = one(OID_CONTENT_TYPE)?;
+    let ct = der::asn1::ObjectIdentifier::from_der(ct)
+        .map_err(|e| format!("content-type attribute: {e}"))?;
+    if ct != env.content_type {
+        return Err(format!(
+            "content-type attribute {ct} differs from the content type {}",
+            env.content_type
+        ));
+    }
+    let md = one(OID_MESSAGE_DIGEST)?;
+    if single(md)
+        .map(|t| t.tag != Tag::OctetString)
+        .unwrap_or(true)
+    {
+        return Err("message-digest attribute is not an OCTET STRING".into());
+    }
+    match s.signed_attrs.iter().find(|a| a.oid == OID_SIGNING_TIME) {
+        None => Ok(None),
+        Some(a) if a.values.len() == 1 => time_of(&a.values[0])
+            .map(Some)
+            .map_err(|e| format!("signing-time attribute: {e}")),
+        Some(_) => Err("signing-time attribute must have exactly one value".into()),
+    }
+}
+
+/// ESS signing-certificate(-v2): does the first certificate ID name `cert`?
+fn ess_check(s: &Signer, cert: &Certificate) -> Option<Result<String, String>> {
+    let (v2, raw) = match (s.attr(&OID_SIGNING_CERT_V2), s.attr(&OID_SIGNING_CERT)) {
+        (Some(r), _) => (true, r),
+        (None, Some(r)) => (false, r),
+        (None, None) => return None,
+    };
+    let parsed = (|| -> Result<(Option<Digest>, Vec<u8>), String> {
+        let seq = single(raw).map_err(|e| e.to_string())?;
+        let mut w = Walker::new(seq.value).map_err(|e| e.to_string())?;
+        let ids = w.expect(Tag::Sequence).map_err(|e| e.to_string())?;
+        let mut i = Walker::new(ids.value).map_err(|e| e.to_string())?;
+        let first = i.expect(Tag::Sequence).map_err(|e| e.to_string())?;
+        let mut f = Walker::new(first.value).map_err(|e| e.to_string())?;
+        let mut digest = if v2 { Some(Digest::Sha256) } else { None };
+        if v2 {
+            if let Some(alg) = f.optional(Tag::Sequence).map_err(|e| e.to_string())? {
+                let alg =
+                    spki::AlgorithmIdentifierOwned::from_der(alg.raw).map_err(|e| e.to_string())?;
+                digest = Some(Digest::from_oid(&alg.oid).map_err(|e| e.to_string())?);
+            }
+        }
+        let hash = f
+            .expect(Tag::OctetString)
+            .map_err(|e| e.to_string())?
+            .value
+            .to_vec();
+        Ok((digest, hash))
+    })();
+    Some(match parsed {
+        Err(e) => Err(format!("signing-certificate attribute does not parse: {e}")),
+        Ok((Some(d), hash)) => {
+            if d.hash(&cert.der) == hash {
+                Ok(format!("ESS signing-certificate-v2 ({}) matches", d.name()))
+            } else {
+                Err("ESS signing-certificate-v2 names another certificate".into())
+            }
+        }
+        Ok((None, hash)) => {
+            let h = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &cert.der);
+            if h.as_ref() == hash.as_slice() {
+                Ok("ESS signing-certificate (SHA-1 identifier) matches".into())
+            } else {
+                Err("ESS signing-certificate names another certificate".into())
+            }
+        }
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verify_signer(
+    env: &Envelope,
+    s: &Signer,
+    content: Option<&[u8]>,
+    pool: &[Arc<Certificate>],
+    store: &TrustStore,
+    extra: &Extra,
+    crls: &RevocationStore,
+    req: &VerifyRequest<'_>,
+) -> Verdict {
+    let mut checks = Vec::with_capacity(10);
+    let at = req.at;
+    // 1. Format of this signer's attributes.
+    let signing_time = match attribute_problems(env, s) {
+        Ok(t) => {
+            checks.push(Check::passed("format", json!({ "signed_attributes": s.signed_attrs_der.is_some(), "signer_id": sid_json(&s.sid) })));
+            t
+        }
+        Err(p) => {
+            checks.push(Check::failed(
+                "format",
+                Code::EnvelopeMalformed,
+                json!({ "problem": p, "signer_id": sid_json(&s.sid) }),
+            ));
+            None
+        }
+    };
+    // 1. Content.
+    match content {
+        Some(c) => checks.push(Check::passed(
+            "content",
+            json!({ "detached": env.content.is_none(), "length": c.len() }),
+        )),
+        None => checks.push(Check::failed(
+            "content",
+            Code::ContentMissing,
+            json!({ "problem": "detached signature and no data was given" }),
+        )),
+    }
+    // 1. Algorithms.
+    let cert = find_cert(&s.sid, pool);
+    let digest = Digest::from_oid(&s.digest_alg.oid);
+    let scheme = digest
+        .clone()
+        .ok()
+        .map(|d| algorithms::scheme_for(&s.sig_alg, Some(d)))
+        .unwrap_or_else(|| algorithms::scheme_for(&s.sig_alg, None));
+    let key_problem = cert.as_ref().and_then(|c| c.key.as_ref().err().cloned());
+    let alg_detail = json!({
+        "digest_algorithm": s.digest_alg.oid.to_string(),
+        "signature_algorithm": s.sig_alg.oid.to_string(),
+        "scheme": scheme.as_ref().ok().map(|x| x.name()),
+        "key": cert.as_ref().and_then(|c| c.key.as_ref().ok()).map(|k| json!({ "algorithm": k.kind.algorithm(), "bits": k.kind.bits() })),
+    });
+    let alg_error = digest
+        .as_ref()
+        .err()
+        .or(scheme.as_ref().err())
+        .or(key_problem.as_ref())
+        .map(|e| e.to_string());
+    match &alg_error {
+        None => checks.push(Check::passed("algorithms", alg_detail)),
+        Some(p) => {
+            let mut d = alg_detail;
+            d["problem"] = json!(p);
+            checks.push(Check::failed("algorithms", Code::AlgorithmUnsupported, d));
+        }
+    }
+    // 2 and 3. Digest and signature.
+    let (digest_check, sig_check) = match (
+        content,
+        digest.as_ref().ok(),
+        scheme.as_ref().ok(),
+        &cert,
+    ) {
+        (Some(content), Some(d), Some(sc), Some(c)) if alg_error.is_none() => {
+            crypto_checks(s, content, *d, *sc, c)
+        }
+        (_, _, _, None) => (
+            match (content, digest.as_ref().ok()) {
+                (Some(content), Some(d)) if s.signed_attrs_der.is_some() => {
+                    digest_only(s, content, *d)
+                }
+                _ => Check::skipped(
+                    "digest",
+                    "cannot be checked without the content, a supported digest and the signer's certificate",
+                ),
+            },
+            Check::failed(
+                "signature",
+                Code::SignerCertMissing,
+                json!({ "problem": "no certificate matches the signer identifier", "signer_id": sid_json(&s.sid), "certificates_searched": pool.len() }),
+            ),
+        ),
+        (Some(content), Some(d), _, _) if s.signed_attrs_der.is_some() => (
+            digest_only(s, content, *d),
+            Check::skipped("signature", "algorithm not supported"),
+        ),
+        _ => (
+            Check::skipped("digest", "content or algorithm not available"),
+            Check::skipped("signature", "content or algorithm not available"),
+        ),
+    };
+    checks.push(digest_check);
+    checks.push(sig_check);
+    // 4–8.
+    let signer_json = cert.as_ref().map(|c| pki::describe(c));
+    match &cert {
+        Some(c) => {
+            let v = pki::validate(c, store, extra, crls, at, &req.policy);
+            checks.extend(v.checks);
+        }
+        None => {
+            for name in ["chain", "validity", "revocation", "key_usage", "iin"] {
+                checks.push(Check::skipped(
+                    name,
+                    "the signer's certificate was not found",
+                ));
+            }
+        }
+    }
+    let mut v = Verdict::new(
+        checks,
+        at,
+        req.policy.describe(),
+        signer_json,
+        signing_time.map(crate::time::rfc3339),
+    );
+    v.signed_attributes = Some(s.signed_attrs.iter().map(|a| a.oid.to_string()).collect());
+    v
+}
+
+fn digest_only(s: &Signer, content: &[u8], d: Digest) -> Check {
+    let computed = d.hash(content);
+    let claimed = s
+        .attr(&OID_MESSAGE_DIGEST)
+        .and_then(|raw| single(raw).ok())
+        .map(|t| t.value.to_vec());
+    let detail = json!({ "algorithm": d.name(), "computed": hex(&computed), "message_digest_attribute": claimed.as_deref().map(hex) });
+    if claimed.as_deref() == Some(computed.as_slice()) {
+        Check::passed("digest", detail)
+    } else {
+        Check::failed("digest", Code::DigestMismatch, detail)
+    }
+}
+
+fn crypto_checks(
+    s: &Signer,
+    content: &[u8],
+    d: Digest,
+    sc: Scheme,
+    cert: &Certificate,
+) -> (Check, Check) {
+    let Ok(key) = cert.key.as_ref() else {
+        return (
+            Check::skipped("digest", "key not supported"),
+            Check::skipped("signature", "key not supported"),
+        );
+    };
+    let key_matches = matches!(
+        (sc, key.kind),
+        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
+            | (
+                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
+                KeyKind::Rsa { .. }
+            )
+    );
+    let cert_detail = json!({ "certificate": cert.label(), "scheme": sc.name() });
+    if !key_matches {
+        let digest = if s.signed_attrs_der.is_some() {
+            digest_only(s, content, d)
+        } else {
+            Check::skipped("digest", "signature algorithm does not fit the key")
+        };
+        let mut det = cert_detail;
+        det["problem"] = json!("the signature algorithm does not fit the certificate's key");
+        return (
+            digest,
+            Check::failed("signature", Code::SignatureInvalid, det),
+        );
+    }
+    match &s.signed_attrs_der {
+        Some(attrs) => {
+            let digest = digest_only(s, content, d);
+            let sig = match algorithms::verify(sc, key, attrs, &s.signature) {
+                Ok(()) => match ess_check(s, cert) {
+                    Some(Err(p)) => {
+                        let mut det = cert_detail;
+                        det["problem"] = json!(p);
+                        Check::failed("signature", Code::SignerCertMissing, det)
+                    }
+                    Some(Ok(note)) => {
+                        let mut det = cert_detail;
+                        det["signing_certificate_attribute"] = json!(note);
+                        Check::passed("signature", det)
+                    }
+                    None => Check::passed("signature", cert_detail),
+                },
+                Err(e) => {
+                    let mut det = cert_detail;
+                    det["problem"] = json!(e.to_string());
+                    let code = if matches!(e, VerifyError::Algorithm(_)) {
+                        Code::AlgorithmUnsupported
+                    } else {
+                        Code::SignatureInvalid
+                    };
+                    Check::failed("signature", code, det)
+                }
+            };
+            (digest, sig)
+        }
+        None => {
+            // Without signed attributes the signature covers the content itself.
+            match algorithms::verify(sc, key, content, &s.signature) {
+                Ok(()) => (
+                    Check::passed(
+                        "digest",
+                        json!({ "algorithm": sc.digest().name(), "computed": hex(&sc.digest().hash(content)), "signed_attributes": false }),
+                    ),
+                    Check::passed("signature", cert_detail),
+                ),
+                Err(e) => {
+                    let computed = sc.digest().hash(content);
+                    let embedded = match sc {
+                        Scheme::RsaPkcs1(dd) => {
+                            algorithms::rsa_pkcs1_embedded_digest(key, dd, &s.signature)
+                        }
+                        _ => None,
+                    };
+                    let mut det = cert_detail;
+                    det["problem"] = json!(e.to_string());
+                    match (sc, embedded) {
+                        (Scheme::RsaPkcs1(_), None) => (
+                            Check::skipped(
+                                "digest",
+                                "the signature's padding is broken, so its digest cannot be read",
+                            ),
+                            Check::failed("signature", Code::SignatureInvalid, det),
+                        ),
+                        (Scheme::RsaPkcs1(_), Some(h)) if h == computed => (
+                            Check::passed(
+                                "digest",
+                                json!({ "algorithm": sc.digest().name(), "computed": hex(&computed) }),
+                            ),
+                            Check::failed("signature", Code::SignatureInvalid, det),
+                        ),
+                        (_, h) => (
+                            Check::failed(
+                                "digest",
+                                Code::DigestMismatch,
+                                json!({
+                                    "algorithm": sc.digest().name(),
+                                    "computed": hex(&computed),
+                                    "signed": h.as_deref().map(hex),
+                                    "note": "without signed attributes the signature covers the content; it does not match",
+                                }),
+                            ),
+                            Check::skipped(
+                                "signature",
+                                "decided by the digest check (no signed attributes)",
+                            ),
+                        ),
+                    }
+                }
+            }
+        }
+    }
+}
