@@ -1,1 +1,285 @@
-fn main() {}
+//! The `qoltanba` command line: parse arguments, call the library, print.
+#![forbid(unsafe_code)]
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use qoltanba::pki::{
+    self, Extra, Policy, TrustStore, Usage, cert::Certificate, revocation::RevocationStore,
+};
+use qoltanba::verdict::Verdict;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "qoltanba",
+    version,
+    about = "Digital-signature and document-integrity service for Kazakhstan's e-government services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify a CMS request envelope (condition 2).
+    Verify(VerifyArgs),
+    /// Inspect or verify certificates.
+    #[command(subcommand)]
+    Cert(CertCommand),
+    /// Demo PKI for tests and the embedded default.
+    #[command(subcommand)]
+    Pki(PkiCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Args)]
+struct TrustArgs {
+    /// Trust anchors (PEM/DER; a file may hold several). Default: the configured store.
+    #[arg(long, value_name = "FILE")]
+    trust: Vec<PathBuf>,
+    /// Extra untrusted certificates for path building.
+    #[arg(long, value_name = "FILE")]
+    certs: Vec<PathBuf>,
+    /// CRLs (DER or PEM), base and delta.
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
+    /// Validation time (RFC 3339); default now.
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// Skip revocation checking (paths only; reported in the verdict's policy).
+    #[arg(long)]
+    no_revocation: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The CMS SignedData (DER, PEM or base64 text).
+    #[arg(long, value_name = "FILE")]
+    signature: PathBuf,
+    /// The signed bytes of a detached signature.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// The IIN stated in the request: turns the IIN checks on.
+    #[arg(long, value_name = "IIN")]
+    iin: Option<String>,
+    #[command(flatten)]
+    trust: TrustArgs,
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Show a certificate: names, IIN/BIN, profile, roles, policies, URLs.
+    Info {
+        /// The certificate (PEM or DER).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Validate a certificate (chain, validity, revocation, key usage).
+    Verify {
+        /// The certificate (PEM or DER).
+        #[arg(long, value_name = "FILE")]
+        cert: PathBuf,
+        /// Required key usage.
+        #[arg(long, value_enum, default_value = "sign")]
+        usage: UsageArg,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UsageArg {
+    Sign,
+    Auth,
+    Any,
+}
+
+#[derive(Subcommand)]
+enum PkiCommand {
+    /// Write the demo PKI (test keys only) into a folder.
+    Demo {
+        /// Output folder.
+        #[arg(long, value_name = "DIR", default_value = "certs")]
+        out: PathBuf,
+    },
+}
+
+/// A usage error: exit status 2.
+struct UsageError(String);
+
+fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    if meta.len() > 512 * 1024 * 1024 {
+        return Err(UsageError(format!("{}: file too large", path.display())));
+    }
+    std::fs::read(path).map_err(|e| UsageError(format!("{}: {e}", path.display())))
+}
+
+struct Inputs {
+    store: TrustStore,
+    extra: Extra,
+    crls: RevocationStore,
+    at: i64,
+}
+
+fn inputs(t: &TrustArgs) -> Result<Inputs, UsageError> {
+    let at = match &t.at {
+        Some(s) => {
+            qoltanba::time::parse_rfc3339(s).map_err(|e| UsageError(format!("--at: {e}")))?
+        }
+        None => qoltanba::time::now(),
+    };
+    let mut extra = Extra::default();
+    let store = if t.trust.is_empty() {
+        let dir = TrustStore::default_dir();
+        TrustStore::from_dir(&dir)
+            .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?
+    } else {
+        let mut s = TrustStore::new("--trust");
+        for p in &t.trust {
+            let bytes = read(p)?;
+            if let Err(e) = s.add_anchors(&bytes, &p.display().to_string()) {
+                extra.rejected_certs.push((p.display().to_string(), e));
+            }
+        }
+        s
+    };
+    for p in &t.certs {
+        let bytes = read(p)?;
+        let name = p.display().to_string();
+        match qoltanba::input::decode_all(&bytes, &["CERTIFICATE"]) {
+            Ok(ders) => {
+                for der in ders {
+                    match Certificate::from_der(&der) {
+                        Ok(c) => extra.certs.push(Arc::new(c)),
+                        Err(e) => extra.rejected_certs.push((name.clone(), e.to_string())),
+                    }
+                }
+            }
+            Err(e) => extra.rejected_certs.push((name, e.to_string())),
+        }
+    }
+    let mut crls = RevocationStore::default();
+    for p in &t.crl {
+        crls.add_bytes(&read(p)?, &p.display().to_string());
+    }
+    store.precheck_crls();
+    Ok(Inputs {
+        store,
+        extra,
+        crls,
+        at,
+    })
+}
+
+fn print_verdict(v: &Verdict, format: Format) -> ExitCode {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+        Format::Text => print!("{}", v.to_text()),
+    }
+    ExitCode::from(v.indication.exit_code() as u8)
+}
+
+fn run(cli: Cli) -> Result<ExitCode, UsageError> {
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Verify(a)) => {
+            let envelope = read(&a.signature)?;
+            let data = a.data.as_deref().map(read).transpose()?;
+            let i = inputs(&a.trust)?;
+            let req = qoltanba::envelope::VerifyRequest {
+                envelope: &envelope,
+                data: data.as_deref(),
+                at: i.at,
+                policy: Policy {
+                    usage: Usage::Sign,
+                    no_revocation: a.trust.no_revocation,
+                    iin: a.iin.clone(),
+                },
+                extra: i.extra,
+                crls: i.crls,
+            };
+            let v = qoltanba::envelope::verify(&req, &i.store);
+            Ok(print_verdict(&v, a.trust.format))
+        }
+        Some(Command::Cert(CertCommand::Info { file, format })) => {
+            let bytes = read(&file)?;
+            let c = qoltanba::input::decode_der(&bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"])
+                .map_err(|e| e.to_string())
+                .and_then(|der| Certificate::from_der(&der).map_err(|e| e.to_string()));
+            match c {
+                Ok(c) => {
+                    let info = pki::describe(&c);
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&info).unwrap_or_default()
+                        ),
+                        Format::Text => print!("{}", pki::describe_text(&info)),
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    let err = serde_json::json!({ "code": "CERT_MALFORMED", "message": qoltanba::verdict::Code::CertMalformed.message(), "detail": e });
+                    match format {
+                        Format::Json => {
+                            println!("{}", serde_json::to_string_pretty(&err).unwrap_or_default())
+                        }
+                        Format::Text => println!("CERT_MALFORMED: {e}"),
+                    }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Some(Command::Cert(CertCommand::Verify { cert, usage, trust })) => {
+            let bytes = read(&cert)?;
+            let i = inputs(&trust)?;
+            let usage = match usage {
+                UsageArg::Sign => Usage::Sign,
+                UsageArg::Auth => Usage::Auth,
+                UsageArg::Any => Usage::Any,
+            };
+            let policy = Policy {
+                usage,
+                no_revocation: trust.no_revocation,
+                iin: None,
+            };
+            let v = pki::verify_certificate(&bytes, &i.store, &i.extra, &i.crls, i.at, &policy);
+            Ok(print_verdict(&v, trust.format))
+        }
+        Some(Command::Pki(PkiCommand::Demo { out })) => {
+            let summary = pki::demo::generate(&out)
+                .map_err(|e| UsageError(format!("{}: {e}", out.display())))?;
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(UsageError(msg)) => {
+            eprintln!("qoltanba: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! revocation are delegated to `pki`; texts and indications to `verdict`.
 
 pub mod ber;
+pub mod build;
 pub mod parse;
 pub mod verify;
 

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod path;
 pub mod profile;
 pub mod revocation;
+pub mod signer;
 pub mod trust;
 
 use crate::iin::Iin;
@@ -297,4 +298,97 @@ pub fn describe(c: &Certificate) -> serde_json::Value {
             "sha1": cert::hex(ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &c.der).as_ref()),
         },
     })
+}
+
+/// `cert verify`: steps 4–8 on a certificate given as bytes (DER or PEM),
+/// with a malformed certificate as a verdict, not an error.
+pub fn verify_certificate(
+    bytes: &[u8],
+    store: &TrustStore,
+    extra: &Extra,
+    crls: &RevocationStore,
+    at: i64,
+    policy: &Policy,
+) -> crate::verdict::Verdict {
+    use crate::verdict::Verdict;
+    let parsed = crate::input::decode_der(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"])
+        .map_err(|e| e.to_string())
+        .and_then(|der| Certificate::from_der(&der).map_err(|e| e.to_string()));
+    let leaf = match parsed {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            let mut checks = vec![Check::failed(
+                "format",
+                Code::CertMalformed,
+                json!({ "problem": e }),
+            )];
+            for n in [
+                "algorithms",
+                "chain",
+                "validity",
+                "revocation",
+                "key_usage",
+                "iin",
+            ] {
+                checks.push(Check::skipped(n, "the certificate could not be read"));
+            }
+            return Verdict::new(checks, at, policy.describe(), None, None);
+        }
+    };
+    let mut checks = vec![Check::passed(
+        "format",
+        json!({ "certificate": leaf.label() }),
+    )];
+    match &leaf.key {
+        Ok(k) => checks.push(Check::passed(
+            "algorithms",
+            json!({ "key": k.kind.algorithm(), "bits": k.kind.bits() }),
+        )),
+        Err(e) => checks.push(Check::failed(
+            "algorithms",
+            Code::AlgorithmUnsupported,
+            json!({ "problem": e.to_string() }),
+        )),
+    }
+    let mut crls = crls.clone();
+    crls.crls.extend(store.revocation.crls.iter().cloned());
+    let v = validate(&leaf, store, extra, &crls, at, policy);
+    checks.extend(v.checks);
+    Verdict::new(checks, at, policy.describe(), Some(describe(&leaf)), None)
+}
+
+/// `cert info --format text`: the facts of `describe` as lines.
+pub fn describe_text(info: &serde_json::Value) -> String {
+    let s = |v: &serde_json::Value| {
+        v.as_str().map(String::from).unwrap_or_else(|| {
+            if v.is_null() {
+                "-".into()
+            } else {
+                v.to_string()
+            }
+        })
+    };
+    let mut out = String::new();
+    for (label, v) in [
+        ("Subject", &info["subject"]["dn"]),
+        ("Issuer", &info["issuer"]["dn"]),
+        ("Serial", &info["serial"]),
+        ("IIN", &info["iin"]),
+        ("Birth date", &info["iin_info"]["birth_date"]),
+        ("BIN", &info["bin"]),
+        ("Profile", &info["profile"]),
+        ("Roles", &info["roles"]),
+        ("Key usage", &info["key_usage"]),
+        ("Policies", &info["policies"]),
+        ("Not before", &info["not_before"]),
+        ("Not after", &info["not_after"]),
+        ("Key", &info["key"]),
+        ("CRL", &info["crl_urls"]),
+        ("Delta CRL", &info["delta_crl_urls"]),
+        ("OCSP", &info["ocsp_urls"]),
+        ("SHA-256", &info["fingerprints"]["sha256"]),
+    ] {
+        out.push_str(&format!("{label:<11} {}\n", s(v)));
+    }
+    out
 }

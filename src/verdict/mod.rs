@@ -21,6 +21,15 @@ pub enum Indication {
 }
 
 impl Indication {
+    /// The JSON spelling: `PASSED`, `FAILED`, `INDETERMINATE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Indication::Passed => "PASSED",
+            Indication::Failed => "FAILED",
+            Indication::Indeterminate => "INDETERMINATE",
+        }
+    }
+
     /// Process exit status for the CLI: 0 passed, 1 failed, 3 indeterminate.
     pub fn exit_code(self) -> i32 {
         match self {
@@ -354,21 +363,12 @@ impl Verdict {
 
     /// A one-line summary, e.g. `FAILED CERT_REVOKED: <en message>`.
     pub fn summary(&self) -> String {
-        format!("{:?} {}: {}", self.indication, self.code, self.message.en).to_uppercase_first()
-    }
-}
-
-trait UpperFirst {
-    fn to_uppercase_first(self) -> String;
-}
-impl UpperFirst for String {
-    fn to_uppercase_first(self) -> String {
-        let mut it = self.splitn(2, ' ');
-        let head = it.next().unwrap_or("").to_uppercase();
-        match it.next() {
-            Some(rest) => format!("{head} {rest}"),
-            None => head,
-        }
+        format!(
+            "{} {}: {}",
+            self.indication.as_str(),
+            self.code,
+            self.message.en
+        )
     }
 }
 
@@ -403,5 +403,57 @@ mod tests {
         for c in Code::ALL {
             assert_eq!(c.indication().0 == Indication::Passed, c == Code::Ok);
         }
+    }
+}
+
+impl Verdict {
+    /// A short human summary: the decision, the message, and each check.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{}: {} ({})",
+            self.indication.as_str(),
+            self.code,
+            self.message.en
+        );
+        if let Some(sub) = self.sub_indication {
+            let _ = writeln!(
+                s,
+                "  sub-indication: {}",
+                serde_json::to_value(sub)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            );
+        }
+        if let Some(signer) = &self.signer {
+            let _ = writeln!(
+                s,
+                "  signer: {}",
+                signer["subject"]["dn"].as_str().unwrap_or("?")
+            );
+            if let Some(iin) = signer["iin"].as_str() {
+                let _ = writeln!(s, "  IIN: {iin}");
+            }
+        }
+        let _ = writeln!(s, "  validation time: {}", self.validation_time);
+        for c in &self.checks {
+            let code = c.code.map(|c| format!(" {c}")).unwrap_or_default();
+            let _ = writeln!(s, "  [{:?}] {}{}", c.outcome, c.name, code);
+        }
+        if self.signers.len() > 1 {
+            for (i, v) in self.signers.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "  signer #{}: {} {}",
+                    i + 1,
+                    v.indication.as_str(),
+                    v.code
+                );
+            }
+        }
+        s
     }
 }

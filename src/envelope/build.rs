@@ -1,0 +1,320 @@
+//! Building CMS SignedData envelopes (CAdES-BES shaped) with any `Signer`.
+//!
+//! Owns assembling SignerInfos (signed attributes: content-type,
+//! message-digest, signing-time, ESS signing-certificate-v2), the certificate
+//! set and the ContentInfo, encoded through the `cms` and `der` crates. The
+//! private key never passes through here: a `Signer` signs the bytes.
+
+use crate::pki::algorithms::{Digest, Scheme, oid};
+use crate::pki::signer::{SignError, Signer};
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
+use der::asn1::{Any, ObjectIdentifier as Oid, OctetString, SetOfVec};
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::attr::Attribute;
+
+/// Why an envelope could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// A certificate did not parse or an encoding failed.
+    #[error("encoding: {0}")]
+    Encoding(String),
+    /// The signer failed.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+}
+
+fn enc(e: impl std::fmt::Display) -> BuildError {
+    BuildError::Encoding(e.to_string())
+}
+
+/// How the SignerInfo names its certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SidKind {
+    /// issuerAndSerialNumber (version 1).
+    #[default]
+    IssuerSerial,
+    /// subjectKeyIdentifier (version 3).
+    KeyId,
+}
+
+/// One signer to add.
+pub struct SignerSpec<'a> {
+    /// The signer's certificate, DER.
+    pub cert: &'a [u8],
+    /// The key.
+    pub signer: &'a dyn Signer,
+    /// Whether to sign attributes (CAdES) or the content itself.
+    pub signed_attrs: bool,
+    /// signing-time attribute value (Unix seconds), when wanted.
+    pub signing_time: Option<i64>,
+    /// Whether to add ESS signing-certificate-v2.
+    pub ess_v2: bool,
+    /// Signer identifier kind.
+    pub sid: SidKind,
+}
+
+impl<'a> SignerSpec<'a> {
+    /// CAdES-BES defaults: signed attributes with ESS signing-certificate-v2.
+    pub fn cades(cert: &'a [u8], signer: &'a dyn Signer, signing_time: Option<i64>) -> Self {
+        SignerSpec {
+            cert,
+            signer,
+            signed_attrs: true,
+            signing_time,
+            ess_v2: true,
+            sid: SidKind::IssuerSerial,
+        }
+    }
+}
+
+/// id-contentType etc.
+const OID_CONTENT_TYPE: Oid = super::parse::OID_CONTENT_TYPE;
+
+fn attr(oid: Oid, value: Any) -> Result<Attribute, BuildError> {
+    let mut values = SetOfVec::new();
+    values.insert(value).map_err(enc)?;
+    Ok(Attribute { oid, values })
+}
+
+/// The AlgorithmIdentifier a scheme is written with.
+pub fn sig_alg_id(s: Scheme) -> Result<AlgorithmIdentifierOwned, BuildError> {
+    let null = Some(Any::from(der::asn1::Null));
+    Ok(match s {
+        Scheme::RsaPkcs1(d) => AlgorithmIdentifierOwned {
+            oid: match d {
+                Digest::Sha256 => oid::SHA256_RSA,
+                Digest::Sha384 => oid::SHA384_RSA,
+                Digest::Sha512 => oid::SHA512_RSA,
+            },
+            parameters: null,
+        },
+        Scheme::Ecdsa(d) => AlgorithmIdentifierOwned {
+            oid: match d {
+                Digest::Sha256 => oid::ECDSA_SHA256,
+                Digest::Sha384 => oid::ECDSA_SHA384,
+                Digest::Sha512 => oid::ECDSA_SHA512,
+            },
+            parameters: None,
+        },
+        Scheme::RsaPss { digest, salt_len } => {
+            let h = digest_alg_id(digest);
+            let mgf = AlgorithmIdentifierOwned {
+                oid: oid::MGF1,
+                parameters: Some(Any::encode_from(&h).map_err(enc)?),
+            };
+            let params = PssParamsOut {
+                hash: h,
+                mgf,
+                salt_len: salt_len as u32,
+            };
+            AlgorithmIdentifierOwned {
+                oid: oid::RSA_PSS,
+                parameters: Some(Any::encode_from(&params).map_err(enc)?),
+            }
+        }
+    })
+}
+
+#[derive(der::Sequence)]
+struct PssParamsOut {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    hash: AlgorithmIdentifierOwned,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT")]
+    mgf: AlgorithmIdentifierOwned,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT")]
+    salt_len: u32,
+}
+
+/// A digest's AlgorithmIdentifier (parameters absent, as RFC 5754 prefers).
+pub fn digest_alg_id(d: Digest) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid: d.oid(),
+        parameters: None,
+    }
+}
+
+#[derive(der::Sequence)]
+struct EssCertIdV2 {
+    cert_hash: OctetString,
+    issuer_serial: IssuerSerial,
+}
+
+#[derive(der::Sequence)]
+struct IssuerSerial {
+    issuer: Vec<x509_cert::ext::pkix::name::GeneralName>,
+    serial: x509_cert::serial_number::SerialNumber,
+}
+
+#[derive(der::Sequence)]
+struct SigningCertificateV2 {
+    certs: Vec<EssCertIdV2>,
+}
+
+/// The time as UTCTime before 2050 and GeneralizedTime after (RFC 5280).
+pub fn x509_time(t: i64) -> Result<x509_cert::time::Time, BuildError> {
+    let d = std::time::Duration::from_secs(t.max(0) as u64);
+    if t < 2_524_608_000 {
+        Ok(x509_cert::time::Time::UtcTime(
+            der::asn1::UtcTime::from_unix_duration(d).map_err(enc)?,
+        ))
+    } else {
+        Ok(x509_cert::time::Time::GeneralTime(
+            der::asn1::GeneralizedTime::from_unix_duration(d).map_err(enc)?,
+        ))
+    }
+}
+
+/// Builds one SignerInfo over `content` (whose eContentType is `content_type`).
+pub fn signer_info(
+    content: &[u8],
+    content_type: Oid,
+    spec: &SignerSpec<'_>,
+) -> Result<SignerInfo, BuildError> {
+    let cert = x509_cert::Certificate::from_der(spec.cert).map_err(enc)?;
+    let scheme = spec.signer.scheme();
+    let digest = scheme.digest();
+    let (version, sid) = match spec.sid {
+        SidKind::IssuerSerial => (
+            CmsVersion::V1,
+            SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+                issuer: cert.tbs_certificate.issuer.clone(),
+                serial_number: cert.tbs_certificate.serial_number.clone(),
+            }),
+        ),
+        SidKind::KeyId => {
+            let ski = crate::pki::cert::Certificate::from_der(spec.cert)
+                .map_err(enc)?
+                .ski
+                .ok_or_else(|| enc("certificate has no subjectKeyIdentifier"))?;
+            (
+                CmsVersion::V3,
+                SignerIdentifier::SubjectKeyIdentifier(x509_cert::ext::pkix::SubjectKeyIdentifier(
+                    OctetString::new(ski).map_err(enc)?,
+                )),
+            )
+        }
+    };
+    let (signed_attrs, signature) = if spec.signed_attrs {
+        let mut attrs = SetOfVec::new();
+        attrs
+            .insert(attr(OID_CONTENT_TYPE, Any::from(&content_type))?)
+            .map_err(enc)?;
+        let md = OctetString::new(digest.hash(content)).map_err(enc)?;
+        attrs
+            .insert(attr(
+                super::parse::OID_MESSAGE_DIGEST,
+                Any::encode_from(&md).map_err(enc)?,
+            )?)
+            .map_err(enc)?;
+        if let Some(t) = spec.signing_time {
+            attrs
+                .insert(attr(
+                    super::parse::OID_SIGNING_TIME,
+                    Any::encode_from(&x509_time(t)?).map_err(enc)?,
+                )?)
+                .map_err(enc)?;
+        }
+        if spec.ess_v2 {
+            let id = EssCertIdV2 {
+                cert_hash: OctetString::new(Digest::Sha256.hash(spec.cert)).map_err(enc)?,
+                issuer_serial: IssuerSerial {
+                    issuer: vec![x509_cert::ext::pkix::name::GeneralName::DirectoryName(
+                        cert.tbs_certificate.issuer.clone(),
+                    )],
+                    serial: cert.tbs_certificate.serial_number.clone(),
+                },
+            };
+            let v = SigningCertificateV2 { certs: vec![id] };
+            attrs
+                .insert(attr(
+                    super::parse::OID_SIGNING_CERT_V2,
+                    Any::encode_from(&v).map_err(enc)?,
+                )?)
+                .map_err(enc)?;
+        }
+        let to_sign = attrs.to_der().map_err(enc)?;
+        let sig = spec.signer.sign(&to_sign)?;
+        (Some(attrs), sig)
+    } else {
+        (None, spec.signer.sign(content)?)
+    };
+    Ok(SignerInfo {
+        version,
+        sid,
+        digest_alg: digest_alg_id(digest),
+        signed_attrs,
+        signature_algorithm: sig_alg_id(scheme)?,
+        signature: OctetString::new(signature).map_err(enc)?,
+        unsigned_attrs: None,
+    })
+}
+
+/// Builds a SignedData over `content` (id-data) with the given signers and
+/// certificates (the signers' chains); `attached` keeps the content inside.
+pub fn signed_data(
+    content: &[u8],
+    attached: bool,
+    signers: &[SignerSpec<'_>],
+    certs: &[&[u8]],
+) -> Result<SignedData, BuildError> {
+    let mut infos = SetOfVec::new();
+    let mut digests = SetOfVec::new();
+    for s in signers {
+        let si = signer_info(content, super::parse::OID_DATA, s)?;
+        if !digests
+            .iter()
+            .any(|d: &AlgorithmIdentifierOwned| d == &si.digest_alg)
+        {
+            digests.insert(si.digest_alg.clone()).map_err(enc)?;
+        }
+        infos.insert(si).map_err(enc)?;
+    }
+    let mut set = SetOfVec::new();
+    for c in certs {
+        let cert = x509_cert::Certificate::from_der(c).map_err(enc)?;
+        let choice = CertificateChoices::Certificate(cert);
+        if !set.iter().any(|x| x == &choice) {
+            set.insert(choice).map_err(enc)?;
+        }
+    }
+    let any_v3 = infos
+        .iter()
+        .any(|i: &SignerInfo| i.version == CmsVersion::V3);
+    Ok(SignedData {
+        version: if any_v3 {
+            CmsVersion::V3
+        } else {
+            CmsVersion::V1
+        },
+        digest_algorithms: digests,
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: super::parse::OID_DATA,
+            econtent: if attached {
+                Some(Any::encode_from(&OctetString::new(content).map_err(enc)?).map_err(enc)?)
+            } else {
+                None
+            },
+        },
+        certificates: if set.is_empty() {
+            None
+        } else {
+            Some(CertificateSet(set))
+        },
+        crls: None,
+        signer_infos: SignerInfos(infos),
+    })
+}
+
+/// Wraps a SignedData in a ContentInfo and encodes it as DER.
+pub fn encode(sd: &SignedData) -> Result<Vec<u8>, BuildError> {
+    let ci = ContentInfo {
+        content_type: super::parse::OID_SIGNED_DATA,
+        content: Any::encode_from(sd).map_err(enc)?,
+    };
+    ci.to_der().map_err(enc)
+}

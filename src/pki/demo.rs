@@ -1,1 +1,0 @@
-//! The demo PKI (placeholder until the generator lands).

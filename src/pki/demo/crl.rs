@@ -1,0 +1,99 @@
+//! Issuing CRLs (base and delta) for the demo PKI and test vectors.
+//!
+//! Owns encoding a CertificateList through `x509-cert` and signing it with a
+//! `Signer`. Nothing here is used to validate anything.
+
+use crate::envelope::build::{sig_alg_id, x509_time};
+use crate::pki::signer::Signer;
+use der::asn1::{BitString, OctetString};
+use der::{Decode, Encode};
+use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+use x509_cert::ext::Extension;
+
+/// What a CRL says.
+#[derive(Debug, Clone, Default)]
+pub struct CrlSpec {
+    /// thisUpdate, Unix seconds.
+    pub this_update: i64,
+    /// nextUpdate, Unix seconds.
+    pub next_update: Option<i64>,
+    /// cRLNumber.
+    pub number: u64,
+    /// For a delta CRL: the base CRL number it builds on.
+    pub delta_of: Option<u64>,
+    /// Entries: serial content octets, revocation time, reason code.
+    pub entries: Vec<(Vec<u8>, i64, Option<u8>)>,
+}
+
+fn ext(oid: &str, critical: bool, value: Vec<u8>) -> Result<Extension, String> {
+    Ok(Extension {
+        extn_id: der::asn1::ObjectIdentifier::new(oid).map_err(|e| e.to_string())?,
+        critical,
+        extn_value: OctetString::new(value).map_err(|e| e.to_string())?,
+    })
+}
+
+fn uint(n: u64) -> Result<Vec<u8>, String> {
+    der::asn1::Uint::new(&n.to_be_bytes())
+        .and_then(|u| u.to_der())
+        .map_err(|e| e.to_string())
+}
+
+/// Issues a CRL signed by `signer` for the CA whose certificate is `issuer_der`.
+pub fn issue(issuer_der: &[u8], signer: &dyn Signer, spec: &CrlSpec) -> Result<Vec<u8>, String> {
+    let e = |x: der::Error| x.to_string();
+    let issuer = x509_cert::Certificate::from_der(issuer_der).map_err(e)?;
+    let ski = crate::pki::cert::Certificate::from_der(issuer_der)
+        .map_err(|x| x.to_string())?
+        .ski;
+    let alg = sig_alg_id(signer.scheme()).map_err(|x| x.to_string())?;
+    let mut revoked = Vec::with_capacity(spec.entries.len());
+    for (serial, at, reason) in &spec.entries {
+        let exts = match reason {
+            Some(r) => Some(vec![ext("2.5.29.21", false, vec![0x0A, 0x01, *r])?]),
+            None => None,
+        };
+        revoked.push(RevokedCert {
+            serial_number: x509_cert::serial_number::SerialNumber::new(serial).map_err(e)?,
+            revocation_date: x509_time(*at).map_err(|x| x.to_string())?,
+            crl_entry_extensions: exts,
+        });
+    }
+    let mut exts = vec![ext("2.5.29.20", false, uint(spec.number)?)?];
+    if let Some(ski) = ski {
+        let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier {
+            key_identifier: Some(OctetString::new(ski).map_err(e)?),
+            authority_cert_issuer: None,
+            authority_cert_serial_number: None,
+        };
+        exts.push(ext("2.5.29.35", false, aki.to_der().map_err(e)?)?);
+    }
+    if let Some(base) = spec.delta_of {
+        exts.push(ext("2.5.29.27", true, uint(base)?)?);
+    }
+    let tbs = TbsCertList {
+        version: x509_cert::Version::V2,
+        signature: alg.clone(),
+        issuer: issuer.tbs_certificate.subject.clone(),
+        this_update: x509_time(spec.this_update).map_err(|x| x.to_string())?,
+        next_update: spec
+            .next_update
+            .map(x509_time)
+            .transpose()
+            .map_err(|x| x.to_string())?,
+        revoked_certificates: if revoked.is_empty() {
+            None
+        } else {
+            Some(revoked)
+        },
+        crl_extensions: Some(exts),
+    };
+    let tbs_der = tbs.to_der().map_err(e)?;
+    let sig = signer.sign(&tbs_der).map_err(|x| x.to_string())?;
+    let list = CertificateList {
+        tbs_cert_list: tbs,
+        signature_algorithm: alg,
+        signature: BitString::from_bytes(&sig).map_err(e)?,
+    };
+    list.to_der().map_err(e)
+}

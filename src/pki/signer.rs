@@ -1,0 +1,189 @@
+//! The `Signer` trait: whatever holds a private key and can sign bytes.
+//!
+//! Owns the interface that envelope and PDF signing take, and the in-memory
+//! implementation over `ring` key pairs (PKCS#8). Sealed keys, PKCS#12 files
+//! and two-phase external signers implement the same trait elsewhere, so
+//! signing code never knows where a key lives.
+
+use super::algorithms::{Digest, KeyKind, PublicKey, Scheme};
+use ring::rand::SystemRandom;
+use ring::signature::{self as rs, KeyPair};
+
+/// Why signing failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    /// The key cannot be used (bad PKCS#8, unsupported type or size).
+    #[error("key not usable: {0}")]
+    Key(String),
+    /// The signing operation failed.
+    #[error("signing failed: {0}")]
+    Failed(String),
+}
+
+/// Something that signs with one private key.
+pub trait Signer: Send + Sync {
+    /// The scheme its signatures use.
+    fn scheme(&self) -> Scheme;
+    /// The DER SubjectPublicKeyInfo of its key.
+    fn public_key_spki(&self) -> Vec<u8>;
+    /// Signs `msg` (the signer hashes it).
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, SignError>;
+}
+
+enum RingKey {
+    Rsa(rs::RsaKeyPair),
+    Ec(rs::EcdsaKeyPair),
+}
+
+/// A key pair held in memory by `ring`.
+pub struct RingSigner {
+    key: RingKey,
+    scheme: Scheme,
+    spki: Vec<u8>,
+    rng: SystemRandom,
+}
+
+impl std::fmt::Debug for RingSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RingSigner")
+            .field("scheme", &self.scheme)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RingSigner {
+    /// Loads a PKCS#8 private key; `digest` picks the hash (RSA PKCS#1 v1.5
+    /// unless `pss`; ECDSA takes its curve's hash when `digest` is None).
+    pub fn from_pkcs8(
+        der: &[u8],
+        digest: Option<Digest>,
+        pss: bool,
+    ) -> Result<RingSigner, SignError> {
+        let rng = SystemRandom::new();
+        if let Ok(k) = rs::RsaKeyPair::from_pkcs8(der) {
+            let d = digest.unwrap_or(Digest::Sha256);
+            let scheme = if pss {
+                Scheme::RsaPss {
+                    digest: d,
+                    salt_len: d.len(),
+                }
+            } else {
+                Scheme::RsaPkcs1(d)
+            };
+            let spki = rsa_spki(k.public().as_ref());
+            return Ok(RingSigner {
+                key: RingKey::Rsa(k),
+                scheme,
+                spki,
+                rng,
+            });
+        }
+        for (alg, bits, d) in [
+            (&rs::ECDSA_P256_SHA256_ASN1_SIGNING, 256, Digest::Sha256),
+            (&rs::ECDSA_P384_SHA384_ASN1_SIGNING, 384, Digest::Sha384),
+        ] {
+            if let Ok(k) = rs::EcdsaKeyPair::from_pkcs8(alg, der, &rng) {
+                if digest.is_some_and(|x| x != d) {
+                    return Err(SignError::Key(format!(
+                        "ECDSA P-{bits} signs with {} here",
+                        d.name()
+                    )));
+                }
+                let spki = ec_spki(k.public_key().as_ref(), bits);
+                return Ok(RingSigner {
+                    key: RingKey::Ec(k),
+                    scheme: Scheme::Ecdsa(d),
+                    spki,
+                    rng,
+                });
+            }
+        }
+        Err(SignError::Key(
+            "not an RSA (2048–8192) or ECDSA P-256/P-384 PKCS#8 key".into(),
+        ))
+    }
+
+    /// The public key, parsed.
+    pub fn public_key(&self) -> Result<PublicKey, SignError> {
+        PublicKey::from_spki_der(&self.spki).map_err(|e| SignError::Key(e.to_string()))
+    }
+
+    /// The key's kind.
+    pub fn kind(&self) -> Option<KeyKind> {
+        self.public_key().ok().map(|k| k.kind)
+    }
+}
+
+impl Signer for RingSigner {
+    fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+    fn public_key_spki(&self) -> Vec<u8> {
+        self.spki.clone()
+    }
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, SignError> {
+        match &self.key {
+            RingKey::Rsa(k) => {
+                let enc: &'static dyn rs::RsaEncoding = match self.scheme {
+                    Scheme::RsaPkcs1(Digest::Sha256) => &rs::RSA_PKCS1_SHA256,
+                    Scheme::RsaPkcs1(Digest::Sha384) => &rs::RSA_PKCS1_SHA384,
+                    Scheme::RsaPkcs1(Digest::Sha512) => &rs::RSA_PKCS1_SHA512,
+                    Scheme::RsaPss {
+                        digest: Digest::Sha256,
+                        ..
+                    } => &rs::RSA_PSS_SHA256,
+                    Scheme::RsaPss {
+                        digest: Digest::Sha384,
+                        ..
+                    } => &rs::RSA_PSS_SHA384,
+                    Scheme::RsaPss {
+                        digest: Digest::Sha512,
+                        ..
+                    } => &rs::RSA_PSS_SHA512,
+                    Scheme::Ecdsa(_) => {
+                        return Err(SignError::Key("RSA key with an ECDSA scheme".into()));
+                    }
+                };
+                let mut sig = vec![0u8; k.public().modulus_len()];
+                k.sign(enc, &self.rng, msg, &mut sig)
+                    .map_err(|e| SignError::Failed(e.to_string()))?;
+                Ok(sig)
+            }
+            RingKey::Ec(k) => k
+                .sign(&self.rng, msg)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|e| SignError::Failed(e.to_string())),
+        }
+    }
+}
+
+fn spki(alg: der::asn1::ObjectIdentifier, params: der::asn1::Any, key: &[u8]) -> Vec<u8> {
+    use der::Encode;
+    let Ok(subject_public_key) = der::asn1::BitString::from_bytes(key) else {
+        return Vec::new();
+    };
+    let info = spki::SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned {
+            oid: alg,
+            parameters: Some(params),
+        },
+        subject_public_key,
+    };
+    info.to_der().unwrap_or_default()
+}
+
+/// SubjectPublicKeyInfo for an RSAPublicKey DER.
+fn rsa_spki(rsa_public_key: &[u8]) -> Vec<u8> {
+    spki(
+        super::algorithms::oid::RSA,
+        der::asn1::Any::from(der::asn1::Null),
+        rsa_public_key,
+    )
+}
+
+/// SubjectPublicKeyInfo for an uncompressed EC point.
+fn ec_spki(point: &[u8], bits: usize) -> Vec<u8> {
+    use super::algorithms::oid;
+    let curve = if bits == 256 { oid::P256 } else { oid::P384 };
+    spki(oid::EC_PUBLIC_KEY, der::asn1::Any::from(&curve), point)
+}
