@@ -7,6 +7,7 @@
 //! - [`pki`]: certificates, trust store, path building, CRLs, the national
 //!   CA's certificate profile, the demo PKI generator.
 //! - [`verdict`]: codes, ETSI indications, checks, kk/ru/en messages.
+//! - [`vectors`]: test-vector manifests and their runner.
 //! - [`iin`]: IIN/BIN check digits and what an IIN says.
 //! - [`asn1`], [`input`], [`time`]: DER walking, input decoding, time.
 #![forbid(unsafe_code)]
@@ -18,4 +19,5 @@ pub mod iin;
 pub mod input;
 pub mod pki;
 pub mod time;
+pub mod vectors;
 pub mod verdict;

@@ -73,7 +73,11 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         let first = self.byte()?;
         if first < 0x80 {
-            return Ok(Len::Definite(first as usize));
+            let v = first as usize;
+            if v > self.b.len() - self.pos {
+                return Err(BerError::Truncated(at));
+            }
+            return Ok(Len::Definite(v));
         }
         if first == 0x80 {
             return Ok(Len::Indefinite);

@@ -221,12 +221,10 @@ fn ess_check(s: &Signer, cert: &Certificate) -> Option<Result<String, String>> {
         let first = i.expect(Tag::Sequence).map_err(|e| e.to_string())?;
         let mut f = Walker::new(first.value).map_err(|e| e.to_string())?;
         let mut digest = if v2 { Some(Digest::Sha256) } else { None };
-        if v2 {
-            if let Some(alg) = f.optional(Tag::Sequence).map_err(|e| e.to_string())? {
-                let alg =
-                    spki::AlgorithmIdentifierOwned::from_der(alg.raw).map_err(|e| e.to_string())?;
-                digest = Some(Digest::from_oid(&alg.oid).map_err(|e| e.to_string())?);
-            }
+        if v2 && let Some(alg) = f.optional(Tag::Sequence).map_err(|e| e.to_string())? {
+            let alg =
+                spki::AlgorithmIdentifierOwned::from_der(alg.raw).map_err(|e| e.to_string())?;
+            digest = Some(Digest::from_oid(&alg.oid).map_err(|e| e.to_string())?);
         }
         let hash = f
             .expect(Tag::OctetString)

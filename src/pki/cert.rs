@@ -422,7 +422,7 @@ fn fold_name(raw: &[u8]) -> Option<Vec<Vec<(String, String)>>> {
                             .join(" ")
                             .to_lowercase()
                     })
-                    .unwrap_or_else(|_| hex(a.attr_value().data.as_ref()));
+                    .unwrap_or_else(|_| hex(a.attr_value().data));
                 (a.attr_type().to_id_string(), v)
             })
             .collect();

@@ -138,7 +138,9 @@ const OID_FRESHEST: &[u8] = &[0x55, 0x1D, 0x2E];
 const OID_ISSUER_ALT: &[u8] = &[0x55, 0x1D, 0x12];
 
 /// One extension: (OID content, critical, extnValue content, whole raw).
-fn extensions(seq_content: &[u8]) -> Result<Vec<(&[u8], bool, &[u8], &[u8])>, CrlError> {
+type RawExtension<'a> = (&'a [u8], bool, &'a [u8], &'a [u8]);
+
+fn extensions(seq_content: &[u8]) -> Result<Vec<RawExtension<'_>>, CrlError> {
     let mut out = Vec::new();
     let mut w = Walker::new(seq_content).map_err(bad)?;
     while !w.is_empty() {
@@ -235,10 +237,10 @@ impl RevocationList {
         }
 
         let mut t = Walker::new(tbs.value).map_err(bad)?;
-        if let Some(v) = t.optional(Tag::Integer).map_err(bad)? {
-            if v.value != [1] {
-                return Err(bad("CRL version is not v2"));
-            }
+        if let Some(v) = t.optional(Tag::Integer).map_err(bad)?
+            && v.value != [1]
+        {
+            return Err(bad("CRL version is not v2"));
         }
         let inner_alg = t.expect(Tag::Sequence).map_err(bad)?;
         if inner_alg.raw != alg_tlv.raw {

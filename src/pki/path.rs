@@ -185,13 +185,13 @@ pub fn build(
     cache: &dyn EdgeCache,
 ) -> Built {
     // A leaf that is itself a trust anchor is its own path.
-    if let Some(a) = anchor_of(leaf, anchors) {
-        if a.fingerprint == leaf.fingerprint {
-            return Built {
-                paths: vec![vec![leaf.clone()]],
-                ..Default::default()
-            };
-        }
+    if let Some(a) = anchor_of(leaf, anchors)
+        && a.fingerprint == leaf.fingerprint
+    {
+        return Built {
+            paths: vec![vec![leaf.clone()]],
+            ..Default::default()
+        };
     }
     let mut b = Builder {
         anchors,
@@ -238,10 +238,10 @@ pub fn chain_problems(path: &Path) -> Vec<serde_json::Value> {
             Some((true, path_len)) => {
                 // Non-self-issued intermediates between this CA and the leaf.
                 let below = path[1..i].iter().filter(|x| !x.is_self_issued()).count() as u32;
-                if let Some(max) = path_len {
-                    if below > max {
-                        problems.push(json!({ "at": at(), "problem": "path length constraint exceeded", "path_len": max, "intermediates_below": below }));
-                    }
+                if let Some(max) = path_len
+                    && below > max
+                {
+                    problems.push(json!({ "at": at(), "problem": "path length constraint exceeded", "path_len": max, "intermediates_below": below }));
                 }
             }
             _ if v1_anchor => {}
@@ -249,11 +249,10 @@ pub fn chain_problems(path: &Path) -> Vec<serde_json::Value> {
                 problems.push(json!({ "at": at(), "problem": "issuer is not a CA (basicConstraints cA is not TRUE)" }));
             }
         }
-        if let Some(ku) = c.key_usage {
-            if !ku.key_cert_sign() {
-                problems
-                    .push(json!({ "at": at(), "problem": "issuer keyUsage lacks keyCertSign" }));
-            }
+        if let Some(ku) = c.key_usage
+            && !ku.key_cert_sign()
+        {
+            problems.push(json!({ "at": at(), "problem": "issuer keyUsage lacks keyCertSign" }));
         }
     }
     problems

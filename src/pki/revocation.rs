@@ -64,10 +64,10 @@ impl RevocationStore {
         if !super::cert::names_match(&crl.issuer_raw, &cert.issuer_raw) {
             return false;
         }
-        if let (Some(a), Some(s)) = (&crl.aki, &issuer.ski) {
-            if a != s {
-                return false;
-            }
+        if let (Some(a), Some(s)) = (&crl.aki, &issuer.ski)
+            && a != s
+        {
+            return false;
         }
         let s = &crl.scope;
         if s.only_some_reasons || s.only_attribute || s.indirect {
@@ -90,13 +90,13 @@ impl RevocationStore {
     fn status(&self, cert: &Certificate, issuer: &Certificate, at: i64) -> Status {
         let mut usable: Vec<&Arc<RevocationList>> = Vec::new();
         for crl in self.crls.iter().filter(|c| Self::in_scope(c, cert, issuer)) {
-            if let Some(ku) = issuer.key_usage {
-                if !ku.crl_sign() {
-                    return Status::Failed(
-                        Code::CrlInvalid,
-                        json!({ "crl": crl.describe(), "problem": "issuer keyUsage lacks cRLSign" }),
-                    );
-                }
+            if let Some(ku) = issuer.key_usage
+                && !ku.crl_sign()
+            {
+                return Status::Failed(
+                    Code::CrlInvalid,
+                    json!({ "crl": crl.describe(), "problem": "issuer keyUsage lacks cRLSign" }),
+                );
             }
             if let Err(why) = crl.verify_signature(issuer) {
                 return Status::Failed(
@@ -138,26 +138,26 @@ impl RevocationStore {
         }
         let mut entry = base.lookup(&cert.serial);
         let mut from = &base.source;
-        if let Some(d) = delta {
-            if let Some(e) = d.lookup(&cert.serial) {
-                entry = if e.reason == REASON_REMOVE {
-                    None
-                } else {
-                    Some(e)
-                };
-                from = &d.source;
-            }
+        if let Some(d) = delta
+            && let Some(e) = d.lookup(&cert.serial)
+        {
+            entry = if e.reason == REASON_REMOVE {
+                None
+            } else {
+                Some(e)
+            };
+            from = &d.source;
         }
         let next_update = delta.and_then(|d| d.next_update).or(base.next_update);
         let detail = json!({ "crls": used, "source": "crl" });
-        if let Some(e) = entry {
-            if e.revoked_at <= at {
-                return Status::Revoked {
-                    at: e.revoked_at,
-                    reason: e.reason,
-                    detail: json!({ "crls": used, "listed_in": from, "source": "crl" }),
-                };
-            }
+        if let Some(e) = entry
+            && e.revoked_at <= at
+        {
+            return Status::Revoked {
+                at: e.revoked_at,
+                reason: e.reason,
+                detail: json!({ "crls": used, "listed_in": from, "source": "crl" }),
+            };
         }
         match next_update {
             Some(n) if n >= at => {}

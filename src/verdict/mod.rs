@@ -9,7 +9,7 @@ pub mod messages;
 use serde::Serialize;
 
 /// The ETSI EN 319 102-1 main indication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Indication {
     /// Every check passed.
@@ -380,32 +380,6 @@ fn sub_from_str(s: &str) -> Option<SubIndication> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_has_three_messages() {
-        for c in Code::ALL {
-            let m = c.message();
-            assert!(
-                !m.kk.is_empty() && !m.ru.is_empty() && !m.en.is_empty(),
-                "{c}"
-            );
-            assert_eq!(Code::parse(c.as_str()), Some(c));
-            let json = serde_json::to_string(&c).unwrap();
-            assert_eq!(json, format!("\"{}\"", c.as_str()));
-        }
-    }
-
-    #[test]
-    fn passed_iff_ok() {
-        for c in Code::ALL {
-            assert_eq!(c.indication().0 == Indication::Passed, c == Code::Ok);
-        }
-    }
-}
-
 impl Verdict {
     /// A short human summary: the decision, the message, and each check.
     pub fn to_text(&self) -> String {
@@ -455,5 +429,31 @@ impl Verdict {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_three_messages() {
+        for c in Code::ALL {
+            let m = c.message();
+            assert!(
+                !m.kk.is_empty() && !m.ru.is_empty() && !m.en.is_empty(),
+                "{c}"
+            );
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+    }
+
+    #[test]
+    fn passed_iff_ok() {
+        for c in Code::ALL {
+            assert_eq!(c.indication().0 == Indication::Passed, c == Code::Ok);
+        }
     }
 }

@@ -241,11 +241,10 @@ pub fn ec_key() -> Result<GeneratedKey, String> {
     })
 }
 
-/// A CA of the demo: its parameters, key and certificate.
+/// A CA of the demo: its key and certificate.
 pub struct Ca {
     /// File stem.
-    pub file: &'static str,
-    params: CertificateParams,
+    pub file: String,
     key: KeyPair,
     /// PKCS#8 of the key.
     pub pkcs8: Vec<u8>,
@@ -254,12 +253,23 @@ pub struct Ca {
 }
 
 impl Ca {
+    /// A CA from its certificate and PKCS#8 key (e.g. read back from `certs/`).
+    pub fn load(file: &str, der: Vec<u8>, pkcs8: Vec<u8>) -> Result<Ca, String> {
+        let key = KeyPair::try_from(pkcs8.as_slice()).map_err(|e| e.to_string())?;
+        Ok(Ca {
+            file: file.to_string(),
+            key,
+            pkcs8,
+            der,
+        })
+    }
     /// A signer over the CA's key.
     pub fn signer(&self) -> Result<RingSigner, String> {
         RingSigner::from_pkcs8(&self.pkcs8, None, false).map_err(|e| e.to_string())
     }
-    fn issuer(&self) -> Issuer<'_, &KeyPair> {
-        Issuer::from_params(&self.params, &self.key)
+    fn issuer(&self) -> Result<Issuer<'static, &KeyPair>, String> {
+        let der = rustls_pki_types::CertificateDer::from(self.der.clone());
+        Issuer::from_ca_cert_der(&der, &self.key).map_err(|e| e.to_string())
     }
 }
 
@@ -299,7 +309,7 @@ fn ca_params(
 
 /// Makes a CA: self-signed when `parent` is None.
 pub fn make_ca(
-    file: &'static str,
+    file: &str,
     cn: &str,
     serial: u64,
     key: GeneratedKey,
@@ -316,14 +326,13 @@ pub fn make_ca(
     );
     let kp = KeyPair::try_from(key.pkcs8.as_slice()).map_err(|e| e.to_string())?;
     let cert = match parent {
-        Some(p) => params.signed_by(&kp, &p.issuer()),
+        Some(p) => params.signed_by(&kp, &p.issuer()?),
         None => params.self_signed(&kp),
     }
     .map_err(|e| e.to_string())?;
     Ok(Ca {
-        file,
+        file: file.to_string(),
         der: cert.der().to_vec(),
-        params,
         key: kp,
         pkcs8: key.pkcs8,
     })
@@ -339,10 +348,12 @@ pub fn issue_person(person: &Person, key_spki: &[u8], ca: &Ca) -> Result<Vec<u8>
         format!("{} {}", person.surname, person.name),
     );
     dn.push(DnType::CustomDnType(vec![2, 5, 4, 4]), person.surname);
-    dn.push(
-        DnType::CustomDnType(vec![2, 5, 4, 5]),
-        printable(&format!("IIN{}", person.iin)),
-    );
+    if !person.iin.is_empty() {
+        dn.push(
+            DnType::CustomDnType(vec![2, 5, 4, 5]),
+            printable(&format!("IIN{}", person.iin)),
+        );
+    }
     dn.push(DnType::CountryName, printable("KZ"));
     if let Some((o, bin)) = &person.org {
         dn.push(DnType::OrganizationName, *o);
@@ -404,7 +415,7 @@ pub fn issue_person(person: &Person, key_spki: &[u8], ca: &Ca) -> Result<Vec<u8>
     )?);
     let spki = rcgen::SubjectPublicKeyInfo::from_der(key_spki).map_err(|e| e.to_string())?;
     let cert = params
-        .signed_by(&spki, &ca.issuer())
+        .signed_by(&spki, &ca.issuer()?)
         .map_err(|e| e.to_string())?;
     Ok(cert.der().to_vec())
 }

@@ -1,0 +1,335 @@
+//! Test vectors: manifests of inputs with the verdict each must get, and the
+//! runner that feeds them through the same code paths as the CLI and the API.
+//!
+//! Owns the manifest format (`docs/vectors.md`), resolving a vector's files
+//! relative to its manifest, running it, and comparing the outcome. Refuses
+//! manifests that do not parse (the error names the line) and paths that
+//! leave the manifest's folder tree through `..` beyond the repository.
+
+use crate::envelope::{self, VerifyRequest};
+use crate::pki::cert::Certificate;
+use crate::pki::revocation::RevocationStore;
+use crate::pki::{self, Extra, Policy, TrustStore, Usage};
+use crate::verdict::{Code, Indication};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The kind of a vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A CMS envelope through `qoltanba verify`.
+    Envelope,
+    /// A certificate through `qoltanba cert verify`.
+    Certificate,
+}
+
+/// What a vector must get.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    /// PASSED, FAILED or INDETERMINATE.
+    pub indication: Indication,
+    /// The verdict's code.
+    pub code: Code,
+    /// Optional ETSI sub-indication (checked when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_indication: Option<String>,
+}
+
+/// Inputs shared by the vectors of a manifest unless a vector overrides them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    /// Validation time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// A trust folder (anchors, intermediates, CRLs), as `QOLTANBA_TRUST_DIR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_dir: Option<String>,
+    /// Trust anchor files (replace `trust_dir`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Vec<String>>,
+    /// Extra certificate files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certs: Option<Vec<String>>,
+    /// CRL files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crls: Option<Vec<String>>,
+    /// `crl` (default) or `none` (revocation skipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<String>,
+}
+
+/// One vector.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vector {
+    /// Unique id within the manifest.
+    pub id: String,
+    /// What it is.
+    pub kind: Kind,
+    /// What it tests, in a sentence.
+    #[serde(default)]
+    pub description: String,
+    /// The envelope or certificate file.
+    pub input: String,
+    /// The detached data file (envelopes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// The request's IIN (envelopes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iin: Option<String>,
+    /// Required usage (certificates): sign, auth or any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// Overrides of the manifest's inputs.
+    #[serde(flatten)]
+    pub inputs: Inputs,
+    /// The expected result.
+    pub expect: Expected,
+}
+
+/// A manifest file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Suite name.
+    pub suite: String,
+    /// What the suite covers.
+    #[serde(default)]
+    pub description: String,
+    /// How the files were made.
+    #[serde(default)]
+    pub recipe: String,
+    /// Defaults for every vector.
+    #[serde(default)]
+    pub defaults: Inputs,
+    /// The vectors.
+    pub vectors: Vec<Vector>,
+}
+
+/// Why a manifest could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// Could not read it.
+    #[error("{path}: {error}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        error: std::io::Error,
+    },
+    /// Not valid JSON or not the manifest shape (the message names line and column).
+    #[error("{path}: line {line}, column {column}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Line (1-based).
+        line: usize,
+        /// Column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Ids repeated.
+    #[error("{path}: vector id {id} appears twice")]
+    DuplicateId {
+        /// The file.
+        path: String,
+        /// The id.
+        id: String,
+    },
+}
+
+/// Reads a manifest.
+pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ManifestError::Io {
+        path: path.display().to_string(),
+        error,
+    })?;
+    let m: Manifest = serde_json::from_str(&text).map_err(|e| ManifestError::Parse {
+        path: path.display().to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    for v in &m.vectors {
+        if !seen.insert(v.id.clone()) {
+            return Err(ManifestError::DuplicateId {
+                path: path.display().to_string(),
+                id: v.id.clone(),
+            });
+        }
+    }
+    Ok(m)
+}
+
+/// The result of one vector.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The vector id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// What was expected.
+    pub expected: Expected,
+    /// What qoltanba said (indication, code, sub-indication), or the error.
+    pub actual: Result<Expected, String>,
+    /// The check that decided (first failing), if any.
+    pub decided_by: Option<String>,
+    /// Whether actual equals expected.
+    pub passed: bool,
+}
+
+fn merged(defaults: &Inputs, v: &Inputs) -> Inputs {
+    Inputs {
+        at: v.at.clone().or_else(|| defaults.at.clone()),
+        trust_dir: v.trust_dir.clone().or_else(|| defaults.trust_dir.clone()),
+        trust: v.trust.clone().or_else(|| defaults.trust.clone()),
+        certs: v.certs.clone().or_else(|| defaults.certs.clone()),
+        crls: v.crls.clone().or_else(|| defaults.crls.clone()),
+        revocation: v.revocation.clone().or_else(|| defaults.revocation.clone()),
+    }
+}
+
+fn read(dir: &Path, rel: &str) -> Result<Vec<u8>, String> {
+    let p: PathBuf = dir.join(rel);
+    std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+/// Runs one vector of a manifest located in `dir`.
+pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
+    let result = (|| -> Result<crate::verdict::Verdict, String> {
+        let i = merged(defaults, &v.inputs);
+        let at = match &i.at {
+            Some(s) => crate::time::parse_rfc3339(s)?,
+            None => crate::time::now(),
+        };
+        let mut extra = Extra::default();
+        let store = match (&i.trust, &i.trust_dir) {
+            (Some(files), _) => {
+                let mut s = TrustStore::new("vector");
+                for f in files {
+                    if let Err(e) = s.add_anchors(&read(dir, f)?, f) {
+                        extra.rejected_certs.push((f.clone(), e));
+                    }
+                }
+                s
+            }
+            (None, Some(d)) => {
+                TrustStore::from_dir(&dir.join(d)).map_err(|e| format!("{d}: {e}"))?
+            }
+            (None, None) => {
+                TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| e.to_string())?
+            }
+        };
+        for f in i.certs.iter().flatten() {
+            let bytes = read(dir, f)?;
+            match crate::input::decode_all(&bytes, &["CERTIFICATE"]) {
+                Ok(ders) => {
+                    for der in ders {
+                        match Certificate::from_der(&der) {
+                            Ok(c) => extra.certs.push(Arc::new(c)),
+                            Err(e) => extra.rejected_certs.push((f.clone(), e.to_string())),
+                        }
+                    }
+                }
+                Err(e) => extra.rejected_certs.push((f.clone(), e.to_string())),
+            }
+        }
+        let mut crls = RevocationStore::default();
+        for f in i.crls.iter().flatten() {
+            crls.add_bytes(&read(dir, f)?, f);
+        }
+        let no_revocation = match i.revocation.as_deref() {
+            None | Some("crl") => false,
+            Some("none") => true,
+            Some(other) => {
+                return Err(format!(
+                    "revocation mode {other} is not supported (crl or none)"
+                ));
+            }
+        };
+        let input = read(dir, &v.input)?;
+        Ok(match v.kind {
+            Kind::Envelope => {
+                let data = v.data.as_deref().map(|d| read(dir, d)).transpose()?;
+                let req = VerifyRequest {
+                    envelope: &input,
+                    data: data.as_deref(),
+                    at,
+                    policy: Policy {
+                        usage: Usage::Sign,
+                        no_revocation,
+                        iin: v.iin.clone(),
+                    },
+                    extra,
+                    crls,
+                };
+                envelope::verify(&req, &store)
+            }
+            Kind::Certificate => {
+                let policy = Policy {
+                    usage: v.usage.unwrap_or(Usage::Sign),
+                    no_revocation,
+                    iin: v.iin.clone(),
+                };
+                pki::verify_certificate(&input, &store, &extra, &crls, at, &policy)
+            }
+        })
+    })();
+    let (actual, decided_by) = match result {
+        Ok(verdict) => {
+            let sub = verdict
+                .sub_indication
+                .and_then(|s| serde_json::to_value(s).ok())
+                .and_then(|v| v.as_str().map(String::from));
+            let decided = verdict
+                .checks
+                .iter()
+                .find(|c| c.code.is_some())
+                .map(|c| c.name.to_string());
+            (
+                Ok(Expected {
+                    indication: verdict.indication,
+                    code: verdict.code,
+                    sub_indication: sub,
+                }),
+                decided,
+            )
+        }
+        Err(e) => (Err(e), None),
+    };
+    let passed = match &actual {
+        Ok(a) => {
+            a.indication == v.expect.indication
+                && a.code == v.expect.code
+                && v.expect
+                    .sub_indication
+                    .as_ref()
+                    .is_none_or(|s| a.sub_indication.as_ref() == Some(s))
+        }
+        Err(_) => false,
+    };
+    Outcome {
+        id: v.id.clone(),
+        kind: v.kind,
+        expected: v.expect.clone(),
+        actual,
+        decided_by,
+        passed,
+    }
+}
+
+/// Runs every vector of the manifest at `path`.
+pub fn run_manifest(path: &Path) -> Result<Vec<Outcome>, ManifestError> {
+    let m = load(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Ok(m.vectors
+        .iter()
+        .map(|v| run_vector(dir, &m.defaults, v))
+        .collect())
+}
