@@ -173,10 +173,16 @@ fn inputs(t: &TrustArgs) -> Result<Inputs, UsageError> {
         }
     }
     let mut crls = RevocationStore::default();
+    let cas: Vec<Arc<Certificate>> = store
+        .anchors
+        .iter()
+        .chain(store.intermediates.iter())
+        .chain(extra.certs.iter())
+        .cloned()
+        .collect();
     for p in &t.crl {
-        crls.add_bytes(&read(p)?, &p.display().to_string());
+        crls.add_bytes_checked(&read(p)?, &p.display().to_string(), &cas);
     }
-    store.precheck_crls();
     Ok(Inputs {
         store,
         extra,

@@ -99,13 +99,21 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
     for (i, raw) in env.crls.iter().enumerate() {
         crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
     }
-    let content: Option<&[u8]> = req.data.or(env.content.as_deref());
+    // The signature covers the attached content; data given beside it must be the same bytes.
+    let content: Option<&[u8]> = env.content.as_deref().or(req.data);
+    let conflict = matches!((env.content.as_deref(), req.data), (Some(a), Some(b)) if a != b);
     let candidates: Vec<Arc<Certificate>> = extra.certs.clone();
 
     let verdicts: Vec<Verdict> = env
         .signers
         .iter()
-        .map(|s| verify_signer(&env, s, content, &candidates, store, &extra, &crls, req))
+        .map(|s| {
+            let mut v = verify_signer(&env, s, content, &candidates, store, &extra, &crls, req);
+            if conflict {
+                data_conflict(&mut v, req);
+            }
+            v
+        })
         .collect();
     let envelope_info = json!({
         "detached": env.content.is_none(),
@@ -117,6 +125,28 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
         "ber": env.was_ber,
     });
     Verdict::worst_of(verdicts, envelope_info)
+}
+
+/// Marks the digest check failed: the data given differs from the attached content.
+fn data_conflict(v: &mut Verdict, req: &VerifyRequest<'_>) {
+    let mut checks = std::mem::take(&mut v.checks);
+    if let Some(c) = checks.iter_mut().find(|c| c.name == "digest") {
+        *c = Check::failed(
+            "digest",
+            Code::DigestMismatch,
+            json!({ "problem": "the data given differs from the content attached to the envelope", "data_sha256": req.data.map(|d| hex(&crate::pki::cert::sha256(d))) }),
+        );
+    }
+    let signing_time = v.signing_time.take();
+    let attrs = v.signed_attributes.take();
+    *v = Verdict::new(
+        checks,
+        req.at,
+        req.policy.describe(),
+        v.signer.take(),
+        signing_time,
+    );
+    v.signed_attributes = attrs;
 }
 
 fn find_cert(sid: &SignerId, pool: &[Arc<Certificate>]) -> Option<Arc<Certificate>> {

@@ -482,18 +482,14 @@ fn verify_ecdsa_prehash(
         256 => {
             let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
                 .map_err(|_| AlgError::Malformed("P-256 point".into()))?;
-            let s = p256::ecdsa::DerSignature::try_from(sig).map_err(|_| VerifyError::Invalid)?;
-            let s =
-                p256::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
+            let s = p256::ecdsa::Signature::from_der(sig).map_err(|_| VerifyError::Invalid)?;
             vk.verify_prehash(&prehash, &s)
                 .map_err(|_| VerifyError::Invalid)
         }
         384 => {
             let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
                 .map_err(|_| AlgError::Malformed("P-384 point".into()))?;
-            let s = p384::ecdsa::DerSignature::try_from(sig).map_err(|_| VerifyError::Invalid)?;
-            let s =
-                p384::ecdsa::Signature::try_from(s.as_bytes()).map_err(|_| VerifyError::Invalid)?;
+            let s = p384::ecdsa::Signature::from_der(sig).map_err(|_| VerifyError::Invalid)?;
             vk.verify_prehash(&prehash, &s)
                 .map_err(|_| VerifyError::Invalid)
         }

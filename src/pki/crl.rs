@@ -116,7 +116,8 @@ pub struct RevocationList {
 }
 
 fn key(serial: &[u8]) -> Result<([u8; KEY_LEN], u8), CrlError> {
-    let s = strip_zeros(serial);
+    let first = serial.iter().position(|b| *b != 0).unwrap_or(serial.len());
+    let s = &serial[first..];
     if s.len() > KEY_LEN {
         return Err(CrlError::Malformed(format!(
             "serial number of {} octets",
@@ -124,7 +125,7 @@ fn key(serial: &[u8]) -> Result<([u8; KEY_LEN], u8), CrlError> {
         )));
     }
     let mut k = [0u8; KEY_LEN];
-    k[..s.len()].copy_from_slice(&s);
+    k[..s.len()].copy_from_slice(s);
     Ok((k, s.len() as u8))
 }
 
@@ -212,8 +213,20 @@ fn parse_scope(ext_raw: &[u8]) -> Result<Scope, CrlError> {
 }
 
 impl RevocationList {
-    /// Parses a DER CRL. `source` names it in reports.
+    /// Parses a DER CRL. `source` names it in reports. The signature is
+    /// checked later, against the issuer of the certificate it is used for.
     pub fn from_der(der: &[u8], source: &str) -> Result<RevocationList, CrlError> {
+        Self::from_der_checked(der, source, &[])
+    }
+
+    /// Parses a DER CRL and verifies its signature right away against the
+    /// first of `issuers` whose name matches, so the signed bytes need not be
+    /// kept (a million-entry CRL then costs its index and nothing more).
+    pub fn from_der_checked(
+        der: &[u8],
+        source: &str,
+        issuers: &[std::sync::Arc<Certificate>],
+    ) -> Result<RevocationList, CrlError> {
         if der.len() > MAX_CRL_LEN {
             return Err(CrlError::TooLarge(der.len()));
         }
@@ -278,7 +291,7 @@ impl RevocationList {
             source: source.to_string(),
             entries: Vec::new(),
             sig: Mutex::new(SigState {
-                pending: Some((tbs.raw.to_vec(), sig_alg, signature)),
+                pending: None,
                 verified: vec![],
                 failed: vec![],
             }),
@@ -313,6 +326,28 @@ impl RevocationList {
         if let Some(revoked) = revoked {
             crl.entries = parse_entries(revoked.value)?;
         }
+        let mut st = SigState {
+            pending: None,
+            verified: vec![],
+            failed: vec![],
+        };
+        for issuer in issuers
+            .iter()
+            .filter(|i| super::cert::names_match(&crl.issuer_raw, &i.subject_raw))
+        {
+            let id = sha256(&issuer.spki);
+            match check_signature(issuer, &sig_alg, tbs.raw, &signature) {
+                Ok(()) => {
+                    st.verified.push(id);
+                    break;
+                }
+                Err(why) => st.failed.push((id, why)),
+            }
+        }
+        if st.verified.is_empty() {
+            st.pending = Some((tbs.raw.to_vec(), sig_alg, signature));
+        }
+        crl.sig = Mutex::new(st);
         Ok(crl)
     }
 
@@ -358,11 +393,7 @@ impl RevocationList {
         let Some((tbs, alg, sig)) = &st.pending else {
             return Err("signed by another key".into());
         };
-        let result = (|| {
-            let key: &PublicKey = issuer.key.as_ref().map_err(|e| e.to_string())?;
-            let scheme = algorithms::scheme_for(alg, None).map_err(|e| e.to_string())?;
-            algorithms::verify(scheme, key, tbs, sig).map_err(|e| e.to_string())
-        })();
+        let result = check_signature(issuer, alg, tbs, sig);
         match result {
             Ok(()) => {
                 st.verified.push(id);
@@ -390,6 +421,17 @@ impl RevocationList {
             "fingerprint_sha256": hex(&self.fingerprint),
         })
     }
+}
+
+fn check_signature(
+    issuer: &Certificate,
+    alg: &AlgorithmIdentifierOwned,
+    tbs: &[u8],
+    sig: &[u8],
+) -> Result<(), String> {
+    let key: &PublicKey = issuer.key.as_ref().map_err(|e| e.to_string())?;
+    let scheme = algorithms::scheme_for(alg, None).map_err(|e| e.to_string())?;
+    algorithms::verify(scheme, key, tbs, sig).map_err(|e| e.to_string())
 }
 
 fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
@@ -447,9 +489,17 @@ fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
     Ok(entries)
 }
 
-/// Reads a CRL given as DER or PEM.
-pub fn from_bytes(bytes: &[u8], source: &str) -> Result<RevocationList, CrlError> {
+/// Reads a CRL given as DER or PEM, verifying it at once against `issuers` where one fits.
+pub fn from_bytes(
+    bytes: &[u8],
+    source: &str,
+    issuers: &[std::sync::Arc<Certificate>],
+) -> Result<RevocationList, CrlError> {
+    // DER is parsed in place: a large CRL is not copied.
+    if bytes.first() == Some(&0x30) {
+        return RevocationList::from_der_checked(bytes, source, issuers);
+    }
     let der = crate::input::decode_der(bytes, &["X509 CRL"])
         .map_err(|e| CrlError::Malformed(e.to_string()))?;
-    RevocationList::from_der(&der, source)
+    RevocationList::from_der_checked(&der, source, issuers)
 }

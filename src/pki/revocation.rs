@@ -53,7 +53,12 @@ fn cmp_number(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 impl RevocationStore {
     /// Adds CRL bytes (DER or PEM); a CRL that does not parse is remembered as rejected.
     pub fn add_bytes(&mut self, bytes: &[u8], source: &str) {
-        match super::crl::from_bytes(bytes, source) {
+        self.add_bytes_checked(bytes, source, &[]);
+    }
+
+    /// Adds CRL bytes, verifying the signature at once against `issuers` where one fits.
+    pub fn add_bytes_checked(&mut self, bytes: &[u8], source: &str, issuers: &[Arc<Certificate>]) {
+        match super::crl::from_bytes(bytes, source, issuers) {
             Ok(c) => self.crls.push(Arc::new(c)),
             Err(e) => self.rejected.push((source.to_string(), e)),
         }
