@@ -12,6 +12,9 @@ use qoltanba::pki::{Policy, TrustStore, Usage};
 use std::hint::black_box;
 use std::path::Path;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AT: i64 = 1_780_272_000; // 2026-06-01
 
 fn root() -> &'static Path {

@@ -237,8 +237,16 @@ pub fn parse(input: &[u8]) -> Result<Envelope, FormatError> {
             input.len()
         )));
     }
+    // DER parses as it is; anything else is normalised from BER first.
+    if let Ok(env) = parse_der(input.to_vec(), false) {
+        return Ok(env);
+    }
     let der = super::ber::to_der(input).map_err(fe)?;
     let was_ber = der != input;
+    parse_der(der, was_ber)
+}
+
+fn parse_der(der: Vec<u8>, was_ber: bool) -> Result<Envelope, FormatError> {
     let top = single(&der).map_err(fe)?;
     if top.tag != Tag::Sequence {
         return Err(FormatError("ContentInfo is not a SEQUENCE".into()));
@@ -324,7 +332,7 @@ pub fn parse(input: &[u8]) -> Result<Envelope, FormatError> {
         return Err(FormatError("the envelope has no signer".into()));
     }
     Ok(Envelope {
-        der: der.clone(),
+        der,
         was_ber,
         version,
         content_type,

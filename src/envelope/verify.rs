@@ -11,7 +11,7 @@ use super::parse::{
 };
 use crate::asn1::{Walker, single, time_of};
 use crate::pki::algorithms::{self, Digest, KeyKind, Scheme, VerifyError};
-use crate::pki::cert::{Certificate, hex, names_match};
+use crate::pki::cert::{Certificate, hex};
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{self, Extra, Policy, TrustStore};
 use crate::verdict::{Check, Code, Verdict};
@@ -129,7 +129,7 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
 
 /// Marks the digest check failed: the data given differs from the attached content.
 fn data_conflict(v: &mut Verdict, req: &VerifyRequest<'_>) {
-    let mut checks = std::mem::take(&mut v.checks);
+    let mut checks: Vec<Check> = v.checks.as_ref().clone();
     if let Some(c) = checks.iter_mut().find(|c| c.name == "digest") {
         *c = Check::failed(
             "digest",
@@ -143,17 +143,23 @@ fn data_conflict(v: &mut Verdict, req: &VerifyRequest<'_>) {
         checks,
         req.at,
         req.policy.describe(),
-        v.signer.take(),
+        v.signer.take().map(|s| s.as_ref().clone()),
         signing_time,
     );
     v.signed_attributes = attrs;
 }
 
 fn find_cert(sid: &SignerId, pool: &[Arc<Certificate>]) -> Option<Arc<Certificate>> {
+    let issuer_key = std::sync::OnceLock::new();
     pool.iter()
         .find(|c| match sid {
             SignerId::IssuerSerial { issuer, serial } => {
-                c.serial == *serial && names_match(issuer, &c.issuer_raw)
+                c.serial == *serial
+                    && (c.issuer_raw == *issuer
+                        || c.issuer_key()
+                            == issuer_key
+                                .get_or_init(|| crate::pki::cert::name_key(issuer))
+                                .as_slice())
             }
             SignerId::KeyId(k) => {
                 c.ski.as_deref() == Some(k.as_slice())

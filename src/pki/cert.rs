@@ -123,6 +123,8 @@ pub struct Certificate {
     pub subject_raw: Vec<u8>,
     /// Raw DER of the issuer name.
     pub issuer_raw: Vec<u8>,
+    subject_key: std::sync::OnceLock<Vec<u8>>,
+    issuer_key: std::sync::OnceLock<Vec<u8>>,
     /// Subject attributes.
     pub subject: NameInfo,
     /// Issuer attributes.
@@ -163,6 +165,7 @@ pub struct Certificate {
     pub ca_issuer_urls: Vec<String>,
     /// Critical extensions qoltanba does not process.
     pub unknown_critical: Vec<String>,
+    label: std::sync::OnceLock<serde_json::Value>,
 }
 
 const KNOWN_EXTENSIONS: [&str; 12] = [
@@ -267,6 +270,8 @@ impl Certificate {
             serial: strip_zeros(x.raw_serial()),
             subject_raw: x.subject().as_raw().to_vec(),
             issuer_raw: x.issuer().as_raw().to_vec(),
+            subject_key: std::sync::OnceLock::new(),
+            issuer_key: std::sync::OnceLock::new(),
             subject: name_info(x.subject()),
             issuer: name_info(x.issuer()),
             not_before: unix(&x.validity().not_before),
@@ -287,6 +292,7 @@ impl Certificate {
             ocsp_urls: Vec::new(),
             ca_issuer_urls: Vec::new(),
             unknown_critical: Vec::new(),
+            label: std::sync::OnceLock::new(),
         };
         c.key = PublicKey::from_spki_der(&c.spki);
         let mut seen = std::collections::HashSet::new();
@@ -358,6 +364,26 @@ impl Certificate {
         Ok(c)
     }
 
+    /// The subject name folded for comparison (computed on first use).
+    pub fn subject_key(&self) -> &[u8] {
+        self.subject_key.get_or_init(|| name_key(&self.subject_raw))
+    }
+
+    /// The issuer name folded for comparison (computed on first use).
+    pub fn issuer_key(&self) -> &[u8] {
+        self.issuer_key.get_or_init(|| name_key(&self.issuer_raw))
+    }
+
+    /// Whether `self`'s issuer name is `other`'s subject name.
+    pub fn named_issuer_is(&self, other: &Certificate) -> bool {
+        self.issuer_raw == other.subject_raw || self.issuer_key() == other.subject_key()
+    }
+
+    /// Whether both certificates have the same subject name.
+    pub fn same_subject(&self, other: &Certificate) -> bool {
+        self.subject_raw == other.subject_raw || self.subject_key() == other.subject_key()
+    }
+
     /// The raw tbsCertificate bytes (what the issuer signed).
     pub fn tbs(&self) -> &[u8] {
         &self.der[self.tbs.clone()]
@@ -375,16 +401,20 @@ impl Certificate {
 
     /// Whether subject and issuer are the same name.
     pub fn is_self_issued(&self) -> bool {
-        names_match(&self.subject_raw, &self.issuer_raw)
+        self.subject_raw == self.issuer_raw || self.subject_key() == self.issuer_key()
     }
 
     /// A short label for reports: the subject CN (or DN) and the serial.
     pub fn label(&self) -> serde_json::Value {
-        serde_json::json!({
-            "subject": self.subject.dn,
-            "serial": self.serial_hex(),
-            "fingerprint_sha256": hex(&self.fingerprint),
-        })
+        self.label
+            .get_or_init(|| {
+                serde_json::json!({
+                    "subject": self.subject.dn,
+                    "serial": self.serial_hex(),
+                    "fingerprint_sha256": hex(&self.fingerprint),
+                })
+            })
+            .clone()
     }
 
     /// Whether the EKU lists `oid`.
@@ -398,18 +428,21 @@ impl Certificate {
 /// Whether two DER names denote the same name: byte-equal, or equal after
 /// RFC 5280 7.1 style folding (case and inner whitespace of string values).
 pub fn names_match(a: &[u8], b: &[u8]) -> bool {
-    if a == b {
-        return true;
-    }
-    match (fold_name(a), fold_name(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => false,
+    a == b || name_key(a) == name_key(b)
+}
+
+/// A name folded for comparison: each RDN's attributes sorted, string values
+/// lower-cased with inner whitespace collapsed, every part length-prefixed.
+/// Names that do not parse fold to their raw bytes.
+pub fn name_key(raw: &[u8]) -> Vec<u8> {
+    match X509Name::from_der(raw) {
+        Ok(([], n)) => fold(&n),
+        _ => raw.to_vec(),
     }
 }
 
-fn fold_name(raw: &[u8]) -> Option<Vec<Vec<(String, String)>>> {
-    let (_, n) = X509Name::from_der(raw).ok()?;
-    let mut out = Vec::new();
+fn fold(n: &X509Name<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n.as_raw().len());
     for rdn in n.iter() {
         let mut set: Vec<(String, String)> = rdn
             .iter()
@@ -427,9 +460,16 @@ fn fold_name(raw: &[u8]) -> Option<Vec<Vec<(String, String)>>> {
             })
             .collect();
         set.sort();
-        out.push(set);
+        out.push(b'[');
+        for (t, v) in set {
+            for part in [t.as_bytes(), v.as_bytes()] {
+                out.extend_from_slice(&(part.len() as u32).to_be_bytes());
+                out.extend_from_slice(part);
+            }
+        }
+        out.push(b']');
     }
-    Some(out)
+    out
 }
 
 /// SHA-256 through ring.
@@ -442,10 +482,11 @@ pub fn sha256(b: &[u8]) -> [u8; 32] {
 
 /// Upper-case hex.
 pub fn hex(b: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(b.len() * 2);
     for x in b {
-        let _ = write!(s, "{x:02X}");
+        s.push(DIGITS[(x >> 4) as usize] as char);
+        s.push(DIGITS[(x & 15) as usize] as char);
     }
     s
 }

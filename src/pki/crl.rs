@@ -95,6 +95,8 @@ pub struct RevocationList {
     pub issuer_raw: Vec<u8>,
     /// Issuer name, RFC 4514 style.
     pub issuer_dn: String,
+    /// Issuer name folded for comparison (`cert::name_key`).
+    pub issuer_key: Vec<u8>,
     /// thisUpdate, Unix seconds.
     pub this_update: i64,
     /// nextUpdate, Unix seconds.
@@ -113,6 +115,7 @@ pub struct RevocationList {
     pub source: String,
     entries: Vec<Entry>,
     sig: Mutex<SigState>,
+    summary: std::sync::OnceLock<serde_json::Value>,
 }
 
 fn key(serial: &[u8]) -> Result<([u8; KEY_LEN], u8), CrlError> {
@@ -280,6 +283,7 @@ impl RevocationList {
         .unwrap_or_default();
         let mut crl = RevocationList {
             issuer_raw: issuer.raw.to_vec(),
+            issuer_key: super::cert::name_key(issuer.raw),
             issuer_dn,
             this_update,
             next_update,
@@ -290,6 +294,7 @@ impl RevocationList {
             fingerprint: sha256(der),
             source: source.to_string(),
             entries: Vec::new(),
+            summary: std::sync::OnceLock::new(),
             sig: Mutex::new(SigState {
                 pending: None,
                 verified: vec![],
@@ -333,7 +338,7 @@ impl RevocationList {
         };
         for issuer in issuers
             .iter()
-            .filter(|i| super::cert::names_match(&crl.issuer_raw, &i.subject_raw))
+            .filter(|i| crl.issuer_raw == i.subject_raw || crl.issuer_key == i.subject_key())
         {
             let id = sha256(&issuer.spki);
             match check_signature(issuer, &sig_alg, tbs.raw, &signature) {
@@ -410,6 +415,10 @@ impl RevocationList {
 
     /// thisUpdate/nextUpdate and numbers for reports.
     pub fn describe(&self) -> serde_json::Value {
+        self.summary.get_or_init(|| self.summarise()).clone()
+    }
+
+    fn summarise(&self) -> serde_json::Value {
         serde_json::json!({
             "source": self.source,
             "issuer": self.issuer_dn,

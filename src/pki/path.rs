@@ -6,7 +6,7 @@
 //! loops, paths deeper than `MAX_DEPTH`, and unknown critical extensions.
 
 use super::algorithms::{self, VerifyError};
-use super::cert::{Certificate, names_match};
+use super::cert::Certificate;
 use crate::verdict::{Check, Code};
 use serde_json::json;
 use std::collections::HashMap;
@@ -67,7 +67,7 @@ impl EdgeCache for NoCache {
 fn anchor_of<'a>(c: &Certificate, anchors: &'a [Arc<Certificate>]) -> Option<&'a Arc<Certificate>> {
     anchors
         .iter()
-        .find(|a| a.spki == c.spki && names_match(&a.subject_raw, &c.subject_raw))
+        .find(|a| a.spki == c.spki && a.same_subject(c))
 }
 
 /// Verifies `child`'s signature with `issuer`'s key.
@@ -129,15 +129,14 @@ impl Builder<'_> {
             .iter()
             .map(|a| (a.clone(), true))
             .chain(self.pool.iter().map(|c| (c.clone(), false)))
-            .filter(|(c, _)| names_match(&current.issuer_raw, &c.subject_raw))
+            .filter(|(c, _)| current.named_issuer_is(c))
             .filter(|(c, _)| match (&current.aki, &c.ski) {
                 (Some(a), Some(s)) => a == s,
                 _ => true,
             })
             .filter(|(c, _)| {
                 !path.iter().any(|p| {
-                    p.fingerprint == c.fingerprint
-                        || p.spki == c.spki && names_match(&p.subject_raw, &c.subject_raw)
+                    p.fingerprint == c.fingerprint || p.spki == c.spki && p.same_subject(c)
                 })
             })
             .collect();

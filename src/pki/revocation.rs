@@ -66,7 +66,7 @@ impl RevocationStore {
 
     /// Whether `crl` is in scope for `cert` (issuer, key identifier, IDP).
     fn in_scope(crl: &RevocationList, cert: &Certificate, issuer: &Certificate) -> bool {
-        if !super::cert::names_match(&crl.issuer_raw, &cert.issuer_raw) {
+        if crl.issuer_raw != cert.issuer_raw && crl.issuer_key != cert.issuer_key() {
             return false;
         }
         if let (Some(a), Some(s)) = (&crl.aki, &issuer.ski)

@@ -176,7 +176,7 @@ impl TrustStore {
     pub fn precheck_crls(&self) {
         for crl in &self.revocation.crls {
             for ca in self.anchors.iter().chain(self.intermediates.iter()) {
-                if super::cert::names_match(&crl.issuer_raw, &ca.subject_raw)
+                if (crl.issuer_raw == ca.subject_raw || crl.issuer_key == ca.subject_key())
                     && crl.verify_signature(ca).is_ok()
                 {
                     break;

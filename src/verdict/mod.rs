@@ -297,9 +297,9 @@ pub struct Verdict {
     /// The policy the checks ran under.
     pub policy: serde_json::Value,
     /// Every check, in order.
-    pub checks: Vec<Check>,
+    pub checks: std::sync::Arc<Vec<Check>>,
     /// The signer's certificate facts.
-    pub signer: Option<serde_json::Value>,
+    pub signer: Option<std::sync::Arc<serde_json::Value>>,
     /// The signing-time attribute (reported, not trusted).
     pub signing_time: Option<String>,
     /// Signed attribute types (OIDs), when a signer had them.
@@ -330,8 +330,8 @@ impl Verdict {
             message: code.message(),
             validation_time: crate::time::rfc3339(at),
             policy,
-            checks,
-            signer,
+            checks: std::sync::Arc::new(checks),
+            signer: signer.map(std::sync::Arc::new),
             signing_time,
             signed_attributes: None,
             envelope: None,
@@ -413,7 +413,7 @@ impl Verdict {
             }
         }
         let _ = writeln!(s, "  validation time: {}", self.validation_time);
-        for c in &self.checks {
+        for c in self.checks.iter() {
             let code = c.code.map(|c| format!(" {c}")).unwrap_or_default();
             let _ = writeln!(s, "  [{:?}] {}{}", c.outcome, c.name, code);
         }
