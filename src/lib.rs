@@ -13,11 +13,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod asn1;
+pub mod config;
 pub mod envelope;
 pub mod iin;
 pub mod input;
 pub mod pki;
+pub mod store;
 pub mod time;
 pub mod vectors;
 pub mod verdict;

@@ -35,6 +35,56 @@ enum Command {
     /// Demo PKI for tests and the embedded default.
     #[command(subcommand)]
     Pki(PkiCommand),
+    /// Run the HTTP service (the default when no command is given).
+    Serve {
+        /// A TOML configuration file; QOLTANBA_* variables override it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// API keys (and, later, signing keys).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// API keys for the HTTP service.
+    #[command(subcommand)]
+    Api(ApiKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key; prints the key alone on the first line (shown once).
+    Create {
+        /// portal, provider, operator, head, reviewer or admin.
+        #[arg(long)]
+        role: String,
+        /// A name to recognise it by.
+        #[arg(long)]
+        name: String,
+    },
+    /// List keys (never the secrets).
+    List,
+    /// Revoke a key by id.
+    Revoke {
+        /// The key id (the part after `qtb_`).
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain and the signed checkpoints; name the first
+    /// record changed, removed or inserted.
+    Verify {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -203,12 +253,116 @@ fn print_verdict(v: &Verdict, format: Format) -> ExitCode {
     ExitCode::from(v.indication.exit_code() as u8)
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(format!("runtime: {e}")))
+}
+
+fn service_config(file: Option<&Path>) -> Result<qoltanba::config::Config, UsageError> {
+    qoltanba::config::Config::load(file, |k| std::env::var(k).ok())
+        .map_err(|e| UsageError(e.to_string()))
+}
+
+/// Opens the service's database as configured by the environment.
+fn open_store(rt: &tokio::runtime::Runtime) -> Result<qoltanba::store::Store, UsageError> {
+    let config = service_config(None)?;
+    let _ = std::fs::create_dir_all(&config.data_dir);
+    rt.block_on(qoltanba::store::Store::open(&config.database_url()))
+        .map_err(|e| UsageError(format!("database: {e}")))
+}
+
 fn run(cli: Cli) -> Result<ExitCode, UsageError> {
     match cli.command {
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
+        None => serve(None),
+        Some(Command::Serve { config }) => serve(config.as_deref()),
+        Some(Command::Keys(KeysCommand::Api(cmd))) => {
+            let rt = runtime()?;
+            let store = open_store(&rt)?;
+            match cmd {
+                ApiKeyCommand::Create { role, name } => {
+                    let role = qoltanba::store::keys::Role::parse(&role)
+                        .ok_or_else(|| UsageError(format!("--role {role}: one of portal, provider, operator, head, reviewer, admin")))?;
+                    let (key, token) = rt
+                        .block_on(store.create_api_key(&name, role, qoltanba::time::now()))
+                        .map_err(|e| UsageError(e.to_string()))?;
+                    println!("{token}");
+                    println!(
+                        "id {} role {} name {:?} (the key above is shown once)",
+                        key.id,
+                        key.role.as_str(),
+                        key.name
+                    );
+                }
+                ApiKeyCommand::List => {
+                    for k in rt
+                        .block_on(store.list_api_keys())
+                        .map_err(|e| UsageError(e.to_string()))?
+                    {
+                        let state = match k.revoked_at {
+                            Some(t) => format!("revoked {}", qoltanba::time::rfc3339(t)),
+                            None => "active".into(),
+                        };
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            k.id,
+                            k.role.as_str(),
+                            state,
+                            qoltanba::time::rfc3339(k.created_at),
+                            k.name
+                        );
+                    }
+                }
+                ApiKeyCommand::Revoke { id } => {
+                    rt.block_on(store.revoke_api_key(&id, qoltanba::time::now()))
+                        .map_err(|e| UsageError(format!("{id}: {e}")))?;
+                    println!("revoked {id}");
+                }
+            }
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Audit(AuditCommand::Verify { format })) => {
+            let rt = runtime()?;
+            let store = open_store(&rt)?;
+            let config = service_config(None)?;
+            let pinned = qoltanba::store::audit::audit_key(&config.data_dir)
+                .ok()
+                .map(|k| qoltanba::pki::signer::Signer::public_key_spki(&k));
+            let report = rt
+                .block_on(async {
+                    let rows = store.audit_rows().await?;
+                    let cps = store.checkpoints().await?;
+                    let (seq, head) = store.audit_head().await?;
+                    Ok::<_, qoltanba::store::StoreError>(qoltanba::store::audit::verify_chain(
+                        &rows,
+                        &cps,
+                        (seq, &head),
+                        pinned.as_deref(),
+                    ))
+                })
+                .map_err(|e| UsageError(e.to_string()))?;
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                ),
+                Format::Text => match &report.problem {
+                    None => println!(
+                        "audit chain intact: {} records, {} checkpoints verified",
+                        report.records, report.checkpoints_verified
+                    ),
+                    Some(p) => println!(
+                        "audit chain BROKEN at record {}: {} ({})",
+                        p.seq, p.kind, p.detail
+                    ),
+                },
+            }
+            Ok(if report.problem.is_none() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Some(Command::Verify(a)) => {
             let envelope = read(&a.signature)?;
@@ -281,6 +435,15 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn serve(file: Option<&Path>) -> Result<ExitCode, UsageError> {
+    let config = service_config(file)?;
+    qoltanba::api::init_logging(&config.log_format);
+    let rt = runtime()?;
+    rt.block_on(qoltanba::api::serve(config))
+        .map_err(UsageError)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {

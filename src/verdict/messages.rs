@@ -115,3 +115,85 @@ pub fn message(code: Code) -> Message {
         ),
     }
 }
+
+/// The message for a refused request.
+pub fn problem_message(code: super::problem::ProblemCode) -> Message {
+    use super::problem::ProblemCode as P;
+    match code {
+        P::RequestInvalidJson => m(
+            "Сұрау дұрыс JSON емес.",
+            "Запрос не является корректным JSON.",
+            "The request is not valid JSON.",
+        ),
+        P::RequestFieldMissing => m(
+            "Сұрауда міндетті өріс жоқ.",
+            "В запросе отсутствует обязательное поле.",
+            "A required field is missing from the request.",
+        ),
+        P::RequestFieldUnknown => m(
+            "Сұрауда белгісіз өріс бар.",
+            "В запросе есть неизвестное поле.",
+            "The request has a field this service does not know.",
+        ),
+        P::RequestFieldInvalid => m(
+            "Сұраудағы өрістің мәні дұрыс емес.",
+            "Значение поля в запросе неверно.",
+            "A field of the request has a wrong type or value.",
+        ),
+        P::RequestBase64Invalid => m(
+            "Өріс дұрыс base64 емес.",
+            "Поле не является корректным base64.",
+            "A field is not valid base64.",
+        ),
+        P::RequestTooLarge => m(
+            "Сұрау тым үлкен.",
+            "Запрос слишком большой.",
+            "The request is too large.",
+        ),
+        P::RequestMediaType => m(
+            "Сұрау application/json түрінде жіберілуі керек.",
+            "Запрос должен быть отправлен как application/json.",
+            "The request must be sent as application/json.",
+        ),
+        P::Unauthenticated => m(
+            "API кілті жоқ немесе жарамсыз.",
+            "API-ключ отсутствует или недействителен.",
+            "The API key is missing or not valid.",
+        ),
+        P::Forbidden => m(
+            "Бұл әрекетке рұқсат жоқ.",
+            "Нет прав на это действие.",
+            "This key's role may not do this.",
+        ),
+        P::NotFound => m(
+            "Сұралған нысан табылмады.",
+            "Запрошенный объект не найден.",
+            "Not found.",
+        ),
+        P::MethodNotAllowed => m(
+            "Бұл әдіске рұқсат етілмеген.",
+            "Этот метод не разрешён.",
+            "This method is not allowed here.",
+        ),
+        P::Timeout => m(
+            "Сұрау уақытында өңделмеді. Кейінірек қайталап көріңіз.",
+            "Запрос не обработан вовремя. Повторите попытку позже.",
+            "The request took too long. Please try again later.",
+        ),
+        P::NotImplemented => m(
+            "Бұл мүмкіндік әлі іске қосылмаған.",
+            "Эта возможность ещё не реализована.",
+            "This capability is not available yet.",
+        ),
+        P::ServiceUnavailable => m(
+            "Қызмет уақытша қолжетімсіз. Кейінірек қайталап көріңіз.",
+            "Сервис временно недоступен. Повторите попытку позже.",
+            "The service is temporarily unavailable. Please try again later.",
+        ),
+        P::Internal => m(
+            "Қызметтің ішкі қатесі.",
+            "Внутренняя ошибка сервиса.",
+            "Internal error of the service.",
+        ),
+    }
+}

@@ -5,6 +5,7 @@
 //! nothing about CMS or X.509: the modules below fill it in.
 
 pub mod messages;
+pub mod problem;
 
 use serde::Serialize;
 

@@ -1,0 +1,89 @@
+//! The audit writer: handlers hand it records and wait until they are
+//! stored; it writes them in batches (one transaction each) and signs a
+//! checkpoint every N records and when it stops.
+
+use super::problem::ApiError;
+use crate::pki::signer::Signer;
+use crate::store::Store;
+use crate::store::audit::AuditEntry;
+use crate::verdict::problem::ProblemCode;
+use tokio::sync::{mpsc, oneshot};
+
+struct Job {
+    entry: AuditEntry,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// Where handlers send audit records.
+#[derive(Clone)]
+pub struct AuditSink {
+    tx: mpsc::Sender<Job>,
+}
+
+/// Most records written in one transaction.
+const BATCH: usize = 512;
+
+impl AuditSink {
+    /// Starts the writer; it runs until every sink is dropped, then checkpoints.
+    pub fn start(
+        store: Store,
+        key: std::sync::Arc<dyn Signer>,
+        every: u64,
+    ) -> (AuditSink, tokio::task::JoinHandle<()>) {
+        let (tx, mut rx) = mpsc::channel::<Job>(8192);
+        let handle = tokio::spawn(async move {
+            let mut since = 0u64;
+            while let Some(first) = rx.recv().await {
+                let mut jobs = vec![first];
+                while jobs.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let entries: Vec<AuditEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
+                let result = store
+                    .append_audit(&entries)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "audit write failed");
+                    metrics::counter!("qoltanba_audit_failures_total").increment(1);
+                }
+                for j in jobs {
+                    let _ = j.done.send(result.clone());
+                }
+                since += entries.len() as u64;
+                if since >= every {
+                    since = 0;
+                    if let Err(e) = store.checkpoint(key.as_ref(), crate::time::now()).await {
+                        tracing::error!(error = %e, "audit checkpoint failed");
+                    }
+                }
+            }
+            if let Err(e) = store.checkpoint(key.as_ref(), crate::time::now()).await {
+                tracing::error!(error = %e, "final audit checkpoint failed");
+            }
+        });
+        (AuditSink { tx }, handle)
+    }
+
+    /// Records an entry and waits until it is stored.
+    pub async fn record(&self, entry: AuditEntry) -> Result<(), ApiError> {
+        let (done, wait) = oneshot::channel();
+        let unavailable = || {
+            ApiError::new(
+                ProblemCode::ServiceUnavailable,
+                "the audit log is not available",
+            )
+        };
+        self.tx
+            .send(Job { entry, done })
+            .await
+            .map_err(|_| unavailable())?;
+        wait.await
+            .map_err(|_| unavailable())?
+            .map_err(|_| unavailable())
+    }
+}

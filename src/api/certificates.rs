@@ -1,0 +1,100 @@
+//! `POST /v1/certificates/info` and `/v1/certificates/verify`, as the CLI.
+
+use super::auth::Caller;
+use super::json::{ApiJson, b64};
+use super::problem::{ApiError, problem_body, problem_response};
+use super::verify::{at_or_now, extras};
+use super::{AppState, audit_entry};
+use crate::pki::cert::Certificate;
+use crate::pki::{self, Policy, Usage};
+use crate::verdict::problem::ProblemCode;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// A certificate to describe.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InfoBody {
+    /// The certificate, base64 DER (or PEM text).
+    pub certificate: String,
+}
+
+/// A certificate to validate.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertVerifyBody {
+    /// The certificate, base64 DER (or PEM text).
+    pub certificate: String,
+    /// Required usage: sign (default), auth, any.
+    #[schema(value_type = Option<String>)]
+    pub usage: Option<Usage>,
+    /// Validation time, RFC 3339.
+    pub at: Option<String>,
+    /// Extra untrusted certificates, base64 DER.
+    pub certs: Option<Vec<String>>,
+    /// Extra CRLs, base64 DER.
+    pub crls: Option<Vec<String>>,
+    /// Skip revocation checking.
+    pub no_revocation: Option<bool>,
+}
+
+fn cert_bytes(field: &str, v: &str) -> Result<Vec<u8>, ApiError> {
+    if v.contains("-----BEGIN") {
+        Ok(v.as_bytes().to_vec())
+    } else {
+        b64(field, v)
+    }
+}
+
+/// Describes a certificate: names, IIN/BIN, profile, roles, policies, URLs.
+#[utoipa::path(post, path = "/v1/certificates/info", request_body = InfoBody,
+    responses((status = 200, description = "Certificate facts", body = Object), (status = 422, description = "Not a certificate (CERT_MALFORMED)")),
+    security(("bearer" = [])))]
+pub async fn info(ApiJson(body): ApiJson<InfoBody>) -> Result<Response, ApiError> {
+    let bytes = cert_bytes("certificate", &body.certificate)?;
+    let parsed = crate::input::decode_der(&bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"])
+        .map_err(|e| e.to_string())
+        .and_then(|der| Certificate::from_der(&der).map_err(|e| e.to_string()));
+    Ok(match parsed {
+        Ok(c) => Json(pki::describe(&c)).into_response(),
+        Err(e) => {
+            let m = crate::verdict::Code::CertMalformed.message();
+            let mut body = problem_body(ProblemCode::RequestFieldInvalid, &e, None);
+            body["code"] = serde_json::json!("CERT_MALFORMED");
+            body["status"] = serde_json::json!(422);
+            body["message"] = serde_json::json!(m);
+            problem_response(StatusCode::UNPROCESSABLE_ENTITY, body)
+        }
+    })
+}
+
+/// Validates a certificate (chain, validity, revocation, key usage).
+#[utoipa::path(post, path = "/v1/certificates/verify", request_body = CertVerifyBody,
+    responses((status = 200, description = "The verdict", body = Object)), security(("bearer" = [])))]
+pub async fn verify(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<CertVerifyBody>,
+) -> Result<Json<crate::verdict::Verdict>, ApiError> {
+    let bytes = cert_bytes("certificate", &body.certificate)?;
+    let at = at_or_now(body.at.as_deref())?;
+    let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
+    let policy = Policy {
+        usage: body.usage.unwrap_or(Usage::Sign),
+        no_revocation: body.no_revocation.unwrap_or(false),
+        iin: None,
+    };
+    let verdict = pki::verify_certificate(&bytes, &state.trust, &extra, &crls, at, &policy);
+    metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
+    let hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&bytes));
+    state
+        .audit
+        .record(audit_entry(&caller, "certificates.verify", hash, &verdict))
+        .await?;
+    Ok(Json(verdict))
+}

@@ -1,0 +1,88 @@
+//! Reading request bodies: JSON only, bounded, every failure a problem with
+//! a code (not JSON, missing or unknown field, wrong type, bad base64).
+
+use super::problem::ApiError;
+use crate::verdict::problem::ProblemCode;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use base64::Engine;
+use serde::de::DeserializeOwned;
+
+/// A JSON body of type `T`.
+pub struct ApiJson<T>(pub T);
+
+fn classify(e: &serde_json::Error) -> ProblemCode {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ProblemCode::RequestInvalidJson,
+        Category::Data => {
+            let m = e.to_string();
+            if m.starts_with("missing field") {
+                ProblemCode::RequestFieldMissing
+            } else if m.starts_with("unknown field") {
+                ProblemCode::RequestFieldUnknown
+            } else {
+                ProblemCode::RequestFieldInvalid
+            }
+        }
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if mime != "application/json"
+            && !(mime.starts_with("application/") && mime.ends_with("+json"))
+        {
+            return Err(ApiError::new(
+                ProblemCode::RequestMediaType,
+                format!("content type {ct:?} is not application/json"),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            let too_large = e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+            if too_large {
+                ApiError::new(
+                    ProblemCode::RequestTooLarge,
+                    "the body exceeds the configured limit",
+                )
+            } else {
+                ApiError::new(
+                    ProblemCode::RequestInvalidJson,
+                    "the body could not be read",
+                )
+            }
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|e| ApiError::new(classify(&e), e.to_string()))
+    }
+}
+
+/// Decodes a base64 field (standard alphabet, padding optional, whitespace ignored).
+pub fn b64(field: &str, value: &str) -> Result<Vec<u8>, ApiError> {
+    let clean: String = value.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(&clean)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&clean))
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&clean))
+        .map_err(|_| {
+            ApiError::new(
+                ProblemCode::RequestBase64Invalid,
+                format!("field {field} is not valid base64"),
+            )
+        })
+}

@@ -1,0 +1,295 @@
+//! The HTTP service: one `AppState`, one router, handlers of a few lines.
+//!
+//! Owns the routes (`routes` says who may call what), request handling
+//! (bounded JSON in, verdicts or RFC 9457 problems out), the audit writer,
+//! metrics, logs with request ids, limits and graceful shutdown. Verdicts come
+//! from `envelope` and `pki`; records go to `store`.
+
+pub mod audit_sink;
+pub mod auth;
+pub mod certificates;
+pub mod json;
+pub mod openapi;
+pub mod ops;
+pub mod problem;
+pub mod routes;
+pub mod verify;
+
+use crate::config::Config;
+use crate::pki::TrustStore;
+use crate::pki::signer::Signer;
+use crate::store::Store;
+use crate::store::audit::AuditEntry;
+use crate::verdict::Verdict;
+use crate::verdict::problem::ProblemCode;
+use audit_sink::AuditSink;
+use auth::Caller;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Everything handlers share.
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Trust anchors, intermediates, CRLs.
+    pub trust: Arc<TrustStore>,
+    /// Where audit records go.
+    pub audit: AuditSink,
+    /// The audit key's public half (pins checkpoints).
+    pub audit_public_key: Vec<u8>,
+    /// Prometheus rendering.
+    pub metrics: PrometheusHandle,
+    /// Whether the demo trust store is in use.
+    pub demo_trust: bool,
+    /// Settings.
+    pub config: Config,
+}
+
+/// The process-wide metrics recorder (installed once).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = metrics_exporter_prometheus::PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ])
+                .unwrap_or_else(|_| metrics_exporter_prometheus::PrometheusBuilder::new());
+            let recorder = builder.build_recorder();
+            let handle = recorder.handle();
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The audit record of a verdict.
+pub fn audit_entry(
+    caller: &Caller,
+    operation: &str,
+    data_sha256: String,
+    v: &Verdict,
+) -> AuditEntry {
+    AuditEntry {
+        at: crate::time::now(),
+        key_id: caller.0.id.clone(),
+        role: caller.0.role.as_str().to_string(),
+        operation: operation.to_string(),
+        data_sha256,
+        signer_serial: v
+            .signer
+            .as_ref()
+            .and_then(|s| s["serial"].as_str().map(String::from))
+            .unwrap_or_default(),
+        result_code: v.code.as_str().to_string(),
+    }
+}
+
+async fn observe(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    let elapsed = start.elapsed().as_secs_f64();
+    metrics::counter!("qoltanba_http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status).increment(1);
+    metrics::histogram!("qoltanba_http_request_duration_seconds", "route" => route, "method" => method).record(elapsed);
+    resp
+}
+
+async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => problem::ApiError::new(
+            ProblemCode::Timeout,
+            "the request took longer than the configured timeout",
+        )
+        .into_response(),
+    }
+}
+
+#[derive(Clone, Default)]
+struct RequestIds(Arc<std::sync::atomic::AtomicU64>);
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        _: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:08x}-{n:x}", std::process::id());
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+/// The router with every route, auth, limits and observability.
+pub fn router(state: Arc<AppState>) -> Router {
+    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+    let header = axum::http::HeaderName::from_static("x-request-id");
+    let body_limit = state.config.body_limit;
+    let limit = Duration::from_millis(state.config.request_timeout_ms);
+    let concurrency = state.config.concurrency_limit;
+    Router::new()
+        .route("/v1/verify", post(verify::verify))
+        .route("/v1/certificates/info", post(certificates::info))
+        .route("/v1/certificates/verify", post(certificates::verify))
+        .route("/v1/sign", post(ops::sign))
+        .route("/v1/sign/prepare", post(ops::sign_prepare))
+        .route("/v1/sign/finish", post(ops::sign_finish))
+        .route("/v1/audit/verify", get(ops::audit_verify))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_role))
+        .route_layer(middleware::from_fn(observe))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(limit, timeout))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(header.clone()))
+        .layer(SetRequestIdLayer::new(header, RequestIds::default()))
+        .with_state(state)
+}
+
+/// A running service's parts that outlive the router (for shutdown).
+pub struct Service {
+    /// The shared state.
+    pub state: Arc<AppState>,
+    /// The audit writer task.
+    pub audit_task: tokio::task::JoinHandle<()>,
+}
+
+/// Builds the state from the configuration: opens the store, loads the trust
+/// store, starts the audit writer.
+pub async fn build(config: Config) -> Result<Service, String> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("{}: {e}", config.data_dir.display()))?;
+    }
+    let store = Store::open(&url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let (trust_dir, demo) = match &config.trust_dir {
+        Some(d) => (d.clone(), false),
+        None => (
+            TrustStore::default_dir(),
+            std::env::var("QOLTANBA_TRUST_DIR").is_err(),
+        ),
+    };
+    let trust = TrustStore::from_dir(&trust_dir)
+        .map_err(|e| format!("trust store {}: {e}", trust_dir.display()))?;
+    if demo {
+        tracing::warn!(trust_dir = %trust_dir.display(), "DEMO TRUST STORE IN USE: the demo PKI's keys are public test keys; set QOLTANBA_TRUST_DIR for production");
+    }
+    for (source, why) in &trust.rejected {
+        tracing::warn!(%source, %why, "trust store entry ignored");
+    }
+    let key = crate::store::audit::audit_key(&config.data_dir)?;
+    let public = key.public_key_spki();
+    let (audit, audit_task) =
+        AuditSink::start(store.clone(), Arc::new(key), config.audit_checkpoint_every);
+    let state = Arc::new(AppState {
+        store,
+        trust: Arc::new(trust),
+        audit,
+        audit_public_key: public,
+        metrics: metrics_handle(),
+        demo_trust: demo,
+        config,
+    });
+    Ok(Service { state, audit_task })
+}
+
+/// Creates and prints the first admin key when the database has none.
+pub async fn first_start(store: &Store) -> Result<Option<String>, String> {
+    if store.api_key_count().await.map_err(|e| e.to_string())? > 0 {
+        return Ok(None);
+    }
+    let (_, token) = store
+        .create_api_key(
+            "initial admin",
+            crate::store::keys::Role::Admin,
+            crate::time::now(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Some(token))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests, drains
+/// the audit writer (with a final signed checkpoint) and closes the database.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let listen = config.listen.clone();
+    let service = build(config).await?;
+    if let Some(token) = first_start(&service.state.store).await? {
+        // Shown once, on stdout only, never in the logs.
+        println!("Initial admin API key (shown once, store it now):\n{token}");
+    }
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("{listen}: {e}"))?;
+    tracing::info!(%listen, "qoltanba serving");
+    let app = router(service.state.clone());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    let Service { state, audit_task } = service;
+    let store = state.store.clone();
+    drop(state);
+    let _ = tokio::time::timeout(Duration::from_secs(30), audit_task).await;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Sets up JSON (or text) logs on stderr.
+pub fn init_logging(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("QOLTANBA_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,46 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "qoltanba", description = "Digital-signature and document-integrity service: condition 2 verdicts, certificates, audit."),
+    paths(
+        super::verify::verify,
+        super::certificates::info,
+        super::certificates::verify,
+        super::ops::sign,
+        super::ops::sign_prepare,
+        super::ops::sign_finish,
+        super::ops::audit_verify,
+        super::ops::healthz,
+        super::ops::readyz,
+        super::ops::metrics,
+        super::ops::openapi,
+    ),
+    components(schemas(super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody)),
+    modifiers(&Bearer)
+)]
+struct ApiDoc;
+
+struct Bearer;
+impl utoipa::Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document as JSON.
+pub fn document() -> String {
+    ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".into())
+}
+
+/// The parsed document (tests).
+pub fn value() -> serde_json::Value {
+    serde_json::from_str(&document()).unwrap_or_default()
+}

@@ -1,0 +1,81 @@
+//! The one error type of the API and its `application/problem+json` form (RFC 9457).
+
+use crate::verdict::problem::ProblemCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// A refused request: a code and what was wrong (never secrets or bodies).
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The stable code.
+    pub code: ProblemCode,
+    /// What exactly was wrong.
+    pub detail: String,
+    /// Extra members of the problem object.
+    pub extra: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// A problem with a detail.
+    pub fn new(code: ProblemCode, detail: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            detail: detail.into(),
+            extra: None,
+        }
+    }
+}
+
+/// The problem JSON body for a code.
+pub fn problem_body(
+    code: ProblemCode,
+    detail: &str,
+    extra: Option<&serde_json::Value>,
+) -> serde_json::Value {
+    let mut body = json!({
+        "type": format!("urn:qoltanba:problem:{}", code.as_str().to_lowercase().replace('_', "-")),
+        "title": code.title(),
+        "status": code.status(),
+        "code": code.as_str(),
+        "detail": detail,
+        "message": code.message(),
+    });
+    if let (Some(serde_json::Value::Object(extra)), Some(obj)) = (extra, body.as_object_mut()) {
+        for (k, v) in extra {
+            obj.insert(k.clone(), v.clone());
+        }
+    }
+    body
+}
+
+/// A problem response with any status (used for domain refusals such as 422).
+pub fn problem_response(status: StatusCode, body: serde_json::Value) -> Response {
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    resp
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        problem_response(
+            status,
+            problem_body(self.code, &self.detail, self.extra.as_ref()),
+        )
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        tracing::error!(error = %e, "store error");
+        ApiError::new(
+            ProblemCode::ServiceUnavailable,
+            "the database is not available",
+        )
+    }
+}

@@ -1,0 +1,86 @@
+//! Who may call what: the one table of routes and roles. The router, the
+//! auth middleware, the OpenAPI test and the role-matrix test all read it.
+
+use crate::store::keys::Role;
+
+/// A route and the roles allowed on it (`None`: no key needed).
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path as the router spells it.
+    pub path: &'static str,
+    /// Roles allowed; `None` for public routes.
+    pub roles: Option<&'static [Role]>,
+}
+
+const ALL: &[Role] = &Role::ALL;
+const SIGNERS: &[Role] = &[Role::Provider, Role::Operator, Role::Head];
+const AUDITORS: &[Role] = &[Role::Admin, Role::Reviewer];
+
+/// Every route of the API.
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        method: "POST",
+        path: "/v1/verify",
+        roles: Some(ALL),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/certificates/info",
+        roles: Some(ALL),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/certificates/verify",
+        roles: Some(ALL),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/sign",
+        roles: Some(SIGNERS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/sign/prepare",
+        roles: Some(SIGNERS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/sign/finish",
+        roles: Some(SIGNERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/audit/verify",
+        roles: Some(AUDITORS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/healthz",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/readyz",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/metrics",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/openapi.json",
+        roles: None,
+    },
+];
+
+/// The roles allowed on a matched route; `Some(None)` is public, `None` unknown.
+pub fn roles_for(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
+    ROUTES
+        .iter()
+        .find(|r| r.method == method && r.path == path)
+        .map(|r| r.roles)
+}

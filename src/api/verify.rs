@@ -1,0 +1,127 @@
+//! `POST /v1/verify`: condition 2 over HTTP. A failed verdict is a 200 result.
+
+use super::auth::Caller;
+use super::json::{ApiJson, b64};
+use super::problem::ApiError;
+use super::{AppState, audit_entry};
+use crate::envelope::{self, VerifyRequest};
+use crate::pki::cert::Certificate;
+use crate::pki::revocation::RevocationStore;
+use crate::pki::{Extra, Policy, Usage};
+use crate::verdict::problem::ProblemCode;
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Most extra certificates or CRLs in one request.
+pub const MAX_EXTRA: usize = 32;
+
+/// A verification request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyBody {
+    /// The CMS SignedData, base64 (DER or BER; PEM text also accepted).
+    pub signature: String,
+    /// The signed bytes of a detached signature, base64.
+    pub data: Option<String>,
+    /// The IIN stated in the request: turns the IIN checks on.
+    pub iin: Option<String>,
+    /// Validation time, RFC 3339 (default: now).
+    pub at: Option<String>,
+    /// Extra untrusted certificates, base64 DER.
+    pub certs: Option<Vec<String>>,
+    /// Extra CRLs, base64 DER.
+    pub crls: Option<Vec<String>>,
+    /// Skip revocation checking (reported in the verdict's policy).
+    pub no_revocation: Option<bool>,
+}
+
+/// Parses `at`, or now.
+pub fn at_or_now(at: Option<&str>) -> Result<i64, ApiError> {
+    match at {
+        Some(s) => crate::time::parse_rfc3339(s)
+            .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, format!("at: {e}"))),
+        None => Ok(crate::time::now()),
+    }
+}
+
+/// Decodes extra certificates and CRLs (bad ones become verdict codes, as in the CLI).
+pub fn extras(
+    state: &AppState,
+    certs: Option<&[String]>,
+    crls: Option<&[String]>,
+) -> Result<(Extra, RevocationStore), ApiError> {
+    let (certs, crls) = (certs.unwrap_or_default(), crls.unwrap_or_default());
+    if certs.len() > MAX_EXTRA || crls.len() > MAX_EXTRA {
+        return Err(ApiError::new(
+            ProblemCode::RequestFieldInvalid,
+            format!("at most {MAX_EXTRA} certs and {MAX_EXTRA} crls"),
+        ));
+    }
+    let mut extra = Extra::default();
+    for (i, c) in certs.iter().enumerate() {
+        let der = b64(&format!("certs[{i}]"), c)?;
+        match Certificate::from_der(&der) {
+            Ok(c) => extra.certs.push(Arc::new(c)),
+            Err(e) => extra
+                .rejected_certs
+                .push((format!("certs[{i}]"), e.to_string())),
+        }
+    }
+    let mut store = RevocationStore::default();
+    let cas: Vec<Arc<Certificate>> = state
+        .trust
+        .anchors
+        .iter()
+        .chain(state.trust.intermediates.iter())
+        .chain(extra.certs.iter())
+        .cloned()
+        .collect();
+    for (i, c) in crls.iter().enumerate() {
+        store.add_bytes_checked(&b64(&format!("crls[{i}]"), c)?, &format!("crls[{i}]"), &cas);
+    }
+    Ok((extra, store))
+}
+
+/// Verifies a CMS envelope (condition 2).
+#[utoipa::path(post, path = "/v1/verify", request_body = VerifyBody,
+    responses((status = 200, description = "The verdict (PASSED, FAILED or INDETERMINATE)", body = Object),
+              (status = 400, description = "Malformed request (problem+json)"),
+              (status = 401, description = "No or bad API key"), (status = 403, description = "Role not allowed")),
+    security(("bearer" = [])))]
+pub async fn verify(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<Json<crate::verdict::Verdict>, ApiError> {
+    let envelope = b64("signature", &body.signature)?;
+    let data = body.data.as_deref().map(|d| b64("data", d)).transpose()?;
+    let at = at_or_now(body.at.as_deref())?;
+    let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
+    let req = VerifyRequest {
+        envelope: &envelope,
+        data: data.as_deref(),
+        at,
+        policy: Policy {
+            usage: Usage::Sign,
+            no_revocation: body.no_revocation.unwrap_or(false),
+            iin: body.iin.clone(),
+        },
+        extra,
+        crls,
+    };
+    let verdict = envelope::verify(&req, &state.trust);
+    metrics::counter!("qoltanba_verdicts_total", "operation" => "verify", "code" => verdict.code.as_str()).increment(1);
+    let data_hash = verdict
+        .envelope
+        .as_ref()
+        .and_then(|e| e["content_sha256"].as_str().map(String::from))
+        .unwrap_or_else(|| crate::pki::cert::hex(&crate::pki::cert::sha256(&envelope)));
+    state
+        .audit
+        .record(audit_entry(&caller, "verify", data_hash, &verdict))
+        .await?;
+    Ok(Json(verdict))
+}

@@ -1,0 +1,204 @@
+//! Service configuration: one TOML file, every setting overridable by a
+//! `QOLTANBA_*` environment variable, and the embedded default.
+//!
+//! Owns reading and validating settings. Refuses unknown keys, a listen
+//! address that does not parse and limits of zero.
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// Every setting of the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address and port to serve on (`QOLTANBA_LISTEN`).
+    pub listen: String,
+    /// Folder of the SQLite file, sealed keys, cached CRLs (`QOLTANBA_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Folder of trust anchors, intermediates and CRLs (`QOLTANBA_TRUST_DIR`);
+    /// unset means the demo PKI in `certs/trust`.
+    pub trust_dir: Option<PathBuf>,
+    /// `sqlite://...` or `postgres://...` (`QOLTANBA_DATABASE_URL`); unset
+    /// means `qoltanba.db` in the data folder.
+    pub database_url: Option<String>,
+    /// Largest request body in bytes (`QOLTANBA_BODY_LIMIT`).
+    pub body_limit: usize,
+    /// Request timeout in milliseconds (`QOLTANBA_REQUEST_TIMEOUT_MS`).
+    pub request_timeout_ms: u64,
+    /// Requests handled at once (`QOLTANBA_CONCURRENCY_LIMIT`).
+    pub concurrency_limit: usize,
+    /// Audit records between signed checkpoints (`QOLTANBA_AUDIT_CHECKPOINT_EVERY`).
+    pub audit_checkpoint_every: u64,
+    /// Log format: `json` or `text` (`QOLTANBA_LOG_FORMAT`).
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("var"),
+            trust_dir: None,
+            database_url: None,
+            body_limit: 8 * 1024 * 1024,
+            request_timeout_ms: 30_000,
+            concurrency_limit: 1024,
+            audit_checkpoint_every: 1000,
+            log_format: "json".into(),
+        }
+    }
+}
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{0}: {1}")]
+    Read(String, std::io::Error),
+    /// The file is not valid TOML or has unknown keys.
+    #[error("{0}: {1}")]
+    Parse(String, String),
+    /// A value is out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads `file` (when given), then applies `QOLTANBA_*` variables from `env`.
+    pub fn load(
+        file: Option<&std::path::Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut c = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError::Read(p.display().to_string(), e))?;
+                toml::from_str(&text)
+                    .map_err(|e| ConfigError::Parse(p.display().to_string(), e.to_string()))?
+            }
+            None => Config::default(),
+        };
+        let num = |k: &str, v: String| {
+            v.parse::<u64>()
+                .map_err(|_| ConfigError::Invalid(format!("{k} must be a number")))
+        };
+        if let Some(v) = env("QOLTANBA_LISTEN") {
+            c.listen = v;
+        }
+        if let Some(v) = env("QOLTANBA_DATA_DIR") {
+            c.data_dir = v.into();
+        }
+        if let Some(v) = env("QOLTANBA_TRUST_DIR") {
+            c.trust_dir = Some(v.into());
+        }
+        if let Some(v) = env("QOLTANBA_DATABASE_URL") {
+            c.database_url = Some(v);
+        }
+        if let Some(v) = env("QOLTANBA_BODY_LIMIT") {
+            c.body_limit = num("QOLTANBA_BODY_LIMIT", v)? as usize;
+        }
+        if let Some(v) = env("QOLTANBA_REQUEST_TIMEOUT_MS") {
+            c.request_timeout_ms = num("QOLTANBA_REQUEST_TIMEOUT_MS", v)?;
+        }
+        if let Some(v) = env("QOLTANBA_CONCURRENCY_LIMIT") {
+            c.concurrency_limit = num("QOLTANBA_CONCURRENCY_LIMIT", v)? as usize;
+        }
+        if let Some(v) = env("QOLTANBA_AUDIT_CHECKPOINT_EVERY") {
+            c.audit_checkpoint_every = num("QOLTANBA_AUDIT_CHECKPOINT_EVERY", v)?;
+        }
+        if let Some(v) = env("QOLTANBA_LOG_FORMAT") {
+            c.log_format = v;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen.parse::<std::net::SocketAddr>().map_err(|_| {
+            ConfigError::Invalid(format!(
+                "listen address {} is not address:port",
+                self.listen
+            ))
+        })?;
+        if self.body_limit == 0
+            || self.request_timeout_ms == 0
+            || self.concurrency_limit == 0
+            || self.audit_checkpoint_every == 0
+        {
+            return Err(ConfigError::Invalid(
+                "limits must be greater than zero".into(),
+            ));
+        }
+        if !["json", "text"].contains(&self.log_format.as_str()) {
+            return Err(ConfigError::Invalid(
+                "log_format must be json or text".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database URL: the configured one, or SQLite in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("qoltanba.db").display()
+            ),
+        }
+    }
+
+    /// The data folder from `QOLTANBA_DATA_DIR` alone (for CLI commands that
+    /// share the service's data without its whole configuration).
+    pub fn data_dir_from_env() -> PathBuf {
+        std::env::var("QOLTANBA_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from("var"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_file_and_defaults() {
+        let env = |k: &str| match k {
+            "QOLTANBA_LISTEN" => Some("127.0.0.1:9999".to_string()),
+            "QOLTANBA_BODY_LIMIT" => Some("1024".to_string()),
+            _ => None,
+        };
+        let c = Config::load(None, env).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9999");
+        assert_eq!(c.body_limit, 1024);
+        assert_eq!(c.request_timeout_ms, 30_000);
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        assert!(
+            Config::load(None, |k| (k == "QOLTANBA_LISTEN")
+                .then(|| "nowhere".to_string()))
+            .is_err()
+        );
+        assert!(
+            Config::load(None, |k| (k == "QOLTANBA_BODY_LIMIT")
+                .then(|| "0".to_string()))
+            .is_err()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "listen = \"127.0.0.1:1\"\nunknown = 1\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&f), |_| None),
+            Err(ConfigError::Parse(..))
+        ));
+        std::fs::write(
+            &f,
+            "listen = \"127.0.0.1:1\"\ndatabase_url = \"postgres://x\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), |_| None).unwrap();
+        assert_eq!(c.database_url(), "postgres://x");
+    }
+}

@@ -1,0 +1,196 @@
+//! API keys: random 256-bit secrets, shown once, stored as SHA-256, compared
+//! in constant time, revocable, each with one role.
+//!
+//! A key reads `qtb_<id>_<secret>`: the id finds the row, the secret's hash
+//! is compared. Owns creation, lookup, listing and revocation.
+
+use super::{Store, StoreError};
+use base64::Engine;
+use ring::rand::SecureRandom;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+/// What a caller may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The e-government portal (citizens' requests).
+    Portal,
+    /// A provider's employee.
+    Provider,
+    /// A public service centre operator.
+    Operator,
+    /// The provider's authorised person who signs results.
+    Head,
+    /// A security reviewer running test vectors.
+    Reviewer,
+    /// Administers the service.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 6] = [
+        Role::Portal,
+        Role::Provider,
+        Role::Operator,
+        Role::Head,
+        Role::Reviewer,
+        Role::Admin,
+    ];
+
+    /// The role's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Portal => "portal",
+            Role::Provider => "provider",
+            Role::Operator => "operator",
+            Role::Head => "head",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.iter().copied().find(|r| r.as_str() == s)
+    }
+}
+
+/// A stored key (never the secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiKey {
+    /// Public id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Created, Unix seconds.
+    pub created_at: i64,
+    /// Revoked, Unix seconds.
+    pub revoked_at: Option<i64>,
+}
+
+fn random(n: usize) -> Result<Vec<u8>, StoreError> {
+    let mut b = vec![0u8; n];
+    ring::rand::SystemRandom::new()
+        .fill(&mut b)
+        .map_err(|_| StoreError::Corrupt("no randomness".into()))?;
+    Ok(b)
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    crate::pki::cert::hex(&crate::pki::cert::sha256(b))
+}
+
+fn row_to_key(
+    id: String,
+    name: String,
+    role: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+) -> Result<ApiKey, StoreError> {
+    let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?;
+    Ok(ApiKey {
+        id,
+        name,
+        role,
+        created_at,
+        revoked_at,
+    })
+}
+
+impl Store {
+    /// Creates a key; returns it and the token (shown once, never stored).
+    pub async fn create_api_key(
+        &self,
+        name: &str,
+        role: Role,
+        now: i64,
+    ) -> Result<(ApiKey, String), StoreError> {
+        let id = crate::pki::cert::hex(&random(6)?).to_lowercase();
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(32)?);
+        let token = format!("qtb_{id}_{secret}");
+        sqlx::query("INSERT INTO api_keys (id, name, role, secret_sha256, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(name)
+            .bind(role.as_str())
+            .bind(sha256_hex(secret.as_bytes()))
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        Ok((
+            ApiKey {
+                id,
+                name: name.to_string(),
+                role,
+                created_at: now,
+                revoked_at: None,
+            },
+            token,
+        ))
+    }
+
+    /// The key a bearer token names, if the token is right and not revoked.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<ApiKey>, StoreError> {
+        let Some(rest) = token.strip_prefix("qtb_") else {
+            return Ok(None);
+        };
+        let Some((id, secret)) = rest.split_once('_') else {
+            return Ok(None);
+        };
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_hexdigit()) || secret.len() > 64 {
+            return Ok(None);
+        }
+        let row: Option<(String, String, String, String, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, name, role, secret_sha256, created_at, revoked_at FROM api_keys WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        // A missing id still pays for one comparison, so timing tells nothing.
+        let (stored, key) = match row {
+            Some((id, name, role, hash, created, revoked)) => {
+                (hash, Some(row_to_key(id, name, role, created, revoked)?))
+            }
+            None => ("0".repeat(64), None),
+        };
+        let given = sha256_hex(secret.as_bytes());
+        let equal: bool = given.as_bytes().ct_eq(stored.as_bytes()).into();
+        Ok(match key {
+            Some(k) if equal && k.revoked_at.is_none() => Some(k),
+            _ => None,
+        })
+    }
+
+    /// Every key, newest first.
+    pub async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        let rows: Vec<(String, String, String, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, name, role, created_at, revoked_at FROM api_keys ORDER BY created_at DESC, id")
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter()
+            .map(|(a, b, c, d, e)| row_to_key(a, b, c, d, e))
+            .collect()
+    }
+
+    /// Revokes a key; `NotFound` when no such key is active.
+    pub async fn revoke_api_key(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        let r =
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+        if r.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Number of keys ever created.
+    pub async fn api_key_count(&self) -> Result<i64, StoreError> {
+        self.count("api_keys").await
+    }
+}

@@ -1,0 +1,190 @@
+//! Storage: SQLite (the embedded default) and PostgreSQL behind one interface.
+//!
+//! Owns the connection pool, the schema (one migration list, spelled for each
+//! backend), API keys (`keys`) and the audit chain (`audit`). Every query is
+//! written once with `$n` parameters in order, which both backends accept.
+//! Several instances may share one PostgreSQL database: every write that must
+//! be ordered takes a row lock (PostgreSQL) or the write lock (SQLite).
+
+pub mod audit;
+pub mod keys;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database said no.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// The URL names no supported backend.
+    #[error("unsupported database URL (sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    /// A row holds something it should not.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// Not found.
+    #[error("not found")]
+    NotFound,
+}
+
+/// The database.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// The schema, in order; each step is (SQLite, PostgreSQL).
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, secret_sha256 TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)",
+        "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, secret_sha256 TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL, operation TEXT NOT NULL, data_sha256 TEXT NOT NULL, signer_serial TEXT NOT NULL, result_code TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL, operation TEXT NOT NULL, data_sha256 TEXT NOT NULL, signer_serial TEXT NOT NULL, result_code TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS audit_checkpoints (seq BIGINT PRIMARY KEY, head_hash TEXT NOT NULL, at BIGINT NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS audit_checkpoints (seq BIGINT PRIMARY KEY, head_hash TEXT NOT NULL, at BIGINT NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL)",
+    ),
+    (
+        "INSERT INTO meta (k, v) VALUES ('audit_head', '0:') ON CONFLICT (k) DO NOTHING",
+        "INSERT INTO meta (k, v) VALUES ('audit_head', '0:') ON CONFLICT (k) DO NOTHING",
+    ),
+];
+
+impl Store {
+    /// Opens (and migrates) the database at `url`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let opts = AnyPoolOptions::new();
+        let pool = match backend {
+            Backend::Sqlite => {
+                if let Some(path) = url
+                    .strip_prefix("sqlite://")
+                    .and_then(|p| p.split('?').next())
+                    && let Some(parent) = std::path::Path::new(path).parent()
+                {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                opts.max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => opts.max_connections(16).connect(url).await?,
+        };
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        // Instances starting together on PostgreSQL migrate one at a time.
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_lock(7317001)").await?;
+        }
+        let mut result = Ok(());
+        for (lite, pg) in MIGRATIONS {
+            let sql = if self.backend == Backend::Sqlite {
+                lite
+            } else {
+                pg
+            };
+            if let Err(e) = conn.execute(*sql).await {
+                result = Err(e.into());
+                break;
+            }
+        }
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_unlock(7317001)").await?;
+        }
+        result
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for the modules of this folder.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Starts a write transaction that serialises with every other writer:
+    /// `BEGIN IMMEDIATE` on SQLite; on PostgreSQL the caller locks the rows it needs.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        match self.backend {
+            Backend::Sqlite => conn.execute("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => conn.execute("BEGIN").await?,
+        };
+        Ok(conn)
+    }
+
+    /// A row count of `table` (tests and readiness).
+    pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
+        let sql = match table {
+            "api_keys" => "SELECT COUNT(*) FROM api_keys",
+            "audit" => "SELECT COUNT(*) FROM audit",
+            "audit_checkpoints" => "SELECT COUNT(*) FROM audit_checkpoints",
+            "meta" => "SELECT COUNT(*) FROM meta",
+            _ => return Err(StoreError::NotFound),
+        };
+        let row: (i64,) = sqlx::query_as(sql).fetch_one(&self.pool).await?;
+        Ok(row.0)
+    }
+
+    /// Closes the pool (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Ends a write transaction.
+pub(crate) async fn finish(
+    mut conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    ok: bool,
+) -> Result<(), StoreError> {
+    conn.execute(if ok { "COMMIT" } else { "ROLLBACK" }).await?;
+    Ok(())
+}
