@@ -1,13 +1,12 @@
 //! `POST /v1/certificates/info` and `/v1/certificates/verify`, as the CLI.
 
 use super::auth::Caller;
-use super::json::{ApiJson, b64};
-use super::problem::{ApiError, problem_body, problem_response};
+use super::json::ApiJson;
+use super::problem::{ApiError, problem_response};
 use super::verify::{at_or_now, extras};
 use super::{AppState, audit_entry};
 use crate::pki::cert::Certificate;
 use crate::pki::{self, Policy, Usage};
-use crate::verdict::problem::ProblemCode;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -44,11 +43,7 @@ pub struct CertVerifyBody {
 }
 
 fn cert_bytes(field: &str, v: &str) -> Result<Vec<u8>, ApiError> {
-    if v.contains("-----BEGIN") {
-        Ok(v.as_bytes().to_vec())
-    } else {
-        b64(field, v)
-    }
+    super::json::pem_or_b64(field, v)
 }
 
 /// Describes a certificate: names, IIN/BIN, profile, roles, policies, URLs.
@@ -64,10 +59,14 @@ pub async fn info(ApiJson(body): ApiJson<InfoBody>) -> Result<Response, ApiError
         Ok(c) => Json(pki::describe(&c)).into_response(),
         Err(e) => {
             let m = crate::verdict::Code::CertMalformed.message();
-            let mut body = problem_body(ProblemCode::RequestFieldInvalid, &e, None);
-            body["code"] = serde_json::json!("CERT_MALFORMED");
-            body["status"] = serde_json::json!(422);
-            body["message"] = serde_json::json!(m);
+            let body = serde_json::json!({
+                "type": "urn:qoltanba:problem:cert-malformed",
+                "title": m.en,
+                "status": 422,
+                "code": "CERT_MALFORMED",
+                "detail": e,
+                "message": m,
+            });
             problem_response(StatusCode::UNPROCESSABLE_ENTITY, body)
         }
     })

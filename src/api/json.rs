@@ -66,9 +66,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 )
             }
         })?;
+        // Objects only: serde would also take a positional array.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::new(
+                ProblemCode::RequestInvalidJson,
+                "the body must be a JSON object",
+            ));
+        }
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|e| ApiError::new(classify(&e), e.to_string()))
+    }
+}
+
+/// Decodes a field that may hold PEM text or base64.
+pub fn pem_or_b64(field: &str, value: &str) -> Result<Vec<u8>, ApiError> {
+    if value.contains("-----BEGIN") {
+        Ok(value.as_bytes().to_vec())
+    } else {
+        b64(field, value)
     }
 }
 

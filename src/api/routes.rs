@@ -79,6 +79,8 @@ pub const ROUTES: &[RouteSpec] = &[
 
 /// The roles allowed on a matched route; `Some(None)` is public, `None` unknown.
 pub fn roles_for(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
+    // HEAD is answered wherever GET is.
+    let method = if method == "HEAD" { "GET" } else { method };
     ROUTES
         .iter()
         .find(|r| r.method == method && r.path == path)

@@ -96,7 +96,7 @@ pub async fn verify(
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<Json<crate::verdict::Verdict>, ApiError> {
-    let envelope = b64("signature", &body.signature)?;
+    let envelope = super::json::pem_or_b64("signature", &body.signature)?;
     let data = body.data.as_deref().map(|d| b64("data", d)).transpose()?;
     let at = at_or_now(body.at.as_deref())?;
     let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
