@@ -74,7 +74,7 @@ fn entry(i: usize) -> AuditEntry {
         operation: "verify".into(),
         data_sha256: format!("{:064X}", i),
         signer_serial: "1001".into(),
-        result_code: if i % 5 == 0 {
+        result_code: if i.is_multiple_of(5) {
             "CERT_REVOKED".into()
         } else {
             "OK".into()
