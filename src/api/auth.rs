@@ -46,12 +46,16 @@ pub async fn require_role(
                 "Authorization: Bearer <API key> is required",
             )
         })?;
-    let key = state.store.authenticate(token).await?.ok_or_else(|| {
-        ApiError::new(
-            ProblemCode::Unauthenticated,
-            "the API key is not valid or was revoked",
-        )
-    })?;
+    let key = state
+        .keys
+        .authenticate(&state.store, token)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ProblemCode::Unauthenticated,
+                "the API key is not valid or was revoked",
+            )
+        })?;
     if !roles.contains(&key.role) {
         return Err(ApiError::new(
             ProblemCode::Forbidden,
@@ -60,4 +64,43 @@ pub async fn require_role(
     }
     req.extensions_mut().insert(Caller(key));
     Ok(next.run(req).await)
+}
+
+/// Recently authenticated keys, so a busy caller does not cost a database
+/// round trip per request. Entries live `KEY_CACHE_TTL`: a revoked key stops
+/// working within that time on every instance.
+#[derive(Default)]
+pub struct KeyCache {
+    entries: std::sync::RwLock<std::collections::HashMap<[u8; 32], (ApiKey, std::time::Instant)>>,
+}
+
+/// How long an authenticated key is trusted without asking the database.
+pub const KEY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+const KEY_CACHE_MAX: usize = 10_000;
+
+impl KeyCache {
+    /// The key for `token`: from the cache when fresh, else from the store.
+    pub async fn authenticate(
+        &self,
+        store: &crate::store::Store,
+        token: &str,
+    ) -> Result<Option<ApiKey>, crate::store::StoreError> {
+        // The cache is keyed by the token's hash: secrets are never kept in memory longer than the request.
+        let id = crate::pki::cert::sha256(token.as_bytes());
+        if let Ok(map) = self.entries.read() {
+            if let Some((k, at)) = map.get(&id) {
+                if at.elapsed() < KEY_CACHE_TTL {
+                    return Ok(Some(k.clone()));
+                }
+            }
+        }
+        let key = store.authenticate(token).await?;
+        if let (Some(k), Ok(mut map)) = (&key, self.entries.write()) {
+            if map.len() >= KEY_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(id, (k.clone(), std::time::Instant::now()));
+        }
+        Ok(key)
+    }
 }

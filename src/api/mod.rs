@@ -49,6 +49,8 @@ pub struct AppState {
     pub demo_trust: bool,
     /// Settings.
     pub config: Config,
+    /// Recently authenticated API keys.
+    pub keys: auth::KeyCache,
 }
 
 /// The process-wide metrics recorder (installed once).
@@ -217,6 +219,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         metrics: metrics_handle(),
         demo_trust: demo,
         config,
+        keys: auth::KeyCache::default(),
     });
     Ok(Service { state, audit_task })
 }

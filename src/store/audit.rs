@@ -98,6 +98,9 @@ fn parse_head(v: &str) -> Result<(i64, String), StoreError> {
     ))
 }
 
+/// Records per INSERT statement (10 parameters each, well under both backends' limits).
+const INSERT_CHUNK: usize = 200;
+
 type RawRow = (
     i64,
     i64,
@@ -123,23 +126,25 @@ impl Store {
             };
             let (head,): (String,) = sqlx::query_as(sql).fetch_one(&mut *conn).await?;
             let (mut seq, mut hash) = parse_head(&head)?;
-            for e in entries {
-                seq += 1;
-                let h = chain_hash(&hash, seq, e);
-                sqlx::query("INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                    .bind(seq)
-                    .bind(e.at)
-                    .bind(&e.key_id)
-                    .bind(&e.role)
-                    .bind(&e.operation)
-                    .bind(&e.data_sha256)
-                    .bind(&e.signer_serial)
-                    .bind(&e.result_code)
-                    .bind(&hash)
-                    .bind(&h)
-                    .execute(&mut *conn)
-                    .await?;
-                hash = h;
+            // One multi-row INSERT per chunk: a statement per record costs a round trip each.
+            for chunk in entries.chunks(INSERT_CHUNK) {
+                let mut sql = String::from("INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES ");
+                let mut rows = Vec::with_capacity(chunk.len());
+                for (n, e) in chunk.iter().enumerate() {
+                    seq += 1;
+                    let h = chain_hash(&hash, seq, e);
+                    if n > 0 {
+                        sql.push_str(", ");
+                    }
+                    let b = n * 10;
+                    sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10));
+                    rows.push((seq, e, std::mem::replace(&mut hash, h.clone()), h));
+                }
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (seq, e, prev, h) in rows {
+                    q = q.bind(seq).bind(e.at).bind(&e.key_id).bind(&e.role).bind(&e.operation).bind(&e.data_sha256).bind(&e.signer_serial).bind(&e.result_code).bind(prev).bind(h);
+                }
+                q.execute(&mut *conn).await?;
             }
             sqlx::query("UPDATE meta SET v = $1 WHERE k = 'audit_head'").bind(format!("{seq}:{hash}")).execute(&mut *conn).await?;
             Ok::<_, StoreError>((seq, hash))
