@@ -87,12 +87,11 @@ impl KeyCache {
     ) -> Result<Option<ApiKey>, crate::store::StoreError> {
         // The cache is keyed by the token's hash: secrets are never kept in memory longer than the request.
         let id = crate::pki::cert::sha256(token.as_bytes());
-        if let Ok(map) = self.entries.read() {
-            if let Some((k, at)) = map.get(&id) {
-                if at.elapsed() < KEY_CACHE_TTL {
-                    return Ok(Some(k.clone()));
-                }
-            }
+        if let Ok(map) = self.entries.read()
+            && let Some((k, at)) = map.get(&id)
+            && at.elapsed() < KEY_CACHE_TTL
+        {
+            return Ok(Some(k.clone()));
         }
         let key = store.authenticate(token).await?;
         if let (Some(k), Ok(mut map)) = (&key, self.entries.write()) {

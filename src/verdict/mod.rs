@@ -353,10 +353,7 @@ impl Verdict {
             .cloned()
             .unwrap_or_else(|| Verdict::new(Vec::new(), 0, serde_json::Value::Null, None, None));
         top.envelope = Some(envelope);
-        // With one signer the top level is its verdict; list signers only when there are several.
-        if signers.len() > 1 {
-            top.signers = signers;
-        }
+        top.signers = signers;
         top
     }
 
