@@ -7,18 +7,31 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     write!(s, "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
-    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -31,7 +44,10 @@ fn binary_serves_and_shuts_down_cleanly() {
         .arg("serve")
         .env("QOLTANBA_LISTEN", format!("127.0.0.1:{port}"))
         .env("QOLTANBA_DATA_DIR", dir.path())
-        .env("QOLTANBA_TRUST_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/certs/trust"))
+        .env(
+            "QOLTANBA_TRUST_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/certs/trust"),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -42,14 +58,24 @@ fn binary_serves_and_shuts_down_cleanly() {
     assert!(token.starts_with("qtb_"), "{token}");
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(20), "service did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "service did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let (status, body) = http(port, "GET", "/healthz", None, "");
     assert_eq!((status, body.contains("ok")), (200, true), "{body}");
     use base64::Engine;
-    let env = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/envelopes/rsa-attached.p7s")).unwrap();
-    let req = format!(r#"{{"signature":"{}","iin":"880101300123","at":"2026-06-01T00:00:00Z"}}"#, base64::engine::general_purpose::STANDARD.encode(env));
+    let env = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/envelopes/rsa-attached.p7s"
+    ))
+    .unwrap();
+    let req = format!(
+        r#"{{"signature":"{}","iin":"880101300123","at":"2026-06-01T00:00:00Z"}}"#,
+        base64::engine::general_purpose::STANDARD.encode(env)
+    );
     let (status, body) = http(port, "POST", "/v1/verify", Some(&token), &req);
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -57,30 +83,61 @@ fn binary_serves_and_shuts_down_cleanly() {
     let (status, _) = http(port, "POST", "/v1/verify", None, &req);
     assert_eq!(status, 401);
 
-    let ok = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    let ok = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     assert!(ok.success());
     let start = Instant::now();
     let code = loop {
         if let Some(c) = child.try_wait().unwrap() {
             break c;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "no clean shutdown");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no clean shutdown"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(code.success(), "exit {code:?}");
     // The key was not logged.
     let mut logs = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    assert!(!logs.contains(&token[4..]), "the API key leaked into the logs");
-    assert!(logs.contains("DEMO TRUST STORE") || logs.contains("serving"), "{logs}");
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    assert!(
+        !logs.contains(&token[4..]),
+        "the API key leaked into the logs"
+    );
+    assert!(
+        logs.contains("DEMO TRUST STORE") || logs.contains("serving"),
+        "{logs}"
+    );
     // Shutdown left one record and a final signed checkpoint.
-    let out = Command::new(bin).args(["audit", "verify", "--format", "json"]).env("QOLTANBA_DATA_DIR", dir.path()).output().unwrap();
+    let out = Command::new(bin)
+        .args(["audit", "verify", "--format", "json"])
+        .env("QOLTANBA_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["records"], 1, "{report}");
     assert_eq!(report["checkpoints_verified"], 1, "{report}");
     assert!(report["problem"].is_null(), "{report}");
     // keys api create prints the key alone on the first line.
-    let out = Command::new(bin).args(["keys", "api", "create", "--role", "portal", "--name", "p"]).env("QOLTANBA_DATA_DIR", dir.path()).output().unwrap();
-    let first = String::from_utf8(out.stdout).unwrap().lines().next().unwrap().to_string();
+    let out = Command::new(bin)
+        .args(["keys", "api", "create", "--role", "portal", "--name", "p"])
+        .env("QOLTANBA_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let first = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
     assert!(first.starts_with("qtb_") && !first.contains(' '), "{first}");
 }
