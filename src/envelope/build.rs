@@ -169,16 +169,68 @@ pub fn x509_time(t: i64) -> Result<x509_cert::time::Time, BuildError> {
     }
 }
 
-/// Builds one SignerInfo over `content` (whose eContentType is `content_type`).
-pub fn signer_info(
+/// The CAdES-BES signed attributes over `content`: content-type,
+/// message-digest, signing-time (when given) and ESS signing-certificate-v2
+/// (when `ess_v2`), DER-sorted as they will be signed.
+pub fn cades_attributes(
     content: &[u8],
     content_type: Oid,
-    spec: &SignerSpec<'_>,
+    cert_der: &[u8],
+    digest: Digest,
+    signing_time: Option<i64>,
+    ess_v2: bool,
+) -> Result<SetOfVec<Attribute>, BuildError> {
+    let cert = x509_cert::Certificate::from_der(cert_der).map_err(enc)?;
+    let mut attrs = SetOfVec::new();
+    attrs
+        .insert(attr(OID_CONTENT_TYPE, Any::from(&content_type))?)
+        .map_err(enc)?;
+    let md = OctetString::new(digest.hash(content)).map_err(enc)?;
+    attrs
+        .insert(attr(
+            super::parse::OID_MESSAGE_DIGEST,
+            Any::encode_from(&md).map_err(enc)?,
+        )?)
+        .map_err(enc)?;
+    if let Some(t) = signing_time {
+        attrs
+            .insert(attr(
+                super::parse::OID_SIGNING_TIME,
+                Any::encode_from(&x509_time(t)?).map_err(enc)?,
+            )?)
+            .map_err(enc)?;
+    }
+    if ess_v2 {
+        let id = EssCertIdV2 {
+            cert_hash: OctetString::new(Digest::Sha256.hash(cert_der)).map_err(enc)?,
+            issuer_serial: IssuerSerial {
+                issuer: vec![x509_cert::ext::pkix::name::GeneralName::DirectoryName(
+                    cert.tbs_certificate.issuer.clone(),
+                )],
+                serial: cert.tbs_certificate.serial_number.clone(),
+            },
+        };
+        let v = SigningCertificateV2 { certs: vec![id] };
+        attrs
+            .insert(attr(
+                super::parse::OID_SIGNING_CERT_V2,
+                Any::encode_from(&v).map_err(enc)?,
+            )?)
+            .map_err(enc)?;
+    }
+    Ok(attrs)
+}
+
+/// Assembles a SignerInfo from its parts (the signature already made).
+pub fn assemble(
+    cert_der: &[u8],
+    sid: SidKind,
+    scheme: Scheme,
+    signed_attrs: Option<SetOfVec<Attribute>>,
+    signature: Vec<u8>,
 ) -> Result<SignerInfo, BuildError> {
-    let cert = x509_cert::Certificate::from_der(spec.cert).map_err(enc)?;
-    let scheme = spec.signer.scheme();
-    let digest = scheme.digest();
-    let (version, sid) = match spec.sid {
+    let cert = x509_cert::Certificate::from_der(cert_der).map_err(enc)?;
+    let (version, sid) = match sid {
         SidKind::IssuerSerial => (
             CmsVersion::V1,
             SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
@@ -187,7 +239,7 @@ pub fn signer_info(
             }),
         ),
         SidKind::KeyId => {
-            let ski = crate::pki::cert::Certificate::from_der(spec.cert)
+            let ski = crate::pki::cert::Certificate::from_der(cert_der)
                 .map_err(enc)?
                 .ski
                 .ok_or_else(|| enc("certificate has no subjectKeyIdentifier"))?;
@@ -199,59 +251,38 @@ pub fn signer_info(
             )
         }
     };
-    let (signed_attrs, signature) = if spec.signed_attrs {
-        let mut attrs = SetOfVec::new();
-        attrs
-            .insert(attr(OID_CONTENT_TYPE, Any::from(&content_type))?)
-            .map_err(enc)?;
-        let md = OctetString::new(digest.hash(content)).map_err(enc)?;
-        attrs
-            .insert(attr(
-                super::parse::OID_MESSAGE_DIGEST,
-                Any::encode_from(&md).map_err(enc)?,
-            )?)
-            .map_err(enc)?;
-        if let Some(t) = spec.signing_time {
-            attrs
-                .insert(attr(
-                    super::parse::OID_SIGNING_TIME,
-                    Any::encode_from(&x509_time(t)?).map_err(enc)?,
-                )?)
-                .map_err(enc)?;
-        }
-        if spec.ess_v2 {
-            let id = EssCertIdV2 {
-                cert_hash: OctetString::new(Digest::Sha256.hash(spec.cert)).map_err(enc)?,
-                issuer_serial: IssuerSerial {
-                    issuer: vec![x509_cert::ext::pkix::name::GeneralName::DirectoryName(
-                        cert.tbs_certificate.issuer.clone(),
-                    )],
-                    serial: cert.tbs_certificate.serial_number.clone(),
-                },
-            };
-            let v = SigningCertificateV2 { certs: vec![id] };
-            attrs
-                .insert(attr(
-                    super::parse::OID_SIGNING_CERT_V2,
-                    Any::encode_from(&v).map_err(enc)?,
-                )?)
-                .map_err(enc)?;
-        }
-        let to_sign = attrs.to_der().map_err(enc)?;
-        let sig = spec.signer.sign(&to_sign)?;
-        (Some(attrs), sig)
-    } else {
-        (None, spec.signer.sign(content)?)
-    };
     Ok(SignerInfo {
         version,
         sid,
-        digest_alg: digest_alg_id(digest),
+        digest_alg: digest_alg_id(scheme.digest()),
         signed_attrs,
         signature_algorithm: sig_alg_id(scheme)?,
         signature: OctetString::new(signature).map_err(enc)?,
         unsigned_attrs: None,
     })
+}
+
+/// Builds one SignerInfo over `content` (whose eContentType is `content_type`).
+pub fn signer_info(
+    content: &[u8],
+    content_type: Oid,
+    spec: &SignerSpec<'_>,
+) -> Result<SignerInfo, BuildError> {
+    let scheme = spec.signer.scheme();
+    if !spec.signed_attrs {
+        let sig = spec.signer.sign(content)?;
+        return assemble(spec.cert, spec.sid, scheme, None, sig);
+    }
+    let attrs = cades_attributes(
+        content,
+        content_type,
+        spec.cert,
+        scheme.digest(),
+        spec.signing_time,
+        spec.ess_v2,
+    )?;
+    let sig = spec.signer.sign(&attrs.to_der().map_err(enc)?)?;
+    assemble(spec.cert, spec.sid, scheme, Some(attrs), sig)
 }
 
 /// Builds a SignedData over `content` (id-data) with the given signers and

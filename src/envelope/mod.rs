@@ -7,6 +7,8 @@
 pub mod ber;
 pub mod build;
 pub mod parse;
+pub mod sign;
+pub mod twophase;
 pub mod verify;
 
 pub use verify::{VerifyRequest, verify};

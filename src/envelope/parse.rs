@@ -165,6 +165,11 @@ fn attributes(set_content: &[u8]) -> Result<Vec<Attribute>, FormatError> {
     Ok(out)
 }
 
+/// Parses one SignerInfo from its DER (countersignatures are SignerInfos).
+pub fn signer_from_der(raw: &[u8]) -> Result<Signer, FormatError> {
+    signer(&single(raw).map_err(fe)?)
+}
+
 fn signer(t: &Tlv<'_>) -> Result<Signer, FormatError> {
     if t.tag != Tag::Sequence {
         return Err(FormatError("SignerInfo is not a SEQUENCE".into()));

@@ -9,6 +9,7 @@ use super::parse::{
     self, Envelope, OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_CERT,
     OID_SIGNING_CERT_V2, OID_SIGNING_TIME, Signer, SignerId,
 };
+use super::sign::OID_COUNTERSIGNATURE;
 use crate::asn1::{Walker, single, time_of};
 use crate::pki::algorithms::{self, Digest, KeyKind, Scheme, VerifyError};
 use crate::pki::cert::{Certificate, hex};
@@ -104,17 +105,66 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
     let conflict = matches!((env.content.as_deref(), req.data), (Some(a), Some(b)) if a != b);
     let candidates: Vec<Arc<Certificate>> = extra.certs.clone();
 
-    let verdicts: Vec<Verdict> = env
+    let mut verdicts: Vec<Verdict> = env
         .signers
         .iter()
-        .map(|s| {
-            let mut v = verify_signer(&env, s, content, &candidates, store, &extra, &crls, req);
+        .enumerate()
+        .map(|(i, s)| {
+            let mut v = verify_signer(
+                &env,
+                s,
+                content,
+                &candidates,
+                store,
+                &extra,
+                &crls,
+                req,
+                false,
+            );
             if conflict {
                 data_conflict(&mut v, req);
             }
+            v.role = Some(json!({ "signer": i + 1 }));
             v
         })
         .collect();
+    reconcile_iin(&mut verdicts);
+    // Countersignatures: SignerInfos over a signer's signature value.
+    let counter_req = VerifyRequest {
+        envelope: req.envelope,
+        data: None,
+        at: req.at,
+        policy: Policy {
+            iin: None,
+            ..req.policy.clone()
+        },
+        ..Default::default()
+    };
+    for (i, s) in env.signers.iter().enumerate() {
+        for value in s
+            .unsigned_attrs
+            .iter()
+            .filter(|a| a.oid == OID_COUNTERSIGNATURE)
+            .flat_map(|a| a.values.iter())
+        {
+            let mut v = match parse::signer_from_der(value) {
+                Ok(cs) => verify_signer(
+                    &env,
+                    &cs,
+                    Some(&s.signature),
+                    &candidates,
+                    store,
+                    &extra,
+                    &crls,
+                    &counter_req,
+                    true,
+                ),
+                Err(e) => malformed_verdict(&counter_req, format!("countersignature: {}", e.0)),
+            };
+            v.role = Some(json!({ "countersignature_of": i + 1 }));
+            verdicts.push(v);
+        }
+    }
     let envelope_info = json!({
         "detached": env.content.is_none(),
         "content_type": env.content_type.to_string(),
@@ -127,26 +177,42 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
     Verdict::worst_of(verdicts, envelope_info)
 }
 
+/// With several signers, the request's IIN belongs to one of them (the
+/// applicant): when one signer's IIN matches, the others' IIN checks are
+/// skipped instead of failed.
+fn reconcile_iin(verdicts: &mut [Verdict]) {
+    let iin_passed = |v: &Verdict| {
+        v.checks
+            .iter()
+            .any(|c| c.name == "iin" && c.outcome == crate::verdict::Outcome::Passed)
+    };
+    let Some(owner) = verdicts.iter().position(iin_passed) else {
+        return;
+    };
+    for (i, v) in verdicts.iter_mut().enumerate() {
+        let other_iin = v.checks.iter().any(|c| {
+            c.name == "iin" && matches!(c.code, Some(Code::IinMismatch) | Some(Code::IinMissing))
+        });
+        if i != owner && other_iin {
+            *v = v.with_check(
+                "iin",
+                Check::skipped(
+                    "iin",
+                    &format!("the request's IIN is signer #{}'s", owner + 1),
+                ),
+            );
+        }
+    }
+}
+
 /// Marks the digest check failed: the data given differs from the attached content.
 fn data_conflict(v: &mut Verdict, req: &VerifyRequest<'_>) {
-    let mut checks: Vec<Check> = v.checks.as_ref().clone();
-    if let Some(c) = checks.iter_mut().find(|c| c.name == "digest") {
-        *c = Check::failed(
-            "digest",
-            Code::DigestMismatch,
-            json!({ "problem": "the data given differs from the content attached to the envelope", "data_sha256": req.data.map(|d| hex(&crate::pki::cert::sha256(d))) }),
-        );
-    }
-    let signing_time = v.signing_time.take();
-    let attrs = v.signed_attributes.take();
-    *v = Verdict::new(
-        checks,
-        req.at,
-        req.policy.describe(),
-        v.signer.take().map(|s| s.as_ref().clone()),
-        signing_time,
+    let check = Check::failed(
+        "digest",
+        Code::DigestMismatch,
+        json!({ "problem": "the data given differs from the content attached to the envelope", "data_sha256": req.data.map(|d| hex(&crate::pki::cert::sha256(d))) }),
     );
-    v.signed_attributes = attrs;
+    *v = v.with_check("digest", check);
 }
 
 fn find_cert(sid: &SignerId, pool: &[Arc<Certificate>]) -> Option<Arc<Certificate>> {
@@ -195,8 +261,15 @@ fn sid_json(sid: &SignerId) -> Value {
 }
 
 /// Checks the signed attributes' shape (RFC 5652 5.3, 11); returns the signing time.
-fn attribute_problems(env: &Envelope, s: &Signer) -> Result<Option<i64>, String> {
-    if s.signed_attrs_der.is_none() {
+fn attribute_problems(env: &Envelope, s: &Signer, counter: bool) -> Result<Option<i64>, String> {
+    if counter {
+        if s.signed_attrs_der.is_none() {
+            return Err("a countersignature must have signed attributes".into());
+        }
+        if s.signed_attrs.iter().any(|a| a.oid == OID_CONTENT_TYPE) {
+            return Err("a countersignature must not carry a content-type attribute".into());
+        }
+    } else if s.signed_attrs_der.is_none() {
         if env.content_type != OID_DATA {
             return Err(
                 "signed attributes are required when the content type is not id-data".into(),
@@ -217,14 +290,16 @@ fn attribute_problems(env: &Envelope, s: &Signer) -> Result<Option<i64>, String>
         }
         Ok(&a.values[0])
     };
-    let ct = one(OID_CONTENT_TYPE)?;
-    let ct = der::asn1::ObjectIdentifier::from_der(ct)
-        .map_err(|e| format!("content-type attribute: {e}"))?;
-    if ct != env.content_type {
-        return Err(format!(
-            "content-type attribute {ct} differs from the content type {}",
-            env.content_type
-        ));
+    if !counter {
+        let ct = one(OID_CONTENT_TYPE)?;
+        let ct = der::asn1::ObjectIdentifier::from_der(ct)
+            .map_err(|e| format!("content-type attribute: {e}"))?;
+        if ct != env.content_type {
+            return Err(format!(
+                "content-type attribute {ct} differs from the content type {}",
+                env.content_type
+            ));
+        }
     }
     let md = one(OID_MESSAGE_DIGEST)?;
     if single(md)
@@ -299,11 +374,12 @@ fn verify_signer(
     extra: &Extra,
     crls: &RevocationStore,
     req: &VerifyRequest<'_>,
+    counter: bool,
 ) -> Verdict {
     let mut checks = Vec::with_capacity(10);
     let at = req.at;
     // 1. Format of this signer's attributes.
-    let signing_time = match attribute_problems(env, s) {
+    let signing_time = match attribute_problems(env, s, counter) {
         Ok(t) => {
             checks.push(Check::passed("format", json!({ "signed_attributes": s.signed_attrs_der.is_some(), "signer_id": sid_json(&s.sid) })));
             t

@@ -73,6 +73,11 @@ pub fn message(code: Code) -> Message {
             "Подлинность ЭЦП не подтверждена: список отозванных свидетельств недействителен.",
             "The authenticity of the electronic digital signature was not confirmed: the certificate revocation list is not valid.",
         ),
+        Code::OcspInvalid => m(
+            "ЭЦҚ түпнұсқалығы расталмады: тіркеу куәлігінің мәртебесі туралы OCSP жауабы жарамсыз.",
+            "Подлинность ЭЦП не подтверждена: ответ OCSP о статусе регистрационного свидетельства недействителен.",
+            "The authenticity of the electronic digital signature was not confirmed: the OCSP response on the certificate's status is not valid.",
+        ),
         Code::RevocationUnavailable => m(
             "ЭЦҚ түпнұсқалығы расталмады: тіркеу куәлігінің кері қайтарылмағанын тексеру мүмкін болмады. Кейінірек қайталап көріңіз.",
             "Подлинность ЭЦП не подтверждена: не удалось проверить, не отозвано ли регистрационное свидетельство. Повторите попытку позже.",

@@ -81,6 +81,7 @@ pub enum Code {
     CertExpired,
     CertNotYetValid,
     CrlInvalid,
+    OcspInvalid,
     RevocationUnavailable,
     RevocationStale,
     CertRevoked,
@@ -93,7 +94,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in check order (for tables and docs).
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 21] = [
         Code::Ok,
         Code::EnvelopeMalformed,
         Code::ContentMissing,
@@ -106,6 +107,7 @@ impl Code {
         Code::CertExpired,
         Code::CertNotYetValid,
         Code::CrlInvalid,
+        Code::OcspInvalid,
         Code::RevocationUnavailable,
         Code::RevocationStale,
         Code::CertRevoked,
@@ -131,6 +133,7 @@ impl Code {
             Code::CertExpired => "CERT_EXPIRED",
             Code::CertNotYetValid => "CERT_NOT_YET_VALID",
             Code::CrlInvalid => "CRL_INVALID",
+            Code::OcspInvalid => "OCSP_INVALID",
             Code::RevocationUnavailable => "REVOCATION_UNAVAILABLE",
             Code::RevocationStale => "REVOCATION_STALE",
             Code::CertRevoked => "CERT_REVOKED",
@@ -163,7 +166,9 @@ impl Code {
             Code::ChainInvalid => (Indeterminate, Some(S::ChainConstraintsFailure)),
             Code::CertExpired => (Indeterminate, Some(S::OutOfBoundsNoPoe)),
             Code::CertNotYetValid => (Failed, Some(S::NotYetValid)),
-            Code::CrlInvalid => (Indeterminate, Some(S::CertificateChainGeneralFailure)),
+            Code::CrlInvalid | Code::OcspInvalid => {
+                (Indeterminate, Some(S::CertificateChainGeneralFailure))
+            }
             Code::RevocationUnavailable | Code::RevocationStale => {
                 (Indeterminate, Some(S::TryLater))
             }
@@ -309,6 +314,10 @@ pub struct Verdict {
     /// Facts about the envelope as a whole.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub envelope: Option<serde_json::Value>,
+    /// For signers of an envelope: which signature this is (`signer` N, or a
+    /// countersignature of signer N).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<serde_json::Value>,
     /// Each signer's own verdict (envelopes only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub signers: Vec<Verdict>,
@@ -336,6 +345,7 @@ impl Verdict {
             signing_time,
             signed_attributes: None,
             envelope: None,
+            role: None,
             signers: Vec::new(),
         }
     }
@@ -355,6 +365,30 @@ impl Verdict {
         top.envelope = Some(envelope);
         top.signers = signers;
         top
+    }
+
+    /// The same verdict with check `name` replaced, decided again.
+    pub fn with_check(&self, name: &str, check: Check) -> Verdict {
+        let checks: Vec<Check> = self
+            .checks
+            .iter()
+            .map(|c| {
+                if c.name == name {
+                    check.clone()
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        let (indication, sub_indication, code) = decide(&checks);
+        Verdict {
+            indication,
+            sub_indication,
+            code,
+            message: code.message(),
+            checks: std::sync::Arc::new(checks),
+            ..self.clone()
+        }
     }
 
     /// Whether the verdict passed.
