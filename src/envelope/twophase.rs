@@ -269,10 +269,10 @@ pub fn finish(
 /// bytes, 0600) in the data folder, created on first use.
 pub fn local_secret(data_dir: &std::path::Path) -> Result<Vec<u8>, String> {
     let path = data_dir.join("prepare.key");
-    if let Ok(b) = std::fs::read(&path) {
-        if b.len() == 32 {
-            return Ok(b);
-        }
+    if let Ok(b) = std::fs::read(&path)
+        && b.len() == 32
+    {
+        return Ok(b);
     }
     use ring::rand::SecureRandom;
     let mut b = vec![0u8; 32];
