@@ -303,7 +303,7 @@ async fn every_route_answers() {
 
     app.assert_audit_intact(&admin, 5).await;
 
-    for path in ["/v1/sign", "/v1/sign/prepare", "/v1/sign/finish"] {
+    for path in ["/v1/sign"] {
         let r = app.post(path, &provider, &json!({})).await;
         assert_eq!(r.status, StatusCode::NOT_IMPLEMENTED, "{path}");
         assert_eq!(r.json()["code"], json!("NOT_IMPLEMENTED"), "{path}");
@@ -395,6 +395,7 @@ fn sample_body(path: &str) -> Value {
         "/v1/verify" => envelope_body("rsa-attached.p7s"),
         "/v1/certificates/info" => json!({ "certificate": pem("employee.pem") }),
         "/v1/certificates/verify" => json!({ "certificate": pem("citizen-rsa.pem"), "at": AT }),
+        "/v1/sign/prepare" => json!({ "data": b64(b"request"), "certificate": pem("citizen-rsa.pem") }),
         _ => json!({}),
     }
 }
@@ -448,10 +449,11 @@ async fn role_matrix_follows_the_route_table() {
         for (name, auth, role) in &callers {
             let status = call_route(&app, route, auth.as_deref()).await;
             matrix += &format!("{:>9}", status.as_u16());
-            let normal = if route.path.starts_with("/v1/sign") {
-                StatusCode::NOT_IMPLEMENTED
-            } else {
-                StatusCode::OK
+            let normal = match route.path {
+                "/v1/sign" => StatusCode::NOT_IMPLEMENTED,
+                // An empty finish body is a request error, after auth.
+                "/v1/sign/finish" => StatusCode::BAD_REQUEST,
+                _ => StatusCode::OK,
             };
             let ok = match (route.roles, role) {
                 (None, _) => status == normal,
@@ -781,4 +783,39 @@ async fn fixed_edges_head_pem_bearer_case_arrays() {
     assert_eq!(p["code"], "CERT_MALFORMED");
     assert_eq!(p["type"], "urn:qoltanba:problem:cert-malformed");
     assert_eq!(r.content_type(), "application/problem+json");
+}
+
+#[tokio::test]
+async fn two_phase_signing_over_http() {
+    use qoltanba::pki::signer::Signer;
+    let app = App::new(None).await;
+    let provider = app.key(Role::Provider).await;
+    let portal = app.key(Role::Portal).await;
+    let body = json!({ "data": b64(b"the filled form"), "certificate": pem("employee.pem"), "attached": true });
+    let r = app.post("/v1/sign/prepare", &provider, &body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let prepared = r.json();
+    for field in ["data_to_sign", "digest", "digest_algorithm"] {
+        assert!(prepared[field].is_string(), "{field}");
+    }
+    // The employee's device signs the prepared bytes.
+    use base64::Engine;
+    let tbs = base64::engine::general_purpose::STANDARD.decode(prepared["data_to_sign"].as_str().unwrap()).unwrap();
+    let pkcs8 = ::pem::parse(read("certs/people/employee.key.pem")).unwrap().into_contents();
+    let key = qoltanba::pki::signer::RingSigner::from_pkcs8(&pkcs8, None, false).unwrap();
+    let value = key.sign(&tbs).unwrap();
+    let before = app.count("audit").await;
+    let r = app.post("/v1/sign/finish", &provider, &json!({ "prepared": prepared, "signature_value": b64(&value) })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(app.count("audit").await, before + 1);
+    let envelope = r.json()["signature"].as_str().unwrap().to_string();
+    let v = app.post("/v1/verify", &portal, &json!({ "signature": envelope, "at": qoltanba::time::rfc3339(qoltanba::time::now()) })).await;
+    assert_verdict(&v, "OK", Some("PASSED"));
+    // Another key's value is refused with a code.
+    let other = qoltanba::pki::signer::RingSigner::from_pkcs8(&::pem::parse(read("certs/people/head.key.pem")).unwrap().into_contents(), None, false).unwrap();
+    let r = app.post("/v1/sign/finish", &provider, &json!({ "prepared": prepared, "signature_value": b64(&other.sign(&tbs).unwrap()) })).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["sign_code"], "SIGNATURE_VALUE_INVALID");
+    // The portal may not sign.
+    assert_eq!(app.post("/v1/sign/prepare", &portal, &body).await.status, StatusCode::FORBIDDEN);
 }

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod ops;
 pub mod problem;
 pub mod routes;
+pub mod sign;
 pub mod verify;
 
 use crate::config::Config;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub config: Config,
     /// Recently authenticated API keys.
     pub keys: auth::KeyCache,
+    /// Binds two-phase prepared requests to this service.
+    pub prepare_secret: Vec<u8>,
 }
 
 /// The process-wide metrics recorder (installed once).
@@ -148,8 +151,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/certificates/info", post(certificates::info))
         .route("/v1/certificates/verify", post(certificates::verify))
         .route("/v1/sign", post(ops::sign))
-        .route("/v1/sign/prepare", post(ops::sign_prepare))
-        .route("/v1/sign/finish", post(ops::sign_finish))
+        .route("/v1/sign/prepare", post(sign::prepare))
+        .route("/v1/sign/finish", post(sign::finish))
         .route("/v1/audit/verify", get(ops::audit_verify))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -208,6 +211,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         tracing::warn!(%source, %why, "trust store entry ignored");
     }
     let key = crate::store::audit::audit_key(&config.data_dir)?;
+    let prepare_secret = crate::envelope::twophase::local_secret(&config.data_dir)?;
     let public = key.public_key_spki();
     let (audit, audit_task) =
         AuditSink::start(store.clone(), Arc::new(key), config.audit_checkpoint_every);
@@ -220,6 +224,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         demo_trust: demo,
         config,
         keys: auth::KeyCache::default(),
+        prepare_secret,
     });
     Ok(Service { state, audit_task })
 }

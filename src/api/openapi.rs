@@ -11,15 +11,15 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::certificates::info,
         super::certificates::verify,
         super::ops::sign,
-        super::ops::sign_prepare,
-        super::ops::sign_finish,
+        super::sign::prepare,
+        super::sign::finish,
         super::ops::audit_verify,
         super::ops::healthz,
         super::ops::readyz,
         super::ops::metrics,
         super::ops::openapi,
     ),
-    components(schemas(super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody)),
+    components(schemas(super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

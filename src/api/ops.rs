@@ -99,24 +99,6 @@ pub async fn sign() -> ApiError {
     )
 }
 
-/// Two-phase signing, phase one.
-#[utoipa::path(post, path = "/v1/sign/prepare", responses((status = 501, description = "Not yet available")), security(("bearer" = [])))]
-pub async fn sign_prepare() -> ApiError {
-    ApiError::new(
-        ProblemCode::NotImplemented,
-        "two-phase signing is not available yet",
-    )
-}
-
-/// Two-phase signing, phase two.
-#[utoipa::path(post, path = "/v1/sign/finish", responses((status = 501, description = "Not yet available")), security(("bearer" = [])))]
-pub async fn sign_finish() -> ApiError {
-    ApiError::new(
-        ProblemCode::NotImplemented,
-        "two-phase signing is not available yet",
-    )
-}
-
 /// Unknown route.
 pub async fn not_found() -> ApiError {
     ApiError::new(ProblemCode::NotFound, "no such route")
