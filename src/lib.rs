@@ -22,5 +22,6 @@ pub mod input;
 pub mod pki;
 pub mod store;
 pub mod time;
+pub mod tsp;
 pub mod vectors;
 pub mod verdict;

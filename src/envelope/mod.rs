@@ -8,6 +8,7 @@ pub mod ber;
 pub mod build;
 pub mod parse;
 pub mod sign;
+pub mod timestamp;
 pub mod twophase;
 pub mod verify;
 

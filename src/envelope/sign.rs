@@ -33,6 +33,9 @@ pub enum SignEnvelopeError {
     /// No signer with that index.
     #[error("the envelope has no signer #{0}")]
     NoSuchSigner(usize),
+    /// The TSA could not give a token.
+    #[error("time-stamp: {0}")]
+    Tsa(String),
     /// Re-encoding would break a signature already in the envelope.
     #[error(
         "re-encoding would break signer #{0}'s signature (its signed attributes are not in DER order)"
@@ -290,4 +293,13 @@ pub fn counter_signer_info(
     si.signed_attrs = Some(attrs);
     si.signature = OctetString::new(sig).map_err(enc)?;
     Ok(si)
+}
+
+/// Asks the TSA at `url` for a token over signer `index`'s signature value and
+/// adds it as that signer's signature time-stamp (CAdES-T).
+pub fn add_signature_timestamp(envelope: &[u8], index: usize, transport: &dyn crate::tsp::TsaTransport, url: &str) -> Result<Vec<u8>, SignEnvelopeError> {
+    let value = signature_value(envelope, index)?;
+    let token = crate::tsp::stamp(transport, url, &value).map_err(|e| SignEnvelopeError::Tsa(e.to_string()))?;
+    let any = Any::from_der(&token).map_err(|e| SignEnvelopeError::Tsa(format!("token: {e}")))?;
+    add_unsigned_attribute(envelope, index, crate::tsp::OID_SIGNATURE_TIME_STAMP, any)
 }

@@ -473,13 +473,30 @@ fn verify_signer(
     checks.push(sig_check);
     // 4–8.
     let signer_json = cert.as_ref().map(|c| pki::describe(c));
+    let mut policy_json = req.policy.describe();
     match &cert {
         Some(c) => {
-            let v = pki::validate(c, store, extra, crls, at, &req.policy);
+            let mut v = pki::validate(c, store, extra, crls, at, &req.policy);
+            if let Some(stamp) = super::timestamp::check(s, store, extra, crls, at, &req.policy) {
+                // A sound time-stamp is proof the signature existed at its time:
+                // a certificate expired since (or revoked after it) still passes.
+                let expired_since = v.checks.iter().any(|c| matches!(c.code, Some(Code::CertExpired) | Some(Code::CertRevoked)));
+                if let (Some(t), true) = (stamp.poe, expired_since) {
+                    let at_poe = pki::validate(c, store, extra, crls, t, &req.policy);
+                    if at_poe.checks.iter().all(|c| c.code.is_none()) {
+                        v = at_poe;
+                        policy_json["name"] = json!("condition-2/long-term");
+                        policy_json["poe"] = json!({ "time": crate::time::rfc3339(t), "source": "signature time-stamp" });
+                    }
+                }
+                checks.push(stamp.check);
+            } else {
+                checks.push(Check::skipped("timestamp", "the signature carries no time-stamp"));
+            }
             checks.extend(v.checks);
         }
         None => {
-            for name in ["chain", "validity", "revocation", "key_usage", "iin"] {
+            for name in ["timestamp", "chain", "validity", "revocation", "key_usage", "iin"] {
                 checks.push(Check::skipped(
                     name,
                     "the signer's certificate was not found",
@@ -490,7 +507,7 @@ fn verify_signer(
     let mut v = Verdict::new(
         checks,
         at,
-        req.policy.describe(),
+        policy_json,
         signer_json,
         signing_time.map(crate::time::rfc3339),
     );

@@ -113,6 +113,11 @@ pub fn message(code: Code) -> Message {
             "Подлинность ЭЦП не подтверждена: ИИН в запросе не совпадает с ИИН в регистрационном свидетельстве.",
             "The authenticity of the electronic digital signature was not confirmed: the IIN in the request does not match the IIN in the certificate.",
         ),
+        Code::TimestampInvalid => m(
+            "ЭЦҚ түпнұсқалығы расталмады: қолтаңбаның уақыт белгісі жарамсыз.",
+            "Подлинность ЭЦП не подтверждена: метка времени подписи недействительна.",
+            "The authenticity of the electronic digital signature was not confirmed: the signature's time-stamp is not valid.",
+        ),
         Code::CertMalformed => m(
             "ЭЦҚ түпнұсқалығы расталмады: тіркеу куәлігі бүлінген немесе оқылмайды.",
             "Подлинность ЭЦП не подтверждена: регистрационное свидетельство повреждено или не может быть прочитано.",
@@ -199,6 +204,83 @@ pub fn problem_message(code: super::problem::ProblemCode) -> Message {
             "Қызметтің ішкі қатесі.",
             "Внутренняя ошибка сервиса.",
             "Internal error of the service.",
+        ),
+    }
+}
+
+/// The message for a signer-key store code (`KeyError::code`, e.g.
+/// `KEY_EXPIRED`); an unknown code gets a general one.
+pub fn key_message(code: &str) -> Message {
+    match code {
+        "KEY_NOT_FOUND" => m(
+            "Мұндай идентификатормен қол қою кілті табылмады.",
+            "Ключ подписи с таким идентификатором не найден.",
+            "No signing key with this id was found.",
+        ),
+        "KEY_EXISTS" => m(
+            "Мұндай идентификатормен кілт бұрыннан сақталған.",
+            "Ключ с таким идентификатором уже сохранён.",
+            "A key with this id is already stored.",
+        ),
+        "KEY_ID_INVALID" => m(
+            "Кілт идентификаторы дұрыс емес: 1–64 таңба, тек латын әріптері, цифрлар, нүкте, астыңғы сызық және дефис.",
+            "Неверный идентификатор ключа: 1–64 символа, только латинские буквы, цифры, точка, подчёркивание и дефис.",
+            "The key id is not valid: 1–64 characters, only Latin letters, digits, dot, underscore and hyphen.",
+        ),
+        "KEY_P12_INVALID" => m(
+            "PKCS#12 файлын ашу мүмкін болмады: файл бүлінген, құпиясөз қате немесе онда қол қою кілті мен оның тіркеу куәлігі жоқ.",
+            "Не удалось открыть файл PKCS#12: файл повреждён, пароль неверен или в нём нет ключа подписи с его регистрационным свидетельством.",
+            "The PKCS#12 file could not be opened: it is damaged, the password is wrong, or it holds no signing key with its certificate.",
+        ),
+        "KEY_UNSUPPORTED" => m(
+            "Бұл кілт түріне қолдау көрсетілмейді (мысалы, ГОСТ немесе 2048 биттен қысқа RSA). RSA 2048–4096 немесе ECDSA P-256/P-384 кілті қажет.",
+            "Этот тип ключа не поддерживается (например, ГОСТ или RSA короче 2048 бит). Нужен ключ RSA 2048–4096 или ECDSA P-256/P-384.",
+            "This kind of key is not supported (for example GOST, or RSA shorter than 2048 bits). An RSA 2048–4096 or ECDSA P-256/P-384 key is needed.",
+        ),
+        "KEY_SEAL_INVALID" => m(
+            "Сақталған кілтті ашу мүмкін болмады: басты кілт басқа, немесе кілт файлы өзгертілген не басқа атпен қайта аталған.",
+            "Не удалось открыть сохранённый ключ: мастер-ключ другой, либо файл ключа изменён или переименован.",
+            "The stored key could not be opened: the master key is a different one, or the key file was changed or renamed.",
+        ),
+        "KEY_MASTER_KEY_INVALID" => m(
+            "Басты кілт файлы дұрыс емес: 32 байт, 64 он алтылық таңба немесе 32 байттың base64 жазбасы қажет.",
+            "Файл мастер-ключа неверен: нужны 32 байта, 64 шестнадцатеричных символа или base64 от 32 байт.",
+            "The master key file is not valid: it must hold 32 bytes, 64 hex digits or the base64 of 32 bytes.",
+        ),
+        "KEY_IO" => m(
+            "Кілттер қоймасын оқу немесе жазу мүмкін болмады.",
+            "Не удалось прочитать или записать хранилище ключей.",
+            "The key store could not be read or written.",
+        ),
+        "KEY_EXPIRED" => m(
+            "Қол қою мүмкін емес: кілттің тіркеу куәлігінің қолданылу мерзімі аяқталған.",
+            "Подписать невозможно: срок действия регистрационного свидетельства ключа истёк.",
+            "Cannot sign: the key's certificate has expired.",
+        ),
+        "KEY_NOT_YET_VALID" => m(
+            "Қол қою мүмкін емес: кілттің тіркеу куәлігінің қолданылу мерзімі әлі басталмаған.",
+            "Подписать невозможно: срок действия регистрационного свидетельства ключа ещё не наступил.",
+            "Cannot sign: the key's certificate is not yet valid.",
+        ),
+        "KEY_REVOKED" => m(
+            "Қол қою мүмкін емес: кілттің тіркеу куәлігі кері қайтарылған (күші жойылған немесе тоқтатылған).",
+            "Подписать невозможно: регистрационное свидетельство ключа отозвано (аннулировано или приостановлено).",
+            "Cannot sign: the key's certificate has been revoked (or suspended).",
+        ),
+        "KEY_NOT_FOR_SIGNING" => m(
+            "Қол қою мүмкін емес: бұл тіркеу куәлігі қол қоюға емес, тек аутентификацияға арналған.",
+            "Подписать невозможно: это регистрационное свидетельство предназначено не для подписи, а только для аутентификации.",
+            "Cannot sign: this certificate is not meant for signing (it is an authentication certificate).",
+        ),
+        "KEY_CERT_INVALID" => m(
+            "Қол қою мүмкін емес: кілттің тіркеу куәлігі тексеруден өтпеді (сенімді тізбек жоқ немесе кері қайтару туралы мәліметтер жоқ).",
+            "Подписать невозможно: регистрационное свидетельство ключа не прошло проверку (нет доверенной цепочки или сведений об отзыве).",
+            "Cannot sign: the key's certificate did not pass validation (no trusted chain, or no revocation information).",
+        ),
+        _ => m(
+            "Қол қою кілтін пайдалану мүмкін емес.",
+            "Ключ подписи нельзя использовать.",
+            "The signing key cannot be used.",
         ),
     }
 }

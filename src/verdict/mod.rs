@@ -90,11 +90,12 @@ pub enum Code {
     IinMissing,
     IinMismatch,
     CertMalformed,
+    TimestampInvalid,
 }
 
 impl Code {
     /// Every code, in check order (for tables and docs).
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 22] = [
         Code::Ok,
         Code::EnvelopeMalformed,
         Code::ContentMissing,
@@ -102,6 +103,7 @@ impl Code {
         Code::DigestMismatch,
         Code::SignatureInvalid,
         Code::SignerCertMissing,
+        Code::TimestampInvalid,
         Code::ChainUntrusted,
         Code::ChainInvalid,
         Code::CertExpired,
@@ -142,6 +144,7 @@ impl Code {
             Code::IinMissing => "IIN_MISSING",
             Code::IinMismatch => "IIN_MISMATCH",
             Code::CertMalformed => "CERT_MALFORMED",
+            Code::TimestampInvalid => "TIMESTAMP_INVALID",
         }
     }
 
@@ -174,6 +177,7 @@ impl Code {
             }
             Code::CertRevoked => (Failed, Some(S::Revoked)),
             Code::KeyUsageInvalid => (Failed, Some(S::SigConstraintsFailure)),
+            Code::TimestampInvalid => (Failed, Some(S::SigCryptoFailure)),
             Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
                 (Failed, Some(S::SigConstraintsFailure))
             }
