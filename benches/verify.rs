@@ -35,6 +35,7 @@ fn bench(c: &mut Criterion) {
         usage: Usage::Sign,
         no_revocation: false,
         iin: Some("880101300123".into()),
+        ..Default::default()
     };
     let request = || VerifyRequest {
         envelope: &env_bytes,

@@ -53,15 +53,31 @@ pub fn base64_text(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
     Err(InputError::Undecodable("invalid base64".into()))
 }
 
+/// DER with trailing ASCII whitespace (a newline added in transit) removed,
+/// when the element ends exactly where the whitespace starts.
+fn trim_der(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    if end < bytes.len() && crate::envelope::ber::to_der(&bytes[..end]).is_ok() {
+        &bytes[..end]
+    } else {
+        bytes
+    }
+}
+
 /// Every object in the input: each PEM block with an accepted label, or the
 /// single DER/base64 object.
 pub fn decode_all(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, InputError> {
+    // Files arrive with a UTF-8 BOM or surrounding whitespace: neither is part of the object.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
         return Err(InputError::Empty);
     };
     if bytes[first] == 0x30 {
-        return Ok(vec![bytes.to_vec()]);
+        return Ok(vec![trim_der(&bytes[first..]).to_vec()]);
     }
     if is_pem(bytes) {
         let blocks = pem::parse_many(bytes).map_err(|e| InputError::Undecodable(e.to_string()))?;

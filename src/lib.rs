@@ -2,9 +2,13 @@
 //! Kazakhstan's e-government services.
 //!
 //! The module map, top to bottom (data flows one way, downwards):
+//! - [`pdf`]: result PDFs: render (kk/ru, PDF/A-2b), officer stamp with QR,
+//!   PAdES signing as incremental updates, verification and modification analysis.
 //! - [`envelope`]: CMS SignedData request envelopes: BER normalisation,
 //!   parsing, and condition 2 (the verdict on a request's signature).
-//! - [`pki`]: certificates, trust store, path building, CRLs, the national
+//! - [`keys`]: the signer key store: PKCS#12 import, keys sealed at rest,
+//!   loading a key as a `Signer`, whether its certificate may sign now.
+//! - [`pki`]: certificates, trust store, path building, CRLs, OCSP, the national
 //!   CA's certificate profile, the demo PKI generator.
 //! - [`verdict`]: codes, ETSI indications, checks, kk/ru/en messages.
 //! - [`vectors`]: test-vector manifests and their runner.
@@ -19,6 +23,8 @@ pub mod config;
 pub mod envelope;
 pub mod iin;
 pub mod input;
+pub mod keys;
+pub mod pdf;
 pub mod pki;
 pub mod store;
 pub mod time;

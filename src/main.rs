@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+// The `pdf` subcommands live beside the library's pdf module.
+#[path = "pdf/cli.rs"]
+mod pdf_cli;
+
 // Verdicts are built from many small allocations; mimalloc halves their cost.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -41,12 +45,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
-    /// API keys (and, later, signing keys).
+    /// API keys, and the signer key store (PKCS#12 import, sealed at rest).
     #[command(subcommand)]
     Keys(KeysCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Result PDFs: render (kk/ru, PDF/A-2b), sign (PAdES, officer stamp), verify.
+    #[command(subcommand)]
+    Pdf(pdf_cli::PdfCommand),
 }
 
 #[derive(Subcommand)]
@@ -54,6 +61,36 @@ enum KeysCommand {
     /// API keys for the HTTP service.
     #[command(subcommand)]
     Api(ApiKeyCommand),
+    /// Import a PKCS#12 (.p12/.pfx) as a signer key sealed under the master
+    /// key (QOLTANBA_MASTER_KEY_FILE; else a generated QOLTANBA_DATA_DIR/master.key).
+    Import {
+        /// The PKCS#12 file.
+        #[arg(long, value_name = "FILE")]
+        p12: PathBuf,
+        /// The id to store it under: 1-64 of A-Z a-z 0-9 . _ -
+        #[arg(long, value_name = "NAME")]
+        id: String,
+        /// The environment variable that holds the password (default: empty password).
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// Replace a key already stored under this id.
+        #[arg(long)]
+        replace: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List signer keys: id, subject, IIN/BIN, serial, validity, profile, key.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Remove a signer key.
+    Remove {
+        /// The key id.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -110,6 +147,13 @@ struct TrustArgs {
     /// Skip revocation checking (paths only; reported in the verdict's policy).
     #[arg(long)]
     no_revocation: bool,
+    /// Which sources decide revocation: crl, ocsp, both (both must say good)
+    /// or any (the first definitive answer, CRLs first).
+    #[arg(long, value_name = "MODE", default_value = "crl", value_parser = revocation_mode)]
+    revocation: pki::RevocationMode,
+    /// OCSP responder URL, instead of the certificates' own (authorityInfoAccess).
+    #[arg(long, value_name = "URL")]
+    ocsp: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
@@ -172,6 +216,22 @@ enum PkiCommand {
 
 /// A usage error: exit status 2.
 struct UsageError(String);
+
+fn revocation_mode(s: &str) -> Result<pki::RevocationMode, String> {
+    pki::RevocationMode::parse(s).ok_or_else(|| "one of crl, ocsp, both, any".to_string())
+}
+
+/// The revocation part of the policy: mode, OCSP URL and, when OCSP is used,
+/// an HTTP client.
+fn with_revocation(t: &TrustArgs, p: Policy) -> Policy {
+    let uses_ocsp = t.revocation != pki::RevocationMode::Crl && !t.no_revocation;
+    Policy {
+        revocation: t.revocation,
+        ocsp_url: t.ocsp.clone(),
+        ocsp: uses_ocsp.then(|| Arc::new(pki::ocsp::OcspClient::http())),
+        ..p
+    }
+}
 
 fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
     let meta =
@@ -322,6 +382,8 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Keys(cmd)) => signer_keys(cmd),
+        Some(Command::Pdf(cmd)) => pdf_cli::run(cmd),
         Some(Command::Audit(AuditCommand::Verify { format })) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;
@@ -372,11 +434,15 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 envelope: &envelope,
                 data: data.as_deref(),
                 at: i.at,
-                policy: Policy {
-                    usage: Usage::Sign,
-                    no_revocation: a.trust.no_revocation,
-                    iin: a.iin.clone(),
-                },
+                policy: with_revocation(
+                    &a.trust,
+                    Policy {
+                        usage: Usage::Sign,
+                        no_revocation: a.trust.no_revocation,
+                        iin: a.iin.clone(),
+                        ..Default::default()
+                    },
+                ),
                 extra: i.extra,
                 crls: i.crls,
             };
@@ -420,11 +486,15 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 UsageArg::Auth => Usage::Auth,
                 UsageArg::Any => Usage::Any,
             };
-            let policy = Policy {
-                usage,
-                no_revocation: trust.no_revocation,
-                iin: None,
-            };
+            let policy = with_revocation(
+                &trust,
+                Policy {
+                    usage,
+                    no_revocation: trust.no_revocation,
+                    iin: None,
+                    ..Default::default()
+                },
+            );
             let v = pki::verify_certificate(&bytes, &i.store, &i.extra, &i.crls, i.at, &policy);
             Ok(print_verdict(&v, trust.format))
         }
@@ -433,6 +503,86 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 .map_err(|e| UsageError(format!("{}: {e}", out.display())))?;
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `keys import|list|remove`: the signer key store of `QOLTANBA_DATA_DIR`.
+fn signer_keys(cmd: KeysCommand) -> Result<ExitCode, UsageError> {
+    use qoltanba::keys::{KeyError, KeyStore};
+    let open = || {
+        let data_dir = qoltanba::config::Config::data_dir_from_env();
+        let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        KeyStore::open(&data_dir, master.as_deref())
+    };
+    let (result, format): (Result<(), KeyError>, Format) = match cmd {
+        KeysCommand::Api(_) => return Err(UsageError("keys api: handled above".into())),
+        KeysCommand::Import {
+            p12,
+            id,
+            password_env,
+            replace,
+            format,
+        } => {
+            // The password never comes from argv: only the variable's name does.
+            let password = zeroize::Zeroizing::new(match &password_env {
+                Some(var) => std::env::var(var).map_err(|_| {
+                    UsageError(format!("--password-env {var}: the variable is not set"))
+                })?,
+                None => String::new(),
+            });
+            let bytes = read(&p12)?;
+            let r = open().and_then(|store| {
+                if store.uses_generated_master_key() {
+                    eprintln!(
+                        "qoltanba: warning: a generated master key is in use; set QOLTANBA_MASTER_KEY_FILE in production"
+                    );
+                }
+                store.import_p12(&bytes, &password, &id, replace)
+            });
+            let r = r.map(|info| match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&info).unwrap_or_default()
+                ),
+                Format::Text => print!("imported {}", info.to_text()),
+            });
+            (r, format)
+        }
+        KeysCommand::List { format } => {
+            let r = open().and_then(|s| s.list()).map(|keys| match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&keys).unwrap_or_default()
+                ),
+                Format::Text => {
+                    for k in &keys {
+                        print!("{}", k.to_text());
+                    }
+                }
+            });
+            (r, format)
+        }
+        KeysCommand::Remove { id } => {
+            let r = open()
+                .and_then(|s| s.remove(&id))
+                .map(|()| println!("removed {id}"));
+            (r, Format::Text)
+        }
+    };
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            match format {
+                Format::Json => {
+                    let err = serde_json::json!({ "code": e.code(), "message": e.message(), "detail": e.to_string() });
+                    println!("{}", serde_json::to_string_pretty(&err).unwrap_or_default());
+                }
+                Format::Text => eprintln!("qoltanba: {}: {e}", e.code()),
+            }
+            Ok(ExitCode::from(1))
         }
     }
 }

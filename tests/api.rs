@@ -395,7 +395,9 @@ fn sample_body(path: &str) -> Value {
         "/v1/verify" => envelope_body("rsa-attached.p7s"),
         "/v1/certificates/info" => json!({ "certificate": pem("employee.pem") }),
         "/v1/certificates/verify" => json!({ "certificate": pem("citizen-rsa.pem"), "at": AT }),
-        "/v1/sign/prepare" => json!({ "data": b64(b"request"), "certificate": pem("citizen-rsa.pem") }),
+        "/v1/sign/prepare" => {
+            json!({ "data": b64(b"request"), "certificate": pem("citizen-rsa.pem") })
+        }
         _ => json!({}),
     }
 }
@@ -800,22 +802,54 @@ async fn two_phase_signing_over_http() {
     }
     // The employee's device signs the prepared bytes.
     use base64::Engine;
-    let tbs = base64::engine::general_purpose::STANDARD.decode(prepared["data_to_sign"].as_str().unwrap()).unwrap();
-    let pkcs8 = ::pem::parse(read("certs/people/employee.key.pem")).unwrap().into_contents();
+    let tbs = base64::engine::general_purpose::STANDARD
+        .decode(prepared["data_to_sign"].as_str().unwrap())
+        .unwrap();
+    let pkcs8 = ::pem::parse(read("certs/people/employee.key.pem"))
+        .unwrap()
+        .into_contents();
     let key = qoltanba::pki::signer::RingSigner::from_pkcs8(&pkcs8, None, false).unwrap();
     let value = key.sign(&tbs).unwrap();
     let before = app.count("audit").await;
-    let r = app.post("/v1/sign/finish", &provider, &json!({ "prepared": prepared, "signature_value": b64(&value) })).await;
+    let r = app
+        .post(
+            "/v1/sign/finish",
+            &provider,
+            &json!({ "prepared": prepared, "signature_value": b64(&value) }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(app.count("audit").await, before + 1);
     let envelope = r.json()["signature"].as_str().unwrap().to_string();
-    let v = app.post("/v1/verify", &portal, &json!({ "signature": envelope, "at": qoltanba::time::rfc3339(qoltanba::time::now()) })).await;
+    let v = app
+        .post(
+            "/v1/verify",
+            &portal,
+            &json!({ "signature": envelope, "at": qoltanba::time::rfc3339(qoltanba::time::now()) }),
+        )
+        .await;
     assert_verdict(&v, "OK", Some("PASSED"));
     // Another key's value is refused with a code.
-    let other = qoltanba::pki::signer::RingSigner::from_pkcs8(&::pem::parse(read("certs/people/head.key.pem")).unwrap().into_contents(), None, false).unwrap();
-    let r = app.post("/v1/sign/finish", &provider, &json!({ "prepared": prepared, "signature_value": b64(&other.sign(&tbs).unwrap()) })).await;
+    let other = qoltanba::pki::signer::RingSigner::from_pkcs8(
+        &::pem::parse(read("certs/people/head.key.pem"))
+            .unwrap()
+            .into_contents(),
+        None,
+        false,
+    )
+    .unwrap();
+    let r = app
+        .post(
+            "/v1/sign/finish",
+            &provider,
+            &json!({ "prepared": prepared, "signature_value": b64(&other.sign(&tbs).unwrap()) }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["sign_code"], "SIGNATURE_VALUE_INVALID");
     // The portal may not sign.
-    assert_eq!(app.post("/v1/sign/prepare", &portal, &body).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post("/v1/sign/prepare", &portal, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

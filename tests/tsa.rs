@@ -16,12 +16,22 @@ fn repo(p: &str) -> PathBuf {
 }
 
 fn pem_der(p: &Path) -> Vec<u8> {
-    pem::parse(std::fs::read(p).unwrap()).unwrap().into_contents()
+    pem::parse(std::fs::read(p).unwrap())
+        .unwrap()
+        .into_contents()
 }
 
 fn openssl(args: &[&str], dir: &Path) {
-    let o = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl is installed");
-    assert!(o.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed");
+    assert!(
+        o.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// A TSA certificate issued by the demo RSA intermediate (or self-signed when `rogue`).
@@ -29,14 +39,89 @@ fn tsa_dir(rogue: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("ext.cnf"), "[tsa]\nbasicConstraints=CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=critical,timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n").unwrap();
-    openssl(&["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr", "-subj", "/C=KZ/O=QOLTANBA TEST/CN=TEST TSA"], d);
+    openssl(
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "tsa.key",
+            "-out",
+            "tsa.csr",
+            "-subj",
+            "/C=KZ/O=QOLTANBA TEST/CN=TEST TSA",
+        ],
+        d,
+    );
     if rogue {
-        openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=ROGUE CA", "-days", "3650"], d);
-        openssl(&["x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tsa.pem", "-days", "3650", "-extfile", "ext.cnf", "-extensions", "tsa"], d);
+        openssl(
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-subj",
+                "/CN=ROGUE CA",
+                "-days",
+                "3650",
+            ],
+            d,
+        );
+        openssl(
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "tsa.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "tsa.pem",
+                "-days",
+                "3650",
+                "-extfile",
+                "ext.cnf",
+                "-extensions",
+                "tsa",
+            ],
+            d,
+        );
     } else {
         let ca = repo("certs/trust/nca-rsa.pem");
         let key = repo("certs/ca/nca-rsa.key.pem");
-        openssl(&["x509", "-req", "-in", "tsa.csr", "-CA", ca.to_str().unwrap(), "-CAkey", key.to_str().unwrap(), "-set_serial", "4242", "-out", "tsa.pem", "-days", "3650", "-extfile", "ext.cnf", "-extensions", "tsa"], d);
+        openssl(
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "tsa.csr",
+                "-CA",
+                ca.to_str().unwrap(),
+                "-CAkey",
+                key.to_str().unwrap(),
+                "-set_serial",
+                "4242",
+                "-out",
+                "tsa.pem",
+                "-days",
+                "3650",
+                "-extfile",
+                "ext.cnf",
+                "-extensions",
+                "tsa",
+            ],
+            d,
+        );
         std::fs::copy(&ca, d.join("ca.pem")).unwrap();
     }
     std::fs::write(d.join("serial"), "01\n").unwrap();
@@ -62,7 +147,13 @@ fn serve_tsa(dir: PathBuf, n: usize) -> String {
                 buf.extend_from_slice(&chunk[..k]);
                 if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                     let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-                    let len = head.lines().find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())).unwrap_or(0);
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
                     break (p + 4, len);
                 }
             };
@@ -71,9 +162,30 @@ fn serve_tsa(dir: PathBuf, n: usize) -> String {
                 buf.extend_from_slice(&chunk[..k]);
             }
             std::fs::write(dir.join("q.tsq"), &buf[head_end..head_end + len]).unwrap();
-            let ok = Command::new("openssl").args(["ts", "-reply", "-config", "ts.cnf", "-queryfile", "q.tsq", "-out", "r.tsr"]).current_dir(&dir).output().unwrap();
-            let body = if ok.status.success() { std::fs::read(dir.join("r.tsr")).unwrap() } else { Vec::new() };
-            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let ok = Command::new("openssl")
+                .args([
+                    "ts",
+                    "-reply",
+                    "-config",
+                    "ts.cnf",
+                    "-queryfile",
+                    "q.tsq",
+                    "-out",
+                    "r.tsr",
+                ])
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            let body = if ok.status.success() {
+                std::fs::read(dir.join("r.tsr")).unwrap()
+            } else {
+                Vec::new()
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             let _ = s.write_all(&body);
         }
     });
@@ -82,14 +194,28 @@ fn serve_tsa(dir: PathBuf, n: usize) -> String {
 
 fn signed(name: &str) -> Vec<u8> {
     let cert = pem_der(&repo(&format!("certs/people/{name}.pem")));
-    let key = RingSigner::from_pkcs8(&pem_der(&repo(&format!("certs/people/{name}.key.pem"))), None, false).unwrap();
+    let key = RingSigner::from_pkcs8(
+        &pem_der(&repo(&format!("certs/people/{name}.key.pem"))),
+        None,
+        false,
+    )
+    .unwrap();
     let chain = vec![pem_der(&repo("certs/trust/nca-rsa.pem"))];
     sign::sign(b"request", true, &key, &cert, &chain, qoltanba::time::now()).unwrap()
 }
 
 fn verify_at(env: &[u8], at: i64) -> qoltanba::verdict::Verdict {
     let store = TrustStore::from_dir(&repo("certs/trust")).unwrap();
-    envelope::verify(&VerifyRequest { envelope: env, data: None, at, policy: Policy::default(), ..Default::default() }, &store)
+    envelope::verify(
+        &VerifyRequest {
+            envelope: env,
+            data: None,
+            at,
+            policy: Policy::default(),
+            ..Default::default()
+        },
+        &store,
+    )
 }
 
 fn check<'a>(v: &'a qoltanba::verdict::Verdict, name: &str) -> &'a qoltanba::verdict::Check {
@@ -101,11 +227,17 @@ fn cades_t_token_verifies_and_gives_proof_of_existence() {
     let dir = tsa_dir(false);
     let url = serve_tsa(dir.path().to_path_buf(), 2);
     let now = qoltanba::time::now();
-    let env = sign::add_signature_timestamp(&signed("citizen-rsa"), 1, &HttpTsa::default(), &url).unwrap();
+    let env = sign::add_signature_timestamp(&signed("citizen-rsa"), 1, &HttpTsa::default(), &url)
+        .unwrap();
     let v = verify_at(&env, now);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
     let ts = check(&v, "timestamp");
-    assert_eq!(ts.outcome, qoltanba::verdict::Outcome::Passed, "{:?}", ts.detail);
+    assert_eq!(
+        ts.outcome,
+        qoltanba::verdict::Outcome::Passed,
+        "{:?}",
+        ts.detail
+    );
     assert_eq!(ts.detail["policy"], "1.2.398.3.3.5.1");
     // After the citizen's certificate expired (2030-12-31), the time-stamp proves
     // the signature existed while it was valid: PASSED under the long-term policy.
@@ -114,15 +246,32 @@ fn cades_t_token_verifies_and_gives_proof_of_existence() {
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
     assert_eq!(v.policy["name"], "condition-2/long-term");
     // The same signature without its time-stamp is merely expired.
-    assert_eq!(verify_at(&signed("citizen-rsa"), later).code.as_str(), "CERT_EXPIRED");
+    assert_eq!(
+        verify_at(&signed("citizen-rsa"), later).code.as_str(),
+        "CERT_EXPIRED"
+    );
     // A token over another signature's value does not count.
-    let other = sign::add_signature_timestamp(&signed("citizen2-rsa"), 1, &HttpTsa::default(), &url).unwrap();
+    let other =
+        sign::add_signature_timestamp(&signed("citizen2-rsa"), 1, &HttpTsa::default(), &url)
+            .unwrap();
     let token = {
         let parsed = qoltanba::envelope::parse::parse(&other).unwrap();
-        parsed.signers[0].unsigned_attrs.iter().find(|a| a.oid == qoltanba::tsp::OID_SIGNATURE_TIME_STAMP).unwrap().values[0].clone()
+        parsed.signers[0]
+            .unsigned_attrs
+            .iter()
+            .find(|a| a.oid == qoltanba::tsp::OID_SIGNATURE_TIME_STAMP)
+            .unwrap()
+            .values[0]
+            .clone()
     };
     use der::Decode;
-    let swapped = sign::add_unsigned_attribute(&signed("citizen-rsa"), 1, qoltanba::tsp::OID_SIGNATURE_TIME_STAMP, der::asn1::Any::from_der(&token).unwrap()).unwrap();
+    let swapped = sign::add_unsigned_attribute(
+        &signed("citizen-rsa"),
+        1,
+        qoltanba::tsp::OID_SIGNATURE_TIME_STAMP,
+        der::asn1::Any::from_der(&token).unwrap(),
+    )
+    .unwrap();
     let v = verify_at(&swapped, now);
     assert_eq!(v.code.as_str(), "TIMESTAMP_INVALID", "{}", v.summary());
 }
@@ -131,15 +280,31 @@ fn cades_t_token_verifies_and_gives_proof_of_existence() {
 fn token_from_an_untrusted_tsa_is_invalid() {
     let dir = tsa_dir(true);
     let url = serve_tsa(dir.path().to_path_buf(), 1);
-    let env = sign::add_signature_timestamp(&signed("citizen-rsa"), 1, &HttpTsa::default(), &url).unwrap();
+    let env = sign::add_signature_timestamp(&signed("citizen-rsa"), 1, &HttpTsa::default(), &url)
+        .unwrap();
     let v = verify_at(&env, qoltanba::time::now());
     assert_eq!(v.code.as_str(), "TIMESTAMP_INVALID", "{}", v.summary());
-    assert!(check(&v, "timestamp").detail["problem"].as_str().unwrap().contains("not valid"));
+    assert!(
+        check(&v, "timestamp").detail["problem"]
+            .as_str()
+            .unwrap()
+            .contains("not valid")
+    );
 }
 
 #[test]
 fn tsa_down_is_an_error() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let err = sign::add_signature_timestamp(&signed("citizen-rsa"), 1, &HttpTsa::default(), &format!("http://127.0.0.1:{port}/tsa")).unwrap_err();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = sign::add_signature_timestamp(
+        &signed("citizen-rsa"),
+        1,
+        &HttpTsa::default(),
+        &format!("http://127.0.0.1:{port}/tsa"),
+    )
+    .unwrap_err();
     assert!(matches!(err, sign::SignEnvelopeError::Tsa(_)), "{err:?}");
 }

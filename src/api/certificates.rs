@@ -87,6 +87,7 @@ pub async fn verify(
         usage: body.usage.unwrap_or(Usage::Sign),
         no_revocation: body.no_revocation.unwrap_or(false),
         iin: None,
+        ..Default::default()
     };
     let verdict = pki::verify_certificate(&bytes, &state.trust, &extra, &crls, at, &policy);
     metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);

@@ -108,6 +108,7 @@ pub async fn verify(
             usage: Usage::Sign,
             no_revocation: body.no_revocation.unwrap_or(false),
             iin: body.iin.clone(),
+            ..Default::default()
         },
         extra,
         crls,

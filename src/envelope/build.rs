@@ -180,12 +180,31 @@ pub fn cades_attributes(
     signing_time: Option<i64>,
     ess_v2: bool,
 ) -> Result<SetOfVec<Attribute>, BuildError> {
+    cades_attributes_for_digest(
+        &digest.hash(content),
+        content_type,
+        cert_der,
+        signing_time,
+        ess_v2,
+    )
+}
+
+/// [`cades_attributes`] for content hashed elsewhere (streamed over a large
+/// file, as PAdES does over a PDF's ByteRange): `digest_value` becomes the
+/// message-digest attribute as given.
+pub fn cades_attributes_for_digest(
+    digest_value: &[u8],
+    content_type: Oid,
+    cert_der: &[u8],
+    signing_time: Option<i64>,
+    ess_v2: bool,
+) -> Result<SetOfVec<Attribute>, BuildError> {
     let cert = x509_cert::Certificate::from_der(cert_der).map_err(enc)?;
     let mut attrs = SetOfVec::new();
     attrs
         .insert(attr(OID_CONTENT_TYPE, Any::from(&content_type))?)
         .map_err(enc)?;
-    let md = OctetString::new(digest.hash(content)).map_err(enc)?;
+    let md = OctetString::new(digest_value).map_err(enc)?;
     attrs
         .insert(attr(
             super::parse::OID_MESSAGE_DIGEST,

@@ -12,4 +12,4 @@ pub mod timestamp;
 pub mod twophase;
 pub mod verify;
 
-pub use verify::{VerifyRequest, verify};
+pub use verify::{Prehashed, VerifyRequest, verify, verify_prehashed};

@@ -297,9 +297,15 @@ pub fn counter_signer_info(
 
 /// Asks the TSA at `url` for a token over signer `index`'s signature value and
 /// adds it as that signer's signature time-stamp (CAdES-T).
-pub fn add_signature_timestamp(envelope: &[u8], index: usize, transport: &dyn crate::tsp::TsaTransport, url: &str) -> Result<Vec<u8>, SignEnvelopeError> {
+pub fn add_signature_timestamp(
+    envelope: &[u8],
+    index: usize,
+    transport: &dyn crate::tsp::TsaTransport,
+    url: &str,
+) -> Result<Vec<u8>, SignEnvelopeError> {
     let value = signature_value(envelope, index)?;
-    let token = crate::tsp::stamp(transport, url, &value).map_err(|e| SignEnvelopeError::Tsa(e.to_string()))?;
+    let token = crate::tsp::stamp(transport, url, &value)
+        .map_err(|e| SignEnvelopeError::Tsa(e.to_string()))?;
     let any = Any::from_der(&token).map_err(|e| SignEnvelopeError::Tsa(format!("token: {e}")))?;
     add_unsigned_attribute(envelope, index, crate::tsp::OID_SIGNATURE_TIME_STAMP, any)
 }

@@ -24,19 +24,36 @@ pub struct Stamp {
 }
 
 /// Checks the first signature time-stamp token of `s`, if it has one.
-pub fn check(s: &Signer, store: &TrustStore, extra: &Extra, crls: &RevocationStore, at: i64, policy: &Policy) -> Option<Stamp> {
-    let token = s.unsigned_attrs.iter().find(|a| a.oid == OID_SIGNATURE_TIME_STAMP).and_then(|a| a.values.first())?;
+pub fn check(
+    s: &Signer,
+    store: &TrustStore,
+    extra: &Extra,
+    crls: &RevocationStore,
+    at: i64,
+    policy: &Policy,
+) -> Option<Stamp> {
+    let token = s
+        .unsigned_attrs
+        .iter()
+        .find(|a| a.oid == OID_SIGNATURE_TIME_STAMP)
+        .and_then(|a| a.values.first())?;
     let fail = |problem: String, detail: serde_json::Value| {
         let mut d = detail;
         d["problem"] = json!(problem);
-        Some(Stamp { check: Check::failed("timestamp", Code::TimestampInvalid, d), poe: None })
+        Some(Stamp {
+            check: Check::failed("timestamp", Code::TimestampInvalid, d),
+            poe: None,
+        })
     };
     let env = match parse::parse(token) {
         Ok(e) => e,
         Err(e) => return fail(format!("the token is not a SignedData: {}", e.0), json!({})),
     };
     if env.content_type != OID_TST_INFO {
-        return fail("the token's content is not TSTInfo".into(), json!({ "content_type": env.content_type.to_string() }));
+        return fail(
+            "the token's content is not TSTInfo".into(),
+            json!({ "content_type": env.content_type.to_string() }),
+        );
     }
     let info = match env.content.as_deref().map(tsp::tst_info) {
         Some(Ok(i)) => i,
@@ -45,26 +62,43 @@ pub fn check(s: &Signer, store: &TrustStore, extra: &Extra, crls: &RevocationSto
     };
     let detail = json!({ "time": info.time, "policy": info.policy, "serial": info.serial, "imprint_algorithm": info.imprint_algorithm });
     let Some(d) = info.imprint_digest else {
-        return fail("the imprint's hash algorithm is not accepted".into(), detail);
+        return fail(
+            "the imprint's hash algorithm is not accepted".into(),
+            detail,
+        );
     };
     if d.hash(&s.signature) != info.imprint {
-        return fail("the token's imprint is not the hash of this signature".into(), detail);
+        return fail(
+            "the token's imprint is not the hash of this signature".into(),
+            detail,
+        );
     }
     let req = VerifyRequest {
         envelope: token,
         data: None,
         at,
-        policy: Policy { usage: Usage::Any, iin: None, ..policy.clone() },
+        policy: Policy {
+            usage: Usage::Any,
+            iin: None,
+            ..policy.clone()
+        },
         extra: extra.clone(),
         crls: crls.clone(),
     };
     let v = verify(&req, store);
-    let tsa = v.signer.as_ref().map(|s| s["subject"]["dn"].clone()).unwrap_or_default();
+    let tsa = v
+        .signer
+        .as_ref()
+        .map(|s| s["subject"]["dn"].clone())
+        .unwrap_or_default();
     let mut detail = detail;
     detail["tsa"] = tsa;
     detail["token_verdict"] = json!({ "indication": v.indication, "code": v.code });
     if !v.passed() {
-        return fail(format!("the token's own signature is not valid ({})", v.code), detail);
+        return fail(
+            format!("the token's own signature is not valid ({})", v.code),
+            detail,
+        );
     }
     let has_eku = v
         .signer
@@ -72,7 +106,13 @@ pub fn check(s: &Signer, store: &TrustStore, extra: &Extra, crls: &RevocationSto
         .and_then(|s| s["extended_key_usage"].as_array().cloned())
         .is_some_and(|e| e.iter().any(|o| o == EKU_TIME_STAMPING));
     if !has_eku {
-        return fail("the token's signer is not a time-stamping authority (no timeStamping EKU)".into(), detail);
+        return fail(
+            "the token's signer is not a time-stamping authority (no timeStamping EKU)".into(),
+            detail,
+        );
     }
-    Some(Stamp { check: Check::passed("timestamp", detail), poe: Some(info.gen_time) })
+    Some(Stamp {
+        check: Check::passed("timestamp", detail),
+        poe: Some(info.gen_time),
+    })
 }

@@ -59,8 +59,43 @@ fn malformed_verdict(req: &VerifyRequest<'_>, why: String) -> Verdict {
     Verdict::new(checks, req.at, req.policy.describe(), None, None)
 }
 
+/// The length and digests of a detached signature's content, computed
+/// elsewhere (streamed over a large file, as for a PDF's ByteRange), so the
+/// content itself never has to be in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Prehashed {
+    /// The content's length in bytes.
+    pub length: u64,
+    /// The content's digest under each algorithm the signers use.
+    pub digests: Vec<(Digest, Vec<u8>)>,
+}
+
+impl Prehashed {
+    fn get(&self, d: Digest) -> Option<&[u8]> {
+        self.digests
+            .iter()
+            .find(|(x, _)| *x == d)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
 /// Verifies an envelope: condition 2 for every signer.
 pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
+    verify_with(req, store, None)
+}
+
+/// [`verify`] for a detached envelope whose content is given by its digests
+/// (`req.data` is ignored). A signer without signed attributes cannot be
+/// checked this way: its digest check fails with `CONTENT_MISSING`.
+pub fn verify_prehashed(
+    req: &VerifyRequest<'_>,
+    store: &TrustStore,
+    content: &Prehashed,
+) -> Verdict {
+    verify_with(req, store, Some(content))
+}
+
+fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehashed>) -> Verdict {
     let bytes =
         match crate::input::decode_der(req.envelope, &["CMS", "PKCS7", "PKCS #7 SIGNED DATA"]) {
             Ok(b) => b,
@@ -101,7 +136,13 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
         crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
     }
     // The signature covers the attached content; data given beside it must be the same bytes.
-    let content: Option<&[u8]> = env.content.as_deref().or(req.data);
+    let pre = if env.content.is_some() { None } else { pre };
+    let data = if pre.is_some() {
+        Some(&[][..])
+    } else {
+        req.data
+    };
+    let content: Option<&[u8]> = env.content.as_deref().or(data);
     let conflict = matches!((env.content.as_deref(), req.data), (Some(a), Some(b)) if a != b);
     let candidates: Vec<Arc<Certificate>> = extra.certs.clone();
 
@@ -114,6 +155,7 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
                 &env,
                 s,
                 content,
+                pre,
                 &candidates,
                 store,
                 &extra,
@@ -152,6 +194,7 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
                     &env,
                     &cs,
                     Some(&s.signature),
+                    None,
                     &candidates,
                     store,
                     &extra,
@@ -168,8 +211,11 @@ pub fn verify(req: &VerifyRequest<'_>, store: &TrustStore) -> Verdict {
     let envelope_info = json!({
         "detached": env.content.is_none(),
         "content_type": env.content_type.to_string(),
-        "content_length": content.map(|c| c.len()),
-        "content_sha256": content.map(|c| hex(&crate::pki::cert::sha256(c))),
+        "content_length": pre.map(|p| p.length).or(content.map(|c| c.len() as u64)),
+        "content_sha256": match pre {
+            Some(p) => p.get(Digest::Sha256).map(hex),
+            None => content.map(|c| hex(&crate::pki::cert::sha256(c))),
+        },
         "signers": env.signers.len(),
         "certificates": env.certs.len(),
         "ber": env.was_ber,
@@ -369,6 +415,7 @@ fn verify_signer(
     env: &Envelope,
     s: &Signer,
     content: Option<&[u8]>,
+    pre: Option<&Prehashed>,
     pool: &[Arc<Certificate>],
     store: &TrustStore,
     extra: &Extra,
@@ -397,7 +444,7 @@ fn verify_signer(
     match content {
         Some(c) => checks.push(Check::passed(
             "content",
-            json!({ "detached": env.content.is_none(), "length": c.len() }),
+            json!({ "detached": env.content.is_none(), "length": pre.map_or(c.len() as u64, |p| p.length) }),
         )),
         None => checks.push(Check::failed(
             "content",
@@ -442,12 +489,12 @@ fn verify_signer(
         &cert,
     ) {
         (Some(content), Some(d), Some(sc), Some(c)) if alg_error.is_none() => {
-            crypto_checks(s, content, *d, *sc, c)
+            crypto_checks(s, content, pre, *d, *sc, c)
         }
         (_, _, _, None) => (
             match (content, digest.as_ref().ok()) {
                 (Some(content), Some(d)) if s.signed_attrs_der.is_some() => {
-                    digest_only(s, content, *d)
+                    digest_only(s, content, pre, *d)
                 }
                 _ => Check::skipped(
                     "digest",
@@ -461,7 +508,7 @@ fn verify_signer(
             ),
         ),
         (Some(content), Some(d), _, _) if s.signed_attrs_der.is_some() => (
-            digest_only(s, content, *d),
+            digest_only(s, content, pre, *d),
             Check::skipped("signature", "algorithm not supported"),
         ),
         _ => (
@@ -480,7 +527,10 @@ fn verify_signer(
             if let Some(stamp) = super::timestamp::check(s, store, extra, crls, at, &req.policy) {
                 // A sound time-stamp is proof the signature existed at its time:
                 // a certificate expired since (or revoked after it) still passes.
-                let expired_since = v.checks.iter().any(|c| matches!(c.code, Some(Code::CertExpired) | Some(Code::CertRevoked)));
+                let expired_since = v
+                    .checks
+                    .iter()
+                    .any(|c| matches!(c.code, Some(Code::CertExpired) | Some(Code::CertRevoked)));
                 if let (Some(t), true) = (stamp.poe, expired_since) {
                     let at_poe = pki::validate(c, store, extra, crls, t, &req.policy);
                     if at_poe.checks.iter().all(|c| c.code.is_none()) {
@@ -491,12 +541,22 @@ fn verify_signer(
                 }
                 checks.push(stamp.check);
             } else {
-                checks.push(Check::skipped("timestamp", "the signature carries no time-stamp"));
+                checks.push(Check::skipped(
+                    "timestamp",
+                    "the signature carries no time-stamp",
+                ));
             }
             checks.extend(v.checks);
         }
         None => {
-            for name in ["timestamp", "chain", "validity", "revocation", "key_usage", "iin"] {
+            for name in [
+                "timestamp",
+                "chain",
+                "validity",
+                "revocation",
+                "key_usage",
+                "iin",
+            ] {
                 checks.push(Check::skipped(
                     name,
                     "the signer's certificate was not found",
@@ -515,8 +575,14 @@ fn verify_signer(
     v
 }
 
-fn digest_only(s: &Signer, content: &[u8], d: Digest) -> Check {
-    let computed = d.hash(content);
+fn digest_only(s: &Signer, content: &[u8], pre: Option<&Prehashed>, d: Digest) -> Check {
+    let computed = match pre {
+        None => d.hash(content),
+        Some(p) => match p.get(d) {
+            Some(h) => h.to_vec(),
+            None => return prehash_missing(d),
+        },
+    };
     let claimed = s
         .attr(&OID_MESSAGE_DIGEST)
         .and_then(|raw| single(raw).ok())
@@ -529,9 +595,19 @@ fn digest_only(s: &Signer, content: &[u8], d: Digest) -> Check {
     }
 }
 
+/// A digest the caller did not compute: the content was not there to check.
+fn prehash_missing(d: Digest) -> Check {
+    Check::failed(
+        "digest",
+        Code::ContentMissing,
+        json!({ "algorithm": d.name(), "problem": "the content's digest under this algorithm was not given" }),
+    )
+}
+
 fn crypto_checks(
     s: &Signer,
     content: &[u8],
+    pre: Option<&Prehashed>,
     d: Digest,
     sc: Scheme,
     cert: &Certificate,
@@ -553,7 +629,7 @@ fn crypto_checks(
     let cert_detail = json!({ "certificate": cert.label(), "scheme": sc.name() });
     if !key_matches {
         let digest = if s.signed_attrs_der.is_some() {
-            digest_only(s, content, d)
+            digest_only(s, content, pre, d)
         } else {
             Check::skipped("digest", "signature algorithm does not fit the key")
         };
@@ -566,7 +642,7 @@ fn crypto_checks(
     }
     match &s.signed_attrs_der {
         Some(attrs) => {
-            let digest = digest_only(s, content, d);
+            let digest = digest_only(s, content, pre, d);
             let sig = match algorithms::verify(sc, key, attrs, &s.signature) {
                 Ok(()) => match ess_check(s, cert) {
                     Some(Err(p)) => {
@@ -594,6 +670,13 @@ fn crypto_checks(
             };
             (digest, sig)
         }
+        None if pre.is_some() => (
+            prehash_missing(sc.digest()),
+            Check::skipped(
+                "signature",
+                "without signed attributes the signature covers the content itself, which was not given",
+            ),
+        ),
         None => {
             // Without signed attributes the signature covers the content itself.
             match algorithms::verify(sc, key, content, &s.signature) {

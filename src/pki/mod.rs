@@ -10,8 +10,10 @@ pub mod algorithms;
 pub mod cert;
 pub mod crl;
 pub mod demo;
+pub mod ocsp;
 pub mod path;
 pub mod profile;
+pub mod refresh;
 pub mod revocation;
 pub mod signer;
 pub mod trust;
@@ -21,6 +23,7 @@ use crate::verdict::{Check, Code};
 use cert::Certificate;
 use path::Path;
 use profile::UsageProfile;
+pub use revocation::RevocationMode;
 use revocation::RevocationStore;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -49,6 +52,14 @@ pub struct Policy {
     pub no_revocation: bool,
     /// The IIN stated in the request: when set, step 8 runs.
     pub iin: Option<String>,
+    /// Which sources decide step 6 (CRLs by default).
+    pub revocation: RevocationMode,
+    /// An OCSP responder URL used instead of the certificates' own.
+    pub ocsp_url: Option<String>,
+    /// The OCSP client (network and cache) for the modes that use OCSP;
+    /// without one, OCSP answers are unavailable.
+    #[serde(skip)]
+    pub ocsp: Option<Arc<ocsp::OcspClient>>,
 }
 
 impl Policy {
@@ -58,7 +69,8 @@ impl Policy {
             "name": if self.no_revocation { "condition-2/no-revocation" } else { "condition-2" },
             "usage": self.usage,
             "revocation": if self.no_revocation { "skipped" } else { "required" },
-            "revocation_sources": ["crl"],
+            "revocation_sources": self.revocation.sources(),
+            "revocation_mode": self.revocation.as_str(),
             "iin_check": self.iin.is_some(),
             "time_model": "shell",
         })
@@ -251,7 +263,15 @@ pub fn validate(
         ));
     } else {
         match &path {
-            Some(p) => checks.push(crls.check(p, at)),
+            Some(p) => checks.push(crls.check_with(
+                p,
+                at,
+                policy.revocation,
+                revocation::OcspSource {
+                    client: policy.ocsp.as_deref(),
+                    url: policy.ocsp_url.as_deref(),
+                },
+            )),
             None => checks.push(Check::skipped(
                 "revocation",
                 "no certification path to check",

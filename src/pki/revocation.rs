@@ -1,17 +1,74 @@
-//! Step 6: is any certificate of a path revoked? Decided from CRLs, base and
-//! delta merged, failing closed.
+//! Step 6: is any certificate of a path revoked? Decided from CRLs (base and
+//! delta merged), from OCSP, or from both, as the policy's `RevocationMode`
+//! says, failing closed.
 //!
 //! Owns choosing the CRLs that cover a certificate (issuer name and key,
 //! issuingDistributionPoint scope), checking their signature (once) and
-//! freshness, and merging a delta into its base. Missing, unusable or stale
+//! freshness, merging a delta into its base, and combining the CRL answer
+//! with the OCSP one (`ocsp` asks and believes). Missing, unusable or stale
 //! revocation data is never "not revoked".
 
 use super::cert::{Certificate, hex};
 use super::crl::{CrlError, REASON_HOLD, REASON_NONE, REASON_REMOVE, RevocationList};
+use super::ocsp::{CertState, OcspClient, OcspError};
 use super::path::{Path, position};
 use crate::verdict::{Check, Code};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
+
+/// Which sources decide step 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RevocationMode {
+    /// CRLs alone.
+    #[default]
+    Crl,
+    /// OCSP alone.
+    Ocsp,
+    /// Both must say good: either revoked is revoked, either failing fails.
+    Both,
+    /// CRLs first, then OCSP: the first definitive answer (good or revoked)
+    /// decides; fails only when neither gives one.
+    Any,
+}
+
+impl RevocationMode {
+    /// The lower-case name (`crl`, `ocsp`, `both`, `any`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationMode::Crl => "crl",
+            RevocationMode::Ocsp => "ocsp",
+            RevocationMode::Both => "both",
+            RevocationMode::Any => "any",
+        }
+    }
+
+    /// Parses the lower-case name.
+    pub fn parse(s: &str) -> Option<RevocationMode> {
+        [Self::Crl, Self::Ocsp, Self::Both, Self::Any]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+
+    /// The sources consulted, in the order they are asked.
+    pub fn sources(self) -> &'static [&'static str] {
+        match self {
+            RevocationMode::Crl => &["crl"],
+            RevocationMode::Ocsp => &["ocsp"],
+            RevocationMode::Both | RevocationMode::Any => &["crl", "ocsp"],
+        }
+    }
+}
+
+/// Where OCSP answers come from in one validation.
+#[derive(Debug, Clone, Copy)]
+pub struct OcspSource<'a> {
+    /// The client (network and cache); `None` makes OCSP unavailable.
+    pub client: Option<&'a OcspClient>,
+    /// A responder URL used instead of the certificates' own.
+    pub url: Option<&'a str>,
+}
 
 /// The CRLs at hand, and the ones that could not be read.
 #[derive(Debug, Default, Clone)]
@@ -28,6 +85,123 @@ enum Status {
     Good(Value),
     Revoked { at: i64, reason: u8, detail: Value },
     Failed(Code, Value),
+}
+
+impl Status {
+    /// A good or revoked answer ends the search in `any` mode.
+    fn definitive(&self) -> bool {
+        !matches!(self, Status::Failed(..))
+    }
+}
+
+/// How serious a failing code is within step 6 (lower first). A revocation
+/// proven by valid data outranks forged data, which outranks missing data.
+fn rank(c: Code) -> u8 {
+    match c {
+        Code::CertRevoked => 0,
+        Code::CrlInvalid | Code::OcspInvalid => 1,
+        Code::RevocationUnavailable => 2,
+        _ => 3,
+    }
+}
+
+/// What OCSP says about `cert`, believed and judged at `at`.
+fn ocsp_status(cert: &Certificate, issuer: &Certificate, at: i64, src: OcspSource<'_>) -> Status {
+    let failed = |e: OcspError, response: Option<Value>| {
+        let mut d = json!({ "source": "ocsp", "problem": e.to_string() });
+        if let OcspError::Stale { next_update } = e {
+            d["next_update"] = json!(crate::time::rfc3339(next_update));
+        }
+        if src.url.is_none() {
+            d["ocsp_urls"] = json!(cert.ocsp_urls);
+        }
+        if let Some(r) = response {
+            d["response"] = r;
+        }
+        Status::Failed(e.code(), d)
+    };
+    let Some(client) = src.client else {
+        return failed(OcspError::NoClient, None);
+    };
+    let answer = match client.answer(cert, issuer, src.url, at) {
+        Ok(a) => a,
+        Err(e) => return failed(e, None),
+    };
+    let mut detail = answer.describe();
+    // A revocation before `at` is proven whatever the response's age.
+    if let CertState::Revoked { at: when, reason } = answer.state
+        && when <= at
+    {
+        return Status::Revoked {
+            at: when,
+            reason,
+            detail,
+        };
+    }
+    if let Err(e) = answer.check_time(at) {
+        return failed(e, Some(detail));
+    }
+    if let CertState::Revoked { at: when, .. } = answer.state {
+        detail["note"] = json!(format!("revoked later, at {}", crate::time::rfc3339(when)));
+    }
+    Status::Good(detail)
+}
+
+/// Tags a CRL answer with its source, for the modes where two sources speak.
+fn from_crl(s: Status) -> Status {
+    match s {
+        Status::Failed(c, mut d) => {
+            d["source"] = json!("crl");
+            Status::Failed(c, d)
+        }
+        other => other,
+    }
+}
+
+fn detail_of(s: &Status) -> &Value {
+    match s {
+        Status::Good(d) | Status::Revoked { detail: d, .. } | Status::Failed(_, d) => d,
+    }
+}
+
+/// `both`: either revoked is revoked, then either failing fails; good only
+/// when both are good. The other source's answer rides along as `other`.
+fn both(crl: Status, ocsp: Status) -> Status {
+    let with_other = |s: Status, other: &Status| -> Status {
+        let other = detail_of(other).clone();
+        match s {
+            Status::Good(mut d) => {
+                d["other"] = other;
+                Status::Good(d)
+            }
+            Status::Revoked {
+                at,
+                reason,
+                mut detail,
+            } => {
+                detail["other"] = other;
+                Status::Revoked { at, reason, detail }
+            }
+            Status::Failed(c, mut d) => {
+                d["other"] = other;
+                Status::Failed(c, d)
+            }
+        }
+    };
+    match (&crl, &ocsp) {
+        (Status::Revoked { .. }, _) => with_other(crl, &ocsp),
+        (_, Status::Revoked { .. }) => with_other(ocsp, &crl),
+        (Status::Failed(a, _), Status::Failed(b, _)) if rank(*b) < rank(*a) => {
+            with_other(ocsp, &crl)
+        }
+        (Status::Failed(..), _) => with_other(crl, &ocsp),
+        (_, Status::Failed(..)) => with_other(ocsp, &crl),
+        (Status::Good(c), Status::Good(o)) => Status::Good(json!({
+            "source": "crl+ocsp",
+            "crl": c,
+            "ocsp": o,
+        })),
+    }
 }
 
 fn reason_name(r: u8) -> &'static str {
@@ -189,12 +363,75 @@ impl RevocationStore {
         Status::Good(d)
     }
 
-    /// Runs step 6 on every certificate of `path` but the trust anchor.
+    /// What the sources of `mode` say about `cert`.
+    fn decide(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: i64,
+        mode: RevocationMode,
+        ocsp: OcspSource<'_>,
+    ) -> Status {
+        match mode {
+            RevocationMode::Crl => self.status(cert, issuer, at),
+            RevocationMode::Ocsp => ocsp_status(cert, issuer, at, ocsp),
+            RevocationMode::Both => both(
+                from_crl(self.status(cert, issuer, at)),
+                ocsp_status(cert, issuer, at, ocsp),
+            ),
+            RevocationMode::Any => {
+                let crl = from_crl(self.status(cert, issuer, at));
+                if crl.definitive() {
+                    return crl;
+                }
+                let o = ocsp_status(cert, issuer, at, ocsp);
+                if o.definitive() {
+                    return o;
+                }
+                match (crl, o) {
+                    (Status::Failed(a, mut da), Status::Failed(b, db)) => {
+                        if rank(b) < rank(a) {
+                            let mut db = db;
+                            db["other"] = da;
+                            Status::Failed(b, db)
+                        } else {
+                            da["other"] = db;
+                            Status::Failed(a, da)
+                        }
+                    }
+                    (x, _) => x,
+                }
+            }
+        }
+    }
+
+    /// Runs step 6 from CRLs alone on every certificate of `path` but the trust anchor.
     pub fn check(&self, path: &Path, at: i64) -> Check {
+        self.check_with(
+            path,
+            at,
+            RevocationMode::Crl,
+            OcspSource {
+                client: None,
+                url: None,
+            },
+        )
+    }
+
+    /// Runs step 6 with the sources of `mode` on every certificate of `path`
+    /// but the trust anchor.
+    pub fn check_with(
+        &self,
+        path: &Path,
+        at: i64,
+        mode: RevocationMode,
+        ocsp: OcspSource<'_>,
+    ) -> Check {
         let n = path.len();
         let mut results = Vec::new();
         let mut codes: Vec<(Code, Value)> = Vec::new();
-        if !self.rejected.is_empty() {
+        // Unreadable CRLs matter only where CRLs are consulted.
+        if mode != RevocationMode::Ocsp && !self.rejected.is_empty() {
             let r: Vec<Value> = self
                 .rejected
                 .iter()
@@ -207,7 +444,7 @@ impl RevocationStore {
         }
         for i in 0..n.saturating_sub(1) {
             let (cert, issuer) = (&path[i], &path[i + 1]);
-            let status = self.status(cert, issuer, at);
+            let status = self.decide(cert, issuer, at, mode, ocsp);
             let mut item = json!({ "certificate": cert.label(), "position": position(i, n) });
             match status {
                 Status::Good(d) => {
@@ -246,14 +483,12 @@ impl RevocationStore {
             }
             results.push(item);
         }
-        let base = json!({ "validation_time": crate::time::rfc3339(at), "certificates": results });
-        // A revocation proven by a valid CRL outranks missing or stale data.
-        let rank = |c: Code| match c {
-            Code::CertRevoked => 0,
-            Code::CrlInvalid => 1,
-            Code::RevocationUnavailable => 2,
-            _ => 3,
-        };
+        let mut base =
+            json!({ "validation_time": crate::time::rfc3339(at), "certificates": results });
+        if mode != RevocationMode::Crl {
+            base["mode"] = json!(mode.as_str());
+            base["sources"] = json!(mode.sources());
+        }
         match codes.iter().min_by_key(|(c, _)| rank(*c)) {
             None => Check::passed("revocation", base),
             Some((code, d)) => {

@@ -60,17 +60,28 @@ impl Default for HttpTsa {
             .http_status_as_error(false)
             .max_redirects(0)
             .build();
-        HttpTsa { agent: ureq::Agent::new_with_config(config) }
+        HttpTsa {
+            agent: ureq::Agent::new_with_config(config),
+        }
     }
 }
 
 impl TsaTransport for HttpTsa {
     fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
-        let mut resp = self.agent.post(url).content_type("application/timestamp-query").send(body).map_err(|e| e.to_string())?;
+        let mut resp = self
+            .agent
+            .post(url)
+            .content_type("application/timestamp-query")
+            .send(body)
+            .map_err(|e| e.to_string())?;
         if resp.status() != 200 {
             return Err(format!("HTTP {}", resp.status()));
         }
-        resp.body_mut().with_config().limit(MAX_RESPONSE).read_to_vec().map_err(|e| e.to_string())
+        resp.body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE)
+            .read_to_vec()
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -93,7 +104,10 @@ pub fn request(digest: Digest, hash: &[u8], nonce: &[u8]) -> Result<Vec<u8>, Tsp
     let req = TimeStampReq {
         version: 1,
         message_imprint: MessageImprint {
-            hash_algorithm: spki::AlgorithmIdentifierOwned { oid: digest.oid(), parameters: None },
+            hash_algorithm: spki::AlgorithmIdentifierOwned {
+                oid: digest.oid(),
+                parameters: None,
+            },
             hashed_message: der::asn1::OctetString::new(hash).map_err(bad)?,
         },
         nonce: der::asn1::Uint::new(nonce).map_err(bad)?,
@@ -117,7 +131,9 @@ pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TspError> {
     if code > 1 {
         return Err(TspError::Refused(code));
     }
-    let token = w.expect(Tag::Sequence).map_err(|_| bad("granted but no token"))?;
+    let token = w
+        .expect(Tag::Sequence)
+        .map_err(|_| bad("granted but no token"))?;
     Ok(token.raw.to_vec())
 }
 
@@ -198,7 +214,9 @@ fn generalized_time(content: &[u8]) -> Result<i64, TspError> {
 pub fn stamp(transport: &dyn TsaTransport, url: &str, data: &[u8]) -> Result<Vec<u8>, TspError> {
     use ring::rand::SecureRandom;
     let mut nonce = [0u8; 16];
-    ring::rand::SystemRandom::new().fill(&mut nonce).map_err(|_| bad("no randomness"))?;
+    ring::rand::SystemRandom::new()
+        .fill(&mut nonce)
+        .map_err(|_| bad("no randomness"))?;
     nonce[0] &= 0x7F;
     nonce[0] |= 0x01;
     let hash = Digest::Sha256.hash(data);
@@ -209,7 +227,11 @@ pub fn stamp(transport: &dyn TsaTransport, url: &str, data: &[u8]) -> Result<Vec
     if env.content_type != OID_TST_INFO {
         return Err(bad("the token's content is not TSTInfo"));
     }
-    let info = tst_info(env.content.as_deref().ok_or_else(|| bad("the token has no TSTInfo"))?)?;
+    let info = tst_info(
+        env.content
+            .as_deref()
+            .ok_or_else(|| bad("the token has no TSTInfo"))?,
+    )?;
     if info.imprint != hash {
         return Err(TspError::Mismatch("message imprint".into()));
     }

@@ -8,8 +8,9 @@
 
 use crate::envelope::{self, VerifyRequest};
 use crate::pki::cert::Certificate;
+use crate::pki::ocsp::OcspClient;
 use crate::pki::revocation::RevocationStore;
-use crate::pki::{self, Extra, Policy, TrustStore, Usage};
+use crate::pki::{self, Extra, Policy, RevocationMode, TrustStore, Usage};
 use crate::verdict::{Code, Indication};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -57,9 +58,12 @@ pub struct Inputs {
     /// CRL files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crls: Option<Vec<String>>,
-    /// `crl` (default) or `none` (revocation skipped).
+    /// `crl` (default), `ocsp`, `both`, `any`, or `none` (revocation skipped).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation: Option<String>,
+    /// An OCSP responder URL used instead of the certificates' own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocsp: Option<String>,
 }
 
 /// One vector.
@@ -192,6 +196,7 @@ fn merged(defaults: &Inputs, v: &Inputs) -> Inputs {
         certs: v.certs.clone().or_else(|| defaults.certs.clone()),
         crls: v.crls.clone().or_else(|| defaults.crls.clone()),
         revocation: v.revocation.clone().or_else(|| defaults.revocation.clone()),
+        ocsp: v.ocsp.clone().or_else(|| defaults.ocsp.clone()),
     }
 }
 
@@ -244,14 +249,26 @@ pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
         for f in i.crls.iter().flatten() {
             crls.add_bytes(&read(dir, f)?, f);
         }
-        let no_revocation = match i.revocation.as_deref() {
-            None | Some("crl") => false,
-            Some("none") => true,
-            Some(other) => {
-                return Err(format!(
-                    "revocation mode {other} is not supported (crl or none)"
-                ));
-            }
+        let (no_revocation, mode) = match i.revocation.as_deref() {
+            None => (false, RevocationMode::Crl),
+            Some("none") => (true, RevocationMode::Crl),
+            Some(m) => match RevocationMode::parse(m) {
+                Some(mode) => (false, mode),
+                None => {
+                    return Err(format!(
+                        "revocation mode {m} is not supported (crl, ocsp, both, any or none)"
+                    ));
+                }
+            },
+        };
+        // A client per vector: no answer cached for one vector decides another.
+        let policy = Policy {
+            usage: v.usage.unwrap_or(Usage::Sign),
+            no_revocation,
+            iin: v.iin.clone(),
+            revocation: mode,
+            ocsp_url: i.ocsp.clone(),
+            ocsp: (mode != RevocationMode::Crl).then(|| Arc::new(OcspClient::http())),
         };
         let input = read(dir, &v.input)?;
         Ok(match v.kind {
@@ -263,8 +280,7 @@ pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
                     at,
                     policy: Policy {
                         usage: Usage::Sign,
-                        no_revocation,
-                        iin: v.iin.clone(),
+                        ..policy
                     },
                     extra,
                     crls,
@@ -272,11 +288,6 @@ pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
                 envelope::verify(&req, &store)
             }
             Kind::Certificate => {
-                let policy = Policy {
-                    usage: v.usage.unwrap_or(Usage::Sign),
-                    no_revocation,
-                    iin: v.iin.clone(),
-                };
                 pki::verify_certificate(&input, &store, &extra, &crls, at, &policy)
             }
         })

@@ -1,0 +1,267 @@
+//! The OCSP client: a transport (the network, as a trait), a nonce source,
+//! and a cache of believed answers shared across validations.
+//!
+//! Owns asking (URL choice, nonce, one POST) and remembering. Good and
+//! revoked answers with a nextUpdate are kept, keyed by CertID, and reused
+//! while the validation time is inside their window; the cache is bounded.
+//! Refuses nothing itself: every response goes through `verify`.
+
+use super::message::{self, MAX_RESPONSE_LEN, NONCE_LEN};
+use super::verify::verify_response;
+use super::{Answer, OcspError};
+use crate::pki::cert::Certificate;
+use der::Encode;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Sends a DER OCSPRequest and returns the DER OCSPResponse.
+pub trait OcspTransport: Send + Sync {
+    /// POSTs `body` to `url`; an error is any failure to get a response body.
+    fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String>;
+}
+
+/// Where request nonces come from.
+pub trait NonceSource: Send + Sync {
+    /// Fills `out` with unpredictable bytes.
+    fn fill(&self, out: &mut [u8]) -> Result<(), String>;
+}
+
+/// Nonces from the operating system's CSPRNG (through ring).
+pub struct SystemNonces(ring::rand::SystemRandom);
+
+impl Default for SystemNonces {
+    fn default() -> Self {
+        SystemNonces(ring::rand::SystemRandom::new())
+    }
+}
+
+impl NonceSource for SystemNonces {
+    fn fill(&self, out: &mut [u8]) -> Result<(), String> {
+        ring::rand::SecureRandom::fill(&self.0, out).map_err(|_| "no randomness".to_string())
+    }
+}
+
+/// How long one HTTP exchange may take, connection included.
+pub const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// OCSP over plain HTTP POST (RFC 6960 appendix A), blocking: 5 s timeout,
+/// responses over 1 MiB refused, no redirects, only status 200 accepted.
+pub struct HttpTransport {
+    agent: ureq::Agent,
+}
+
+impl Default for HttpTransport {
+    fn default() -> Self {
+        Self::new(HTTP_TIMEOUT)
+    }
+}
+
+impl HttpTransport {
+    /// A transport with the given overall timeout per exchange.
+    pub fn new(timeout: Duration) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build();
+        HttpTransport {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+}
+
+impl OcspTransport for HttpTransport {
+    fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
+        let mut resp = self
+            .agent
+            .post(url)
+            .content_type("application/ocsp-request")
+            .header("accept", "application/ocsp-response")
+            .send(body)
+            .map_err(|e| e.to_string())?;
+        if resp.status() != 200 {
+            return Err(format!("HTTP status {}", resp.status().as_u16()));
+        }
+        resp.body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_LEN as u64)
+            .read_to_vec()
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Believed answers keyed by CertID DER, each until its nextUpdate.
+pub struct OcspCache {
+    entries: Mutex<HashMap<Vec<u8>, Answer>>,
+    capacity: usize,
+}
+
+/// Default number of answers kept.
+pub const DEFAULT_CACHE_CAPACITY: usize = 4096;
+
+impl OcspCache {
+    /// An empty cache holding at most `capacity` answers.
+    pub fn new(capacity: usize) -> Self {
+        OcspCache {
+            entries: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Answer>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The answer for `key` if it is usable at `at`.
+    pub fn get(&self, key: &[u8], at: i64) -> Option<Answer> {
+        let a = self.lock().get(key).cloned()?;
+        a.check_time(at)
+            .is_ok()
+            .then_some(Answer { cached: true, ..a })
+    }
+
+    /// Keeps `answer` if it has a nextUpdate; makes room by dropping answers
+    /// expired at `at`, then the one that expires first.
+    pub fn put(&self, key: Vec<u8>, answer: Answer, at: i64) {
+        if answer.next_update.is_none() || self.capacity == 0 {
+            return;
+        }
+        let mut m = self.lock();
+        if m.len() >= self.capacity && !m.contains_key(&key) {
+            m.retain(|_, a| a.next_update.is_some_and(|n| n >= at));
+            if m.len() >= self.capacity
+                && let Some(k) = m
+                    .iter()
+                    .min_by_key(|(_, a)| a.next_update)
+                    .map(|(k, _)| k.clone())
+            {
+                m.remove(&k);
+            }
+        }
+        m.insert(key, answer);
+    }
+
+    /// How many answers are kept.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Asks OCSP responders, through a transport, with a shared cache.
+pub struct OcspClient {
+    transport: Arc<dyn OcspTransport>,
+    nonces: Arc<dyn NonceSource>,
+    cache: OcspCache,
+}
+
+impl std::fmt::Debug for OcspClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OcspClient")
+            .field("cached", &self.cache.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl OcspClient {
+    /// A client over `transport`, with system nonces and the default cache.
+    pub fn new(transport: Arc<dyn OcspTransport>) -> Self {
+        OcspClient {
+            transport,
+            nonces: Arc::new(SystemNonces::default()),
+            cache: OcspCache::new(DEFAULT_CACHE_CAPACITY),
+        }
+    }
+
+    /// A client over HTTP with the default timeout.
+    pub fn http() -> Self {
+        Self::new(Arc::new(HttpTransport::default()))
+    }
+
+    /// The same client with another nonce source.
+    pub fn with_nonces(self, nonces: Arc<dyn NonceSource>) -> Self {
+        OcspClient { nonces, ..self }
+    }
+
+    /// The same client with a cache of another size (0 turns caching off).
+    pub fn with_cache_capacity(self, capacity: usize) -> Self {
+        OcspClient {
+            cache: OcspCache::new(capacity),
+            ..self
+        }
+    }
+
+    /// The cache.
+    pub fn cache(&self) -> &OcspCache {
+        &self.cache
+    }
+
+    /// A believed answer for `cert` (issued by `issuer`) usable at `at` from
+    /// the cache, else from the responder at `url` or the certificate's
+    /// first OCSP URL. The time checks are left to the caller
+    /// (`Answer::check_time`), so that a stale answer can be reported as such.
+    pub fn answer(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        url: Option<&str>,
+        at: i64,
+    ) -> Result<Answer, OcspError> {
+        let id = message::cert_id(cert, issuer)?;
+        let key = id
+            .to_der()
+            .map_err(|e| OcspError::Malformed(format!("CertID: {e}")))?;
+        if let Some(a) = self.cache.get(&key, at) {
+            return Ok(a);
+        }
+        let url = url
+            .or(cert.ocsp_urls.first().map(String::as_str))
+            .ok_or(OcspError::NoResponder)?;
+        let mut nonce = [0u8; NONCE_LEN];
+        self.nonces
+            .fill(&mut nonce)
+            .map_err(|why| OcspError::Transport {
+                url: url.to_string(),
+                why,
+            })?;
+        let body = message::request_der(&id, &nonce)?;
+        let bytes = self
+            .transport
+            .post(url, &body)
+            .map_err(|why| OcspError::Transport {
+                url: url.to_string(),
+                why,
+            })?;
+        let answer = verify_response(&bytes, &id, issuer, &nonce, url)?;
+        self.cache.put(key, answer.clone(), at);
+        Ok(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pki::ocsp::tests::answer;
+
+    #[test]
+    fn cache_is_bounded_and_keeps_only_answers_with_next_update() {
+        let c = OcspCache::new(2);
+        c.put(b"none".to_vec(), answer(100, None), 100);
+        assert!(c.is_empty());
+        c.put(b"a".to_vec(), answer(100, Some(200)), 100);
+        c.put(b"b".to_vec(), answer(100, Some(300)), 100);
+        c.put(b"c".to_vec(), answer(100, Some(400)), 100);
+        assert_eq!(c.len(), 2);
+        assert!(c.get(b"a", 150).is_none(), "the first to expire went");
+        assert!(c.get(b"b", 150).is_some_and(|a| a.cached));
+        assert!(c.get(b"b", 301).is_none(), "past nextUpdate");
+        // Expired answers make room first.
+        c.put(b"d".to_vec(), answer(100, Some(500)), 350);
+        assert!(c.get(b"c", 350).is_some() && c.get(b"d", 350).is_some());
+    }
+}
