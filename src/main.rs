@@ -10,9 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-// The `pdf` subcommands live beside the library's pdf module.
-#[path = "pdf/cli.rs"]
-mod pdf_cli;
 
 // Verdicts are built from many small allocations; mimalloc halves their cost.
 #[global_allocator]
@@ -51,9 +48,6 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Result PDFs: render (kk/ru, PDF/A-2b), sign (PAdES, officer stamp), verify.
-    #[command(subcommand)]
-    Pdf(pdf_cli::PdfCommand),
 }
 
 #[derive(Subcommand)]
@@ -383,7 +377,6 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys(cmd)) => signer_keys(cmd),
-        Some(Command::Pdf(cmd)) => pdf_cli::run(cmd),
         Some(Command::Audit(AuditCommand::Verify { format })) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;
