@@ -15,6 +15,9 @@ use std::sync::Arc;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "cli/sign.rs"]
+mod sign_cli;
+
 #[derive(Parser)]
 #[command(
     name = "qoltanba",
@@ -48,6 +51,8 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Sign data (CAdES-BES/-T), co-sign or counter-sign an envelope, or sign in two phases.
+    Sign(sign_cli::SignArgs),
 }
 
 #[derive(Subcommand)]
@@ -209,7 +214,7 @@ enum PkiCommand {
 }
 
 /// A usage error: exit status 2.
-struct UsageError(String);
+pub(crate) struct UsageError(pub(crate) String);
 
 fn revocation_mode(s: &str) -> Result<pki::RevocationMode, String> {
     pki::RevocationMode::parse(s).ok_or_else(|| "one of crl, ocsp, both, any".to_string())
@@ -227,7 +232,7 @@ fn with_revocation(t: &TrustArgs, p: Policy) -> Policy {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, UsageError> {
     let meta =
         std::fs::metadata(path).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
     if meta.len() > 512 * 1024 * 1024 {
@@ -331,6 +336,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
     match cli.command {
         None => serve(None),
         Some(Command::Serve { config }) => serve(config.as_deref()),
+        Some(Command::Sign(a)) => sign_cli::run(a),
         Some(Command::Keys(KeysCommand::Api(cmd))) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;

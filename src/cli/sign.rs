@@ -1,0 +1,238 @@
+//! `qoltanba sign`: CAdES signing with a PKCS#12 or a stored key, parallel
+//! and counter-signatures, RFC 3161 time-stamps, and the two phases of
+//! signing with an external device (`sign prepare`, `sign finish`).
+
+use crate::{UsageError, read};
+use clap::{Args, Subcommand, ValueEnum};
+use qoltanba::envelope::sign::{self as cades, OutputFormat};
+use qoltanba::envelope::twophase;
+use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
+use qoltanba::pki::algorithms::Digest;
+use qoltanba::pki::TrustStore;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `sign` arguments (the one-step form) and its two-phase subcommands.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SignArgs {
+    #[command(subcommand)]
+    phase: Option<SignPhase>,
+    /// The data to sign.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// A PKCS#12 holding the signer's key and certificate chain.
+    #[arg(long, value_name = "FILE", conflicts_with = "key_id")]
+    p12: Option<PathBuf>,
+    /// The environment variable holding the PKCS#12 password.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// A key from the key store (`qoltanba keys import`).
+    #[arg(long, value_name = "ID")]
+    key_id: Option<String>,
+    /// Keep the data inside the envelope.
+    #[arg(long)]
+    attached: bool,
+    /// Add a signature time-stamp (CAdES-T) from this TSA.
+    #[arg(long, value_name = "URL")]
+    tsa: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "der")]
+    format: Fmt,
+    /// Where to write the envelope.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Add this signature to an existing envelope (a co-signature).
+    #[arg(long, value_name = "FILE")]
+    add_to: Option<PathBuf>,
+    /// With --add-to: counter-sign a signer's signature instead.
+    #[arg(long, requires = "add_to")]
+    counter: bool,
+    /// With --counter: which signer (1-based, in the envelope's order).
+    #[arg(long, default_value_t = 1)]
+    signer: usize,
+    /// RSA-PSS instead of PKCS#1 v1.5.
+    #[arg(long)]
+    pss: bool,
+    /// Hash for RSA keys: sha256 (default), sha384, sha512.
+    #[arg(long, value_name = "ALG")]
+    digest: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SignPhase {
+    /// Phase one: the bytes the signer's device must sign (JSON).
+    Prepare {
+        /// The data to sign.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// The signer's certificate (PEM or DER).
+        #[arg(long, value_name = "FILE")]
+        cert: PathBuf,
+        /// The rest of the chain (PEM or DER; repeatable).
+        #[arg(long, value_name = "FILE")]
+        chain: Vec<PathBuf>,
+        /// Keep the data inside the envelope.
+        #[arg(long)]
+        attached: bool,
+        /// How long the prepared request stays valid, in seconds.
+        #[arg(long, default_value_t = twophase::DEFAULT_TTL)]
+        ttl: i64,
+        /// Where to write the prepared request.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Phase two: the envelope from the prepared request and the device's signature value.
+    Finish {
+        /// The prepared request.
+        #[arg(long, value_name = "FILE")]
+        prepared: PathBuf,
+        /// The raw signature value (binary).
+        #[arg(long, value_name = "FILE")]
+        signature_value: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "der")]
+        format: Fmt,
+        /// Where to write the envelope.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Fmt {
+    Der,
+    Pem,
+    Base64,
+}
+
+impl From<Fmt> for OutputFormat {
+    fn from(f: Fmt) -> Self {
+        match f {
+            Fmt::Der => OutputFormat::Der,
+            Fmt::Pem => OutputFormat::Pem,
+            Fmt::Base64 => OutputFormat::Base64,
+        }
+    }
+}
+
+/// A refusal with a stable code: printed, exit status 1.
+fn refuse(code: &str, detail: impl std::fmt::Display) -> Result<ExitCode, UsageError> {
+    eprintln!("qoltanba: {code}: {detail}");
+    Ok(ExitCode::from(1))
+}
+
+fn write(path: &PathBuf, bytes: &[u8]) -> Result<(), UsageError> {
+    std::fs::write(path, bytes).map_err(|e| UsageError(format!("{}: {e}", path.display())))
+}
+
+fn data_dir() -> PathBuf {
+    qoltanba::config::Config::data_dir_from_env()
+}
+
+fn load_key(a: &SignArgs) -> Result<Result<LoadedKey, KeyError>, UsageError> {
+    let digest = match a.digest.as_deref() {
+        None | Some("sha256") => None,
+        Some("sha384") => Some(Digest::Sha384),
+        Some("sha512") => Some(Digest::Sha512),
+        Some(other) => return Err(UsageError(format!("--digest {other}: one of sha256, sha384, sha512"))),
+    };
+    let options = KeyOptions { digest, pss: a.pss };
+    match (&a.p12, &a.key_id) {
+        (Some(p12), None) => {
+            let password = zeroize::Zeroizing::new(match &a.password_env {
+                Some(var) => std::env::var(var).map_err(|_| UsageError(format!("--password-env {var}: the variable is not set")))?,
+                None => String::new(),
+            });
+            Ok(qoltanba::keys::open_p12_with(&read(p12)?, &password, options))
+        }
+        (None, Some(id)) => {
+            let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE").filter(|v| !v.is_empty()).map(PathBuf::from);
+            Ok(KeyStore::open(&data_dir(), master.as_deref()).and_then(|s| s.load_with(id, options)))
+        }
+        _ => Err(UsageError("give exactly one of --p12 FILE or --key-id ID".into())),
+    }
+}
+
+/// The 1-based position of the signer that uses `cert` (the last such).
+fn signer_index(envelope: &[u8], cert: &[u8]) -> Option<usize> {
+    let c = qoltanba::pki::cert::Certificate::from_der(cert).ok()?;
+    let bytes = qoltanba::input::decode_der(envelope, &["CMS"]).ok()?;
+    let env = qoltanba::envelope::parse::parse(&bytes).ok()?;
+    env.signers
+        .iter()
+        .rposition(|s| match &s.sid {
+            qoltanba::envelope::parse::SignerId::IssuerSerial { serial, .. } => *serial == c.serial,
+            qoltanba::envelope::parse::SignerId::KeyId(k) => c.ski.as_deref() == Some(k.as_slice()),
+        })
+        .map(|i| i + 1)
+}
+
+/// Runs `qoltanba sign ...`.
+pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
+    match a.phase {
+        Some(SignPhase::Prepare { data, cert, chain, attached, ttl, out }) => {
+            let cert = qoltanba::input::decode_der(&read(&cert)?, &["CERTIFICATE"]).map_err(|e| UsageError(format!("--cert: {e}")))?;
+            let chain = chain
+                .iter()
+                .map(|p| qoltanba::input::decode_der(&read(p)?, &["CERTIFICATE"]).map_err(|e| UsageError(format!("--chain {}: {e}", p.display()))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
+            return match twophase::prepare(&read(&data)?, attached, &cert, &chain, qoltanba::time::now(), ttl, &secret) {
+                Ok(p) => {
+                    write(&out, (serde_json::to_string_pretty(&p).unwrap_or_default() + "\n").as_bytes())?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refuse(e.code(), e),
+            };
+        }
+        Some(SignPhase::Finish { prepared, signature_value, format, out }) => {
+            let p: twophase::Prepared = serde_json::from_slice(&read(&prepared)?).map_err(|e| UsageError(format!("--prepared: {e}")))?;
+            let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
+            return match twophase::finish(&p, &read(&signature_value)?, qoltanba::time::now(), &secret) {
+                Ok(env) => {
+                    write(&out, &cades::encode_output(&env, format.into()))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refuse(e.code(), e),
+            };
+        }
+        None => {}
+    }
+    let out = a.out.clone().ok_or_else(|| UsageError("--out FILE is required".into()))?;
+    let key = match load_key(&a)? {
+        Ok(k) => k,
+        Err(e) => return refuse(e.code(), e),
+    };
+    let now = qoltanba::time::now();
+    let trust = TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| UsageError(format!("trust store: {e}")))?;
+    if let Err(e) = key.check_usable(&trust, now) {
+        return refuse(e.code(), e);
+    }
+    let data = a.data.as_deref().map(read).transpose()?;
+    let signed = match (&a.add_to, a.counter) {
+        (None, _) => {
+            let data = data.ok_or_else(|| UsageError("--data FILE is required".into()))?;
+            cades::sign(&data, a.attached, &key, &key.cert_der, &key.chain_der, now)
+        }
+        (Some(existing), false) => cades::add_signer(&read(existing)?, data.as_deref(), &key, &key.cert_der, &key.chain_der, now),
+        (Some(existing), true) => cades::counter_sign(&read(existing)?, a.signer, &key, &key.cert_der, &key.chain_der, now),
+    };
+    let mut envelope = match signed {
+        Ok(e) => e,
+        Err(cades::SignEnvelopeError::ContentMissing) => return Err(UsageError("the envelope is detached: give --data FILE".into())),
+        Err(e) => return refuse("SIGN_FAILED", e),
+    };
+    if let Some(url) = &a.tsa {
+        if a.counter {
+            return Err(UsageError("--tsa stamps a signature, not a counter-signature".into()));
+        }
+        let index = signer_index(&envelope, &key.cert_der).unwrap_or(1);
+        envelope = match cades::add_signature_timestamp(&envelope, index, &qoltanba::tsp::HttpTsa::default(), url) {
+            Ok(e) => e,
+            Err(e) => return refuse("TSA_FAILED", e),
+        };
+    }
+    write(&out, &cades::encode_output(&envelope, a.format.into()))?;
+    Ok(ExitCode::SUCCESS)
+}

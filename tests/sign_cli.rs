@@ -1,0 +1,180 @@
+//! `qoltanba sign` end to end: PKCS#12 and stored keys, formats, refusals
+//! with codes, co- and counter-signatures, two phases with `openssl pkeyutl`
+//! as the device; every envelope judged by `openssl cms -verify`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("master.key"), "7f".repeat(32)).unwrap();
+        Env { dir }
+    }
+    fn path(&self, f: &str) -> PathBuf {
+        self.dir.path().join(f)
+    }
+    fn qoltanba(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+            .args(args)
+            .env("QOLTANBA_DATA_DIR", self.path("data"))
+            .env("QOLTANBA_MASTER_KEY_FILE", self.path("master.key"))
+            .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
+            .env("P12_PASSWORD", "секрет-123")
+            .output()
+            .unwrap()
+    }
+    fn p12(&self, name: &str, ca: &str) -> PathBuf {
+        let out = self.path(&format!("{name}.p12"));
+        let o = Command::new("openssl")
+            .args(["pkcs12", "-export", "-passout", "env:P12_PASSWORD", "-inkey"])
+            .arg(repo(&format!("certs/people/{name}.key.pem")))
+            .arg("-in")
+            .arg(repo(&format!("certs/people/{name}.pem")))
+            .arg("-certfile")
+            .arg(repo(&format!("certs/trust/{ca}.pem")))
+            .arg("-out")
+            .arg(&out)
+            .env("P12_PASSWORD", "секрет-123")
+            .output()
+            .expect("openssl is installed");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    }
+    fn openssl_verify(&self, sig: &Path, data: Option<&Path>) -> bool {
+        let mut c = Command::new("openssl");
+        c.args(["cms", "-verify", "-binary", "-purpose", "any", "-out", "/dev/null", "-CAfile"]).arg(repo("certs/trust/root-ca.pem")).arg("-in").arg(sig);
+        let inform = if std::fs::read(sig).unwrap().starts_with(b"-----") { "PEM" } else { "DER" };
+        c.args(["-inform", inform]);
+        if let Some(d) = data {
+            c.arg("-content").arg(d);
+        }
+        c.output().unwrap().status.success()
+    }
+    fn verdict(&self, sig: &Path, data: Option<&Path>) -> serde_json::Value {
+        let mut args = vec!["verify".to_string(), "--signature".into(), sig.display().to_string()];
+        if let Some(d) = data {
+            args.push("--data".into());
+            args.push(d.display().to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        serde_json::from_slice(&self.qoltanba(&args).stdout).unwrap()
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn p12_sign_detached_and_attached_in_every_format() {
+    let e = Env::new();
+    let p12 = e.p12("citizen-rsa", "nca-rsa");
+    let data = e.path("req.json");
+    std::fs::write(&data, br#"{"iin":"880101300123"}"#).unwrap();
+    let sig = e.path("req.p7s");
+    let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--out", sig.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(e.openssl_verify(&sig, Some(&data)));
+    assert_eq!(e.verdict(&sig, Some(&data))["code"], "OK");
+    for format in ["der", "pem", "base64"] {
+        let out = e.path(&format!("att.{format}"));
+        let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--attached", "--format", format, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(e.verdict(&out, None)["code"], "OK", "{format}");
+        if format != "base64" {
+            assert!(e.openssl_verify(&out, None), "{format}");
+        }
+    }
+    // PSS on request.
+    let pss = e.path("pss.p7s");
+    let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--pss", "--out", pss.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(e.openssl_verify(&pss, Some(&data)));
+}
+
+#[test]
+fn unusable_keys_are_refused_with_codes() {
+    let e = Env::new();
+    let data = e.path("d");
+    std::fs::write(&data, b"x").unwrap();
+    for (name, code) in [("expired", "KEY_EXPIRED"), ("revoked", "KEY_REVOKED"), ("citizen-auth", "KEY_NOT_FOR_SIGNING")] {
+        let p12 = e.p12(name, "nca-rsa");
+        let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--out", e.path("x").to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(stderr(&o).contains(code), "{name}: {}", stderr(&o));
+        assert!(!e.path("x").exists(), "{name}: nothing written");
+    }
+    // Usage errors are exit 2.
+    let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--out", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn stored_key_co_signature_and_counter_signature() {
+    let e = Env::new();
+    for (name, id) in [("citizen-rsa", "citizen"), ("employee", "employee"), ("head", "head")] {
+        let p12 = e.p12(name, "nca-rsa");
+        let o = e.qoltanba(&["keys", "import", "--p12", p12.to_str().unwrap(), "--id", id, "--password-env", "P12_PASSWORD"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let data = e.path("form.json");
+    std::fs::write(&data, br#"{"iin":"880101300123","service":"housing-queue"}"#).unwrap();
+    let one = e.path("one.p7s");
+    assert!(e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--key-id", "citizen", "--attached", "--out", one.to_str().unwrap()]).status.success());
+    let two = e.path("two.p7s");
+    let o = e.qoltanba(&["sign", "--add-to", one.to_str().unwrap(), "--key-id", "employee", "--out", two.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(e.openssl_verify(&two, None));
+    let v = e.verdict(&two, None);
+    assert_eq!((v["code"].as_str(), v["signers"].as_array().map(Vec::len)), (Some("OK"), Some(2)), "{v}");
+    let c = e.path("counter.p7s");
+    let o = e.qoltanba(&["sign", "--add-to", one.to_str().unwrap(), "--counter", "--key-id", "head", "--out", c.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = e.verdict(&c, None);
+    assert_eq!(v["code"], "OK", "{v}");
+    assert_eq!(v["signers"][1]["role"]["countersignature_of"], 1, "{v}");
+}
+
+#[test]
+fn two_phase_with_openssl_pkeyutl_as_the_device() {
+    let e = Env::new();
+    let data = e.path("d.json");
+    std::fs::write(&data, b"{\"iin\":\"880101300123\"}").unwrap();
+    let prepared = e.path("prepared.json");
+    let o = e.qoltanba(&["sign", "prepare", "--data", data.to_str().unwrap(), "--cert", repo("certs/people/citizen-rsa.pem").to_str().unwrap(), "--chain", repo("certs/trust/nca-rsa.pem").to_str().unwrap(), "--out", prepared.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&prepared).unwrap()).unwrap();
+    use base64::Engine;
+    std::fs::write(e.path("tbs"), base64::engine::general_purpose::STANDARD.decode(p["data_to_sign"].as_str().unwrap()).unwrap()).unwrap();
+    let sign_with = |key: &str, out: &str| {
+        let o = Command::new("openssl")
+            .args(["pkeyutl", "-sign", "-rawin", "-digest", "sha256", "-inkey"])
+            .arg(repo(&format!("certs/people/{key}.key.pem")))
+            .arg("-in")
+            .arg(e.path("tbs"))
+            .arg("-out")
+            .arg(e.path(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    sign_with("citizen-rsa", "value");
+    let sig = e.path("sig.p7s");
+    let o = e.qoltanba(&["sign", "finish", "--prepared", prepared.to_str().unwrap(), "--signature-value", e.path("value").to_str().unwrap(), "--out", sig.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(e.openssl_verify(&sig, Some(&data)));
+    assert_eq!(e.verdict(&sig, Some(&data))["code"], "OK");
+    sign_with("citizen2-rsa", "wrong");
+    let o = e.qoltanba(&["sign", "finish", "--prepared", prepared.to_str().unwrap(), "--signature-value", e.path("wrong").to_str().unwrap(), "--out", e.path("no").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("SIGNATURE_VALUE_INVALID"), "{}", stderr(&o));
+}
