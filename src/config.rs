@@ -31,6 +31,9 @@ pub struct Config {
     pub audit_checkpoint_every: u64,
     /// Log format: `json` or `text` (`QOLTANBA_LOG_FORMAT`).
     pub log_format: String,
+    /// The key store's master key file (`QOLTANBA_MASTER_KEY_FILE`); unset
+    /// means one generated in the data folder.
+    pub master_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             concurrency_limit: 1024,
             audit_checkpoint_every: 1000,
             log_format: "json".into(),
+            master_key_file: None,
         }
     }
 }
@@ -108,6 +112,9 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_LOG_FORMAT") {
             c.log_format = v;
+        }
+        if let Some(v) = env("QOLTANBA_MASTER_KEY_FILE").filter(|v| !v.is_empty()) {
+            c.master_key_file = Some(v.into());
         }
         c.validate()?;
         Ok(c)

@@ -303,13 +303,6 @@ async fn every_route_answers() {
 
     app.assert_audit_intact(&admin, 5).await;
 
-    for path in ["/v1/sign"] {
-        let r = app.post(path, &provider, &json!({})).await;
-        assert_eq!(r.status, StatusCode::NOT_IMPLEMENTED, "{path}");
-        assert_eq!(r.json()["code"], json!("NOT_IMPLEMENTED"), "{path}");
-        assert_eq!(r.content_type(), "application/problem+json");
-    }
-
     // Unknown routes and methods are problems too; a request id comes back.
     let r = app.get("/v1/nothing", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -452,9 +445,8 @@ async fn role_matrix_follows_the_route_table() {
             let status = call_route(&app, route, auth.as_deref()).await;
             matrix += &format!("{:>9}", status.as_u16());
             let normal = match route.path {
-                "/v1/sign" => StatusCode::NOT_IMPLEMENTED,
-                // An empty finish body is a request error, after auth.
-                "/v1/sign/finish" => StatusCode::BAD_REQUEST,
+                // An empty sign or finish body is a request error, after auth.
+                "/v1/sign" | "/v1/sign/finish" => StatusCode::BAD_REQUEST,
                 _ => StatusCode::OK,
             };
             let ok = match (route.roles, role) {
@@ -851,5 +843,80 @@ async fn two_phase_signing_over_http() {
     assert_eq!(
         app.post("/v1/sign/prepare", &portal, &body).await.status,
         StatusCode::FORBIDDEN
+    );
+}
+
+fn p12_of(name: &str, dir: &std::path::Path) -> Vec<u8> {
+    let out = dir.join(format!("{name}.p12"));
+    let o = std::process::Command::new("openssl")
+        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
+        .arg(repo(&format!("certs/people/{name}.key.pem")))
+        .arg("-in")
+        .arg(repo(&format!("certs/people/{name}.pem")))
+        .arg("-certfile")
+        .arg(repo("certs/trust/nca-rsa.pem"))
+        .arg("-out")
+        .arg(&out)
+        .output()
+        .expect("openssl is installed");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read(out).unwrap()
+}
+
+#[tokio::test]
+async fn server_key_signing_only_by_the_owner_role() {
+    let app = App::new(None).await;
+    let data_dir = app.state.config.data_dir.clone();
+    let keys = qoltanba::keys::KeyStore::open(&data_dir, None).unwrap();
+    keys.import_p12(&p12_of("head", &data_dir), "", "head", false)
+        .unwrap();
+    keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
+        .unwrap();
+    keys.import_p12(&p12_of("citizen-rsa", &data_dir), "", "citizen", false)
+        .unwrap();
+    let head = app.key(Role::Head).await;
+    let provider = app.key(Role::Provider).await;
+    let operator = app.key(Role::Operator).await;
+    let portal = app.key(Role::Portal).await;
+    let body =
+        |key: &str| json!({ "key_id": key, "data": b64(b"result document"), "attached": true });
+    let before = app.count("audit").await;
+    let r = app.post("/v1/sign", &head, &body("head")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(app.count("audit").await, before + 1);
+    let sig = r.json()["signature"].as_str().unwrap().to_string();
+    let v = app
+        .post("/v1/verify", &portal, &json!({ "signature": sig }))
+        .await;
+    assert_verdict(&v, "OK", Some("PASSED"));
+    assert_eq!(
+        app.post("/v1/sign", &provider, &body("head")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post("/v1/sign", &provider, &body("employee"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post("/v1/sign", &operator, &body("employee"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post("/v1/sign", &head, &body("employee")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A citizen's key is nobody's to use on the server.
+    assert_eq!(
+        app.post("/v1/sign", &head, &body("citizen")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post("/v1/sign", &head, &body("nope")).await;
+    assert_eq!(
+        (r.status, r.json()["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("KEY_NOT_FOUND"))
     );
 }

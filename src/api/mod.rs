@@ -150,7 +150,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/verify", post(verify::verify))
         .route("/v1/certificates/info", post(certificates::info))
         .route("/v1/certificates/verify", post(certificates::verify))
-        .route("/v1/sign", post(ops::sign))
+        .route("/v1/sign", post(sign::sign))
         .route("/v1/sign/prepare", post(sign::prepare))
         .route("/v1/sign/finish", post(sign::finish))
         .route("/v1/audit/verify", get(ops::audit_verify))

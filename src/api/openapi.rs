@@ -10,7 +10,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::verify::verify,
         super::certificates::info,
         super::certificates::verify,
-        super::ops::sign,
+        super::sign::sign,
         super::sign::prepare,
         super::sign::finish,
         super::ops::audit_verify,
@@ -19,7 +19,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::ops::metrics,
         super::ops::openapi,
     ),
-    components(schemas(super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody)),
+    components(schemas(super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

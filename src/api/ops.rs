@@ -90,15 +90,6 @@ pub async fn audit_verify(
     )))
 }
 
-/// Signing arrives with the signing capability.
-#[utoipa::path(post, path = "/v1/sign", responses((status = 501, description = "Not yet available")), security(("bearer" = [])))]
-pub async fn sign() -> ApiError {
-    ApiError::new(
-        ProblemCode::NotImplemented,
-        "server-side signing is not available yet",
-    )
-}
-
 /// Unknown route.
 pub async fn not_found() -> ApiError {
     ApiError::new(ProblemCode::NotFound, "no such route")

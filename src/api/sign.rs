@@ -1,6 +1,10 @@
-//! `POST /v1/sign/prepare` and `/v1/sign/finish`: two-phase signing for a
-//! signer whose key stays on their own device. (`POST /v1/sign` with a
-//! server-held key arrives with the key store.)
+//! `POST /v1/sign` with a server-held key, and `POST /v1/sign/prepare` and
+//! `/v1/sign/finish`: two-phase signing for a signer whose key stays on their
+//! own device.
+//!
+//! A server-held key may be used only by the role its certificate's holder
+//! has (national CA profile, EKU): a head or may-sign certificate by `head`,
+//! an employee's by `provider` or `operator`; an individual's by nobody.
 
 use super::AppState;
 use super::auth::Caller;
@@ -121,5 +125,118 @@ pub async fn finish(
         .await?;
     Ok(Json(
         serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env) }),
+    ))
+}
+
+/// A server-side signing request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignBody {
+    /// The stored key (`qoltanba keys import --id`).
+    pub key_id: String,
+    /// The data to sign, base64.
+    pub data: String,
+    /// Keep the data inside the envelope.
+    pub attached: Option<bool>,
+    /// A TSA URL: add a signature time-stamp (CAdES-T).
+    pub tsa: Option<String>,
+}
+
+/// The API roles that may use a key, from its certificate's EKU roles.
+pub fn owner_roles(cert: &crate::pki::cert::Certificate) -> &'static [crate::store::keys::Role] {
+    use crate::store::keys::Role;
+    let roles = crate::pki::profile::profile(cert).roles;
+    if roles.iter().any(|r| *r == "head" || *r == "may_sign") {
+        &[Role::Head]
+    } else if roles
+        .iter()
+        .any(|r| matches!(*r, "employee" | "hr" | "financial"))
+    {
+        &[Role::Provider, Role::Operator]
+    } else {
+        &[]
+    }
+}
+
+fn key_problem(status: u16, e: &crate::keys::KeyError) -> ApiError {
+    let code = if status == 403 {
+        ProblemCode::Forbidden
+    } else {
+        ProblemCode::RequestFieldInvalid
+    };
+    let mut err = ApiError::new(code, e.to_string());
+    err.extra = Some(serde_json::json!({ "sign_code": e.code(), "sign_message": e.message() }));
+    err
+}
+
+/// Signs with a key held by the service (CAdES-BES, or -T with `tsa`).
+#[utoipa::path(post, path = "/v1/sign", request_body = SignBody,
+    responses((status = 200, description = "{ signature: base64 CMS }", body = Object), (status = 403, description = "The key belongs to another role")),
+    security(("bearer" = [])))]
+pub async fn sign(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<SignBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let data = b64("data", &body.data)?;
+    let keys = crate::keys::KeyStore::open(
+        &state.config.data_dir,
+        state.config.master_key_file.as_deref(),
+    )
+    .map_err(|e| key_problem(503, &e))?;
+    let key = keys.load(&body.key_id).map_err(|e| key_problem(400, &e))?;
+    let cert = key.certificate().map_err(|e| key_problem(400, &e))?;
+    if !owner_roles(&cert).contains(&caller.0.role) {
+        return Err(ApiError::new(
+            ProblemCode::Forbidden,
+            format!(
+                "key {} may not be used by role {}",
+                body.key_id,
+                caller.0.role.as_str()
+            ),
+        ));
+    }
+    let now = crate::time::now();
+    key.check_usable(&state.trust, now)
+        .map_err(|e| key_problem(400, &e))?;
+    let mut env = crate::envelope::sign::sign(
+        &data,
+        body.attached.unwrap_or(false),
+        &key,
+        &key.cert_der,
+        &key.chain_der,
+        now,
+    )
+    .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
+    if let Some(url) = &body.tsa {
+        let url = url.clone();
+        let signed = env.clone();
+        env = tokio::task::spawn_blocking(move || {
+            crate::envelope::sign::add_signature_timestamp(
+                &signed,
+                1,
+                &crate::tsp::HttpTsa::default(),
+                &url,
+            )
+        })
+        .await
+        .map_err(|_| ApiError::new(ProblemCode::Internal, "time-stamping task failed"))?
+        .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
+    }
+    metrics::counter!("qoltanba_signatures_total", "kind" => "server_key").increment(1);
+    state
+        .audit
+        .record(AuditEntry {
+            at: now,
+            key_id: caller.0.id.clone(),
+            role: caller.0.role.as_str().to_string(),
+            operation: "sign".into(),
+            data_sha256: crate::pki::cert::hex(&crate::pki::cert::sha256(&data)),
+            signer_serial: cert.serial_hex(),
+            result_code: "OK".into(),
+        })
+        .await?;
+    Ok(Json(
+        serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env), "key_id": body.key_id }),
     ))
 }
