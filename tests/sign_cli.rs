@@ -35,7 +35,13 @@ impl Env {
     fn p12(&self, name: &str, ca: &str) -> PathBuf {
         let out = self.path(&format!("{name}.p12"));
         let o = Command::new("openssl")
-            .args(["pkcs12", "-export", "-passout", "env:P12_PASSWORD", "-inkey"])
+            .args([
+                "pkcs12",
+                "-export",
+                "-passout",
+                "env:P12_PASSWORD",
+                "-inkey",
+            ])
             .arg(repo(&format!("certs/people/{name}.key.pem")))
             .arg("-in")
             .arg(repo(&format!("certs/people/{name}.pem")))
@@ -51,8 +57,24 @@ impl Env {
     }
     fn openssl_verify(&self, sig: &Path, data: Option<&Path>) -> bool {
         let mut c = Command::new("openssl");
-        c.args(["cms", "-verify", "-binary", "-purpose", "any", "-out", "/dev/null", "-CAfile"]).arg(repo("certs/trust/root-ca.pem")).arg("-in").arg(sig);
-        let inform = if std::fs::read(sig).unwrap().starts_with(b"-----") { "PEM" } else { "DER" };
+        c.args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+            "-CAfile",
+        ])
+        .arg(repo("certs/trust/root-ca.pem"))
+        .arg("-in")
+        .arg(sig);
+        let inform = if std::fs::read(sig).unwrap().starts_with(b"-----") {
+            "PEM"
+        } else {
+            "DER"
+        };
         c.args(["-inform", inform]);
         if let Some(d) = data {
             c.arg("-content").arg(d);
@@ -60,7 +82,11 @@ impl Env {
         c.output().unwrap().status.success()
     }
     fn verdict(&self, sig: &Path, data: Option<&Path>) -> serde_json::Value {
-        let mut args = vec!["verify".to_string(), "--signature".into(), sig.display().to_string()];
+        let mut args = vec![
+            "verify".to_string(),
+            "--signature".into(),
+            sig.display().to_string(),
+        ];
         if let Some(d) = data {
             args.push("--data".into());
             args.push(d.display().to_string());
@@ -81,13 +107,36 @@ fn p12_sign_detached_and_attached_in_every_format() {
     let data = e.path("req.json");
     std::fs::write(&data, br#"{"iin":"880101300123"}"#).unwrap();
     let sig = e.path("req.p7s");
-    let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--out", sig.to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "--data",
+        data.to_str().unwrap(),
+        "--p12",
+        p12.to_str().unwrap(),
+        "--password-env",
+        "P12_PASSWORD",
+        "--out",
+        sig.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&sig, Some(&data)));
     assert_eq!(e.verdict(&sig, Some(&data))["code"], "OK");
     for format in ["der", "pem", "base64"] {
         let out = e.path(&format!("att.{format}"));
-        let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--attached", "--format", format, "--out", out.to_str().unwrap()]);
+        let o = e.qoltanba(&[
+            "sign",
+            "--data",
+            data.to_str().unwrap(),
+            "--p12",
+            p12.to_str().unwrap(),
+            "--password-env",
+            "P12_PASSWORD",
+            "--attached",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(e.verdict(&out, None)["code"], "OK", "{format}");
         if format != "base64" {
@@ -96,7 +145,18 @@ fn p12_sign_detached_and_attached_in_every_format() {
     }
     // PSS on request.
     let pss = e.path("pss.p7s");
-    let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--pss", "--out", pss.to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "--data",
+        data.to_str().unwrap(),
+        "--p12",
+        p12.to_str().unwrap(),
+        "--password-env",
+        "P12_PASSWORD",
+        "--pss",
+        "--out",
+        pss.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&pss, Some(&data)));
 }
@@ -106,9 +166,23 @@ fn unusable_keys_are_refused_with_codes() {
     let e = Env::new();
     let data = e.path("d");
     std::fs::write(&data, b"x").unwrap();
-    for (name, code) in [("expired", "KEY_EXPIRED"), ("revoked", "KEY_REVOKED"), ("citizen-auth", "KEY_NOT_FOR_SIGNING")] {
+    for (name, code) in [
+        ("expired", "KEY_EXPIRED"),
+        ("revoked", "KEY_REVOKED"),
+        ("citizen-auth", "KEY_NOT_FOR_SIGNING"),
+    ] {
         let p12 = e.p12(name, "nca-rsa");
-        let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--p12", p12.to_str().unwrap(), "--password-env", "P12_PASSWORD", "--out", e.path("x").to_str().unwrap()]);
+        let o = e.qoltanba(&[
+            "sign",
+            "--data",
+            data.to_str().unwrap(),
+            "--p12",
+            p12.to_str().unwrap(),
+            "--password-env",
+            "P12_PASSWORD",
+            "--out",
+            e.path("x").to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(1), "{name}");
         assert!(stderr(&o).contains(code), "{name}: {}", stderr(&o));
         assert!(!e.path("x").exists(), "{name}: nothing written");
@@ -121,23 +195,74 @@ fn unusable_keys_are_refused_with_codes() {
 #[test]
 fn stored_key_co_signature_and_counter_signature() {
     let e = Env::new();
-    for (name, id) in [("citizen-rsa", "citizen"), ("employee", "employee"), ("head", "head")] {
+    for (name, id) in [
+        ("citizen-rsa", "citizen"),
+        ("employee", "employee"),
+        ("head", "head"),
+    ] {
         let p12 = e.p12(name, "nca-rsa");
-        let o = e.qoltanba(&["keys", "import", "--p12", p12.to_str().unwrap(), "--id", id, "--password-env", "P12_PASSWORD"]);
+        let o = e.qoltanba(&[
+            "keys",
+            "import",
+            "--p12",
+            p12.to_str().unwrap(),
+            "--id",
+            id,
+            "--password-env",
+            "P12_PASSWORD",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let data = e.path("form.json");
-    std::fs::write(&data, br#"{"iin":"880101300123","service":"housing-queue"}"#).unwrap();
+    std::fs::write(
+        &data,
+        br#"{"iin":"880101300123","service":"housing-queue"}"#,
+    )
+    .unwrap();
     let one = e.path("one.p7s");
-    assert!(e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--key-id", "citizen", "--attached", "--out", one.to_str().unwrap()]).status.success());
+    assert!(
+        e.qoltanba(&[
+            "sign",
+            "--data",
+            data.to_str().unwrap(),
+            "--key-id",
+            "citizen",
+            "--attached",
+            "--out",
+            one.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
     let two = e.path("two.p7s");
-    let o = e.qoltanba(&["sign", "--add-to", one.to_str().unwrap(), "--key-id", "employee", "--out", two.to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "--add-to",
+        one.to_str().unwrap(),
+        "--key-id",
+        "employee",
+        "--out",
+        two.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&two, None));
     let v = e.verdict(&two, None);
-    assert_eq!((v["code"].as_str(), v["signers"].as_array().map(Vec::len)), (Some("OK"), Some(2)), "{v}");
+    assert_eq!(
+        (v["code"].as_str(), v["signers"].as_array().map(Vec::len)),
+        (Some("OK"), Some(2)),
+        "{v}"
+    );
     let c = e.path("counter.p7s");
-    let o = e.qoltanba(&["sign", "--add-to", one.to_str().unwrap(), "--counter", "--key-id", "head", "--out", c.to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "--add-to",
+        one.to_str().unwrap(),
+        "--counter",
+        "--key-id",
+        "head",
+        "--out",
+        c.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = e.verdict(&c, None);
     assert_eq!(v["code"], "OK", "{v}");
@@ -150,11 +275,28 @@ fn two_phase_with_openssl_pkeyutl_as_the_device() {
     let data = e.path("d.json");
     std::fs::write(&data, b"{\"iin\":\"880101300123\"}").unwrap();
     let prepared = e.path("prepared.json");
-    let o = e.qoltanba(&["sign", "prepare", "--data", data.to_str().unwrap(), "--cert", repo("certs/people/citizen-rsa.pem").to_str().unwrap(), "--chain", repo("certs/trust/nca-rsa.pem").to_str().unwrap(), "--out", prepared.to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "prepare",
+        "--data",
+        data.to_str().unwrap(),
+        "--cert",
+        repo("certs/people/citizen-rsa.pem").to_str().unwrap(),
+        "--chain",
+        repo("certs/trust/nca-rsa.pem").to_str().unwrap(),
+        "--out",
+        prepared.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&prepared).unwrap()).unwrap();
     use base64::Engine;
-    std::fs::write(e.path("tbs"), base64::engine::general_purpose::STANDARD.decode(p["data_to_sign"].as_str().unwrap()).unwrap()).unwrap();
+    std::fs::write(
+        e.path("tbs"),
+        base64::engine::general_purpose::STANDARD
+            .decode(p["data_to_sign"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
     let sign_with = |key: &str, out: &str| {
         let o = Command::new("openssl")
             .args(["pkeyutl", "-sign", "-rawin", "-digest", "sha256", "-inkey"])
@@ -169,12 +311,34 @@ fn two_phase_with_openssl_pkeyutl_as_the_device() {
     };
     sign_with("citizen-rsa", "value");
     let sig = e.path("sig.p7s");
-    let o = e.qoltanba(&["sign", "finish", "--prepared", prepared.to_str().unwrap(), "--signature-value", e.path("value").to_str().unwrap(), "--out", sig.to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "finish",
+        "--prepared",
+        prepared.to_str().unwrap(),
+        "--signature-value",
+        e.path("value").to_str().unwrap(),
+        "--out",
+        sig.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&sig, Some(&data)));
     assert_eq!(e.verdict(&sig, Some(&data))["code"], "OK");
     sign_with("citizen2-rsa", "wrong");
-    let o = e.qoltanba(&["sign", "finish", "--prepared", prepared.to_str().unwrap(), "--signature-value", e.path("wrong").to_str().unwrap(), "--out", e.path("no").to_str().unwrap()]);
+    let o = e.qoltanba(&[
+        "sign",
+        "finish",
+        "--prepared",
+        prepared.to_str().unwrap(),
+        "--signature-value",
+        e.path("wrong").to_str().unwrap(),
+        "--out",
+        e.path("no").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("SIGNATURE_VALUE_INVALID"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("SIGNATURE_VALUE_INVALID"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -7,8 +7,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use qoltanba::envelope::sign::{self as cades, OutputFormat};
 use qoltanba::envelope::twophase;
 use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
-use qoltanba::pki::algorithms::Digest;
 use qoltanba::pki::TrustStore;
+use qoltanba::pki::algorithms::Digest;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -135,22 +135,37 @@ fn load_key(a: &SignArgs) -> Result<Result<LoadedKey, KeyError>, UsageError> {
         None | Some("sha256") => None,
         Some("sha384") => Some(Digest::Sha384),
         Some("sha512") => Some(Digest::Sha512),
-        Some(other) => return Err(UsageError(format!("--digest {other}: one of sha256, sha384, sha512"))),
+        Some(other) => {
+            return Err(UsageError(format!(
+                "--digest {other}: one of sha256, sha384, sha512"
+            )));
+        }
     };
     let options = KeyOptions { digest, pss: a.pss };
     match (&a.p12, &a.key_id) {
         (Some(p12), None) => {
             let password = zeroize::Zeroizing::new(match &a.password_env {
-                Some(var) => std::env::var(var).map_err(|_| UsageError(format!("--password-env {var}: the variable is not set")))?,
+                Some(var) => std::env::var(var).map_err(|_| {
+                    UsageError(format!("--password-env {var}: the variable is not set"))
+                })?,
                 None => String::new(),
             });
-            Ok(qoltanba::keys::open_p12_with(&read(p12)?, &password, options))
+            Ok(qoltanba::keys::open_p12_with(
+                &read(p12)?,
+                &password,
+                options,
+            ))
         }
         (None, Some(id)) => {
-            let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE").filter(|v| !v.is_empty()).map(PathBuf::from);
-            Ok(KeyStore::open(&data_dir(), master.as_deref()).and_then(|s| s.load_with(id, options)))
+            let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from);
+            Ok(KeyStore::open(&data_dir(), master.as_deref())
+                .and_then(|s| s.load_with(id, options)))
         }
-        _ => Err(UsageError("give exactly one of --p12 FILE or --key-id ID".into())),
+        _ => Err(UsageError(
+            "give exactly one of --p12 FILE or --key-id ID".into(),
+        )),
     }
 }
 
@@ -171,25 +186,58 @@ fn signer_index(envelope: &[u8], cert: &[u8]) -> Option<usize> {
 /// Runs `qoltanba sign ...`.
 pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
     match a.phase {
-        Some(SignPhase::Prepare { data, cert, chain, attached, ttl, out }) => {
-            let cert = qoltanba::input::decode_der(&read(&cert)?, &["CERTIFICATE"]).map_err(|e| UsageError(format!("--cert: {e}")))?;
+        Some(SignPhase::Prepare {
+            data,
+            cert,
+            chain,
+            attached,
+            ttl,
+            out,
+        }) => {
+            let cert = qoltanba::input::decode_der(&read(&cert)?, &["CERTIFICATE"])
+                .map_err(|e| UsageError(format!("--cert: {e}")))?;
             let chain = chain
                 .iter()
-                .map(|p| qoltanba::input::decode_der(&read(p)?, &["CERTIFICATE"]).map_err(|e| UsageError(format!("--chain {}: {e}", p.display()))))
+                .map(|p| {
+                    qoltanba::input::decode_der(&read(p)?, &["CERTIFICATE"])
+                        .map_err(|e| UsageError(format!("--chain {}: {e}", p.display())))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
-            return match twophase::prepare(&read(&data)?, attached, &cert, &chain, qoltanba::time::now(), ttl, &secret) {
+            return match twophase::prepare(
+                &read(&data)?,
+                attached,
+                &cert,
+                &chain,
+                qoltanba::time::now(),
+                ttl,
+                &secret,
+            ) {
                 Ok(p) => {
-                    write(&out, (serde_json::to_string_pretty(&p).unwrap_or_default() + "\n").as_bytes())?;
+                    write(
+                        &out,
+                        (serde_json::to_string_pretty(&p).unwrap_or_default() + "\n").as_bytes(),
+                    )?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => refuse(e.code(), e),
             };
         }
-        Some(SignPhase::Finish { prepared, signature_value, format, out }) => {
-            let p: twophase::Prepared = serde_json::from_slice(&read(&prepared)?).map_err(|e| UsageError(format!("--prepared: {e}")))?;
+        Some(SignPhase::Finish {
+            prepared,
+            signature_value,
+            format,
+            out,
+        }) => {
+            let p: twophase::Prepared = serde_json::from_slice(&read(&prepared)?)
+                .map_err(|e| UsageError(format!("--prepared: {e}")))?;
             let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
-            return match twophase::finish(&p, &read(&signature_value)?, qoltanba::time::now(), &secret) {
+            return match twophase::finish(
+                &p,
+                &read(&signature_value)?,
+                qoltanba::time::now(),
+                &secret,
+            ) {
                 Ok(env) => {
                     write(&out, &cades::encode_output(&env, format.into()))?;
                     Ok(ExitCode::SUCCESS)
@@ -199,13 +247,17 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         }
         None => {}
     }
-    let out = a.out.clone().ok_or_else(|| UsageError("--out FILE is required".into()))?;
+    let out = a
+        .out
+        .clone()
+        .ok_or_else(|| UsageError("--out FILE is required".into()))?;
     let key = match load_key(&a)? {
         Ok(k) => k,
         Err(e) => return refuse(e.code(), e),
     };
     let now = qoltanba::time::now();
-    let trust = TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| UsageError(format!("trust store: {e}")))?;
+    let trust = TrustStore::from_dir(&TrustStore::default_dir())
+        .map_err(|e| UsageError(format!("trust store: {e}")))?;
     if let Err(e) = key.check_usable(&trust, now) {
         return refuse(e.code(), e);
     }
@@ -215,20 +267,45 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
             let data = data.ok_or_else(|| UsageError("--data FILE is required".into()))?;
             cades::sign(&data, a.attached, &key, &key.cert_der, &key.chain_der, now)
         }
-        (Some(existing), false) => cades::add_signer(&read(existing)?, data.as_deref(), &key, &key.cert_der, &key.chain_der, now),
-        (Some(existing), true) => cades::counter_sign(&read(existing)?, a.signer, &key, &key.cert_der, &key.chain_der, now),
+        (Some(existing), false) => cades::add_signer(
+            &read(existing)?,
+            data.as_deref(),
+            &key,
+            &key.cert_der,
+            &key.chain_der,
+            now,
+        ),
+        (Some(existing), true) => cades::counter_sign(
+            &read(existing)?,
+            a.signer,
+            &key,
+            &key.cert_der,
+            &key.chain_der,
+            now,
+        ),
     };
     let mut envelope = match signed {
         Ok(e) => e,
-        Err(cades::SignEnvelopeError::ContentMissing) => return Err(UsageError("the envelope is detached: give --data FILE".into())),
+        Err(cades::SignEnvelopeError::ContentMissing) => {
+            return Err(UsageError(
+                "the envelope is detached: give --data FILE".into(),
+            ));
+        }
         Err(e) => return refuse("SIGN_FAILED", e),
     };
     if let Some(url) = &a.tsa {
         if a.counter {
-            return Err(UsageError("--tsa stamps a signature, not a counter-signature".into()));
+            return Err(UsageError(
+                "--tsa stamps a signature, not a counter-signature".into(),
+            ));
         }
         let index = signer_index(&envelope, &key.cert_der).unwrap_or(1);
-        envelope = match cades::add_signature_timestamp(&envelope, index, &qoltanba::tsp::HttpTsa::default(), url) {
+        envelope = match cades::add_signature_timestamp(
+            &envelope,
+            index,
+            &qoltanba::tsp::HttpTsa::default(),
+            url,
+        ) {
             Ok(e) => e,
             Err(e) => return refuse("TSA_FAILED", e),
         };
