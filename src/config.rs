@@ -31,6 +31,11 @@ pub struct Config {
     pub audit_checkpoint_every: u64,
     /// Log format: `json` or `text` (`QOLTANBA_LOG_FORMAT`).
     pub log_format: String,
+    /// CRL URLs to keep fresh, besides the store certificates' distribution
+    /// points (`QOLTANBA_CRL_URLS`, comma-separated).
+    pub crl_urls: Vec<String>,
+    /// Seconds between CRL refreshes (`QOLTANBA_CRL_REFRESH_SECONDS`); 0 turns refreshing off.
+    pub crl_refresh_seconds: u64,
     /// The key store's master key file (`QOLTANBA_MASTER_KEY_FILE`); unset
     /// means one generated in the data folder.
     pub master_key_file: Option<PathBuf>,
@@ -49,6 +54,8 @@ impl Default for Config {
             audit_checkpoint_every: 1000,
             log_format: "json".into(),
             master_key_file: None,
+            crl_urls: Vec::new(),
+            crl_refresh_seconds: 3600,
         }
     }
 }
@@ -112,6 +119,17 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_LOG_FORMAT") {
             c.log_format = v;
+        }
+        if let Some(v) = env("QOLTANBA_CRL_URLS") {
+            c.crl_urls = v
+                .split(',')
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(String::from)
+                .collect();
+        }
+        if let Some(v) = env("QOLTANBA_CRL_REFRESH_SECONDS") {
+            c.crl_refresh_seconds = num("QOLTANBA_CRL_REFRESH_SECONDS", v)?;
         }
         if let Some(v) = env("QOLTANBA_MASTER_KEY_FILE").filter(|v| !v.is_empty()) {
             c.master_key_file = Some(v.into());

@@ -89,7 +89,7 @@ pub async fn verify(
         iin: None,
         ..Default::default()
     };
-    let verdict = pki::verify_certificate(&bytes, &state.trust, &extra, &crls, at, &policy);
+    let verdict = pki::verify_certificate(&bytes, &state.trust(), &extra, &crls, at, &policy);
     metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
     let hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&bytes));
     state

@@ -38,8 +38,10 @@ use std::time::{Duration, Instant};
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// Trust anchors, intermediates, CRLs.
-    pub trust: Arc<TrustStore>,
+    /// Trust anchors, intermediates, CRLs (swapped whole when CRLs refresh).
+    trust: std::sync::RwLock<Arc<TrustStore>>,
+    /// What the last CRL refresh did, per URL.
+    pub crl_refresh: std::sync::RwLock<Vec<crate::pki::refresh::Outcome>>,
     /// Where audit records go.
     pub audit: AuditSink,
     /// The audit key's public half (pins checkpoints).
@@ -54,6 +56,69 @@ pub struct AppState {
     pub keys: auth::KeyCache,
     /// Binds two-phase prepared requests to this service.
     pub prepare_secret: Vec<u8>,
+}
+
+impl AppState {
+    /// The trust store in force now.
+    pub fn trust(&self) -> Arc<TrustStore> {
+        self.trust
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+}
+
+/// Downloads the CRLs to watch once; a CRL that verifies and is fresh
+/// replaces the one it supersedes. Returns what happened per URL.
+pub async fn refresh_crls(state: &AppState) -> Vec<crate::pki::refresh::Outcome> {
+    use crate::pki::refresh;
+    let current = state.trust();
+    let cas = current.cas();
+    let urls = refresh::urls(&state.config.crl_urls, &cas);
+    if urls.is_empty() {
+        return Vec::new();
+    }
+    let cache = state.config.data_dir.join("crls");
+    let crls = current.revocation.crls.clone();
+    let now = crate::time::now();
+    let job = tokio::task::spawn_blocking(move || {
+        refresh::refresh(
+            &refresh::HttpCrl::default(),
+            &urls,
+            &cas,
+            &crls,
+            Some(&cache),
+            now,
+        )
+    })
+    .await;
+    let Ok((accepted, outcomes)) = job else {
+        return Vec::new();
+    };
+    if !accepted.is_empty() {
+        let mut revocation = current.revocation.clone();
+        // A new CRL supersedes the one of the same issuer, kind and scope.
+        revocation.crls.retain(|old| {
+            !accepted.iter().any(|n| {
+                n.issuer_key == old.issuer_key
+                    && n.is_delta() == old.is_delta()
+                    && n.scope == old.scope
+            })
+        });
+        revocation.crls.extend(accepted);
+        let next = Arc::new(current.with_crls(revocation));
+        if let Ok(mut t) = state.trust.write() {
+            *t = next;
+        }
+    }
+    for o in &outcomes {
+        metrics::gauge!("qoltanba_crl_refresh_ok", "url" => o.url.clone())
+            .set(if o.status == "failed" { 0.0 } else { 1.0 });
+    }
+    if let Ok(mut r) = state.crl_refresh.write() {
+        *r = outcomes.clone();
+    }
+    outcomes
 }
 
 /// The process-wide metrics recorder (installed once).
@@ -202,13 +267,18 @@ pub async fn build(config: Config) -> Result<Service, String> {
             std::env::var("QOLTANBA_TRUST_DIR").is_err(),
         ),
     };
-    let trust = TrustStore::from_dir(&trust_dir)
+    let mut trust = TrustStore::from_dir(&trust_dir)
         .map_err(|e| format!("trust store {}: {e}", trust_dir.display()))?;
     if demo {
         tracing::warn!(trust_dir = %trust_dir.display(), "DEMO TRUST STORE IN USE: the demo PKI's keys are public test keys; set QOLTANBA_TRUST_DIR for production");
     }
     for (source, why) in &trust.rejected {
         tracing::warn!(%source, %why, "trust store entry ignored");
+    }
+    // The last good copies of refreshed CRLs survive restarts.
+    let cas = trust.cas();
+    for (source, bytes) in crate::pki::refresh::cached(&config.data_dir.join("crls")) {
+        trust.revocation.add_bytes_checked(&bytes, &source, &cas);
     }
     let key = crate::store::audit::audit_key(&config.data_dir)?;
     let prepare_secret = crate::envelope::twophase::local_secret(&config.data_dir)?;
@@ -217,7 +287,8 @@ pub async fn build(config: Config) -> Result<Service, String> {
         AuditSink::start(store.clone(), Arc::new(key), config.audit_checkpoint_every);
     let state = Arc::new(AppState {
         store,
-        trust: Arc::new(trust),
+        trust: std::sync::RwLock::new(Arc::new(trust)),
+        crl_refresh: std::sync::RwLock::new(Vec::new()),
         audit,
         audit_public_key: public,
         metrics: metrics_handle(),
@@ -269,6 +340,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if let Some(token) = first_start(&service.state.store).await? {
         // Shown once, on stdout only, never in the logs.
         println!("Initial admin API key (shown once, store it now):\n{token}");
+    }
+    if service.state.config.crl_refresh_seconds > 0 {
+        let state = Arc::downgrade(&service.state);
+        let every = Duration::from_secs(service.state.config.crl_refresh_seconds);
+        tokio::spawn(async move {
+            loop {
+                let Some(s) = state.upgrade() else { break };
+                refresh_crls(&s).await;
+                drop(s);
+                tokio::time::sleep(every).await;
+            }
+        });
     }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await

@@ -22,11 +22,9 @@ pub async fn healthz() -> Json<serde_json::Value> {
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     let now = crate::time::now();
     let db = state.store.ping().await;
-    let anchors = state.trust.anchors.len();
-    let crls: Vec<serde_json::Value> = state
-        .trust
-        .revocation
-        .crls
+    let trust = state.trust();
+    let anchors = trust.anchors.len();
+    let crls: Vec<serde_json::Value> = trust.revocation.crls
         .iter()
         .map(|c| {
             let fresh = c.next_update.is_some_and(|n| n >= now);
@@ -35,16 +33,17 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         })
         .collect();
     let stale = crls.iter().any(|c| c["fresh"] == json!(false));
-    let ready = db && anchors > 0 && !stale && state.trust.revocation.rejected.is_empty();
+    let ready = db && anchors > 0 && !stale && trust.revocation.rejected.is_empty();
     let body = json!({
         "status": if ready { "ready" } else { "not_ready" },
         "database": if db { "ok" } else { "unreachable" },
         "trust_anchors": anchors,
-        "intermediates": state.trust.intermediates.len(),
-        "trust_store": state.trust.origin,
+        "intermediates": trust.intermediates.len(),
+        "trust_store": trust.origin,
         "demo_trust_store": state.demo_trust,
         "crls": crls,
-        "crls_rejected": state.trust.revocation.rejected.iter().map(|(s, e)| json!({ "source": s, "error": e.to_string() })).collect::<Vec<_>>(),
+        "crl_refresh": state.crl_refresh.read().map(|r| r.clone()).unwrap_or_default(),
+        "crls_rejected": trust.revocation.rejected.iter().map(|(s, e)| json!({ "source": s, "error": e.to_string() })).collect::<Vec<_>>(),
     });
     let status = if ready {
         StatusCode::OK

@@ -197,7 +197,7 @@ pub async fn sign(
         ));
     }
     let now = crate::time::now();
-    key.check_usable(&state.trust, now)
+    key.check_usable(&state.trust(), now)
         .map_err(|e| key_problem(400, &e))?;
     let mut env = crate::envelope::sign::sign(
         &data,

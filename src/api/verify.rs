@@ -71,14 +71,8 @@ pub fn extras(
         }
     }
     let mut store = RevocationStore::default();
-    let cas: Vec<Arc<Certificate>> = state
-        .trust
-        .anchors
-        .iter()
-        .chain(state.trust.intermediates.iter())
-        .chain(extra.certs.iter())
-        .cloned()
-        .collect();
+    let mut cas = state.trust().cas();
+    cas.extend(extra.certs.iter().cloned());
     for (i, c) in crls.iter().enumerate() {
         store.add_bytes_checked(&b64(&format!("crls[{i}]"), c)?, &format!("crls[{i}]"), &cas);
     }
@@ -113,7 +107,7 @@ pub async fn verify(
         extra,
         crls,
     };
-    let verdict = envelope::verify(&req, &state.trust);
+    let verdict = envelope::verify(&req, &state.trust());
     metrics::counter!("qoltanba_verdicts_total", "operation" => "verify", "code" => verdict.code.as_str()).increment(1);
     let data_hash = verdict
         .envelope

@@ -71,6 +71,28 @@ impl TrustStore {
         &self.edges
     }
 
+    /// The same anchors and intermediates with another set of CRLs (the CRL
+    /// refresher swaps stores this way; verified edges start afresh).
+    pub fn with_crls(&self, revocation: RevocationStore) -> TrustStore {
+        TrustStore {
+            anchors: self.anchors.clone(),
+            intermediates: self.intermediates.clone(),
+            revocation,
+            rejected: self.rejected.clone(),
+            origin: self.origin.clone(),
+            edges: EdgeSet::default(),
+        }
+    }
+
+    /// Every CA certificate of the store (anchors, then intermediates).
+    pub fn cas(&self) -> Vec<Arc<Certificate>> {
+        self.anchors
+            .iter()
+            .chain(self.intermediates.iter())
+            .cloned()
+            .collect()
+    }
+
     /// Forgets every verified edge (benchmarks measure the cold path with it).
     pub fn clear_edge_cache(&self) {
         if let Ok(mut s) = self.edges.0.write() {
