@@ -920,3 +920,22 @@ async fn server_key_signing_only_by_the_owner_role() {
         (StatusCode::BAD_REQUEST, Some("KEY_NOT_FOUND"))
     );
 }
+
+#[tokio::test]
+async fn ocsp_mode_over_http_fails_closed_without_a_responder() {
+    let app = App::new(None).await;
+    let portal = app.key(Role::Portal).await;
+    let mut body = envelope_body("rsa-attached.p7s");
+    body["revocation"] = json!("ocsp");
+    body["ocsp_url"] = json!("http://127.0.0.1:9/ocsp");
+    let r = app.post("/v1/verify", &portal, &body).await;
+    assert_verdict(&r, "REVOCATION_UNAVAILABLE", Some("INDETERMINATE"));
+    assert_eq!(r.json()["policy"]["revocation_mode"], "ocsp");
+    // The default stays CRL-only.
+    assert_verdict(
+        &app.post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
+            .await,
+        "OK",
+        Some("PASSED"),
+    );
+}

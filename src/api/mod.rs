@@ -40,6 +40,8 @@ pub struct AppState {
     pub store: Store,
     /// Trust anchors, intermediates, CRLs (swapped whole when CRLs refresh).
     trust: std::sync::RwLock<Arc<TrustStore>>,
+    /// The OCSP client (its response cache is shared by every request).
+    pub ocsp: Arc<crate::pki::ocsp::OcspClient>,
     /// What the last CRL refresh did, per URL.
     pub crl_refresh: std::sync::RwLock<Vec<crate::pki::refresh::Outcome>>,
     /// Where audit records go.
@@ -289,6 +291,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         store,
         trust: std::sync::RwLock::new(Arc::new(trust)),
         crl_refresh: std::sync::RwLock::new(Vec::new()),
+        ocsp: Arc::new(crate::pki::ocsp::OcspClient::http()),
         audit,
         audit_public_key: public,
         metrics: metrics_handle(),

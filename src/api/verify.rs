@@ -36,6 +36,29 @@ pub struct VerifyBody {
     pub crls: Option<Vec<String>>,
     /// Skip revocation checking (reported in the verdict's policy).
     pub no_revocation: Option<bool>,
+    /// Which sources decide revocation: crl (default), ocsp, both, any.
+    #[schema(value_type = Option<String>)]
+    pub revocation: Option<crate::pki::RevocationMode>,
+    /// OCSP responder URL, instead of the certificates' own.
+    pub ocsp_url: Option<String>,
+}
+
+/// The policy's revocation part: OCSP (with the shared client) when asked.
+pub fn revocation_policy(
+    state: &AppState,
+    p: Policy,
+    mode: Option<crate::pki::RevocationMode>,
+    url: Option<String>,
+) -> Policy {
+    let mode = mode.unwrap_or_default();
+    let ocsp =
+        (mode != crate::pki::RevocationMode::Crl && !p.no_revocation).then(|| state.ocsp.clone());
+    Policy {
+        revocation: mode,
+        ocsp_url: url,
+        ocsp,
+        ..p
+    }
 }
 
 /// Parses `at`, or now.
@@ -94,20 +117,41 @@ pub async fn verify(
     let data = body.data.as_deref().map(|d| b64("data", d)).transpose()?;
     let at = at_or_now(body.at.as_deref())?;
     let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
-    let req = VerifyRequest {
-        envelope: &envelope,
-        data: data.as_deref(),
-        at,
-        policy: Policy {
-            usage: Usage::Sign,
-            no_revocation: body.no_revocation.unwrap_or(false),
-            iin: body.iin.clone(),
-            ..Default::default()
-        },
-        extra,
-        crls,
+    let policy = Policy {
+        usage: Usage::Sign,
+        no_revocation: body.no_revocation.unwrap_or(false),
+        iin: body.iin.clone(),
+        ..Default::default()
     };
-    let verdict = envelope::verify(&req, &state.trust());
+    let policy = revocation_policy(&state, policy, body.revocation, body.ocsp_url.clone());
+    let trust = state.trust();
+    let verdict = if policy.ocsp.is_some() {
+        // OCSP goes over the network: off the async workers (the copies are cheap next to it).
+        let (env, data) = (envelope.clone(), data.clone());
+        tokio::task::spawn_blocking(move || {
+            let req = VerifyRequest {
+                envelope: &env,
+                data: data.as_deref(),
+                at,
+                policy,
+                extra,
+                crls,
+            };
+            envelope::verify(&req, &trust)
+        })
+        .await
+        .map_err(|_| ApiError::new(ProblemCode::Internal, "verification task failed"))?
+    } else {
+        let req = VerifyRequest {
+            envelope: &envelope,
+            data: data.as_deref(),
+            at,
+            policy,
+            extra,
+            crls,
+        };
+        envelope::verify(&req, &trust)
+    };
     metrics::counter!("qoltanba_verdicts_total", "operation" => "verify", "code" => verdict.code.as_str()).increment(1);
     let data_hash = verdict
         .envelope
