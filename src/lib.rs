@@ -28,3 +28,4 @@ pub mod time;
 pub mod tsp;
 pub mod vectors;
 pub mod verdict;
+pub mod workflow;

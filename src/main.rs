@@ -10,13 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-
 // Verdicts are built from many small allocations; mimalloc halves their cost.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "cli/sign.rs"]
 mod sign_cli;
+
+#[path = "cli/vectors.rs"]
+mod vectors_cli;
+
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +56,9 @@ enum Command {
     Audit(AuditCommand),
     /// Sign data (CAdES-BES/-T), co-sign or counter-sign an envelope, or sign in two phases.
     Sign(sign_cli::SignArgs),
+    /// Test vectors: run manifests and the built-in suites, write reports.
+    #[command(subcommand)]
+    Vectors(vectors_cli::VectorsCommand),
 }
 
 #[derive(Subcommand)]
@@ -383,6 +389,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys(cmd)) => signer_keys(cmd),
+        Some(Command::Vectors(cmd)) => vectors_cli::run(cmd),
         Some(Command::Audit(AuditCommand::Verify { format })) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;

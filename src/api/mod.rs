@@ -5,6 +5,7 @@
 //! metrics, logs with request ids, limits and graceful shutdown. Verdicts come
 //! from `envelope` and `pki`; records go to `store`.
 
+pub mod applications;
 pub mod audit_sink;
 pub mod auth;
 pub mod certificates;
@@ -14,6 +15,7 @@ pub mod ops;
 pub mod problem;
 pub mod routes;
 pub mod sign;
+pub mod vectors;
 pub mod verify;
 
 use crate::config::Config;
@@ -40,6 +42,8 @@ pub struct AppState {
     pub store: Store,
     /// Trust anchors, intermediates, CRLs (swapped whole when CRLs refresh).
     trust: std::sync::RwLock<Arc<TrustStore>>,
+    /// The application flow (services, calendar, registries).
+    pub workflow: crate::workflow::Workflow,
     /// The OCSP client (its response cache is shared by every request).
     pub ocsp: Arc<crate::pki::ocsp::OcspClient>,
     /// What the last CRL refresh did, per URL.
@@ -220,7 +224,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/sign", post(sign::sign))
         .route("/v1/sign/prepare", post(sign::prepare))
         .route("/v1/sign/finish", post(sign::finish))
+        .route("/v1/vectors/run", post(vectors::run))
         .route("/v1/audit/verify", get(ops::audit_verify))
+        .route("/v1/applications", post(applications::submit))
+        .route("/v1/applications/overdue", get(applications::overdue))
+        .route("/v1/applications/{number}", get(applications::status))
+        .route("/v1/applications/{number}/decision", post(applications::decision))
+        .route("/v1/applications/{number}/survey", post(applications::survey))
+        .route("/v1/reports/survey", get(applications::survey_report))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -292,6 +303,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         trust: std::sync::RwLock::new(Arc::new(trust)),
         crl_refresh: std::sync::RwLock::new(Vec::new()),
         ocsp: Arc::new(crate::pki::ocsp::OcspClient::http()),
+        workflow: crate::workflow::Workflow::demo()?,
         audit,
         audit_public_key: public,
         metrics: metrics_handle(),

@@ -13,13 +13,20 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::sign::sign,
         super::sign::prepare,
         super::sign::finish,
+        super::vectors::run,
         super::ops::audit_verify,
+        super::applications::submit,
+        super::applications::overdue,
+        super::applications::status,
+        super::applications::decision,
+        super::applications::survey,
+        super::applications::survey_report,
         super::ops::healthz,
         super::ops::readyz,
         super::ops::metrics,
         super::ops::openapi,
     ),
-    components(schemas(super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody)),
+    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::applications::SurveyBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

@@ -17,6 +17,18 @@ pub struct RouteSpec {
 const ALL: &[Role] = &Role::ALL;
 const SIGNERS: &[Role] = &[Role::Provider, Role::Operator, Role::Head];
 const AUDITORS: &[Role] = &[Role::Admin, Role::Reviewer];
+const SUBMITTERS: &[Role] = &[Role::Portal, Role::Provider, Role::Operator];
+const READERS: &[Role] = &[
+    Role::Portal,
+    Role::Provider,
+    Role::Operator,
+    Role::Head,
+    Role::Admin,
+];
+const PROVIDER: &[Role] = &[Role::Provider];
+const CITIZEN: &[Role] = &[Role::Portal];
+const MANAGERS: &[Role] = &[Role::Provider, Role::Head, Role::Admin];
+const REVIEWERS: &[Role] = &[Role::Reviewer];
 
 /// Every route of the API.
 pub const ROUTES: &[RouteSpec] = &[
@@ -51,9 +63,44 @@ pub const ROUTES: &[RouteSpec] = &[
         roles: Some(SIGNERS),
     },
     RouteSpec {
+        method: "POST",
+        path: "/v1/vectors/run",
+        roles: Some(REVIEWERS),
+    },
+    RouteSpec {
         method: "GET",
         path: "/v1/audit/verify",
         roles: Some(AUDITORS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications",
+        roles: Some(SUBMITTERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/applications/overdue",
+        roles: Some(MANAGERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/applications/{number}",
+        roles: Some(READERS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/decision",
+        roles: Some(PROVIDER),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/survey",
+        roles: Some(CITIZEN),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/reports/survey",
+        roles: Some(MANAGERS),
     },
     RouteSpec {
         method: "GET",

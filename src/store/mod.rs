@@ -6,6 +6,7 @@
 //! Several instances may share one PostgreSQL database: every write that must
 //! be ordered takes a row lock (PostgreSQL) or the write lock (SQLite).
 
+pub mod applications;
 pub mod audit;
 pub mod keys;
 
@@ -66,6 +67,26 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "INSERT INTO meta (k, v) VALUES ('audit_head', '0:') ON CONFLICT (k) DO NOTHING",
         "INSERT INTO meta (k, v) VALUES ('audit_head', '0:') ON CONFLICT (k) DO NOTHING",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS counters (provider TEXT NOT NULL, year BIGINT NOT NULL, last BIGINT NOT NULL, PRIMARY KEY (provider, year))",
+        "CREATE TABLE IF NOT EXISTS counters (provider TEXT NOT NULL, year BIGINT NOT NULL, last BIGINT NOT NULL, PRIMARY KEY (provider, year))",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS applications (number TEXT PRIMARY KEY, provider TEXT NOT NULL, year BIGINT NOT NULL, seq BIGINT NOT NULL, service TEXT NOT NULL, channel TEXT NOT NULL, iin TEXT NOT NULL, status TEXT NOT NULL, request_sha256 TEXT NOT NULL UNIQUE, request TEXT NOT NULL, envelope TEXT NOT NULL, registered_at BIGINT NOT NULL, deadline TEXT NOT NULL, stages TEXT NOT NULL, decision TEXT, result TEXT, created_by TEXT NOT NULL, UNIQUE (provider, year, seq))",
+        "CREATE TABLE IF NOT EXISTS applications (number TEXT PRIMARY KEY, provider TEXT NOT NULL, year BIGINT NOT NULL, seq BIGINT NOT NULL, service TEXT NOT NULL, channel TEXT NOT NULL, iin TEXT NOT NULL, status TEXT NOT NULL, request_sha256 TEXT NOT NULL UNIQUE, request TEXT NOT NULL, envelope TEXT NOT NULL, registered_at BIGINT NOT NULL, deadline TEXT NOT NULL, stages TEXT NOT NULL, decision TEXT, result TEXT, created_by TEXT NOT NULL, UNIQUE (provider, year, seq))",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS application_events (number TEXT NOT NULL, at BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL, note TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS application_events (number TEXT NOT NULL, at BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL, note TEXT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS refusals (request_sha256 TEXT NOT NULL, at BIGINT NOT NULL, service TEXT NOT NULL, channel TEXT NOT NULL, iin TEXT NOT NULL, code TEXT NOT NULL, actor TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS refusals (request_sha256 TEXT NOT NULL, at BIGINT NOT NULL, service TEXT NOT NULL, channel TEXT NOT NULL, iin TEXT NOT NULL, code TEXT NOT NULL, actor TEXT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS surveys (number TEXT PRIMARY KEY, at BIGINT NOT NULL, service TEXT NOT NULL, process TEXT NOT NULL, information TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS surveys (number TEXT PRIMARY KEY, at BIGINT NOT NULL, service TEXT NOT NULL, process TEXT NOT NULL, information TEXT NOT NULL)",
     ),
 ];
 

@@ -4,7 +4,18 @@
 //! Owns the manifest format (`docs/vectors.md`), resolving a vector's files
 //! relative to its manifest, running it, and comparing the outcome. Refuses
 //! manifests that do not parse (the error names the line) and paths that
-//! leave the manifest's folder tree through `..` beyond the repository.
+//! leave the manifest's folder tree through `..` beyond the repository; when
+//! confined (uploaded archives), every path must stay inside the upload and
+//! no vector may reach the network.
+//!
+//! `suite` gathers manifests and the built-in suites and runs them in
+//! parallel, `wycheproof` is the built-in primitive suite, `report` writes
+//! HTML, JUnit and JSON, `archive` unpacks uploaded vector folders.
+
+pub mod archive;
+pub mod report;
+pub mod suite;
+pub mod wycheproof;
 
 use crate::envelope::{self, VerifyRequest};
 use crate::pki::cert::Certificate;
@@ -24,6 +35,20 @@ pub enum Kind {
     Envelope,
     /// A certificate through `qoltanba cert verify`.
     Certificate,
+    /// A signature primitive through `pki::algorithms::verify` (the built-in
+    /// Wycheproof suite; not yet accepted in manifests).
+    Primitive,
+}
+
+impl Kind {
+    /// The kind as manifests spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Envelope => "envelope",
+            Kind::Certificate => "certificate",
+            Kind::Primitive => "primitive",
+        }
+    }
 }
 
 /// What a vector must get.
@@ -67,8 +92,10 @@ pub struct Inputs {
 }
 
 /// One vector.
+// serde ignores `deny_unknown_fields` beside `flatten`: vectors are read
+// through `RawVector`, which spells every field, so a typo is an error.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "RawVector")]
 pub struct Vector {
     /// Unique id within the manifest.
     pub id: String,
@@ -93,6 +120,62 @@ pub struct Vector {
     pub inputs: Inputs,
     /// The expected result.
     pub expect: Expected,
+}
+
+/// A vector as written: every field spelled out, unknown ones refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVector {
+    id: String,
+    kind: Kind,
+    #[serde(default)]
+    description: String,
+    input: String,
+    #[serde(default)]
+    data: Option<String>,
+    #[serde(default)]
+    iin: Option<String>,
+    #[serde(default)]
+    usage: Option<Usage>,
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    trust_dir: Option<String>,
+    #[serde(default)]
+    trust: Option<Vec<String>>,
+    #[serde(default)]
+    certs: Option<Vec<String>>,
+    #[serde(default)]
+    crls: Option<Vec<String>>,
+    #[serde(default)]
+    revocation: Option<String>,
+    #[serde(default)]
+    ocsp: Option<String>,
+    expect: Expected,
+}
+
+impl From<RawVector> for Vector {
+    fn from(r: RawVector) -> Self {
+        Vector {
+            id: r.id,
+            kind: r.kind,
+            description: r.description,
+            input: r.input,
+            data: r.data,
+            iin: r.iin,
+            usage: r.usage,
+            inputs: Inputs {
+                at: r.at,
+                trust_dir: r.trust_dir,
+                trust: r.trust,
+                certs: r.certs,
+                crls: r.crls,
+                revocation: r.revocation,
+                ocsp: r.ocsp,
+            },
+            expect: r.expect,
+        }
+    }
 }
 
 /// A manifest file.
@@ -200,22 +283,83 @@ fn merged(defaults: &Inputs, v: &Inputs) -> Inputs {
     }
 }
 
-fn read(dir: &Path, rel: &str) -> Result<Vec<u8>, String> {
-    let p: PathBuf = dir.join(rel);
-    std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))
+/// Resolves a manifest path; with `root`, refuses absolute paths and paths
+/// that leave `root` (checked lexically: uploads hold no symlinks).
+fn resolve(dir: &Path, rel: &str, root: Option<&Path>) -> Result<PathBuf, String> {
+    let Some(root) = root else {
+        return Ok(dir.join(rel));
+    };
+    let rel_path = Path::new(rel);
+    if rel_path.is_absolute() || rel.starts_with('\\') {
+        return Err(format!(
+            "{rel}: absolute paths are refused in uploaded vectors"
+        ));
+    }
+    let mut out = PathBuf::new();
+    for c in dir.join(rel_path).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    if !out.starts_with(root) {
+        return Err(format!("{rel}: leaves the uploaded folder"));
+    }
+    Ok(out)
+}
+
+fn read_in(dir: &Path, rel: &str, root: Option<&Path>) -> Result<Vec<u8>, String> {
+    let p = resolve(dir, rel, root)?;
+    std::fs::read(&p).map_err(|e| format!("{rel}: {e}"))
 }
 
 /// Runs one vector of a manifest located in `dir`.
 pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
+    run_vector_in(dir, defaults, v, &Confinement::default())
+}
+
+/// Where a manifest's vectors may reach: unconfined for local folders; for an
+/// uploaded folder its root and the service's own trust store.
+#[derive(Clone, Default)]
+pub struct Confinement {
+    /// Every path must stay under this folder (absolute, normalised).
+    pub root: Option<PathBuf>,
+    /// The trust store used when a vector names none (else the default folder).
+    pub trust: Option<Arc<TrustStore>>,
+}
+
+/// Runs one vector; with `root` (an uploaded folder) every file must lie
+/// inside it, `trust_dir` too, and nothing may reach the network (no `ocsp`
+/// URL, revocation `crl` or `none` only). Without `trust` or `trust_dir` the
+/// service's trust folder is used.
+pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confinement) -> Outcome {
+    let root = within.root.as_deref();
+    let read = |dir: &Path, rel: &str| read_in(dir, rel, root);
     let result = (|| -> Result<crate::verdict::Verdict, String> {
         let i = merged(defaults, &v.inputs);
+        if v.kind == Kind::Primitive {
+            return Err(
+                "primitive vectors come from the built-in suite (--suite wycheproof)".into(),
+            );
+        }
+        if root.is_some() {
+            if i.ocsp.is_some() {
+                return Err("uploaded vectors may not name an OCSP responder".into());
+            }
+            if !matches!(i.revocation.as_deref(), None | Some("crl") | Some("none")) {
+                return Err("uploaded vectors may use revocation crl or none only".into());
+            }
+        }
         let at = match &i.at {
             Some(s) => crate::time::parse_rfc3339(s)?,
             None => crate::time::now(),
         };
         let mut extra = Extra::default();
-        let store = match (&i.trust, &i.trust_dir) {
-            (Some(files), _) => {
+        let store: Arc<TrustStore> = match (&i.trust, &i.trust_dir) {
+            (Some(files), _) => Arc::new({
                 let mut s = TrustStore::new("vector");
                 for f in files {
                     if let Err(e) = s.add_anchors(&read(dir, f)?, f) {
@@ -223,13 +367,16 @@ pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
                     }
                 }
                 s
-            }
-            (None, Some(d)) => {
-                TrustStore::from_dir(&dir.join(d)).map_err(|e| format!("{d}: {e}"))?
-            }
-            (None, None) => {
-                TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| e.to_string())?
-            }
+            }),
+            (None, Some(d)) => Arc::new(
+                TrustStore::from_dir(&resolve(dir, d, root)?).map_err(|e| format!("{d}: {e}"))?,
+            ),
+            (None, None) => match &within.trust {
+                Some(t) => t.clone(),
+                None => Arc::new(
+                    TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| e.to_string())?,
+                ),
+            },
         };
         for f in i.certs.iter().flatten() {
             let bytes = read(dir, f)?;
@@ -290,6 +437,7 @@ pub fn run_vector(dir: &Path, defaults: &Inputs, v: &Vector) -> Outcome {
             Kind::Certificate => {
                 pki::verify_certificate(&input, &store, &extra, &crls, at, &policy)
             }
+            Kind::Primitive => return Err("primitive vectors are built in".into()),
         })
     })();
     let (actual, decided_by) = match result {

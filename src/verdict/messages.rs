@@ -200,6 +200,21 @@ pub fn problem_message(code: super::problem::ProblemCode) -> Message {
             "Сервис временно недоступен. Повторите попытку позже.",
             "The service is temporarily unavailable. Please try again later.",
         ),
+        P::TransitionNotAllowed => m(
+            "Өтініш бұл әрекетке рұқсат етілмеген күйде.",
+            "Заявка находится в состоянии, в котором это действие недопустимо.",
+            "The application is in a state that does not allow this action.",
+        ),
+        P::SurveyAlreadyAnswered => m(
+            "Бұл өтініш бойынша сауалнамаға жауап берілген.",
+            "На анкету по этой заявке уже ответили.",
+            "The survey for this application has already been answered.",
+        ),
+        P::PersonNotFound => m(
+            "Жеке тұлғалар туралы мемлекеттік дерекқордан деректерді алу мүмкін емес.",
+            "Невозможно получить данные из государственной базы данных физических лиц.",
+            "The data cannot be obtained from the state database of individuals.",
+        ),
         P::Internal => m(
             "Қызметтің ішкі қатесі.",
             "Внутренняя ошибка сервиса.",

@@ -24,11 +24,14 @@ pub enum ProblemCode {
     NotImplemented,
     ServiceUnavailable,
     Internal,
+    TransitionNotAllowed,
+    SurveyAlreadyAnswered,
+    PersonNotFound,
 }
 
 impl ProblemCode {
     /// Every problem code.
-    pub const ALL: [ProblemCode; 15] = [
+    pub const ALL: [ProblemCode; 18] = [
         ProblemCode::RequestInvalidJson,
         ProblemCode::RequestFieldMissing,
         ProblemCode::RequestFieldUnknown,
@@ -44,6 +47,9 @@ impl ProblemCode {
         ProblemCode::NotImplemented,
         ProblemCode::ServiceUnavailable,
         ProblemCode::Internal,
+        ProblemCode::TransitionNotAllowed,
+        ProblemCode::SurveyAlreadyAnswered,
+        ProblemCode::PersonNotFound,
     ];
 
     /// The code as it appears in JSON.
@@ -64,6 +70,9 @@ impl ProblemCode {
             ProblemCode::NotImplemented => "NOT_IMPLEMENTED",
             ProblemCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ProblemCode::Internal => "INTERNAL",
+            ProblemCode::TransitionNotAllowed => "TRANSITION_NOT_ALLOWED",
+            ProblemCode::SurveyAlreadyAnswered => "SURVEY_ALREADY_ANSWERED",
+            ProblemCode::PersonNotFound => "PERSON_NOT_FOUND",
         }
     }
 
@@ -84,6 +93,8 @@ impl ProblemCode {
             ProblemCode::Timeout | ProblemCode::ServiceUnavailable => 503,
             ProblemCode::NotImplemented => 501,
             ProblemCode::Internal => 500,
+            ProblemCode::TransitionNotAllowed | ProblemCode::SurveyAlreadyAnswered => 409,
+            ProblemCode::PersonNotFound => 422,
         }
     }
 

@@ -1,0 +1,500 @@
+//! The application flow over HTTP: submission through the three channels
+//! (condition 2 first), status for the citizen, the provider's decision, the
+//! survey and its report, overdue applications.
+
+use super::auth::Caller;
+use super::json::{ApiJson, b64};
+use super::problem::{ApiError, problem_response};
+use super::{AppState, audit_entry};
+use crate::envelope::{self, VerifyRequest};
+use crate::pki::{Policy, Usage};
+use crate::store::audit::AuditEntry;
+use crate::store::keys::Role;
+use crate::verdict::problem::ProblemCode;
+use crate::workflow::state::{Action, Status};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// A submission.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {
+    /// Service id (`housing-queue`, `housing-assistance`, `unemployed-certificate`, `disabled-children-support`).
+    pub service: String,
+    /// `portal`, `provider` or `operator`.
+    pub channel: String,
+    /// The request JSON (with a top-level `iin`), base64.
+    pub request: String,
+    /// The CMS envelope over the request, base64.
+    pub signature: String,
+}
+
+fn bad(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ProblemCode::RequestFieldInvalid, detail)
+}
+
+fn app_json(
+    state: &AppState,
+    a: &crate::store::applications::Application,
+    history: Vec<serde_json::Value>,
+) -> serde_json::Value {
+    let names = state
+        .workflow
+        .catalogue
+        .get(&a.service)
+        .map(|s| json!({ "kk": s.name_kk, "ru": s.name_ru }));
+    json!({
+        "number": a.number,
+        "iin": a.iin,
+        "service": a.service,
+        "service_name": names,
+        "channel": a.channel,
+        "status": a.status,
+        "registered_at": crate::time::rfc3339(a.registered_at),
+        "deadline": a.deadline,
+        "stages": a.stages,
+        "decision": a.decision,
+        "history": history,
+    })
+}
+
+/// Submits an application: condition 2, then registration with a number.
+#[utoipa::path(post, path = "/v1/applications", request_body = SubmitBody,
+    responses((status = 201, description = "Registered: number, status, deadline", body = Object),
+              (status = 200, description = "Already registered (the same envelope)", body = Object),
+              (status = 422, description = "Refused (condition 2 or condition 1): problem+json with the verdict's code")),
+    security(("bearer" = [])))]
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<SubmitBody>,
+) -> Result<Response, ApiError> {
+    let service = state
+        .workflow
+        .catalogue
+        .get(&body.service)
+        .cloned()
+        .ok_or_else(|| bad(format!("unknown service {}", body.service)))?;
+    let allowed = match body.channel.as_str() {
+        "portal" => caller.0.role == Role::Portal,
+        "provider" => caller.0.role == Role::Provider,
+        "operator" => caller.0.role == Role::Operator,
+        other => return Err(bad(format!("unknown channel {other}"))),
+    };
+    if !allowed {
+        return Err(ApiError::new(
+            ProblemCode::Forbidden,
+            format!(
+                "role {} may not submit through channel {}",
+                caller.0.role.as_str(),
+                body.channel
+            ),
+        ));
+    }
+    let request = b64("request", &body.request)?;
+    let signature = b64("signature", &body.signature)?;
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&request).map_err(|e| bad(format!("request is not JSON: {e}")))?;
+    let iin = parsed
+        .get("iin")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| bad("request has no top-level iin"))?
+        .to_string();
+    let now = crate::time::now();
+    let sha = crate::pki::cert::hex(&crate::pki::cert::sha256(&signature));
+    // Condition 1 (employee and operator channels): the person exists.
+    if body.channel != "portal" {
+        match state.workflow.persons.find(&iin) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                state
+                    .store
+                    .record_refusal(
+                        &sha,
+                        now,
+                        &service.id,
+                        &body.channel,
+                        &iin,
+                        "PERSON_NOT_FOUND",
+                        &caller.0.id,
+                    )
+                    .await?;
+                return Err(ApiError::new(
+                    ProblemCode::PersonNotFound,
+                    format!("no person with IIN {iin} in the registry"),
+                ));
+            }
+            Err(e) => {
+                return Err(ApiError::new(
+                    ProblemCode::ServiceUnavailable,
+                    e.to_string(),
+                ));
+            }
+        }
+    }
+    // Condition 2: the citizen's signature with the IIN check (portal), or the
+    // employee's or operator's own signature (their BIN, their role).
+    let policy = Policy {
+        usage: Usage::Sign,
+        iin: (body.channel == "portal").then(|| iin.clone()),
+        ..Policy::default()
+    };
+    let trust = state.trust();
+    let req = VerifyRequest {
+        envelope: &signature,
+        data: Some(&request),
+        at: now,
+        policy,
+        ..Default::default()
+    };
+    let mut verdict = envelope::verify(&req, &trust);
+    if verdict.passed() && body.channel != "portal" {
+        let bin = if body.channel == "provider" {
+            &state.workflow.provider_bin
+        } else {
+            &state.workflow.centre_bin
+        };
+        let signer = verdict.signer.clone().unwrap_or_default();
+        let roles: Vec<String> = signer["roles"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let strong_enough = roles.iter().any(|r| {
+            matches!(
+                r.as_str(),
+                "employee" | "hr" | "financial" | "may_sign" | "head"
+            )
+        });
+        if signer["bin"].as_str() != Some(bin.as_str()) || !strong_enough {
+            let check = crate::verdict::Check::failed(
+                "iin",
+                crate::verdict::Code::KeyUsageInvalid,
+                json!({ "problem": "the signer's certificate does not carry this organisation's BIN and an employee role", "expected_bin": bin, "bin": signer["bin"], "roles": roles }),
+            );
+            verdict = verdict.with_check("iin", check);
+        }
+    }
+    state
+        .audit
+        .record(audit_entry(
+            &caller,
+            "application.submit",
+            crate::pki::cert::hex(&crate::pki::cert::sha256(&request)),
+            &verdict,
+        ))
+        .await?;
+    if !verdict.passed() {
+        // Process 4: a refusal with the verdict's code, kept for the record, no number.
+        state
+            .store
+            .record_refusal(
+                &sha,
+                now,
+                &service.id,
+                &body.channel,
+                &iin,
+                verdict.code.as_str(),
+                &caller.0.id,
+            )
+            .await?;
+        let m = verdict.code.message();
+        let body = json!({
+            "type": "urn:qoltanba:problem:condition-2",
+            "title": m.en,
+            "status": 422,
+            "code": verdict.code,
+            "detail": "the authenticity of the electronic digital signature was not confirmed",
+            "message": m,
+            "refusal": m,
+            "verdict": verdict,
+        });
+        return Ok(problem_response(StatusCode::UNPROCESSABLE_ENTITY, body));
+    }
+    let (deadline, stages) = state.workflow.deadlines(&service, now);
+    let year = crate::workflow::calendar::kz_date(now).year();
+    let envelope_b64 = base64::engine::general_purpose::STANDARD.encode(&signature);
+    let request_text = String::from_utf8_lossy(&request).into_owned();
+    let stages_text = stages.to_string();
+    let new = crate::store::applications::NewApplication {
+        provider: &state.workflow.provider_bin,
+        year,
+        service: &service.id,
+        channel: &body.channel,
+        iin: &iin,
+        request_sha256: &sha,
+        request: &request_text,
+        envelope: &envelope_b64,
+        at: now,
+        deadline: &deadline,
+        stages: &stages_text,
+        created_by: &caller.0.id,
+    };
+    let (app, created) = state.store.register(&new).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(app_json(&state, &app, Vec::new()))).into_response())
+}
+
+/// Who asks about an application: the portal on behalf of one citizen.
+#[derive(Debug, Deserialize)]
+pub struct OnBehalf {
+    /// The citizen's IIN (required for the portal).
+    pub iin: Option<String>,
+}
+
+async fn load(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    on_behalf: Option<&str>,
+) -> Result<crate::store::applications::Application, ApiError> {
+    let not_found = || ApiError::new(ProblemCode::NotFound, "no such application");
+    let app = state
+        .store
+        .application(number)
+        .await?
+        .ok_or_else(not_found)?;
+    // The portal sees only the citizen it asks for.
+    if caller.0.role == Role::Portal && on_behalf != Some(app.iin.as_str()) {
+        return Err(not_found());
+    }
+    Ok(app)
+}
+
+/// Status of an application: IIN, number, service, status, deadline, history.
+#[utoipa::path(get, path = "/v1/applications/{number}", params(("number" = String, Path, description = "Registration number"), ("iin" = Option<String>, Query, description = "The citizen (portal)")),
+    responses((status = 200, description = "The application", body = Object), (status = 404, description = "Not found (or another citizen's)")), security(("bearer" = [])))]
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    Query(q): Query<OnBehalf>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let app = load(&state, &caller, &number, q.iin.as_deref()).await?;
+    let history = state.store.history(&number).await?;
+    Ok(Json(app_json(&state, &app, history)))
+}
+
+/// The provider's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    /// `approval`, `refusal`, or `review` (start the review).
+    pub decision: String,
+    /// For refusals: reasons from the service's list.
+    pub reasons: Option<Vec<String>>,
+}
+
+/// Records the provider's decision (or starts the review).
+#[utoipa::path(post, path = "/v1/applications/{number}/decision", request_body = DecisionBody, params(("number" = String, Path, description = "Registration number")),
+    responses((status = 200, description = "The application after the decision", body = Object), (status = 409, description = "Not allowed in its state")), security(("bearer" = [])))]
+pub async fn decision(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let app = load(&state, &caller, &number, None).await?;
+    let service = state
+        .workflow
+        .catalogue
+        .get(&app.service)
+        .cloned()
+        .ok_or_else(|| bad("unknown service"))?;
+    let (action, record) = match body.decision.as_str() {
+        "review" => (Action::StartReview, None),
+        "approval" => (Action::Approve, Some(json!({ "decision": "approval" }))),
+        "refusal" => {
+            let reasons = body.reasons.clone().unwrap_or_default();
+            if reasons.is_empty() || reasons.iter().any(|r| !service.refusal_reasons.contains(r)) {
+                return Err(bad(format!(
+                    "a refusal needs reasons from: {}",
+                    service.refusal_reasons.join(", ")
+                )));
+            }
+            (
+                Action::Refuse,
+                Some(json!({ "decision": "refusal", "reasons": reasons })),
+            )
+        }
+        other => return Err(bad(format!("unknown decision {other}"))),
+    };
+    transition(&state, &caller, &app, action, record).await?;
+    let app = load(&state, &caller, &number, None).await?;
+    Ok(Json(app_json(
+        &state,
+        &app,
+        state.store.history(&number).await?,
+    )))
+}
+
+/// Applies an action through the state machine; 409 when it is not allowed.
+pub async fn transition(
+    state: &AppState,
+    caller: &Caller,
+    app: &crate::store::applications::Application,
+    action: Action,
+    record: Option<serde_json::Value>,
+) -> Result<(), ApiError> {
+    let from = Status::parse(&app.status)
+        .ok_or_else(|| ApiError::new(ProblemCode::Internal, "unknown stored status"))?;
+    let refused = || {
+        ApiError::new(
+            ProblemCode::TransitionNotAllowed,
+            format!(
+                "{action:?} is not allowed while the application is {}",
+                from.as_str()
+            ),
+        )
+    };
+    let to = from.next(action).ok_or_else(refused)?;
+    let action_name = serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let record_text = record.as_ref().map(|r| r.to_string());
+    let ok = state
+        .store
+        .transition(
+            &app.number,
+            from.as_str(),
+            to.as_str(),
+            (&caller.0.id, caller.0.role.as_str()),
+            &action_name,
+            &record_text.clone().unwrap_or_default(),
+            record_text.as_deref(),
+            None,
+            crate::time::now(),
+        )
+        .await?;
+    if !ok {
+        return Err(refused());
+    }
+    state
+        .audit
+        .record(AuditEntry {
+            at: crate::time::now(),
+            key_id: caller.0.id.clone(),
+            role: caller.0.role.as_str().into(),
+            operation: format!("application.{action_name}"),
+            data_sha256: app.request_sha256.clone(),
+            signer_serial: String::new(),
+            result_code: to.as_str().into(),
+        })
+        .await?;
+    Ok(())
+}
+
+/// The regulations' questionnaire.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyBody {
+    /// The process and result: `not`, `partly`, `fully` satisfied.
+    pub process: String,
+    /// The information about the procedure: `not`, `partly`, `fully`.
+    pub information: String,
+}
+
+/// Answers the survey (once per application).
+#[utoipa::path(post, path = "/v1/applications/{number}/survey", request_body = SurveyBody, params(("number" = String, Path, description = "Registration number"), ("iin" = Option<String>, Query, description = "The citizen (portal)")),
+    responses((status = 201, description = "Recorded", body = Object), (status = 409, description = "Already answered")), security(("bearer" = [])))]
+pub async fn survey(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    Query(q): Query<OnBehalf>,
+    ApiJson(body): ApiJson<SurveyBody>,
+) -> Result<Response, ApiError> {
+    let app = load(&state, &caller, &number, q.iin.as_deref()).await?;
+    for v in [&body.process, &body.information] {
+        if !["not", "partly", "fully"].contains(&v.as_str()) {
+            return Err(bad("answers are not, partly or fully"));
+        }
+    }
+    if !state
+        .store
+        .survey(
+            &number,
+            &app.service,
+            &body.process,
+            &body.information,
+            crate::time::now(),
+        )
+        .await?
+    {
+        return Err(ApiError::new(
+            ProblemCode::SurveyAlreadyAnswered,
+            "the survey was already answered",
+        ));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "number": number, "process": body.process, "information": body.information })),
+    )
+        .into_response())
+}
+
+/// A reporting period.
+#[derive(Debug, Deserialize)]
+pub struct Period {
+    /// From (RFC 3339), default the Unix epoch.
+    pub from: Option<String>,
+    /// To (RFC 3339), default now.
+    pub to: Option<String>,
+}
+
+/// Survey answers per service and period.
+#[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339")),
+    responses((status = 200, description = "Counts per service and answer", body = Object)), security(("bearer" = [])))]
+pub async fn survey_report(
+    State(state): State<Arc<AppState>>,
+    Query(p): Query<Period>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let parse = |v: Option<&str>, d: i64| {
+        v.map(crate::time::parse_rfc3339)
+            .transpose()
+            .map(|x| x.unwrap_or(d))
+            .map_err(bad)
+    };
+    let from = parse(p.from.as_deref(), 0)?;
+    let to = parse(p.to.as_deref(), crate::time::now() + 1)?;
+    let mut services = serde_json::Map::new();
+    for (service, process, information, n) in state.store.survey_report(from, to).await? {
+        let entry = services
+            .entry(service)
+            .or_insert_with(|| json!({ "responses": 0, "process": {}, "information": {} }));
+        entry["responses"] = json!(entry["responses"].as_i64().unwrap_or(0) + n);
+        let p = entry["process"][&process].as_i64().unwrap_or(0) + n;
+        entry["process"][&process] = json!(p);
+        let i = entry["information"][&information].as_i64().unwrap_or(0) + n;
+        entry["information"][&information] = json!(i);
+    }
+    Ok(Json(
+        json!({ "from": crate::time::rfc3339(from), "to": crate::time::rfc3339(to), "services": services }),
+    ))
+}
+
+/// Applications past their deadline and not yet signed or delivered.
+#[utoipa::path(get, path = "/v1/applications/overdue", responses((status = 200, description = "Overdue applications", body = Object)), security(("bearer" = [])))]
+pub async fn overdue(
+    State(state): State<Arc<AppState>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let today =
+        crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(crate::time::now()));
+    let list = state.store.overdue(&today).await?;
+    Ok(Json(json!({ "today": today, "applications": list })))
+}

@@ -1,0 +1,325 @@
+//! Applications: registration with a gap-free number per provider and year
+//! (assigned in the registration's transaction), idempotent by request,
+//! transitions with their history, refusals of condition 2 kept for the
+//! record, survey answers.
+
+use super::{Backend, Store, StoreError};
+use serde::Serialize;
+use sqlx::Executor;
+
+/// A stored application.
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    /// Registration number.
+    pub number: String,
+    /// The provider's BIN.
+    pub provider: String,
+    /// Service id.
+    pub service: String,
+    /// `portal`, `provider` or `operator`.
+    pub channel: String,
+    /// The citizen's IIN.
+    pub iin: String,
+    /// Life-cycle state.
+    pub status: String,
+    /// Registered, Unix seconds.
+    pub registered_at: i64,
+    /// The deadline (`YYYY-MM-DD`, Kazakhstan time).
+    pub deadline: String,
+    /// Stage deadlines (JSON).
+    pub stages: serde_json::Value,
+    /// The provider's decision (JSON), once made.
+    pub decision: Option<serde_json::Value>,
+    /// The signed result PDF, base64, once signed.
+    #[serde(skip)]
+    pub result: Option<String>,
+    /// SHA-256 of the signed request.
+    pub request_sha256: String,
+}
+
+/// What registration needs.
+pub struct NewApplication<'a> {
+    /// Provider BIN.
+    pub provider: &'a str,
+    /// Year of registration (Kazakhstan time).
+    pub year: i32,
+    /// Service id.
+    pub service: &'a str,
+    /// Channel.
+    pub channel: &'a str,
+    /// Citizen's IIN.
+    pub iin: &'a str,
+    /// SHA-256 (hex) of the envelope: the idempotency key.
+    pub request_sha256: &'a str,
+    /// The request JSON.
+    pub request: &'a str,
+    /// The envelope, base64.
+    pub envelope: &'a str,
+    /// Unix seconds.
+    pub at: i64,
+    /// Deadline.
+    pub deadline: &'a str,
+    /// Stage deadlines (JSON).
+    pub stages: &'a str,
+    /// API key id of the caller.
+    pub created_by: &'a str,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+const COLUMNS: &str = "number, provider, service, channel, iin, status, registered_at, deadline, stages, decision, result, request_sha256";
+
+fn to_app(r: Row) -> Application {
+    Application {
+        number: r.0,
+        provider: r.1,
+        service: r.2,
+        channel: r.3,
+        iin: r.4,
+        status: r.5,
+        registered_at: r.6,
+        deadline: r.7,
+        stages: serde_json::from_str(&r.8).unwrap_or_default(),
+        decision: r.9.and_then(|d| serde_json::from_str(&d).ok()),
+        result: r.10,
+        request_sha256: r.11,
+    }
+}
+
+impl Store {
+    /// Registers an application (or returns the one already registered for
+    /// the same request): the number comes from the per-provider-year counter
+    /// in the same transaction, so numbers are unique and gap-free.
+    pub async fn register(
+        &self,
+        a: &NewApplication<'_>,
+    ) -> Result<(Application, bool), StoreError> {
+        if let Some(existing) = self.application_by_request(a.request_sha256).await? {
+            return Ok((existing, false));
+        }
+        let mut conn = self.begin_write().await?;
+        let result = async {
+            let found: Option<(String,)> = sqlx::query_as("SELECT number FROM applications WHERE request_sha256 = $1").bind(a.request_sha256).fetch_optional(&mut *conn).await?;
+            if found.is_some() {
+                return Ok(None);
+            }
+            let (seq,): (i64,) = sqlx::query_as("INSERT INTO counters (provider, year, last) VALUES ($1, $2, 1) ON CONFLICT (provider, year) DO UPDATE SET last = counters.last + 1 RETURNING last")
+                .bind(a.provider)
+                .bind(i64::from(a.year))
+                .fetch_one(&mut *conn)
+                .await?;
+            let number = format!("{}-{}-{:06}", a.year, a.provider, seq);
+            sqlx::query("INSERT INTO applications (number, provider, year, seq, service, channel, iin, status, request_sha256, request, envelope, registered_at, deadline, stages, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'registered', $8, $9, $10, $11, $12, $13, $14)")
+                .bind(&number)
+                .bind(a.provider)
+                .bind(i64::from(a.year))
+                .bind(seq)
+                .bind(a.service)
+                .bind(a.channel)
+                .bind(a.iin)
+                .bind(a.request_sha256)
+                .bind(a.request)
+                .bind(a.envelope)
+                .bind(a.at)
+                .bind(a.deadline)
+                .bind(a.stages)
+                .bind(a.created_by)
+                .execute(&mut *conn)
+                .await?;
+            Ok::<_, StoreError>(Some(number))
+        }
+        .await;
+        match result {
+            Ok(Some(_)) => {
+                super::finish(conn, true).await?;
+            }
+            Ok(None) => {
+                super::finish(conn, false).await?;
+            }
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(e);
+            }
+        }
+        let app = self
+            .application_by_request(a.request_sha256)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((app, true))
+    }
+
+    async fn application_by_request(&self, sha: &str) -> Result<Option<Application>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM applications WHERE request_sha256 = $1"
+        ));
+        let r: Option<Row> = sqlx::query_as(sql)
+            .bind(sha)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(r.map(to_app))
+    }
+
+    /// The application with this number.
+    pub async fn application(&self, number: &str) -> Result<Option<Application>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM applications WHERE number = $1"
+        ));
+        let r: Option<Row> = sqlx::query_as(sql)
+            .bind(number)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(r.map(to_app))
+    }
+
+    /// Applications of a provider not yet delivered whose deadline is before `today`.
+    pub async fn overdue(&self, today: &str) -> Result<Vec<Application>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 ORDER BY deadline, number"
+        ));
+        let rows: Vec<Row> = sqlx::query_as(sql)
+            .bind(today)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(to_app).collect())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    /// Moves an application from `from` to `to` (compare-and-set: nothing
+    /// changes when it is no longer in `from`) and records who did it.
+    pub async fn transition(
+        &self,
+        number: &str,
+        from: &str,
+        to: &str,
+        actor: (&str, &str),
+        action: &str,
+        note: &str,
+        decision: Option<&str>,
+        result: Option<&str>,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.begin_write().await?;
+        let r = async {
+            let done = sqlx::query("UPDATE applications SET status = $1, decision = COALESCE($2, decision), result = COALESCE($3, result) WHERE number = $4 AND status = $5")
+                .bind(to)
+                .bind(decision)
+                .bind(result)
+                .bind(number)
+                .bind(from)
+                .execute(&mut *conn)
+                .await?;
+            if done.rows_affected() == 1 {
+                sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(number)
+                    .bind(at)
+                    .bind(actor.0)
+                    .bind(actor.1)
+                    .bind(action)
+                    .bind(from)
+                    .bind(to)
+                    .bind(note)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok::<_, StoreError>(done.rows_affected() == 1)
+        }
+        .await;
+        match r {
+            Ok(ok) => {
+                super::finish(conn, ok).await?;
+                Ok(ok)
+            }
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The history of an application, oldest first.
+    pub async fn history(&self, number: &str) -> Result<Vec<serde_json::Value>, StoreError> {
+        let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as("SELECT at, actor, role, action, from_status, to_status, note FROM application_events WHERE number = $1 ORDER BY at")
+            .bind(number)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, role, action, from, to, note)| serde_json::json!({ "at": crate::time::rfc3339(at), "actor": actor, "role": role, "action": action, "from": from, "to": to, "note": note }))
+            .collect())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    /// Records a condition-2 refusal (process 4): no number, kept for the record.
+    pub async fn record_refusal(
+        &self,
+        sha: &str,
+        at: i64,
+        service: &str,
+        channel: &str,
+        iin: &str,
+        code: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO refusals (request_sha256, at, service, channel, iin, code, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(sha)
+            .bind(at)
+            .bind(service)
+            .bind(channel)
+            .bind(iin)
+            .bind(code)
+            .bind(actor)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Stores the survey answers (once per application: false when already answered).
+    pub async fn survey(
+        &self,
+        number: &str,
+        service: &str,
+        process: &str,
+        information: &str,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query("INSERT INTO surveys (number, at, service, process, information) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (number) DO NOTHING")
+            .bind(number)
+            .bind(at)
+            .bind(service)
+            .bind(process)
+            .bind(information)
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Survey answers per service and answer, between `from` and `to` (Unix seconds).
+    pub async fn survey_report(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        Ok(sqlx::query_as("SELECT service, process, information, COUNT(*) FROM surveys WHERE at >= $1 AND at < $2 GROUP BY service, process, information ORDER BY service, process, information")
+            .bind(from)
+            .bind(to)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Which backend (numbering tests).
+    pub fn is_postgres(&self) -> bool {
+        self.backend() == Backend::Postgres
+    }
+}

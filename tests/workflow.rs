@@ -1,0 +1,505 @@
+//! The application flow end to end through HTTP: the three channels with
+//! their refusals, status for one citizen only, decisions through the state
+//! machine, the survey, and gap-free numbering under concurrency.
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use base64::Engine;
+use qoltanba::api::AppState;
+use qoltanba::config::Config;
+use qoltanba::envelope::sign;
+use qoltanba::pki::signer::RingSigner;
+use qoltanba::store::keys::Role;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn pem_der(p: &str) -> Vec<u8> {
+    pem::parse(std::fs::read(repo(p)).unwrap())
+        .unwrap()
+        .into_contents()
+}
+
+fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// The envelope a person's key makes over `request` (detached CAdES-BES).
+fn signed(person: &str, ca: &str, request: &[u8]) -> Vec<u8> {
+    let key = RingSigner::from_pkcs8(
+        &pem_der(&format!("certs/people/{person}.key.pem")),
+        None,
+        false,
+    )
+    .unwrap();
+    let cert = pem_der(&format!("certs/people/{person}.pem"));
+    sign::sign(
+        request,
+        false,
+        &key,
+        &cert,
+        &[pem_der(&format!("certs/trust/{ca}.pem"))],
+        qoltanba::time::now(),
+    )
+    .unwrap()
+}
+
+struct App {
+    state: Arc<AppState>,
+    router: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn new() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            trust_dir: Some(repo("certs/trust")),
+            crl_refresh_seconds: 0,
+            ..Config::default()
+        };
+        let service = qoltanba::api::build(config).await.unwrap();
+        let router = qoltanba::api::router(service.state.clone());
+        App {
+            state: service.state,
+            router,
+            _dir: dir,
+        }
+    }
+    async fn key(&self, role: Role) -> String {
+        self.state
+            .store
+            .create_api_key(role.as_str(), role, 0)
+            .await
+            .unwrap()
+            .1
+    }
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        let req = b
+            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+    async fn submit(
+        &self,
+        token: &str,
+        channel: &str,
+        service: &str,
+        request: &[u8],
+        envelope: &[u8],
+    ) -> (StatusCode, Value) {
+        self.call("POST", "/v1/applications", token, Some(json!({ "service": service, "channel": channel, "request": b64(request), "signature": b64(envelope) }))).await
+    }
+}
+
+const CITIZEN_IIN: &str = "880101300123";
+
+fn other_citizen() -> String {
+    qoltanba::iin::complete("92051545012").unwrap()
+}
+
+fn request(iin: &str, note: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance", "note": note, "attachments": [{ "name": "income.pdf", "sha256": "00".repeat(32) }] })).unwrap()
+}
+
+#[tokio::test]
+async fn portal_channel_registration_status_and_refusals() {
+    let app = App::new().await;
+    let portal = app.key(Role::Portal).await;
+    let req = request(CITIZEN_IIN, "one");
+    let env = signed("citizen-rsa", "nca-rsa", &req);
+    let (status, body) = app
+        .submit(&portal, "portal", "housing-assistance", &req, &env)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["status"], "registered");
+    let number = body["number"].as_str().unwrap().to_string();
+    assert!(number.ends_with("-000001"), "{number}");
+    assert!(body["deadline"].as_str().unwrap().len() == 10);
+    assert_eq!(body["stages"].as_array().unwrap().len(), 3);
+    // The same envelope again: the same application, no new number.
+    let (status, again) = app
+        .submit(&portal, "portal", "housing-assistance", &req, &env)
+        .await;
+    assert_eq!(
+        (status, again["number"].as_str()),
+        (StatusCode::OK, Some(number.as_str()))
+    );
+    // The citizen's status; another citizen's view is a 404.
+    let (status, view) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, view["iin"].as_str()),
+        (StatusCode::OK, Some(CITIZEN_IIN))
+    );
+    assert_eq!(view["service_name"]["ru"], "Назначение жилищной помощи");
+    let (status, _) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}?iin={}", other_citizen()),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call("GET", &format!("/v1/applications/{number}"), &portal, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Process 4: condition 2 fails, a refusal with the verdict's code and no number.
+    let req = request(CITIZEN_IIN, "revoked");
+    let (status, p) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-assistance",
+            &req,
+            &signed("revoked", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("CERT_REVOKED")),
+        "{p}"
+    );
+    assert!(p["refusal"]["kk"].as_str().unwrap().contains("ЭЦҚ"));
+    assert_eq!(p["verdict"]["indication"], "FAILED");
+    let req = request(&other_citizen(), "someone else's IIN");
+    let (status, p) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-assistance",
+            &req,
+            &signed("citizen-rsa", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH"))
+    );
+    let req = request(CITIZEN_IIN, "auth key");
+    let (status, p) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-assistance",
+            &req,
+            &signed("citizen-auth", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("KEY_USAGE_INVALID"))
+    );
+    // Still one number used.
+    let req = request(CITIZEN_IIN, "two");
+    let (_, body) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-assistance",
+            &req,
+            &signed("citizen-rsa", "nca-rsa", &req),
+        )
+        .await;
+    assert!(
+        body["number"].as_str().unwrap().ends_with("-000002"),
+        "{body}"
+    );
+    // The portal cannot submit through the employee's channel.
+    let (status, _) = app
+        .submit(
+            &portal,
+            "provider",
+            "housing-assistance",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn employee_and_operator_channels() {
+    let app = App::new().await;
+    let provider = app.key(Role::Provider).await;
+    let operator = app.key(Role::Operator).await;
+    let req = request(CITIZEN_IIN, "entered by the employee");
+    let (status, body) = app
+        .submit(
+            &provider,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["channel"], "provider");
+    // Condition 1: a person the registry does not know.
+    let req = request("900101400013", "unknown person");
+    let (status, p) = app
+        .submit(
+            &provider,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("PERSON_NOT_FOUND"))
+    );
+    // A citizen's certificate is not an employee's.
+    let req = request(CITIZEN_IIN, "citizen cert");
+    let (status, p) = app
+        .submit(
+            &provider,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("citizen-rsa", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    // The service centre's operator signs with the centre's BIN; an employee's BIN is refused there.
+    let req = request(CITIZEN_IIN, "at the centre");
+    let (status, body) = app
+        .submit(
+            &operator,
+            "operator",
+            "housing-queue",
+            &req,
+            &signed("operator", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let req = request(CITIZEN_IIN, "wrong BIN");
+    let (status, _) = app
+        .submit(
+            &operator,
+            "operator",
+            "housing-queue",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
+    let app = App::new().await;
+    let portal = app.key(Role::Portal).await;
+    let provider = app.key(Role::Provider).await;
+    let admin = app.key(Role::Admin).await;
+    let req = request(CITIZEN_IIN, "decide");
+    let (_, body) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-assistance",
+            &req,
+            &signed("citizen-rsa", "nca-rsa", &req),
+        )
+        .await;
+    let number = body["number"].as_str().unwrap().to_string();
+    let path = format!("/v1/applications/{number}/decision");
+    let (status, _) = app
+        .call(
+            "POST",
+            &path,
+            &provider,
+            Some(json!({ "decision": "refusal", "reasons": ["made-up"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = app
+        .call(
+            "POST",
+            &path,
+            &provider,
+            Some(json!({ "decision": "review" })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("in_review"))
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &path,
+            &provider,
+            Some(json!({ "decision": "refusal", "reasons": ["income-above-threshold"] })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("refused")),
+        "{body}"
+    );
+    assert_eq!(body["decision"]["reasons"][0], "income-above-threshold");
+    assert_eq!(body["history"].as_array().unwrap().len(), 2);
+    // Approving a refused application is not a transition: 409 and nothing changes.
+    let (status, p) = app
+        .call(
+            "POST",
+            &path,
+            &provider,
+            Some(json!({ "decision": "approval" })),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("TRANSITION_NOT_ALLOWED"))
+    );
+    let (_, view) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}"),
+            &provider,
+            None,
+        )
+        .await;
+    assert_eq!(view["status"], "refused");
+    // The survey, once.
+    let spath = format!("/v1/applications/{number}/survey?iin={CITIZEN_IIN}");
+    let (status, _) = app
+        .call(
+            "POST",
+            &spath,
+            &portal,
+            Some(json!({ "process": "partly", "information": "fully" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, p) = app
+        .call(
+            "POST",
+            &spath,
+            &portal,
+            Some(json!({ "process": "fully", "information": "fully" })),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("SURVEY_ALREADY_ANSWERED"))
+    );
+    let (status, report) = app.call("GET", "/v1/reports/survey", &admin, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        report["services"]["housing-assistance"]["process"]["partly"], 1,
+        "{report}"
+    );
+    // Every transition is in the audit log.
+    let (_, audit) = app.call("GET", "/v1/audit/verify", &admin, None).await;
+    assert!(audit["problem"].is_null());
+    let (_, overdue) = app
+        .call("GET", "/v1/applications/overdue", &provider, None)
+        .await;
+    assert!(overdue["applications"].as_array().unwrap().is_empty());
+}
+
+async fn numbering(url: &str, total: usize) {
+    use qoltanba::store::Store;
+    use qoltanba::store::applications::NewApplication;
+    let mut tasks = Vec::new();
+    for client in 0..8 {
+        let store = Store::open(url).await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            let mut numbers = Vec::new();
+            for i in 0..total / 8 {
+                let sha = format!("{client:02}{i:062}");
+                let a = NewApplication {
+                    provider: "120340000123",
+                    year: 2026,
+                    service: "housing-queue",
+                    channel: "portal",
+                    iin: CITIZEN_IIN,
+                    request_sha256: &sha,
+                    request: "{}",
+                    envelope: "",
+                    at: 0,
+                    deadline: "2026-12-01",
+                    stages: "[]",
+                    created_by: "t",
+                };
+                numbers.push(store.register(&a).await.unwrap().0.number);
+            }
+            numbers
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    let expected: Vec<String> = (1..=total)
+        .map(|n| format!("2026-120340000123-{n:06}"))
+        .collect();
+    assert_eq!(all, expected, "numbers must be distinct and gap-free");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn numbers_are_gap_free_under_concurrency() {
+    let dir = tempfile::tempdir().unwrap();
+    numbering(
+        &format!("sqlite://{}?mode=rwc", dir.path().join("n.db").display()),
+        200,
+    )
+    .await;
+    match std::env::var("QOLTANBA_TEST_POSTGRES_URL") {
+        Ok(admin) => {
+            sqlx::any::install_default_drivers();
+            let name = format!("qt_numbers_{}", std::process::id());
+            use sqlx::Executor;
+            let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+            pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+            numbering(&format!("{base}/{name}"), 1000).await;
+        }
+        Err(_) if std::env::var("CI").is_ok() => {
+            panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test")
+        }
+        Err(_) => eprintln!(
+            "note: PostgreSQL half skipped (./scripts/test sets QOLTANBA_TEST_POSTGRES_URL)"
+        ),
+    }
+}
