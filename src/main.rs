@@ -20,7 +20,6 @@ mod sign_cli;
 #[path = "cli/vectors.rs"]
 mod vectors_cli;
 
-
 #[derive(Parser)]
 #[command(
     name = "qoltanba",
