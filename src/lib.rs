@@ -2,6 +2,8 @@
 //! Kazakhstan's e-government services.
 //!
 //! The module map, top to bottom (data flows one way, downwards):
+//! - [`pdf`]: result PDFs: render (kk/ru, PDF/A-2b), officer stamp with QR,
+//!   PAdES signing as incremental updates, verification and modification analysis.
 //! - [`envelope`]: CMS SignedData request envelopes: BER normalisation,
 //!   parsing, and condition 2 (the verdict on a request's signature).
 //! - [`keys`]: the signer key store: PKCS#12 import, keys sealed at rest,
@@ -22,6 +24,7 @@ pub mod envelope;
 pub mod iin;
 pub mod input;
 pub mod keys;
+pub mod pdf;
 pub mod pki;
 pub mod store;
 pub mod time;

@@ -20,6 +20,9 @@ mod sign_cli;
 #[path = "cli/vectors.rs"]
 mod vectors_cli;
 
+#[path = "cli/pdf.rs"]
+mod pdf_cli;
+
 #[derive(Parser)]
 #[command(
     name = "qoltanba",
@@ -55,6 +58,9 @@ enum Command {
     Audit(AuditCommand),
     /// Sign data (CAdES-BES/-T), co-sign or counter-sign an envelope, or sign in two phases.
     Sign(sign_cli::SignArgs),
+    /// Result PDFs: render (kk/ru, PDF/A-2b), sign (PAdES, officer stamp), verify.
+    #[command(subcommand)]
+    Pdf(pdf_cli::PdfCommand),
     /// Test vectors: run manifests and the built-in suites, write reports.
     #[command(subcommand)]
     Vectors(vectors_cli::VectorsCommand),
@@ -388,6 +394,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys(cmd)) => signer_keys(cmd),
+        Some(Command::Pdf(cmd)) => pdf_cli::run(cmd),
         Some(Command::Vectors(cmd)) => vectors_cli::run(cmd),
         Some(Command::Audit(AuditCommand::Verify { format })) => {
             let rt = runtime()?;

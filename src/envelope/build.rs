@@ -155,6 +155,27 @@ struct SigningCertificateV2 {
     certs: Vec<EssCertIdV2>,
 }
 
+/// A certificate decoded once: signing the same certificate again (a
+/// service signs with a few keys, many times) reuses the decoded form.
+fn decoded(cert_der: &[u8]) -> Result<std::sync::Arc<x509_cert::Certificate>, BuildError> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Arc<x509_cert::Certificate>>>> = OnceLock::new();
+    let key = crate::pki::cert::sha256(cert_der);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(c);
+    }
+    let c = Arc::new(x509_cert::Certificate::from_der(cert_der).map_err(enc)?);
+    if let Ok(mut m) = cache.lock() {
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(key, c.clone());
+    }
+    Ok(c)
+}
+
 /// The time as UTCTime before 2050 and GeneralizedTime after (RFC 5280).
 pub fn x509_time(t: i64) -> Result<x509_cert::time::Time, BuildError> {
     let d = std::time::Duration::from_secs(t.max(0) as u64);
@@ -199,7 +220,7 @@ pub fn cades_attributes_for_digest(
     signing_time: Option<i64>,
     ess_v2: bool,
 ) -> Result<SetOfVec<Attribute>, BuildError> {
-    let cert = x509_cert::Certificate::from_der(cert_der).map_err(enc)?;
+    let cert = decoded(cert_der)?;
     let mut attrs = SetOfVec::new();
     attrs
         .insert(attr(OID_CONTENT_TYPE, Any::from(&content_type))?)
@@ -248,7 +269,7 @@ pub fn assemble(
     signed_attrs: Option<SetOfVec<Attribute>>,
     signature: Vec<u8>,
 ) -> Result<SignerInfo, BuildError> {
-    let cert = x509_cert::Certificate::from_der(cert_der).map_err(enc)?;
+    let cert = decoded(cert_der)?;
     let (version, sid) = match sid {
         SidKind::IssuerSerial => (
             CmsVersion::V1,
@@ -326,8 +347,7 @@ pub fn signed_data(
     }
     let mut set = SetOfVec::new();
     for c in certs {
-        let cert = x509_cert::Certificate::from_der(c).map_err(enc)?;
-        let choice = CertificateChoices::Certificate(cert);
+        let choice = CertificateChoices::Certificate(decoded(c)?.as_ref().clone());
         if !set.iter().any(|x| x == &choice) {
             set.insert(choice).map_err(enc)?;
         }

@@ -1,0 +1,210 @@
+//! Result-PDF speed: sign with a visible stamp (one core, RSA-2048), render +
+//! stamp + sign, verify, and a 200 MB file signed and verified in bounded
+//! memory (streamed hashing).
+//!
+//! `cargo bench --bench pdf`. The raw baseline is one RSA-2048 signature
+//! with `ring`, measured in the same run. The large-file part prints time and
+//! peak resident memory (VmHWM, reset before each step); set
+//! `QOLTANBA_BENCH_BIG_MB` to change its size (0 skips it).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use qoltanba::pdf::verify::PdfVerifyRequest;
+use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions, StampPlacement};
+use qoltanba::pki::signer::{RingSigner, Signer};
+use qoltanba::pki::{Policy, TrustStore};
+use std::hint::black_box;
+use std::io::Write;
+use std::path::Path;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const AT: i64 = 1_780_272_000; // 2026-06-01
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pem_der(rel: &str) -> Vec<u8> {
+    pem::parse(std::fs::read(root().join(rel)).expect("read"))
+        .expect("pem")
+        .into_contents()
+}
+
+fn doc() -> ResultDoc {
+    ResultDoc::from_json(
+        &std::fs::read(root().join("testdata/pdfs/result-notification.json")).expect("json"),
+    )
+    .expect("doc")
+}
+
+fn options<'a>(key: &'a RingSigner, cert: &'a [u8], chain: &'a [Vec<u8>]) -> SignOptions<'a> {
+    SignOptions {
+        signer: key,
+        cert,
+        chain,
+        time: AT - 60,
+        field: None,
+        reason: None,
+        location: None,
+        stamp: Some(StampPlacement {
+            page: None,
+            rect: None,
+            text: pdf::stamp::text_from_certificate(cert, AT - 60).expect("stamp text"),
+        }),
+        public_url: "http://127.0.0.1:8080/verify".into(),
+        document_id: None,
+        certify: false,
+        tsa: None,
+        ltv: None,
+        add_fields: Vec::new(),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let key =
+        RingSigner::from_pkcs8(&pem_der("certs/people/head.key.pem"), None, false).expect("key");
+    let cert = pem_der("certs/people/head.pem");
+    let chain = vec![pem_der("certs/trust/nca-rsa.pem")];
+    let d = doc();
+    let one_page = pdf::render(&d, &[Lang::Kk], AT).expect("render");
+    let opts = options(&key, &cert, &chain);
+    let store = TrustStore::from_dir(&root().join("certs/trust")).expect("store");
+    let (signed, _) = pdf::sign_bytes(&one_page, &opts).expect("sign");
+    let req = PdfVerifyRequest {
+        at: AT,
+        policy: Policy::default(),
+        ..Default::default()
+    };
+    let mut g = c.benchmark_group("pdf");
+    g.bench_function("raw RSA-2048 sign (ring)", |b| {
+        b.iter(|| black_box(key.sign(black_box(b"attributes")).expect("sign")))
+    });
+    g.bench_function("sign with stamp (1-page, RSA-2048)", |b| {
+        b.iter(|| black_box(pdf::sign_bytes(black_box(&one_page), &opts).expect("sign")))
+    });
+    g.bench_function("render kk (1 page)", |b| {
+        b.iter(|| black_box(pdf::render(&d, &[Lang::Kk], AT).expect("render")))
+    });
+    g.bench_function("render + stamp + sign (1 page)", |b| {
+        b.iter(|| {
+            let p = pdf::render(&d, &[Lang::Kk], AT).expect("render");
+            black_box(pdf::sign_bytes(&p, &opts).expect("sign"))
+        })
+    });
+    g.bench_function("verify (1 signature)", |b| {
+        b.iter(|| black_box(pdf::verify_bytes(black_box(&signed), &store, &req)))
+    });
+    g.finish();
+    big_file(&key, &cert, &chain, &store, &req);
+}
+
+/// Peak resident memory (kB) since the last reset.
+fn peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    // Linux: writing 5 to clear_refs resets VmHWM to the current RSS.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// A rendered PDF with an incremental update holding one large stream object
+/// (an attached scan, say), written in chunks.
+fn big_pdf(path: &Path, mb: usize) {
+    let base = pdf::render(&doc(), &[Lang::Kk], AT).expect("render");
+    let f = qoltanba::pdf::xref::PdfFile::open(&base).expect("structure");
+    let size = qoltanba::pdf::xref::int(f.trailer().get(b"Size").ok()).expect("size");
+    let root = f.trailer().get(b"Root").expect("root").clone();
+    let prev = f.startxref;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    out.write_all(&base).expect("write");
+    let obj_at = base.len() as u64 + 1;
+    let len = mb * 1024 * 1024;
+    write!(out, "\n{size} 0 obj\n<< /Length {len} >>\nstream\n").expect("write");
+    let chunk: Vec<u8> = (0..1024 * 1024).map(|i| (i * 7 % 251) as u8).collect();
+    for _ in 0..mb {
+        out.write_all(&chunk).expect("write");
+    }
+    out.write_all(b"\nendstream\nendobj\n").expect("write");
+    let xref_at = obj_at
+        + format!("{size} 0 obj\n<< /Length {len} >>\nstream\n").len() as u64
+        + len as u64
+        + b"\nendstream\nendobj\n".len() as u64;
+    let mut t = lopdf::Dictionary::new();
+    t.set("Size", size + 1);
+    t.set("Root", root);
+    t.set("Prev", prev as i64);
+    let mut trailer = Vec::new();
+    qoltanba::pdf::cos::write(&mut trailer, &lopdf::Object::Dictionary(t));
+    write!(out, "xref\n{size} 1\n{obj_at:010} 00000 n\r\ntrailer\n").expect("write");
+    out.write_all(&trailer).expect("write");
+    write!(out, "\nstartxref\n{xref_at}\n%%EOF\n").expect("write");
+    out.flush().expect("flush");
+}
+
+fn big_file(
+    key: &RingSigner,
+    cert: &[u8],
+    chain: &[Vec<u8>],
+    store: &TrustStore,
+    req: &PdfVerifyRequest,
+) {
+    // `cargo test --all-targets` runs benches once as tests: not the 200 MB part.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let mb: usize = std::env::var("QOLTANBA_BENCH_BIG_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    if mb == 0 {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("big.pdf");
+    let output = dir.path().join("big-signed.pdf");
+    big_pdf(&input, mb);
+    let len = std::fs::metadata(&input).expect("meta").len();
+    let opts = options(key, cert, chain);
+    reset_peak();
+    let before = peak_kb();
+    let t = std::time::Instant::now();
+    pdf::sign_file(&input, &output, &opts).expect("sign big");
+    let sign_time = t.elapsed();
+    let sign_peak = peak_kb();
+    reset_peak();
+    let t = std::time::Instant::now();
+    let report = pdf::verify_file(&output, store, req).expect("verify big");
+    let verify_time = t.elapsed();
+    let verify_peak = peak_kb();
+    assert_eq!(
+        report.indication,
+        qoltanba::verdict::Indication::Passed,
+        "{}",
+        report.to_text()
+    );
+    println!(
+        "pdf/big file ({:.0} MB): sign {:.2?} (peak RSS {} MB, {} MB before), verify {:.2?} (peak RSS {} MB)",
+        len as f64 / 1_048_576.0,
+        sign_time,
+        sign_peak / 1024,
+        before / 1024,
+        verify_time,
+        verify_peak / 1024
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(4));
+    targets = bench
+}
+criterion_main!(benches);

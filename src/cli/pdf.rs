@@ -1,0 +1,380 @@
+//! `qoltanba pdf render|sign|verify`: the binary's PDF subcommands (compiled
+//! into `main.rs`, not the library): parse arguments, call `qoltanba::pdf`,
+//! print.
+
+use super::{Format, TrustArgs, UsageError, inputs, read, with_revocation};
+use clap::{Args, Subcommand};
+use qoltanba::pdf::{self, SignOptions, StampPlacement};
+use qoltanba::pki::signer::{RingSigner, Signer};
+use qoltanba::pki::{Policy, TrustStore, Usage};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum PdfCommand {
+    /// Render a result notification or reasoned refusal from JSON (A4, PDF/A-2b).
+    Render {
+        /// The result's description (JSON; see testdata/pdfs/result-*.json).
+        #[arg(long, value_name = "RESULT.json")]
+        input: PathBuf,
+        /// Languages, in order: kk, ru or kk,ru.
+        #[arg(long, value_name = "LANGS", default_value = "kk,ru")]
+        lang: String,
+        /// Output file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Sign a PDF (PAdES, an incremental update; the original bytes stay a prefix).
+    Sign(Box<SignArgs>),
+    /// Verify every signature of a PDF and what changed after each.
+    Verify {
+        /// The PDF.
+        file: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    /// The PDF to sign.
+    #[arg(long = "in", value_name = "FILE")]
+    input: PathBuf,
+    /// The signed PDF (a new file).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// A PKCS#12 (.p12/.pfx) holding the key and its certificate.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["key_id", "key"])]
+    p12: Option<PathBuf>,
+    /// The environment variable that holds the PKCS#12 password (default: empty).
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// A key in the signer key store (QOLTANBA_DATA_DIR).
+    #[arg(long, value_name = "ID", conflicts_with = "key")]
+    key_id: Option<String>,
+    /// A PKCS#8 key (PEM or DER), for tests; needs --cert.
+    #[arg(long, value_name = "FILE", hide = true, requires = "cert")]
+    key: Option<PathBuf>,
+    /// The signer certificate for --key.
+    #[arg(long, value_name = "FILE", hide = true)]
+    cert: Option<PathBuf>,
+    /// Issuer certificates for --key.
+    #[arg(long, value_name = "FILE", hide = true)]
+    chain: Vec<PathBuf>,
+    /// Draw the officer's stamp (name, position, organisation, BIN, serial, time, QR).
+    #[arg(long)]
+    stamp: bool,
+    /// The stamp's page (from 1; default the last).
+    #[arg(long, value_name = "N")]
+    page: Option<usize>,
+    /// The stamp's rectangle in points (default: the page's bottom, above other stamps).
+    #[arg(long, value_name = "X1,Y1,X2,Y2")]
+    rect: Option<String>,
+    /// The signature field's name (an unsigned field of this name is signed).
+    #[arg(long, value_name = "NAME")]
+    field: Option<String>,
+    /// /Reason.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+    /// /Location.
+    #[arg(long, value_name = "TEXT")]
+    location: Option<String>,
+    /// The officer's position, Kazakh then Russian (default: by the certificate's role).
+    #[arg(long, value_name = "KK/RU")]
+    position: Option<String>,
+    /// The document id in the verification URL (default: the one `pdf render` wrote).
+    #[arg(long, value_name = "ID")]
+    doc_id: Option<String>,
+    /// A time-stamp authority (RFC 3161): PAdES B-T.
+    #[arg(long, value_name = "URL")]
+    tsa: Option<String>,
+    /// Add a DSS with the chain and CRLs: PAdES B-LT.
+    #[arg(long)]
+    ltv: bool,
+    /// CRLs for --ltv (default: those in the trust folder).
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
+    /// A certification signature (DocMDP P=2: form filling and signatures allowed).
+    #[arg(long)]
+    certify: bool,
+    /// Create an empty signature field for a later signer (above this stamp).
+    #[arg(long, value_name = "NAME")]
+    add_field: Vec<String>,
+    /// The signing time (RFC 3339; default now), for reproducible tests.
+    #[arg(long, value_name = "RFC3339", hide = true)]
+    time: Option<String>,
+    /// Sign even when the certificate is expired, revoked or untrusted (test vectors).
+    #[arg(long, hide = true)]
+    allow_unusable: bool,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+fn pem_or_der(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, UsageError> {
+    qoltanba::input::decode_all(bytes, labels).map_err(|e| UsageError(e.to_string()))
+}
+
+struct Key {
+    signer: Box<dyn Signer>,
+    cert: Vec<u8>,
+    chain: Vec<Vec<u8>>,
+}
+
+fn load_key(a: &SignArgs) -> Result<Result<Key, qoltanba::keys::KeyError>, UsageError> {
+    if let Some(p12) = &a.p12 {
+        let password = zeroize::Zeroizing::new(match &a.password_env {
+            Some(var) => std::env::var(var).map_err(|_| {
+                UsageError(format!("--password-env {var}: the variable is not set"))
+            })?,
+            None => String::new(),
+        });
+        let bytes = read(p12)?;
+        return Ok(qoltanba::keys::open_p12(&bytes, &password).map(|k| Key {
+            cert: k.cert_der.clone(),
+            chain: k.chain_der.clone(),
+            signer: Box::new(k),
+        }));
+    }
+    if let Some(id) = &a.key_id {
+        let data_dir = qoltanba::config::Config::data_dir_from_env();
+        let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        return Ok(qoltanba::keys::KeyStore::open(&data_dir, master.as_deref())
+            .and_then(|s| s.load(id))
+            .map(|k| Key {
+                cert: k.cert_der.clone(),
+                chain: k.chain_der.clone(),
+                signer: Box::new(k),
+            }));
+    }
+    let (Some(key), Some(cert)) = (&a.key, &a.cert) else {
+        return Err(UsageError("give --p12 FILE or --key-id ID".into()));
+    };
+    let pkcs8 = pem_or_der(&read(key)?, &["PRIVATE KEY"])?
+        .into_iter()
+        .next()
+        .ok_or_else(|| UsageError("--key: no key".into()))?;
+    let signer = RingSigner::from_pkcs8(&pkcs8, None, false)
+        .map_err(|e| UsageError(format!("--key: {e}")))?;
+    let cert = pem_or_der(&read(cert)?, &["CERTIFICATE"])?
+        .into_iter()
+        .next()
+        .ok_or_else(|| UsageError("--cert: no certificate".into()))?;
+    let mut chain = Vec::new();
+    for c in &a.chain {
+        chain.extend(pem_or_der(&read(c)?, &["CERTIFICATE"])?);
+    }
+    Ok(Ok(Key {
+        signer: Box::new(signer),
+        cert,
+        chain,
+    }))
+}
+
+fn key_failure(e: &qoltanba::keys::KeyError) -> ExitCode {
+    eprintln!("qoltanba: {}: {e}", e.code());
+    ExitCode::from(1)
+}
+
+fn parse_rect(s: &str) -> Result<[f32; 4], UsageError> {
+    let v: Vec<f32> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| UsageError(format!("--rect {s}: four numbers X1,Y1,X2,Y2")))?;
+    match v.as_slice() {
+        [a, b, c, d] if v.iter().all(|x| x.is_finite()) => Ok([*a, *b, *c, *d]),
+        _ => Err(UsageError(format!("--rect {s}: four numbers X1,Y1,X2,Y2"))),
+    }
+}
+
+pub fn run(cmd: PdfCommand) -> Result<ExitCode, UsageError> {
+    match cmd {
+        PdfCommand::Render { input, lang, out } => {
+            let langs = pdf::Lang::parse_list(&lang)
+                .ok_or_else(|| UsageError(format!("--lang {lang}: kk, ru or kk,ru")))?;
+            let doc = pdf::ResultDoc::from_json(&read(&input)?)
+                .map_err(|e| UsageError(format!("{}: {e}", input.display())))?;
+            let bytes = pdf::render(&doc, &langs, qoltanba::time::now())
+                .map_err(|e| UsageError(e.to_string()))?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| UsageError(format!("{}: {e}", out.display())))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        PdfCommand::Sign(a) => sign(&a),
+        PdfCommand::Verify { file, trust } => {
+            let i = inputs(&trust)?;
+            let req = pdf::verify::PdfVerifyRequest {
+                at: i.at,
+                policy: with_revocation(
+                    &trust,
+                    Policy {
+                        usage: Usage::Sign,
+                        no_revocation: trust.no_revocation,
+                        ..Default::default()
+                    },
+                ),
+                extra: i.extra,
+                crls: i.crls,
+            };
+            let report = pdf::verify_file(&file, &i.store, &req)
+                .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+            match trust.format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                ),
+                Format::Text => print!("{}", report.to_text()),
+            }
+            Ok(ExitCode::from(report.exit_code() as u8))
+        }
+    }
+}
+
+fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
+    if a.input == a.out {
+        return Err(UsageError("--out must differ from --in".into()));
+    }
+    let now = match &a.time {
+        Some(t) => {
+            qoltanba::time::parse_rfc3339(t).map_err(|e| UsageError(format!("--time: {e}")))?
+        }
+        None => qoltanba::time::now(),
+    };
+    let key = match load_key(a)? {
+        Ok(k) => k,
+        Err(e) => return Ok(key_failure(&e)),
+    };
+    let dir = TrustStore::default_dir();
+    let store = TrustStore::from_dir(&dir)
+        .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?;
+    if !a.allow_unusable {
+        let cert = qoltanba::pki::cert::Certificate::from_der(&key.cert)
+            .map_err(|e| UsageError(format!("signer certificate: {e}")))?;
+        let extra = qoltanba::pki::Extra {
+            certs: key
+                .chain
+                .iter()
+                .filter_map(|d| {
+                    qoltanba::pki::cert::Certificate::from_der(d)
+                        .ok()
+                        .map(std::sync::Arc::new)
+                })
+                .collect(),
+            rejected_certs: Vec::new(),
+        };
+        let loaded_check = qoltanba::pki::validate(
+            &std::sync::Arc::new(cert),
+            &store,
+            &extra,
+            &store.revocation,
+            now,
+            &Policy {
+                usage: Usage::Sign,
+                ..Default::default()
+            },
+        );
+        if let Some(c) = loaded_check.checks.iter().find(|c| c.code.is_some()) {
+            eprintln!(
+                "qoltanba: the signer certificate may not sign now: {:?} ({})",
+                c.code.unwrap_or(qoltanba::verdict::Code::Ok),
+                c.detail
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let stamp = if a.stamp {
+        let mut text = pdf::stamp::text_from_certificate(&key.cert, now)
+            .map_err(|e| UsageError(e.to_string()))?;
+        if let Some(p) = &a.position {
+            let (kk, ru) = p.split_once('/').unwrap_or((p, p));
+            text.position_kk = kk.trim().to_string();
+            text.position_ru = ru.trim().to_string();
+        }
+        Some(StampPlacement {
+            page: a.page,
+            rect: a.rect.as_deref().map(parse_rect).transpose()?,
+            text,
+        })
+    } else {
+        if a.page.is_some() || a.rect.is_some() {
+            return Err(UsageError("--page and --rect need --stamp".into()));
+        }
+        None
+    };
+    let ltv = if a.ltv {
+        let mut crls = Vec::new();
+        if a.crl.is_empty() {
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                let mut files: Vec<PathBuf> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                files.sort();
+                for p in files
+                    .iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "crl"))
+                {
+                    crls.push(read(p)?);
+                }
+            }
+        } else {
+            for p in &a.crl {
+                crls.push(read(p)?);
+            }
+        }
+        Some(pdf::sign::ltv_material(
+            &key.cert, &key.chain, &store, &crls,
+        ))
+    } else {
+        None
+    };
+    let transport = qoltanba::tsp::HttpTsa::default();
+    let opts = SignOptions {
+        signer: key.signer.as_ref(),
+        cert: &key.cert,
+        chain: &key.chain,
+        time: now,
+        field: a.field.clone(),
+        reason: a.reason.clone(),
+        location: a.location.clone(),
+        stamp,
+        public_url: std::env::var("QOLTANBA_PUBLIC_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "http://127.0.0.1:8080/verify".into()),
+        document_id: a.doc_id.clone(),
+        certify: a.certify,
+        tsa: a
+            .tsa
+            .as_ref()
+            .map(|u| (&transport as &dyn qoltanba::tsp::TsaTransport, u.clone())),
+        ltv,
+        add_fields: a.add_field.clone(),
+    };
+    match pdf::sign_file(&a.input, &a.out, &opts) {
+        Ok(o) => {
+            match a.format {
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&o).unwrap_or_default())
+                }
+                Format::Text => println!(
+                    "signed {} (field {:?}, ByteRange {:?}{}); verify at {}",
+                    a.out.display(),
+                    o.field,
+                    o.byte_range,
+                    if o.timestamped { ", time-stamped" } else { "" },
+                    o.url
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ (pdf::PdfError::Io(_) | pdf::PdfError::Input(_))) => {
+            Err(UsageError(format!("{}: {e}", a.input.display())))
+        }
+        Err(e) => {
+            eprintln!("qoltanba: {}: {e}", a.input.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! Result PDFs judged by independent validators, both ways round:
+//! - poppler's `pdfsig` (NSS database trusting the demo root) finds every
+//!   qoltanba signature valid and trusted, the last covering the whole file;
+//! - pyHanko (`pyhanko sign validate` / `adesverify`) finds single
+//!   signatures and the second of two INTACT:TRUSTED,UNTOUCHED, and B-LT
+//!   files valid offline from their DSS;
+//! - PDFs signed by pyHanko verify in `qoltanba pdf verify` with the right
+//!   verdict, a revoked signer included;
+//! - `pdftotext` gives back the rendered words, every Kazakh letter, and
+//!   finds the officer's name and the application number inside the stamp's
+//!   rectangle of the page `pdftoppm` renders, and `zbarimg` decodes each
+//!   stamp's QR code to its verification URL.
+//!
+//! `scripts/test` installs poppler-utils, libnss3-tools, zbar-tools and
+//! pyHanko (in a venv, named by QOLTANBA_PYHANKO).
+
+use qoltanba::pdf::verify::PdfVerifyRequest;
+use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions, StampPlacement};
+use qoltanba::pki::signer::RingSigner;
+use qoltanba::pki::{Policy, TrustStore};
+use qoltanba::verdict::Indication;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn pem_der(p: &str) -> Vec<u8> {
+    pem::parse(std::fs::read(repo(p)).unwrap())
+        .unwrap()
+        .into_contents()
+}
+
+fn now() -> i64 {
+    qoltanba::time::now()
+}
+
+struct Who {
+    cert: Vec<u8>,
+    key: RingSigner,
+    chain: Vec<Vec<u8>>,
+}
+
+fn who(name: &str) -> Who {
+    Who {
+        cert: pem_der(&format!("certs/people/{name}.pem")),
+        key: RingSigner::from_pkcs8(
+            &pem_der(&format!("certs/people/{name}.key.pem")),
+            None,
+            false,
+        )
+        .unwrap(),
+        chain: vec![pem_der("certs/trust/nca-rsa.pem")],
+    }
+}
+
+fn rendered(kind: &str, langs: &[Lang]) -> Vec<u8> {
+    let json = std::fs::read(repo(&format!("testdata/pdfs/result-{kind}.json"))).unwrap();
+    pdf::render(&ResultDoc::from_json(&json).unwrap(), langs, now() - 3600).unwrap()
+}
+
+fn opts(w: &Who, stamp: bool) -> SignOptions<'_> {
+    SignOptions {
+        signer: &w.key,
+        cert: &w.cert,
+        chain: &w.chain,
+        time: now(),
+        field: None,
+        reason: Some("Нәтиже / Результат".into()),
+        location: None,
+        stamp: stamp.then(|| StampPlacement {
+            page: None,
+            rect: None,
+            text: pdf::stamp::text_from_certificate(&w.cert, now()).unwrap(),
+        }),
+        public_url: "http://127.0.0.1:8080/verify".into(),
+        document_id: None,
+        certify: false,
+        tsa: None,
+        ltv: None,
+        add_fields: Vec::new(),
+    }
+}
+
+fn tool(name: &str) -> Command {
+    let ok = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "{name} is not installed: run ./scripts/test (it installs poppler-utils, libnss3-tools, pyHanko)"
+    );
+    Command::new(name)
+}
+
+fn pyhanko() -> Command {
+    let path = std::env::var("QOLTANBA_PYHANKO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
+    assert!(
+        path.exists(),
+        "pyHanko not found at {} (QOLTANBA_PYHANKO): run ./scripts/test",
+        path.display()
+    );
+    let mut c = Command::new(path);
+    c.env("PYTHONWARNINGS", "ignore");
+    c
+}
+
+fn run(mut c: Command) -> (bool, String) {
+    let o = c.output().expect("the tool runs");
+    (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// An NSS database trusting the demo root (made once per test run).
+fn nss_db() -> &'static Path {
+    static DB: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DB.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        let db = format!("sql:{}", d.path().display());
+        let mut c = tool("certutil");
+        c.args(["-N", "-d", &db, "--empty-password"]);
+        assert!(run(c).0);
+        let mut c = tool("certutil");
+        c.args([
+            "-A",
+            "-d",
+            &db,
+            "-n",
+            "qoltanba-demo-root",
+            "-t",
+            "CT,C,C",
+            "-i",
+        ])
+        .arg(repo("certs/trust/root-ca.pem"));
+        assert!(run(c).0);
+        d
+    })
+    .path()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// pdfsig's verdict per signature: (signature valid, certificate trusted, total document).
+fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
+    let mut c = tool("pdfsig");
+    // The demo certificates name OCSP URLs that do not exist: no online check.
+    c.arg("-no-ocsp")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", nss_db().display()))
+        .arg(file);
+    let (_, out) = run(c);
+    out.split("Signature #")
+        .skip(1)
+        .map(|s| {
+            (
+                s.contains("Signature Validation: Signature is Valid."),
+                s.contains("Certificate Validation: Certificate is Trusted."),
+                s.contains("Total document signed") && !s.contains("Not total document signed"),
+            )
+        })
+        .collect()
+}
+
+/// `pyhanko sign validate`'s one line per signature: `FIELD:FINGERPRINT:STATUS`.
+fn pyhanko_validate(file: &Path, ades: bool) -> Vec<String> {
+    let mut c = pyhanko();
+    if ades {
+        c.args(["sign", "adesverify"]);
+    } else {
+        // The demo certificates name CRL/OCSP URLs that do not exist.
+        c.args(["sign", "validate", "--soft-revocation-check"]);
+    }
+    c.arg("--trust")
+        .arg(repo("certs/trust/root-ca.pem"))
+        .arg("--trust-replace")
+        .arg(file);
+    let (_, out) = run(c);
+    out.lines()
+        .filter(|l| l.matches(':').count() >= 3 && !l.contains(" - "))
+        .map(|l| l.splitn(3, ':').nth(2).unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn pdfsig_and_pyhanko_accept_a_single_stamped_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = who("head");
+    let (signed, _) = pdf::sign_bytes(
+        &rendered("notification", &[Lang::Kk, Lang::Ru]),
+        &opts(&w, true),
+    )
+    .unwrap();
+    let f = write(dir.path(), "one.pdf", &signed);
+    assert_eq!(pdfsig(&f), vec![(true, true, true)]);
+    assert_eq!(
+        pyhanko_validate(&f, false),
+        vec!["INTACT:TRUSTED,UNTOUCHED"]
+    );
+    // Invisible, on a file with cross-reference streams.
+    let mut doc = lopdf::Document::load_mem(&rendered("refusal", &[Lang::Ru])).unwrap();
+    let mut modern = Vec::new();
+    doc.save_modern(&mut modern).unwrap();
+    let (signed, _) = pdf::sign_bytes(&modern, &opts(&w, false)).unwrap();
+    let f = write(dir.path(), "xrefstream.pdf", &signed);
+    assert_eq!(pdfsig(&f), vec![(true, true, true)]);
+    assert_eq!(
+        pyhanko_validate(&f, false),
+        vec!["INTACT:TRUSTED,UNTOUCHED"]
+    );
+}
+
+#[test]
+fn pdfsig_and_pyhanko_accept_two_signers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (emp, head) = (who("employee"), who("head"));
+    let base = rendered("refusal", &[Lang::Kk, Lang::Ru]);
+    let (one, _) = pdf::sign_bytes(&base, &opts(&emp, true)).unwrap();
+    let (two, _) = pdf::sign_bytes(&one, &opts(&head, true)).unwrap();
+    let f = write(dir.path(), "two.pdf", &two);
+    assert_eq!(pdfsig(&f), vec![(true, true, false), (true, true, true)]);
+    let v = pyhanko_validate(&f, false);
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(
+        v[0].starts_with("INTACT:TRUSTED,") && v[0].contains("ACCEPTABLE_MODIFICATIONS"),
+        "{v:?}"
+    );
+    assert_eq!(v[1], "INTACT:TRUSTED,UNTOUCHED");
+}
+
+#[test]
+fn pyhanko_validates_b_lt_offline_from_the_dss() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = who("head");
+    let crls: Vec<Vec<u8>> = ["root-ca.crl", "nca-rsa.crl", "nca-rsa-delta.crl"]
+        .iter()
+        .map(|f| std::fs::read(repo(&format!("certs/trust/{f}"))).unwrap())
+        .collect();
+    let store = TrustStore::from_dir(&repo("certs/trust")).unwrap();
+    let mut o = opts(&w, true);
+    o.ltv = Some(pdf::sign::ltv_material(&w.cert, &w.chain, &store, &crls));
+    let (signed, _) = pdf::sign_bytes(&rendered("notification", &[Lang::Kk]), &o).unwrap();
+    let f = write(dir.path(), "lt.pdf", &signed);
+    assert_eq!(pyhanko_validate(&f, true), vec!["INTACT:TRUSTED,UNTOUCHED"]);
+    assert_eq!(pdfsig(&f), vec![(true, true, true)]);
+    // The same signature without a DSS has no revocation data offline.
+    let (plain, _) =
+        pdf::sign_bytes(&rendered("notification", &[Lang::Kk]), &opts(&w, true)).unwrap();
+    let f = write(dir.path(), "plain.pdf", &plain);
+    let v = pyhanko_validate(&f, true);
+    assert!(v.iter().all(|s| s.contains("UNTRUSTED")), "{v:?}");
+}
+
+fn qoltanba_verify(file: &Path) -> qoltanba::pdf::PdfReport {
+    let req = PdfVerifyRequest {
+        at: now(),
+        policy: Policy::default(),
+        ..Default::default()
+    };
+    pdf::verify_file(
+        file,
+        &TrustStore::from_dir(&repo("certs/trust")).unwrap(),
+        &req,
+    )
+    .unwrap()
+}
+
+fn pyhanko_sign(input: &Path, output: &Path, who: &str, field: &str, extra: &[&str]) {
+    let mut c = pyhanko();
+    c.args(["sign", "addsig", "--field", field, "--use-pades"]);
+    c.args(extra);
+    c.args(["pemder", "--no-pass", "--key"])
+        .arg(repo(&format!("certs/people/{who}.key.pem")))
+        .arg("--cert")
+        .arg(repo(&format!("certs/people/{who}.pem")))
+        .arg("--chain")
+        .arg(repo("certs/trust/nca-rsa.pem"))
+        .arg(input)
+        .arg(output);
+    let (ok, out) = run(c);
+    assert!(ok, "pyhanko addsig: {out}");
+}
+
+#[test]
+fn pyhanko_signed_pdfs_verify_in_qoltanba() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(
+        dir.path(),
+        "base.pdf",
+        &rendered("refusal", &[Lang::Kk, Lang::Ru]),
+    );
+    // The head, visible, PAdES.
+    let head = dir.path().join("head.pdf");
+    pyhanko_sign(&base, &head, "head", "2/40,40,300,120/Head", &[]);
+    let r = qoltanba_verify(&head);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    assert_eq!(r.signatures[0].sub_filter, "ETSI.CAdES.detached");
+    // Then qoltanba signs after pyHanko, and pyHanko signs after qoltanba: all valid.
+    let w = who("employee");
+    let (ours, _) = pdf::sign_bytes(&std::fs::read(&head).unwrap(), &opts(&w, true)).unwrap();
+    let ours_f = write(dir.path(), "ours.pdf", &ours);
+    let third = dir.path().join("third.pdf");
+    pyhanko_sign(&ours_f, &third, "operator", "Operator", &[]);
+    let r = qoltanba_verify(&third);
+    assert_eq!(r.signatures.len(), 3);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    let v = pyhanko_validate(&third, false);
+    assert_eq!(v.len(), 3);
+    assert!(v.iter().all(|s| s.starts_with("INTACT:TRUSTED")), "{v:?}");
+    // A revoked signer.
+    let revoked = dir.path().join("revoked.pdf");
+    pyhanko_sign(&base, &revoked, "revoked", "Sig", &[]);
+    let r = qoltanba_verify(&revoked);
+    assert_eq!(r.indication, Indication::Failed);
+    assert_eq!(r.signatures[0].code, "CERT_REVOKED");
+    // A certification by pyHanko, then an annotation-free second signature by qoltanba.
+    let certified = dir.path().join("certified.pdf");
+    pyhanko_sign(&base, &certified, "head", "Cert", &["--certify"]);
+    let r = qoltanba_verify(&certified);
+    assert_eq!(r.docmdp, Some(2), "{}", r.to_text());
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+}
+
+#[test]
+fn pdftotext_reads_the_rendered_words_and_every_kazakh_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "r.pdf",
+        &rendered("notification", &[Lang::Kk, Lang::Ru]),
+    );
+    let mut c = tool("pdftotext");
+    c.arg(&f).arg("-");
+    let (ok, text) = run(c);
+    assert!(ok);
+    for words in [
+        "Мемлекеттік қызмет көрсету нәтижесі туралы хабарлама",
+        "Уведомление о результате оказания",
+        "ТЕСТОВ АЙДАР",
+        "880101300123",
+        "KZ-2026-000123",
+        "Ә Ғ Қ Ң Ө Ұ Ү Һ І ә ғ қ ң ө ұ ү һ і",
+        "СӘРСЕНБАЕВА ДӘМЕТКЕН",
+    ] {
+        assert!(text.contains(words), "{words:?} not in:\n{text}");
+    }
+    let mut c = tool("pdffonts");
+    c.arg(&f);
+    let (_, fonts) = run(c);
+    assert!(
+        fonts.contains("CID TrueType") && fonts.contains("Identity-H"),
+        "{fonts}"
+    );
+    for line in fonts.lines().skip(2) {
+        assert!(
+            line.contains("yes yes yes"),
+            "embedded, subset, ToUnicode: {line}"
+        );
+    }
+}
+
+#[test]
+fn the_stamp_shows_the_officer_and_the_application_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = who("head");
+    let mut o = opts(&w, true);
+    let rect = [40.0f32, 40.0, 555.0, 115.0];
+    if let Some(s) = o.stamp.as_mut() {
+        s.rect = Some(rect);
+    }
+    let (signed, _) = pdf::sign_bytes(&rendered("refusal", &[Lang::Kk, Lang::Ru]), &o).unwrap();
+    let f = write(dir.path(), "stamped.pdf", &signed);
+    // The picture.
+    let mut c = tool("pdftoppm");
+    c.args(["-f", "2", "-l", "2", "-r", "50", "-png"])
+        .arg(&f)
+        .arg(dir.path().join("page"));
+    assert!(run(c).0);
+    let png = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("a PNG of page 2");
+    assert!(std::fs::metadata(&png).unwrap().len() > 5_000);
+    // The text inside the stamp's rectangle (pdftotext measures from the top, at 72 dpi).
+    let page_h = 841.89f32;
+    let mut c = tool("pdftotext");
+    c.args(["-layout", "-f", "2", "-l", "2"])
+        .args(["-x", &format!("{}", rect[0] as i32)])
+        .args(["-y", &format!("{}", (page_h - rect[3]) as i32)])
+        .args(["-W", &format!("{}", (rect[2] - rect[0]) as i32)])
+        .args(["-H", &format!("{}", (rect[3] - rect[1]) as i32)])
+        .arg(&f)
+        .arg("-");
+    let (ok, text) = run(c);
+    assert!(ok);
+    for words in [
+        "СӘРСЕНБАЕВА ДӘМЕТКЕН",
+        "KZ-2026-000124",
+        "120340000123",
+        "Руководитель",
+        "UTC+5",
+    ] {
+        assert!(text.contains(words), "{words:?} not in the stamp:\n{text}");
+    }
+    // And none of it above the stamp: the region is the stamp's.
+    let mut c = tool("pdftotext");
+    c.args([
+        "-layout", "-f", "2", "-l", "2", "-x", "0", "-y", "0", "-W", "595", "-H", "500",
+    ])
+    .arg(&f)
+    .arg("-");
+    let (_, above) = run(c);
+    assert!(!above.contains("UTC+5"), "{above}");
+}
+
+#[test]
+fn zbarimg_reads_the_verification_url_from_the_stamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let (emp, head) = (who("employee"), who("head"));
+    let base = rendered("notification", &[Lang::Kk]);
+    let (one, first) = pdf::sign_bytes(&base, &opts(&emp, true)).unwrap();
+    let (two, second) = pdf::sign_bytes(&one, &opts(&head, true)).unwrap();
+    let f = write(dir.path(), "two.pdf", &two);
+    let mut c = tool("pdftoppm");
+    c.args(["-r", "150", "-png"])
+        .arg(&f)
+        .arg(dir.path().join("p"));
+    assert!(run(c).0);
+    let png = dir.path().join("p-1.png");
+    let mut c = tool("zbarimg");
+    c.args(["-q", "--raw"]).arg(&png);
+    let out = c.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut urls: Vec<&str> = text.lines().filter(|l| l.starts_with("http")).collect();
+    urls.sort();
+    let mut want = vec![first.url.as_str(), second.url.as_str()];
+    want.sort();
+    assert_eq!(urls, want, "both stamps' QR codes decode to their URLs");
+    // The second signer's URL names the revision the head signed (with the employee's signature).
+    assert_ne!(first.signed_revision_sha256, second.signed_revision_sha256);
+}
+
+#[test]
+fn pyhanko_accepts_a_certification_then_the_heads_signature_in_its_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (emp, head) = (who("employee"), who("head"));
+    let mut o = opts(&emp, true);
+    o.certify = true;
+    o.add_fields = vec!["HeadSignature".into()];
+    let (one, _) = pdf::sign_bytes(&rendered("notification", &[Lang::Kk, Lang::Ru]), &o).unwrap();
+    let mut o = opts(&head, true);
+    o.field = Some("HeadSignature".into());
+    let (two, outcome) = pdf::sign_bytes(&one, &o).unwrap();
+    assert_eq!(outcome.field, "HeadSignature");
+    let f = write(dir.path(), "certified.pdf", &two);
+    let v = pyhanko_validate(&f, false);
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(
+        v[0].starts_with("INTACT:TRUSTED,") && v[0].contains("ACCEPTABLE_MODIFICATIONS"),
+        "{v:?}"
+    );
+    assert_eq!(v[1], "INTACT:TRUSTED,UNTOUCHED");
+    assert_eq!(pdfsig(&f), vec![(true, true, false), (true, true, true)]);
+    let r = qoltanba_verify(&f);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    assert_eq!(r.docmdp, Some(2));
+}
