@@ -503,3 +503,183 @@ async fn numbers_are_gap_free_under_concurrency() {
         ),
     }
 }
+
+fn p12_of(name: &str, dir: &Path) -> Vec<u8> {
+    let out = dir.join(format!("{name}.p12"));
+    let o = std::process::Command::new("openssl")
+        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
+        .arg(repo(&format!("certs/people/{name}.key.pem")))
+        .arg("-in")
+        .arg(repo(&format!("certs/people/{name}.pem")))
+        .arg("-certfile")
+        .arg(repo("certs/trust/nca-rsa.pem"))
+        .arg("-out")
+        .arg(&out)
+        .output()
+        .expect("openssl is installed");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read(out).unwrap()
+}
+
+async fn raw(app: &App, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    let req = Request::builder()
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (
+        status,
+        to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+}
+
+#[tokio::test]
+async fn from_submission_to_the_delivered_signed_pdf() {
+    let app = App::new().await;
+    let data_dir = app.state.config.data_dir.clone();
+    let keys = qoltanba::keys::KeyStore::open(&data_dir, None).unwrap();
+    keys.import_p12(&p12_of("head", &data_dir), "", "head", false)
+        .unwrap();
+    keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
+        .unwrap();
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    for (decision, kind) in [
+        (json!({ "decision": "approval" }), "notification"),
+        (
+            json!({ "decision": "refusal", "reasons": ["incomplete-documents"] }),
+            "refusal",
+        ),
+    ] {
+        let req = request(CITIZEN_IIN, kind);
+        let (_, body) = app
+            .submit(
+                &portal,
+                "portal",
+                "housing-assistance",
+                &req,
+                &signed("citizen-rsa", "nca-rsa", &req),
+            )
+            .await;
+        let number = body["number"].as_str().unwrap().to_string();
+        // Nothing to sign before the decision.
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/sign"),
+                &head,
+                Some(json!({ "key_id": "head" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/decision"),
+                &provider,
+                Some(decision),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        // Only the head's key signs the result.
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/sign"),
+                &head,
+                Some(json!({ "key_id": "employee" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/sign"),
+                &head,
+                Some(json!({ "key_id": "head" })),
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("result_signed")),
+            "{body}"
+        );
+        // The citizen gets the signed PDF; it verifies.
+        let (status, pdf) = raw(
+            &app,
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(pdf.starts_with(b"%PDF"));
+        let report = qoltanba::pdf::verify::verify_bytes(
+            &pdf,
+            &app.state.trust(),
+            &qoltanba::pdf::verify::PdfVerifyRequest {
+                at: qoltanba::time::now(),
+                policy: Default::default(),
+                extra: Default::default(),
+                crls: Default::default(),
+            },
+        );
+        assert_eq!(report.code, "OK", "{kind}");
+        if let Ok(pyhanko) = std::env::var("QOLTANBA_PYHANKO") {
+            let f = data_dir.join(format!("{kind}.pdf"));
+            std::fs::write(&f, &pdf).unwrap();
+            let out = std::process::Command::new(pyhanko)
+                .args(["sign", "validate", "--soft-revocation-check", "--trust"])
+                .arg(repo("certs/trust/root-ca.pem"))
+                .arg("--trust-replace")
+                .arg("--other-certs")
+                .arg(repo("certs/trust/nca-rsa.pem"))
+                .arg(&f)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("INTACT:TRUSTED,UNTOUCHED"),
+                "pyHanko: {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/deliver"),
+                &provider,
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("delivered"))
+        );
+        assert!(
+            body["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["to"] == "result_signed")
+        );
+        // Another citizen cannot fetch it.
+        let (status, _) = raw(
+            &app,
+            &format!(
+                "/v1/applications/{number}/result.pdf?iin={}",
+                other_citizen()
+            ),
+            &portal,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}

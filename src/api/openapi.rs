@@ -21,12 +21,15 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::applications::decision,
         super::applications::survey,
         super::applications::survey_report,
+        super::applications::sign_result,
+        super::applications::deliver,
+        super::applications::result_pdf,
         super::ops::healthz,
         super::ops::readyz,
         super::ops::metrics,
         super::ops::openapi,
     ),
-    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::applications::SurveyBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody)),
+    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::applications::SurveyBody, super::applications::SignResultBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

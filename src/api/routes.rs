@@ -27,6 +27,8 @@ const READERS: &[Role] = &[
 ];
 const PROVIDER: &[Role] = &[Role::Provider];
 const CITIZEN: &[Role] = &[Role::Portal];
+const HEADS: &[Role] = &[Role::Head];
+const DELIVERERS: &[Role] = &[Role::Provider, Role::Operator, Role::Head];
 const MANAGERS: &[Role] = &[Role::Provider, Role::Head, Role::Admin];
 const REVIEWERS: &[Role] = &[Role::Reviewer];
 
@@ -101,6 +103,21 @@ pub const ROUTES: &[RouteSpec] = &[
         method: "GET",
         path: "/v1/reports/survey",
         roles: Some(MANAGERS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/sign",
+        roles: Some(HEADS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/deliver",
+        roles: Some(DELIVERERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/applications/{number}/result.pdf",
+        roles: Some(READERS),
     },
     RouteSpec {
         method: "GET",
