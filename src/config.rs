@@ -36,6 +36,13 @@ pub struct Config {
     pub crl_urls: Vec<String>,
     /// Seconds between CRL refreshes (`QOLTANBA_CRL_REFRESH_SECONDS`); 0 turns refreshing off.
     pub crl_refresh_seconds: u64,
+    /// Base URL of the state registries (ГБД ФЛ, ЕНИС) over HTTP/JSON
+    /// (`QOLTANBA_REGISTRY_URL`); unset means the demo registries.
+    pub registry_url: Option<String>,
+    /// Registry request timeout in milliseconds (`QOLTANBA_REGISTRY_TIMEOUT_MS`).
+    pub registry_timeout_ms: u64,
+    /// Extra attempts after a failed registry request (`QOLTANBA_REGISTRY_RETRIES`).
+    pub registry_retries: u32,
     /// The key store's master key file (`QOLTANBA_MASTER_KEY_FILE`); unset
     /// means one generated in the data folder.
     pub master_key_file: Option<PathBuf>,
@@ -56,6 +63,9 @@ impl Default for Config {
             master_key_file: None,
             crl_urls: Vec::new(),
             crl_refresh_seconds: 3600,
+            registry_url: None,
+            registry_timeout_ms: 3000,
+            registry_retries: 1,
         }
     }
 }
@@ -119,6 +129,15 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_LOG_FORMAT") {
             c.log_format = v;
+        }
+        if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
+            c.registry_url = Some(v);
+        }
+        if let Some(v) = env("QOLTANBA_REGISTRY_TIMEOUT_MS") {
+            c.registry_timeout_ms = num("QOLTANBA_REGISTRY_TIMEOUT_MS", v)?;
+        }
+        if let Some(v) = env("QOLTANBA_REGISTRY_RETRIES") {
+            c.registry_retries = num("QOLTANBA_REGISTRY_RETRIES", v)? as u32;
         }
         if let Some(v) = env("QOLTANBA_CRL_URLS") {
             c.crl_urls = v

@@ -57,13 +57,17 @@ struct App {
 
 impl App {
     async fn new() -> App {
+        Self::with(|_| {}).await
+    }
+    async fn with(change: impl FnOnce(&mut Config)) -> App {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config {
+        let mut config = Config {
             data_dir: dir.path().to_path_buf(),
             trust_dir: Some(repo("certs/trust")),
             crl_refresh_seconds: 0,
             ..Config::default()
         };
+        change(&mut config);
         let service = qoltanba::api::build(config).await.unwrap();
         let router = qoltanba::api::router(service.state.clone());
         App {
@@ -682,4 +686,134 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
+}
+
+#[tokio::test]
+async fn representative_with_a_power_of_attorney() {
+    let app = App::new().await;
+    let operator = app.key(Role::Operator).await;
+    let with_rep = |poa: &str, rep: &str| {
+        serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "representative": { "iin": rep, "power_of_attorney": poa } })).unwrap()
+    };
+    let req = with_rep("POA-2026-000001", &other_citizen());
+    let (status, body) = app
+        .submit(
+            &operator,
+            "operator",
+            "housing-queue",
+            &req,
+            &signed("operator", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for (poa, rep) in [
+        ("POA-2026-999999", other_citizen()),
+        ("POA-2026-000001", CITIZEN_IIN.to_string()),
+    ] {
+        let req = with_rep(poa, &rep);
+        let (status, p) = app
+            .submit(
+                &operator,
+                "operator",
+                "housing-queue",
+                &req,
+                &signed("operator", "nca-rsa", &req),
+            )
+            .await;
+        assert_eq!(
+            (status, p["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("POWER_OF_ATTORNEY_INVALID")
+            ),
+            "{poa}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn registries_over_http_and_a_registry_that_is_down() {
+    use std::io::{Read, Write};
+    // A tiny ГБД ФЛ: knows the citizen, nobody else.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in listener.incoming().take(20) {
+            let Ok(mut s) = s else { continue };
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let line = String::from_utf8_lossy(&buf[..n])
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let body = format!(r#"{{"iin":"{CITIZEN_IIN}","surname":"ТЕСТОВ","name":"АЙДАР"}}"#);
+            let _ = if line.contains(&format!("/persons/{CITIZEN_IIN}")) {
+                write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            } else {
+                write!(
+                    s,
+                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+            };
+        }
+    });
+    let app = App::with(|c| c.registry_url = Some(base.clone())).await;
+    let provider = app.key(Role::Provider).await;
+    let req = request(CITIZEN_IIN, "via http registry");
+    let (status, body) = app
+        .submit(
+            &provider,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let req = request(&other_citizen(), "unknown to the registry");
+    let (status, p) = app
+        .submit(
+            &provider,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("PERSON_NOT_FOUND"))
+    );
+    // Down: a clear code, and no half-registered application.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = App::with(|c| {
+        c.registry_url = Some(format!("http://127.0.0.1:{port}"));
+        c.registry_timeout_ms = 500;
+    })
+    .await;
+    let provider = down.key(Role::Provider).await;
+    let req = request(CITIZEN_IIN, "registry down");
+    let (status, p) = down
+        .submit(
+            &provider,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("SERVICE_UNAVAILABLE"))
+    );
+    assert_eq!(down.state.store.count("applications").await.unwrap(), 0);
 }

@@ -139,6 +139,51 @@ pub async fn submit(
             }
         }
     }
+    // A representative at the service centre: the notarised power of attorney, checked in ЕНИС.
+    if body.channel == "operator"
+        && let Some(rep) = parsed.get("representative")
+    {
+        let rep_iin = rep
+            .get("iin")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| bad("representative.iin is required"))?;
+        let number = rep
+            .get("power_of_attorney")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| bad("representative.power_of_attorney is required"))?;
+        let poa = state
+            .workflow
+            .notary
+            .find_poa(number)
+            .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
+        let today = crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(now));
+        let problem = match &poa {
+            None => Some("unknown to the notary registry"),
+            Some(p) if p.revoked => Some("revoked"),
+            Some(p) if p.valid_until.as_str() < today.as_str() => Some("expired"),
+            Some(p) if p.principal_iin != iin => Some("given by someone else"),
+            Some(p) if p.representative_iin != rep_iin => Some("given to someone else"),
+            Some(_) => None,
+        };
+        if let Some(why) = problem {
+            state
+                .store
+                .record_refusal(
+                    &sha,
+                    now,
+                    &service.id,
+                    &body.channel,
+                    &iin,
+                    "POWER_OF_ATTORNEY_INVALID",
+                    &caller.0.id,
+                )
+                .await?;
+            return Err(ApiError::new(
+                ProblemCode::PowerOfAttorneyInvalid,
+                format!("power of attorney {number}: {why}"),
+            ));
+        }
+    }
     // Condition 2: the citizen's signature with the IIN check (portal), or the
     // employee's or operator's own signature (their BIN, their role).
     let policy = Policy {

@@ -306,7 +306,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         trust: std::sync::RwLock::new(Arc::new(trust)),
         crl_refresh: std::sync::RwLock::new(Vec::new()),
         ocsp: Arc::new(crate::pki::ocsp::OcspClient::http()),
-        workflow: crate::workflow::Workflow::demo()?,
+        workflow: crate::workflow::Workflow::from_config(&config)?,
         audit,
         audit_public_key: public,
         metrics: metrics_handle(),

@@ -189,6 +189,8 @@ impl Store {
             "audit" => "SELECT COUNT(*) FROM audit",
             "audit_checkpoints" => "SELECT COUNT(*) FROM audit_checkpoints",
             "meta" => "SELECT COUNT(*) FROM meta",
+            "applications" => "SELECT COUNT(*) FROM applications",
+            "refusals" => "SELECT COUNT(*) FROM refusals",
             _ => return Err(StoreError::NotFound),
         };
         let row: (i64,) = sqlx::query_as(sql).fetch_one(&self.pool).await?;

@@ -215,6 +215,11 @@ pub fn problem_message(code: super::problem::ProblemCode) -> Message {
             "Невозможно получить данные из государственной базы данных физических лиц.",
             "The data cannot be obtained from the state database of individuals.",
         ),
+        P::PowerOfAttorneyInvalid => m(
+            "Өкілдің сенімхаты бірыңғай нотариаттық ақпараттық жүйеде расталмады.",
+            "Доверенность представителя не подтверждена в единой нотариальной информационной системе.",
+            "The representative's power of attorney was not confirmed in the unified notary information system.",
+        ),
         P::Internal => m(
             "Қызметтің ішкі қатесі.",
             "Внутренняя ошибка сервиса.",

@@ -27,11 +27,12 @@ pub enum ProblemCode {
     TransitionNotAllowed,
     SurveyAlreadyAnswered,
     PersonNotFound,
+    PowerOfAttorneyInvalid,
 }
 
 impl ProblemCode {
     /// Every problem code.
-    pub const ALL: [ProblemCode; 18] = [
+    pub const ALL: [ProblemCode; 19] = [
         ProblemCode::RequestInvalidJson,
         ProblemCode::RequestFieldMissing,
         ProblemCode::RequestFieldUnknown,
@@ -50,6 +51,7 @@ impl ProblemCode {
         ProblemCode::TransitionNotAllowed,
         ProblemCode::SurveyAlreadyAnswered,
         ProblemCode::PersonNotFound,
+        ProblemCode::PowerOfAttorneyInvalid,
     ];
 
     /// The code as it appears in JSON.
@@ -73,6 +75,7 @@ impl ProblemCode {
             ProblemCode::TransitionNotAllowed => "TRANSITION_NOT_ALLOWED",
             ProblemCode::SurveyAlreadyAnswered => "SURVEY_ALREADY_ANSWERED",
             ProblemCode::PersonNotFound => "PERSON_NOT_FOUND",
+            ProblemCode::PowerOfAttorneyInvalid => "POWER_OF_ATTORNEY_INVALID",
         }
     }
 
@@ -94,7 +97,7 @@ impl ProblemCode {
             ProblemCode::NotImplemented => 501,
             ProblemCode::Internal => 500,
             ProblemCode::TransitionNotAllowed | ProblemCode::SurveyAlreadyAnswered => 409,
-            ProblemCode::PersonNotFound => 422,
+            ProblemCode::PersonNotFound | ProblemCode::PowerOfAttorneyInvalid => 422,
         }
     }
 

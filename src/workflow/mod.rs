@@ -26,6 +26,8 @@ pub struct Workflow {
     pub centre_bin: String,
     /// ГБД ФЛ.
     pub persons: Box<dyn registry::PersonRegistry>,
+    /// ЕНИС.
+    pub notary: Box<dyn registry::NotaryRegistry>,
 }
 
 impl Workflow {
@@ -37,7 +39,27 @@ impl Workflow {
             provider_bin: crate::pki::demo::provider_bin(),
             centre_bin: crate::pki::demo::centre_bin(),
             persons: Box::new(registry::FileRegistry::demo()),
+            notary: Box::new(registry::FileNotary::default()),
         })
+    }
+
+    /// The configured flow: the registries over HTTP when `registry_url` is set, else the demo ones.
+    pub fn from_config(config: &crate::config::Config) -> Result<Workflow, String> {
+        let mut w = Workflow::demo()?;
+        if let Some(url) = &config.registry_url {
+            let timeout = std::time::Duration::from_millis(config.registry_timeout_ms);
+            w.persons = Box::new(registry::HttpRegistry::new(
+                url,
+                timeout,
+                config.registry_retries,
+            ));
+            w.notary = Box::new(registry::HttpRegistry::new(
+                url,
+                timeout,
+                config.registry_retries,
+            ));
+        }
+        Ok(w)
     }
 
     /// The deadline and each stage's, from registration time (the day of
