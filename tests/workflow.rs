@@ -128,7 +128,8 @@ fn other_citizen() -> String {
 }
 
 fn request(iin: &str, note: &str) -> Vec<u8> {
-    serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance", "note": note, "attachments": [{ "name": "income.pdf", "sha256": "00".repeat(32) }] })).unwrap()
+    serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance", "note": note }))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -816,4 +817,68 @@ async fn registries_over_http_and_a_registry_that_is_down() {
         (StatusCode::SERVICE_UNAVAILABLE, Some("SERVICE_UNAVAILABLE"))
     );
     assert_eq!(down.state.store.count("applications").await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn attachments_are_uploaded_and_bound_by_hash() {
+    let app = App::new().await;
+    let portal = app.key(Role::Portal).await;
+    let upload = |bytes: Vec<u8>, ct: &'static str| {
+        let router = app.router.clone();
+        let token = portal.clone();
+        async move {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/v1/attachments")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(bytes))
+                .unwrap();
+            let resp = router.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let body: Value =
+                serde_json::from_slice(&to_bytes(resp.into_body(), usize::MAX).await.unwrap())
+                    .unwrap_or(Value::Null);
+            (status, body)
+        }
+    };
+    let scan = std::fs::read(repo("testdata/pdfs/result-notification.json")).unwrap();
+    let (status, _) = upload(scan, "application/pdf").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "JSON is not a scan");
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend_from_slice(&[7u8; 1000]);
+    let (status, body) = upload(pdf.clone(), "application/pdf").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let sha = body["sha256"].as_str().unwrap().to_string();
+    let (status, _) = upload(pdf, "image/png").await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "type must match the content"
+    );
+    let bound = |h: &str| {
+        serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "attachments": [{ "name": "identity.pdf", "sha256": h }] })).unwrap()
+    };
+    let req = bound(&sha);
+    let (status, body) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-queue",
+            &req,
+            &signed("citizen-rsa", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let req = bound(&"ab".repeat(32));
+    let (status, _) = app
+        .submit(
+            &portal,
+            "portal",
+            "housing-queue",
+            &req,
+            &signed("citizen-rsa", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

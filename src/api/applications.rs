@@ -109,6 +109,24 @@ pub async fn submit(
         .to_string();
     let now = crate::time::now();
     let sha = crate::pki::cert::hex(&crate::pki::cert::sha256(&signature));
+    // The signed request binds its attachments by hash: each must have been uploaded.
+    if let Some(list) = parsed.get("attachments").and_then(|a| a.as_array()) {
+        for a in list {
+            let h = a
+                .get("sha256")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| bad("every attachment needs a sha256"))?
+                .to_lowercase();
+            if h.len() != 64
+                || !h.bytes().all(|b| b.is_ascii_hexdigit())
+                || !state.store.has_attachment(&h).await?
+            {
+                return Err(bad(format!(
+                    "attachment {h} was not uploaded (POST /v1/attachments)"
+                )));
+            }
+        }
+    }
     // Condition 1 (employee and operator channels): the person exists.
     if body.channel != "portal" {
         match state.workflow.persons.find(&iin) {
@@ -794,4 +812,57 @@ pub async fn result_pdf(
         .and_then(|r| base64::engine::general_purpose::STANDARD.decode(r).ok())
         .ok_or_else(|| ApiError::new(ProblemCode::NotFound, "no signed result yet"))?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+}
+
+/// Largest attachment accepted, in bytes.
+pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
+
+/// The media type of a scan, from its first bytes (PDF, JPEG, PNG only).
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// Uploads a scan (PDF, JPEG or PNG, raw body); stored by SHA-256.
+#[utoipa::path(post, path = "/v1/attachments", request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The scan: PDF, JPEG or PNG"),
+    responses((status = 201, description = "{ sha256, size, media_type }", body = Object), (status = 400, description = "Not a PDF, JPEG or PNG, or empty"), (status = 413, description = "Too large")),
+    security(("bearer" = [])))]
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    if body.len() > MAX_ATTACHMENT {
+        return Err(ApiError::new(
+            ProblemCode::RequestTooLarge,
+            format!("attachments are at most {MAX_ATTACHMENT} bytes"),
+        ));
+    }
+    let media = sniff(&body).ok_or_else(|| bad("an attachment is a PDF, JPEG or PNG scan"))?;
+    if let Some(ct) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        let ct = ct.split(';').next().unwrap_or("").trim();
+        if ct != media && ct != "application/octet-stream" {
+            return Err(bad(format!("the content is {media}, not {ct}")));
+        }
+    }
+    let sha = crate::pki::cert::hex(&crate::pki::cert::sha256(&body)).to_lowercase();
+    state
+        .store
+        .put_attachment(&sha, media, &body, crate::time::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "sha256": sha, "size": body.len(), "media_type": media })),
+    )
+        .into_response())
 }

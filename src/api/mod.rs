@@ -227,6 +227,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/vectors/run", post(vectors::run))
         .route("/v1/audit/verify", get(ops::audit_verify))
         .route("/v1/applications", post(applications::submit))
+        .route("/v1/attachments", post(applications::upload).layer(axum::extract::DefaultBodyLimit::max(applications::MAX_ATTACHMENT + 1)))
         .route("/v1/applications/overdue", get(applications::overdue))
         .route("/v1/applications/{number}", get(applications::status))
         .route("/v1/applications/{number}/decision", post(applications::decision))

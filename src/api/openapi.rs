@@ -16,6 +16,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::vectors::run,
         super::ops::audit_verify,
         super::applications::submit,
+        super::applications::upload,
         super::applications::overdue,
         super::applications::status,
         super::applications::decision,

@@ -120,6 +120,11 @@ pub const ROUTES: &[RouteSpec] = &[
         roles: Some(READERS),
     },
     RouteSpec {
+        method: "POST",
+        path: "/v1/attachments",
+        roles: Some(SUBMITTERS),
+    },
+    RouteSpec {
         method: "GET",
         path: "/healthz",
         roles: None,

@@ -323,3 +323,33 @@ impl Store {
         self.backend() == Backend::Postgres
     }
 }
+
+impl Store {
+    /// Stores an attachment by its SHA-256 (hex); storing the same bytes again is a no-op.
+    pub async fn put_attachment(
+        &self,
+        sha256: &str,
+        media_type: &str,
+        content: &[u8],
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO attachments (sha256, media_type, size, at, content) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING")
+            .bind(sha256)
+            .bind(media_type)
+            .bind(content.len() as i64)
+            .bind(at)
+            .bind(content)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Whether an attachment with this SHA-256 is stored.
+    pub async fn has_attachment(&self, sha256: &str) -> Result<bool, StoreError> {
+        let r: Option<(i64,)> = sqlx::query_as("SELECT size FROM attachments WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(r.is_some())
+    }
+}

@@ -85,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "CREATE TABLE IF NOT EXISTS refusals (request_sha256 TEXT NOT NULL, at BIGINT NOT NULL, service TEXT NOT NULL, channel TEXT NOT NULL, iin TEXT NOT NULL, code TEXT NOT NULL, actor TEXT NOT NULL)",
     ),
     (
+        "CREATE TABLE IF NOT EXISTS attachments (sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL, at BIGINT NOT NULL, content BLOB NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS attachments (sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL, at BIGINT NOT NULL, content BYTEA NOT NULL)",
+    ),
+    (
         "CREATE TABLE IF NOT EXISTS surveys (number TEXT PRIMARY KEY, at BIGINT NOT NULL, service TEXT NOT NULL, process TEXT NOT NULL, information TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS surveys (number TEXT PRIMARY KEY, at BIGINT NOT NULL, service TEXT NOT NULL, process TEXT NOT NULL, information TEXT NOT NULL)",
     ),
