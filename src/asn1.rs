@@ -60,7 +60,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads the next element and checks its tag.
-    pub fn expect(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
+    pub fn require(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
         let t = self.next_tlv()?;
         if t.tag != tag {
             return Err(der::Error::new(

@@ -13,6 +13,7 @@ pub mod json;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
+pub mod results;
 pub mod routes;
 pub mod sign;
 pub mod vectors;
@@ -227,14 +228,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/vectors/run", post(vectors::run))
         .route("/v1/audit/verify", get(ops::audit_verify))
         .route("/v1/applications", post(applications::submit))
-        .route("/v1/attachments", post(applications::upload).layer(axum::extract::DefaultBodyLimit::max(applications::MAX_ATTACHMENT + 1)))
+        .route("/v1/attachments", post(results::upload).layer(axum::extract::DefaultBodyLimit::max(results::MAX_ATTACHMENT + 1)))
         .route("/v1/applications/overdue", get(applications::overdue))
         .route("/v1/applications/{number}", get(applications::status))
         .route("/v1/applications/{number}/decision", post(applications::decision))
         .route("/v1/applications/{number}/survey", post(applications::survey))
-        .route("/v1/applications/{number}/sign", post(applications::sign_result))
-        .route("/v1/applications/{number}/deliver", post(applications::deliver))
-        .route("/v1/applications/{number}/result.pdf", get(applications::result_pdf))
+        .route("/v1/applications/{number}/sign", post(results::sign_result))
+        .route("/v1/applications/{number}/deliver", post(results::deliver))
+        .route("/v1/applications/{number}/result.pdf", get(results::result_pdf))
         .route("/v1/reports/survey", get(applications::survey_report))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

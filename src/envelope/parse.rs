@@ -133,10 +133,10 @@ fn attributes(set_content: &[u8]) -> Result<Vec<Attribute>, FormatError> {
     let mut out: Vec<Attribute> = Vec::new();
     let mut w = Walker::new(set_content).map_err(fe)?;
     while !w.is_empty() {
-        let a = w.expect(Tag::Sequence).map_err(fe)?;
+        let a = w.require(Tag::Sequence).map_err(fe)?;
         let mut f = Walker::new(a.value).map_err(fe)?;
-        let oid = oid_of(&f.expect(Tag::ObjectIdentifier).map_err(fe)?)?;
-        let vals = f.expect(Tag::Set).map_err(fe)?;
+        let oid = oid_of(&f.require(Tag::ObjectIdentifier).map_err(fe)?)?;
+        let vals = f.require(Tag::Set).map_err(fe)?;
         if !f.is_empty() {
             return Err(FormatError("attribute has trailing fields".into()));
         }
@@ -179,8 +179,8 @@ fn signer(t: &Tlv<'_>) -> Result<Signer, FormatError> {
     let sid_t = w.next_tlv().map_err(fe)?;
     let sid = if sid_t.tag == Tag::Sequence {
         let mut s = Walker::new(sid_t.value).map_err(fe)?;
-        let issuer = s.expect(Tag::Sequence).map_err(fe)?.raw.to_vec();
-        let serial = s.expect(Tag::Integer).map_err(fe)?.value;
+        let issuer = s.require(Tag::Sequence).map_err(fe)?.raw.to_vec();
+        let serial = s.require(Tag::Integer).map_err(fe)?.value;
         if !s.is_empty() {
             return Err(FormatError(
                 "issuerAndSerialNumber has trailing fields".into(),
@@ -197,8 +197,8 @@ fn signer(t: &Tlv<'_>) -> Result<Signer, FormatError> {
             "signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier".into(),
         ));
     };
-    let digest_alg =
-        AlgorithmIdentifierOwned::from_der(w.expect(Tag::Sequence).map_err(fe)?.raw).map_err(fe)?;
+    let digest_alg = AlgorithmIdentifierOwned::from_der(w.require(Tag::Sequence).map_err(fe)?.raw)
+        .map_err(fe)?;
     let (signed_attrs_der, signed_attrs) = match w.optional(ctx(0)).map_err(fe)? {
         Some(a) => {
             let mut der = vec![0x31];
@@ -207,9 +207,9 @@ fn signer(t: &Tlv<'_>) -> Result<Signer, FormatError> {
         }
         None => (None, Vec::new()),
     };
-    let sig_alg =
-        AlgorithmIdentifierOwned::from_der(w.expect(Tag::Sequence).map_err(fe)?.raw).map_err(fe)?;
-    let signature = w.expect(Tag::OctetString).map_err(fe)?.value.to_vec();
+    let sig_alg = AlgorithmIdentifierOwned::from_der(w.require(Tag::Sequence).map_err(fe)?.raw)
+        .map_err(fe)?;
+    let signature = w.require(Tag::OctetString).map_err(fe)?.value.to_vec();
     let unsigned_attrs = match w.optional(ctx(1)).map_err(fe)? {
         Some(a) => attributes(a.value)?,
         None => Vec::new(),
@@ -257,11 +257,11 @@ fn parse_der(der: Vec<u8>, was_ber: bool) -> Result<Envelope, FormatError> {
         return Err(FormatError("ContentInfo is not a SEQUENCE".into()));
     }
     let mut ci = Walker::new(top.value).map_err(fe)?;
-    let ct = oid_of(&ci.expect(Tag::ObjectIdentifier).map_err(fe)?)?;
+    let ct = oid_of(&ci.require(Tag::ObjectIdentifier).map_err(fe)?)?;
     if ct != OID_SIGNED_DATA {
         return Err(FormatError(format!("content type {ct} is not signedData")));
     }
-    let explicit = ci.expect(ctx(0)).map_err(fe)?;
+    let explicit = ci.require(ctx(0)).map_err(fe)?;
     if !ci.is_empty() {
         return Err(FormatError("ContentInfo has trailing fields".into()));
     }
@@ -271,14 +271,15 @@ fn parse_der(der: Vec<u8>, was_ber: bool) -> Result<Envelope, FormatError> {
     }
     let mut sd = Walker::new(sd_t.value).map_err(fe)?;
     let version = small_int(&sd.next_tlv().map_err(fe)?)?;
-    let digest_algs = sd.expect(Tag::Set).map_err(fe)?;
+    let digest_algs = sd.require(Tag::Set).map_err(fe)?;
     let mut d = Walker::new(digest_algs.value).map_err(fe)?;
     while !d.is_empty() {
-        AlgorithmIdentifierOwned::from_der(d.expect(Tag::Sequence).map_err(fe)?.raw).map_err(fe)?;
+        AlgorithmIdentifierOwned::from_der(d.require(Tag::Sequence).map_err(fe)?.raw)
+            .map_err(fe)?;
     }
-    let eci = sd.expect(Tag::Sequence).map_err(fe)?;
+    let eci = sd.require(Tag::Sequence).map_err(fe)?;
     let mut e = Walker::new(eci.value).map_err(fe)?;
-    let content_type = oid_of(&e.expect(Tag::ObjectIdentifier).map_err(fe)?)?;
+    let content_type = oid_of(&e.require(Tag::ObjectIdentifier).map_err(fe)?)?;
     let content = match e.optional(ctx(0)).map_err(fe)? {
         Some(ec) => {
             let os = single(ec.value).map_err(fe)?;
@@ -321,7 +322,7 @@ fn parse_der(der: Vec<u8>, was_ber: bool) -> Result<Envelope, FormatError> {
             }
         }
     }
-    let sis = sd.expect(Tag::Set).map_err(fe)?;
+    let sis = sd.require(Tag::Set).map_err(fe)?;
     if !sd.is_empty() {
         return Err(FormatError("SignedData has trailing fields".into()));
     }

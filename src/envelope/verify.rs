@@ -373,9 +373,9 @@ fn ess_check(s: &Signer, cert: &Certificate) -> Option<Result<String, String>> {
     let parsed = (|| -> Result<(Option<Digest>, Vec<u8>), String> {
         let seq = single(raw).map_err(|e| e.to_string())?;
         let mut w = Walker::new(seq.value).map_err(|e| e.to_string())?;
-        let ids = w.expect(Tag::Sequence).map_err(|e| e.to_string())?;
+        let ids = w.require(Tag::Sequence).map_err(|e| e.to_string())?;
         let mut i = Walker::new(ids.value).map_err(|e| e.to_string())?;
-        let first = i.expect(Tag::Sequence).map_err(|e| e.to_string())?;
+        let first = i.require(Tag::Sequence).map_err(|e| e.to_string())?;
         let mut f = Walker::new(first.value).map_err(|e| e.to_string())?;
         let mut digest = if v2 { Some(Digest::Sha256) } else { None };
         if v2 && let Some(alg) = f.optional(Tag::Sequence).map_err(|e| e.to_string())? {
@@ -384,7 +384,7 @@ fn ess_check(s: &Signer, cert: &Certificate) -> Option<Result<String, String>> {
             digest = Some(Digest::from_oid(&alg.oid).map_err(|e| e.to_string())?);
         }
         let hash = f
-            .expect(Tag::OctetString)
+            .require(Tag::OctetString)
             .map_err(|e| e.to_string())?
             .value
             .to_vec();

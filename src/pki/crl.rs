@@ -148,14 +148,14 @@ fn extensions(seq_content: &[u8]) -> Result<Vec<RawExtension<'_>>, CrlError> {
     let mut out = Vec::new();
     let mut w = Walker::new(seq_content).map_err(bad)?;
     while !w.is_empty() {
-        let ext = w.expect(Tag::Sequence).map_err(bad)?;
+        let ext = w.require(Tag::Sequence).map_err(bad)?;
         let mut e = Walker::new(ext.value).map_err(bad)?;
-        let oid = e.expect(Tag::ObjectIdentifier).map_err(bad)?.value;
+        let oid = e.require(Tag::ObjectIdentifier).map_err(bad)?.value;
         let critical = match e.optional(Tag::Boolean).map_err(bad)? {
             Some(b) => bool::from_der(b.raw).map_err(bad)?,
             None => false,
         };
-        let value = e.expect(Tag::OctetString).map_err(bad)?.value;
+        let value = e.require(Tag::OctetString).map_err(bad)?.value;
         if !e.is_empty() {
             return Err(CrlError::Malformed("extension has trailing fields".into()));
         }
@@ -238,11 +238,11 @@ impl RevocationList {
             return Err(CrlError::Malformed("not a SEQUENCE".into()));
         }
         let mut w = Walker::new(outer.value).map_err(bad)?;
-        let tbs = w.expect(Tag::Sequence).map_err(bad)?;
-        let alg_tlv = w.expect(Tag::Sequence).map_err(bad)?;
+        let tbs = w.require(Tag::Sequence).map_err(bad)?;
+        let alg_tlv = w.require(Tag::Sequence).map_err(bad)?;
         let sig_alg = AlgorithmIdentifierOwned::from_der(alg_tlv.raw).map_err(bad)?;
         let sig_bits =
-            der::asn1::BitStringRef::from_der(w.expect(Tag::BitString).map_err(bad)?.raw)
+            der::asn1::BitStringRef::from_der(w.require(Tag::BitString).map_err(bad)?.raw)
                 .map_err(bad)?;
         let signature = sig_bits
             .as_bytes()
@@ -258,11 +258,11 @@ impl RevocationList {
         {
             return Err(bad("CRL version is not v2"));
         }
-        let inner_alg = t.expect(Tag::Sequence).map_err(bad)?;
+        let inner_alg = t.require(Tag::Sequence).map_err(bad)?;
         if inner_alg.raw != alg_tlv.raw {
             return Err(bad("tbsCertList.signature differs from signatureAlgorithm"));
         }
-        let issuer = t.expect(Tag::Sequence).map_err(bad)?;
+        let issuer = t.require(Tag::Sequence).map_err(bad)?;
         let this_update = time_of(t.next_tlv().map_err(bad)?.raw).map_err(bad)?;
         let next_update = match t.peek_tag() {
             Some(Tag::UtcTime) | Some(Tag::GeneralizedTime) => {
@@ -448,15 +448,15 @@ fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
     let mut n = 0usize;
     let mut w = Walker::new(content).map_err(bad)?;
     while !w.is_empty() {
-        w.expect(Tag::Sequence).map_err(bad)?;
+        w.require(Tag::Sequence).map_err(bad)?;
         n += 1;
     }
     let mut entries = Vec::with_capacity(n);
     let mut w = Walker::new(content).map_err(bad)?;
     while !w.is_empty() {
-        let e = w.expect(Tag::Sequence).map_err(bad)?;
+        let e = w.require(Tag::Sequence).map_err(bad)?;
         let mut f = Walker::new(e.value).map_err(bad)?;
-        let serial = f.expect(Tag::Integer).map_err(bad)?.value;
+        let serial = f.require(Tag::Integer).map_err(bad)?.value;
         let revoked_at = time_of(f.next_tlv().map_err(bad)?.raw).map_err(bad)?;
         let mut reason = REASON_NONE;
         if let Some(exts) = f.optional(Tag::Sequence).map_err(bad)? {

@@ -123,16 +123,16 @@ pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TspError> {
         return Err(bad("TimeStampResp is not a SEQUENCE"));
     }
     let mut w = Walker::new(top.value).map_err(bad)?;
-    let status = w.expect(Tag::Sequence).map_err(bad)?;
+    let status = w.require(Tag::Sequence).map_err(bad)?;
     let mut s = Walker::new(status.value).map_err(bad)?;
-    let code = s.expect(Tag::Integer).map_err(bad)?.value;
+    let code = s.require(Tag::Integer).map_err(bad)?.value;
     let code = code.iter().fold(0i64, |a, b| (a << 8) | i64::from(*b));
     // granted (0) or grantedWithMods (1)
     if code > 1 {
         return Err(TspError::Refused(code));
     }
     let token = w
-        .expect(Tag::Sequence)
+        .require(Tag::Sequence)
         .map_err(|_| bad("granted but no token"))?;
     Ok(token.raw.to_vec())
 }
@@ -165,15 +165,15 @@ pub struct TstInfo {
 pub fn tst_info(der: &[u8]) -> Result<TstInfo, TspError> {
     let top = single(der).map_err(bad)?;
     let mut w = Walker::new(top.value).map_err(bad)?;
-    let version = w.expect(Tag::Integer).map_err(bad)?;
+    let version = w.require(Tag::Integer).map_err(bad)?;
     if version.value != [1] {
         return Err(bad("TSTInfo version is not 1"));
     }
-    let policy = Oid::from_der(w.expect(Tag::ObjectIdentifier).map_err(bad)?.raw).map_err(bad)?;
-    let mi = w.expect(Tag::Sequence).map_err(bad)?;
+    let policy = Oid::from_der(w.require(Tag::ObjectIdentifier).map_err(bad)?.raw).map_err(bad)?;
+    let mi = w.require(Tag::Sequence).map_err(bad)?;
     let mi = MessageImprint::from_der(mi.raw).map_err(bad)?;
-    let serial = w.expect(Tag::Integer).map_err(bad)?.value.to_vec();
-    let generated = w.expect(Tag::GeneralizedTime).map_err(bad)?;
+    let serial = w.require(Tag::Integer).map_err(bad)?.value.to_vec();
+    let generated = w.require(Tag::GeneralizedTime).map_err(bad)?;
     let gen_time = generalized_time(generated.value)?;
     let mut nonce = None;
     while let Some(tag) = w.peek_tag() {

@@ -154,9 +154,9 @@ fn parse_basic(der: &[u8]) -> Result<BasicResponse, OcspError> {
         ));
     }
     let mut w = Walker::new(seq.value).map_err(m)?;
-    let tbs = w.expect(Tag::Sequence).map_err(m)?;
-    let alg = w.expect(Tag::Sequence).map_err(m)?;
-    let sig = w.expect(Tag::BitString).map_err(m)?;
+    let tbs = w.require(Tag::Sequence).map_err(m)?;
+    let alg = w.require(Tag::Sequence).map_err(m)?;
+    let sig = w.require(Tag::BitString).map_err(m)?;
     let certs_tlv = w.optional(asn1::ctx(0)).map_err(m)?;
     if !w.is_empty() {
         return Err(OcspError::Malformed(
