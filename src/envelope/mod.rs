@@ -6,6 +6,7 @@
 
 pub mod ber;
 pub mod build;
+mod crypto;
 pub mod parse;
 pub mod sign;
 pub mod timestamp;
