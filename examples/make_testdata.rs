@@ -624,6 +624,98 @@ fn main() -> R<()> {
         serde_json::to_string_pretty(&manifest)? + "\n",
     )?;
     let _ = (&employee.pkcs8, &citizen_ec.pkcs8);
+
+    // Result PDFs: rendered, then signed by the head (and by a revoked signer).
+    let pdir = td.join("pdfs");
+    std::fs::create_dir_all(&pdir)?;
+    let doc: qoltanba::pdf::render::ResultDoc =
+        serde_json::from_slice(&std::fs::read(pdir.join("result-notification.json"))?)?;
+    let unsigned = qoltanba::pdf::render::render(
+        &doc,
+        &[
+            qoltanba::pdf::render::Lang::Kk,
+            qoltanba::pdf::render::Lang::Ru,
+        ],
+        AT_UNIX - 5 * DAY,
+    )?;
+    std::fs::write(pdir.join("unsigned.pdf"), &unsigned)?;
+    let sign_pdf = |w: &Who, stamp: bool| -> R<Vec<u8>> {
+        let chain = vec![rsa_ca.der.clone()];
+        let stamp = if stamp {
+            Some(qoltanba::pdf::sign::StampPlacement {
+                page: None,
+                rect: None,
+                text: qoltanba::pdf::stamp::text_from_certificate(&w.cert, AT_UNIX - 5 * DAY)?,
+            })
+        } else {
+            None
+        };
+        let opts = qoltanba::pdf::sign::SignOptions {
+            signer: &w.key,
+            cert: &w.cert,
+            chain: &chain,
+            time: AT_UNIX - 5 * DAY,
+            field: None,
+            reason: Some("Result of the public service".into()),
+            location: None,
+            stamp,
+            public_url: "http://127.0.0.1:8080/verify".into(),
+            document_id: Some("KZ-2026-000123".into()),
+            certify: false,
+            tsa: None,
+            ltv: None,
+            add_fields: Vec::new(),
+        };
+        Ok(qoltanba::pdf::sign::sign_bytes(&unsigned, &opts)?.0)
+    };
+    let head = who(&certs, "head")?;
+    let signed = sign_pdf(&head, true)?;
+    std::fs::write(pdir.join("signed-by-head.pdf"), &signed)?;
+    std::fs::write(
+        pdir.join("signed-by-revoked.pdf"),
+        sign_pdf(&who(&certs, "revoked")?, false)?,
+    )?;
+    // One byte of the signed revision changed (inside the first ByteRange part).
+    let mut tampered = signed.clone();
+    let pos = tampered
+        .windows(7)
+        .position(|w| w == b"/Length")
+        .ok_or("no /Length")?;
+    tampered[pos + 9] ^= 0x01;
+    std::fs::write(pdir.join("tampered.pdf"), &tampered)?;
+    let mut pv = Out {
+        dir: pdir.clone(),
+        vectors: Vec::new(),
+    };
+    for (id, file, ind, code) in [
+        ("pdf-signed-by-head", "signed-by-head.pdf", "PASSED", "OK"),
+        (
+            "pdf-signed-by-revoked",
+            "signed-by-revoked.pdf",
+            "FAILED",
+            "CERT_REVOKED",
+        ),
+        ("pdf-tampered", "tampered.pdf", "FAILED", "DIGEST_MISMATCH"),
+        (
+            "pdf-unsigned",
+            "unsigned.pdf",
+            "INDETERMINATE",
+            "PDF_NOT_SIGNED",
+        ),
+    ] {
+        pv.vector(json!({ "id": id, "kind": "pdf", "input": file, "expect": expect(ind, code) }));
+    }
+    let manifest = json!({
+        "suite": "pdfs",
+        "description": "Signed result PDFs through qoltanba pdf verify.",
+        "recipe": "cargo run --example make_testdata (renders testdata/pdfs/result-notification.json, signs with the demo PKI)",
+        "defaults": { "at": AT, "trust_dir": "../../certs/trust" },
+        "vectors": pv.vectors,
+    });
+    std::fs::write(
+        pdir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)? + "\n",
+    )?;
     println!("testdata written to {}", td.display());
     Ok(())
 }

@@ -35,3 +35,8 @@ fn envelope_vectors() {
 fn certificate_vectors() {
     run("testdata/certs/manifest.json");
 }
+
+#[test]
+fn pdf_vectors() {
+    run("testdata/pdfs/manifest.json");
+}

@@ -38,6 +38,8 @@ pub enum Kind {
     /// A signature primitive through `pki::algorithms::verify` (the built-in
     /// Wycheproof suite; not yet accepted in manifests).
     Primitive,
+    /// A signed PDF through `qoltanba pdf verify` (the whole file's result).
+    Pdf,
 }
 
 impl Kind {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::Envelope => "envelope",
             Kind::Certificate => "certificate",
             Kind::Primitive => "primitive",
+            Kind::Pdf => "pdf",
         }
     }
 }
@@ -438,6 +441,43 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
                 pki::verify_certificate(&input, &store, &extra, &crls, at, &policy)
             }
             Kind::Primitive => return Err("primitive vectors are built in".into()),
+            Kind::Pdf => {
+                let req = crate::pdf::verify::PdfVerifyRequest {
+                    at,
+                    policy,
+                    extra,
+                    crls,
+                };
+                let report = crate::pdf::verify::verify_bytes(&input, &store, &req);
+                let code = crate::verdict::Code::parse(&report.code)
+                    .ok_or_else(|| format!("unknown PDF code {}", report.code))?;
+                let decided = report
+                    .signatures
+                    .iter()
+                    .find_map(|s| (s.code != "OK").then(|| format!("signature {}", s.field)));
+                let mut v = crate::verdict::Verdict::new(
+                    Vec::new(),
+                    at,
+                    serde_json::Value::Null,
+                    None,
+                    None,
+                );
+                v.indication = report.indication;
+                v.code = code;
+                v.sub_indication = code
+                    .indication()
+                    .1
+                    .filter(|_| code != crate::verdict::Code::Ok);
+                v.message = code.message();
+                if let Some(d) = decided {
+                    v.checks = Arc::new(vec![crate::verdict::Check::failed(
+                        "pdf",
+                        code,
+                        serde_json::json!({ "decided_by": d }),
+                    )]);
+                }
+                v
+            }
         })
     })();
     let (actual, decided_by) = match result {

@@ -118,6 +118,31 @@ pub fn message(code: Code) -> Message {
             "Подлинность ЭЦП не подтверждена: метка времени подписи недействительна.",
             "The authenticity of the electronic digital signature was not confirmed: the signature's time-stamp is not valid.",
         ),
+        Code::PdfMalformed => m(
+            "Құжаттың түпнұсқалығы расталмады: PDF файлы бүлінген немесе оқылмайды.",
+            "Подлинность документа не подтверждена: PDF-файл повреждён или не читается.",
+            "The authenticity of the document was not confirmed: the PDF file is damaged or cannot be read.",
+        ),
+        Code::PdfNotSigned => m(
+            "Құжаттың түпнұсқалығы расталмады: PDF файлында қолтаңба жоқ.",
+            "Подлинность документа не подтверждена: в PDF-файле нет подписи.",
+            "The authenticity of the document was not confirmed: the PDF carries no signature.",
+        ),
+        Code::PdfModified => m(
+            "Құжаттың түпнұсқалығы расталмады: PDF қол қойылғаннан кейін өзгертілген.",
+            "Подлинность документа не подтверждена: PDF изменён после подписания.",
+            "The authenticity of the document was not confirmed: the PDF was changed after it was signed.",
+        ),
+        Code::ByteRangeInvalid => m(
+            "Құжаттың түпнұсқалығы расталмады: қолтаңба файлдың қол қойылған бөлігін дұрыс көрсетпейді.",
+            "Подлинность документа не подтверждена: подпись неверно указывает подписанную часть файла.",
+            "The authenticity of the document was not confirmed: the signature does not cover the file properly.",
+        ),
+        Code::DocmdpViolation => m(
+            "Құжаттың түпнұсқалығы расталмады: куәландырылған құжатқа рұқсат етілмеген өзгеріс енгізілген.",
+            "Подлинность документа не подтверждена: в заверенный документ внесено недопустимое изменение.",
+            "The authenticity of the document was not confirmed: the certified document was changed in a way its certification forbids.",
+        ),
         Code::CertMalformed => m(
             "ЭЦҚ түпнұсқалығы расталмады: тіркеу куәлігі бүлінген немесе оқылмайды.",
             "Подлинность ЭЦП не подтверждена: регистрационное свидетельство повреждено или не может быть прочитано.",

@@ -91,11 +91,16 @@ pub enum Code {
     IinMismatch,
     CertMalformed,
     TimestampInvalid,
+    PdfMalformed,
+    PdfNotSigned,
+    PdfModified,
+    ByteRangeInvalid,
+    DocmdpViolation,
 }
 
 impl Code {
     /// Every code, in check order (for tables and docs).
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 27] = [
         Code::Ok,
         Code::EnvelopeMalformed,
         Code::ContentMissing,
@@ -118,6 +123,11 @@ impl Code {
         Code::IinMissing,
         Code::IinMismatch,
         Code::CertMalformed,
+        Code::PdfMalformed,
+        Code::PdfNotSigned,
+        Code::PdfModified,
+        Code::ByteRangeInvalid,
+        Code::DocmdpViolation,
     ];
 
     /// The code as it appears in JSON (e.g. `CERT_REVOKED`).
@@ -145,6 +155,11 @@ impl Code {
             Code::IinMismatch => "IIN_MISMATCH",
             Code::CertMalformed => "CERT_MALFORMED",
             Code::TimestampInvalid => "TIMESTAMP_INVALID",
+            Code::PdfMalformed => "PDF_MALFORMED",
+            Code::PdfNotSigned => "PDF_NOT_SIGNED",
+            Code::PdfModified => "PDF_MODIFIED",
+            Code::ByteRangeInvalid => "BYTE_RANGE_INVALID",
+            Code::DocmdpViolation => "DOCMDP_VIOLATION",
         }
     }
 
@@ -178,6 +193,9 @@ impl Code {
             Code::CertRevoked => (Failed, Some(S::Revoked)),
             Code::KeyUsageInvalid => (Failed, Some(S::SigConstraintsFailure)),
             Code::TimestampInvalid => (Failed, Some(S::SigCryptoFailure)),
+            Code::PdfMalformed | Code::ByteRangeInvalid => (Failed, Some(S::FormatFailure)),
+            Code::PdfNotSigned => (Indeterminate, Some(S::SignedDataNotFound)),
+            Code::PdfModified | Code::DocmdpViolation => (Failed, Some(S::HashFailure)),
             Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
                 (Failed, Some(S::SigConstraintsFailure))
             }
