@@ -705,6 +705,56 @@ fn main() -> R<()> {
     ] {
         pv.vector(json!({ "id": id, "kind": "pdf", "input": file, "expect": expect(ind, code) }));
     }
+    // CRLs alone.
+    let mut cr = Out {
+        dir: td.join("crls"),
+        vectors: Vec::new(),
+    };
+    for (id, file, ind, code) in [
+        (
+            "crl-base-ok",
+            "../../certs/trust/nca-rsa.crl",
+            "PASSED",
+            "OK",
+        ),
+        (
+            "crl-delta-ok",
+            "../../certs/trust/nca-rsa-delta.crl",
+            "PASSED",
+            "OK",
+        ),
+        (
+            "crl-stale",
+            "nca-rsa-stale.crl",
+            "INDETERMINATE",
+            "REVOCATION_STALE",
+        ),
+        (
+            "crl-forged",
+            "nca-rsa-forged.crl",
+            "INDETERMINATE",
+            "CRL_INVALID",
+        ),
+        (
+            "crl-not-a-crl",
+            "not-a-crl.crl",
+            "INDETERMINATE",
+            "CRL_INVALID",
+        ),
+    ] {
+        cr.vector(json!({ "id": id, "kind": "crl", "input": file, "expect": expect(ind, code) }));
+    }
+    let crl_manifest = json!({
+        "suite": "crls",
+        "description": "CRLs alone: parsed, verified with a CA of the trust store, fresh.",
+        "recipe": "cargo run --example make_testdata",
+        "defaults": { "at": AT, "trust_dir": "../../certs/trust" },
+        "vectors": cr.vectors,
+    });
+    std::fs::write(
+        td.join("crls").join("manifest.json"),
+        serde_json::to_string_pretty(&crl_manifest)? + "\n",
+    )?;
     let manifest = json!({
         "suite": "pdfs",
         "description": "Signed result PDFs through qoltanba pdf verify.",

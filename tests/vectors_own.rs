@@ -40,3 +40,8 @@ fn certificate_vectors() {
 fn pdf_vectors() {
     run("testdata/pdfs/manifest.json");
 }
+
+#[test]
+fn crl_vectors() {
+    run("testdata/crls/manifest.json");
+}

@@ -38,8 +38,11 @@ pub enum Kind {
     /// A signature primitive through `pki::algorithms::verify` (the built-in
     /// Wycheproof suite; not yet accepted in manifests).
     Primitive,
-    /// A signed PDF through `qoltanba pdf verify` (the whole file's result).
+    /// A signed PDF through `qoltanba pdf verify` (the whole file's result,
+    /// and optionally each signature's code).
     Pdf,
+    /// A CRL: does it parse, verify with a CA of the trust store, and is it fresh?
+    Crl,
 }
 
 impl Kind {
@@ -50,6 +53,7 @@ impl Kind {
             Kind::Certificate => "certificate",
             Kind::Primitive => "primitive",
             Kind::Pdf => "pdf",
+            Kind::Crl => "crl",
         }
     }
 }
@@ -65,6 +69,9 @@ pub struct Expected {
     /// Optional ETSI sub-indication (checked when given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_indication: Option<String>,
+    /// PDFs: each signature's code, oldest first (checked when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<Vec<String>>,
 }
 
 /// Inputs shared by the vectors of a manifest unless a vector overrides them.
@@ -469,6 +476,8 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
                     .1
                     .filter(|_| code != crate::verdict::Code::Ok);
                 v.message = code.message();
+                let codes: Vec<String> = report.signatures.iter().map(|s| s.code.clone()).collect();
+                v.envelope = Some(serde_json::json!({ "signature_codes": codes }));
                 if let Some(d) = decided {
                     v.checks = Arc::new(vec![crate::verdict::Check::failed(
                         "pdf",
@@ -478,6 +487,7 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
                 }
                 v
             }
+            Kind::Crl => crl_verdict(&input, &v.input, &store, at, &policy),
         })
     })();
     let (actual, decided_by) = match result {
@@ -491,11 +501,17 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
                 .iter()
                 .find(|c| c.code.is_some())
                 .map(|c| c.name.to_string());
+            let signatures = verdict
+                .envelope
+                .as_ref()
+                .and_then(|e| e.get("signature_codes"))
+                .and_then(|c| serde_json::from_value::<Vec<String>>(c.clone()).ok());
             (
                 Ok(Expected {
                     indication: verdict.indication,
                     code: verdict.code,
                     sub_indication: sub,
+                    signatures,
                 }),
                 decided,
             )
@@ -510,6 +526,10 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
                     .sub_indication
                     .as_ref()
                     .is_none_or(|s| a.sub_indication.as_ref() == Some(s))
+                && v.expect
+                    .signatures
+                    .as_ref()
+                    .is_none_or(|s| a.signatures.as_ref() == Some(s))
         }
         Err(_) => false,
     };
@@ -531,4 +551,62 @@ pub fn run_manifest(path: &Path) -> Result<Vec<Outcome>, ManifestError> {
         .iter()
         .map(|v| run_vector(dir, &m.defaults, v))
         .collect())
+}
+
+/// A CRL vector's verdict: it must parse, verify with a CA of the trust store
+/// (cRLSign where keyUsage is present) and be fresh at `at`.
+fn crl_verdict(
+    bytes: &[u8],
+    source: &str,
+    store: &TrustStore,
+    at: i64,
+    policy: &Policy,
+) -> crate::verdict::Verdict {
+    use crate::verdict::{Check, Code, Verdict};
+    let cas = store.cas();
+    let mut rs = RevocationStore::default();
+    rs.add_bytes_checked(bytes, source, &cas);
+    let check = match (rs.crls.first(), rs.rejected.first()) {
+        (_, Some((_, e))) => Check::failed(
+            "crl",
+            Code::CrlInvalid,
+            serde_json::json!({ "problem": e.to_string() }),
+        ),
+        (None, None) => Check::failed(
+            "crl",
+            Code::CrlInvalid,
+            serde_json::json!({ "problem": "no CRL" }),
+        ),
+        (Some(crl), None) => {
+            let issuer = cas
+                .iter()
+                .find(|c| crl.issuer_raw == c.subject_raw || crl.issuer_key == c.subject_key());
+            match issuer {
+                None => Check::failed(
+                    "crl",
+                    Code::CrlInvalid,
+                    serde_json::json!({ "problem": "no CA of the trust store issued it", "crl": crl.describe() }),
+                ),
+                Some(ca) if ca.key_usage.is_some_and(|k| !k.crl_sign()) => Check::failed(
+                    "crl",
+                    Code::CrlInvalid,
+                    serde_json::json!({ "problem": "issuer lacks cRLSign", "crl": crl.describe() }),
+                ),
+                Some(ca) => match crl.verify_signature(ca) {
+                    Err(why) => Check::failed(
+                        "crl",
+                        Code::CrlInvalid,
+                        serde_json::json!({ "problem": format!("signature: {why}"), "crl": crl.describe() }),
+                    ),
+                    Ok(()) if crl.next_update.is_none_or(|n| n < at) => Check::failed(
+                        "crl",
+                        Code::RevocationStale,
+                        serde_json::json!({ "problem": "nextUpdate is before the validation time", "crl": crl.describe() }),
+                    ),
+                    Ok(()) => Check::passed("crl", serde_json::json!({ "crl": crl.describe() })),
+                },
+            }
+        }
+    };
+    Verdict::new(vec![check], at, policy.describe(), None, None)
 }
