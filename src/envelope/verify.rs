@@ -119,8 +119,16 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
             certs.push(known.clone());
             continue;
         }
+        if let Some(seen) = store.seen_certificate(&fp) {
+            certs.push(seen);
+            continue;
+        }
         match Certificate::from_der(raw) {
-            Ok(c) => certs.push(Arc::new(c)),
+            Ok(c) => {
+                let c = Arc::new(c);
+                store.remember_certificate(&c);
+                certs.push(c)
+            }
             Err(e) => return malformed_verdict(req, format!("certificate in the envelope: {e}")),
         }
     }

@@ -166,6 +166,8 @@ pub struct Certificate {
     /// Critical extensions qoltanba does not process.
     pub unknown_critical: Vec<String>,
     label: std::sync::OnceLock<serde_json::Value>,
+    /// `pki::describe`'s facts, computed once.
+    pub(crate) description: std::sync::OnceLock<serde_json::Value>,
 }
 
 const KNOWN_EXTENSIONS: [&str; 12] = [
@@ -293,6 +295,7 @@ impl Certificate {
             ca_issuer_urls: Vec::new(),
             unknown_critical: Vec::new(),
             label: std::sync::OnceLock::new(),
+            description: std::sync::OnceLock::new(),
         };
         c.key = PublicKey::from_spki_der(&c.spki);
         let mut seen = std::collections::HashSet::new();

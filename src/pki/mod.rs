@@ -285,6 +285,10 @@ pub fn validate(
 
 /// The certificate facts reported as `signer` in verdicts and by `cert info`.
 pub fn describe(c: &Certificate) -> serde_json::Value {
+    c.description.get_or_init(|| describe_fresh(c)).clone()
+}
+
+fn describe_fresh(c: &Certificate) -> serde_json::Value {
     let p = profile::profile(c);
     let key = match &c.key {
         Ok(k) => {

@@ -51,7 +51,11 @@ pub struct TrustStore {
     /// Where the store came from, for reports.
     pub origin: String,
     edges: EdgeSet,
+    seen: RwLock<std::collections::HashMap<[u8; 32], Arc<Certificate>>>,
 }
+
+/// Most parsed certificates remembered before the cache starts over.
+const MAX_SEEN: usize = 10_000;
 
 fn self_signed(c: &Certificate) -> bool {
     c.is_self_issued() && super::path::verify_edge(c, c).is_ok()
@@ -81,6 +85,7 @@ impl TrustStore {
             rejected: self.rejected.clone(),
             origin: self.origin.clone(),
             edges: EdgeSet::default(),
+            seen: RwLock::default(),
         }
     }
 
@@ -91,6 +96,24 @@ impl TrustStore {
             .chain(self.intermediates.iter())
             .cloned()
             .collect()
+    }
+
+    /// A certificate parsed before (citizens sign many requests with one).
+    pub fn seen_certificate(&self, fingerprint: &[u8; 32]) -> Option<Arc<Certificate>> {
+        self.seen
+            .read()
+            .ok()
+            .and_then(|m| m.get(fingerprint).cloned())
+    }
+
+    /// Remembers a parsed certificate by its fingerprint (bounded).
+    pub fn remember_certificate(&self, c: &Arc<Certificate>) {
+        if let Ok(mut m) = self.seen.write() {
+            if m.len() >= MAX_SEEN {
+                m.clear();
+            }
+            m.insert(c.fingerprint, c.clone());
+        }
     }
 
     /// Forgets every verified edge (benchmarks measure the cold path with it).
