@@ -46,6 +46,9 @@ pub struct Config {
     /// The key store's master key file (`QOLTANBA_MASTER_KEY_FILE`); unset
     /// means one generated in the data folder.
     pub master_key_file: Option<PathBuf>,
+    /// Base of the public verification URL in the stamps' QR codes
+    /// (`QOLTANBA_PUBLIC_URL`); the document id and hash are appended.
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             registry_url: None,
             registry_timeout_ms: 3000,
             registry_retries: 1,
+            public_url: "http://127.0.0.1:8080/verify".into(),
         }
     }
 }
@@ -129,6 +133,9 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_LOG_FORMAT") {
             c.log_format = v;
+        }
+        if let Some(v) = env("QOLTANBA_PUBLIC_URL").filter(|v| !v.is_empty()) {
+            c.public_url = v;
         }
         if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
             c.registry_url = Some(v);

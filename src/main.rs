@@ -115,6 +115,11 @@ enum ApiKeyCommand {
         /// A name to recognise it by.
         #[arg(long)]
         name: String,
+        /// The IIN of the employee, operator or head who holds the key: it
+        /// then signs only with that person's certificate (without it the
+        /// first certificate it signs with binds it).
+        #[arg(long, value_name = "IIN")]
+        iin: Option<String>,
     },
     /// List keys (never the secrets).
     List,
@@ -354,12 +359,30 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             let rt = runtime()?;
             let store = open_store(&rt)?;
             match cmd {
-                ApiKeyCommand::Create { role, name } => {
-                    let role = qoltanba::store::keys::Role::parse(&role)
+                ApiKeyCommand::Create { role, name, iin } => {
+                    use qoltanba::store::keys::Role;
+                    let role = Role::parse(&role)
                         .ok_or_else(|| UsageError(format!("--role {role}: one of portal, provider, operator, head, reviewer, admin")))?;
-                    let (key, token) = rt
-                        .block_on(store.create_api_key(&name, role, qoltanba::time::now()))
+                    if let Some(i) = &iin {
+                        qoltanba::iin::Iin::parse(i)
+                            .map_err(|e| UsageError(format!("--iin {i}: {e}")))?;
+                        if !matches!(role, Role::Provider | Role::Operator | Role::Head) {
+                            return Err(UsageError(format!(
+                                "--iin: a {} key is not held by one person",
+                                role.as_str()
+                            )));
+                        }
+                    }
+                    let now = qoltanba::time::now();
+                    let (mut key, token) = rt
+                        .block_on(store.create_api_key(&name, role, now))
                         .map_err(|e| UsageError(e.to_string()))?;
+                    if let Some(i) = &iin {
+                        key.iin = Some(
+                            rt.block_on(store.bind_api_key_iin(&key.id, i, now))
+                                .map_err(|e| UsageError(e.to_string()))?,
+                        );
+                    }
                     println!("{token}");
                     println!(
                         "id {} role {} name {:?} (the key above is shown once)",
@@ -378,11 +401,12 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                             None => "active".into(),
                         };
                         println!(
-                            "{}\t{}\t{}\t{}\t{}",
+                            "{}\t{}\t{}\t{}\t{}\t{}",
                             k.id,
                             k.role.as_str(),
                             state,
                             qoltanba::time::rfc3339(k.created_at),
+                            k.iin.as_deref().unwrap_or("-"),
                             k.name
                         );
                     }

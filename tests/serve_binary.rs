@@ -140,4 +140,41 @@ fn binary_serves_and_shuts_down_cleanly() {
         .unwrap()
         .to_string();
     assert!(first.starts_with("qtb_") && !first.contains(' '), "{first}");
+    // An employee's key names its holder; a wrong IIN or a portal key with one is refused.
+    let create = |args: &[&str]| {
+        Command::new(bin)
+            .args(["keys", "api", "create", "--name", "e"])
+            .args(args)
+            .env("QOLTANBA_DATA_DIR", dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(
+        create(&["--role", "provider", "--iin", "880101300123"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        create(&["--role", "provider", "--iin", "880101300124"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        create(&["--role", "portal", "--iin", "880101300123"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = Command::new(bin)
+        .args(["keys", "api", "list"])
+        .env("QOLTANBA_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        list.lines()
+            .any(|l| l.contains("\tprovider\t") && l.contains("\t880101300123\t")),
+        "{list}"
+    );
 }

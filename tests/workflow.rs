@@ -326,6 +326,114 @@ async fn employee_and_operator_channels() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+fn key_id(token: &str) -> String {
+    token.split('_').nth(1).unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_api_key_signs_only_with_its_holders_certificate() {
+    let app = App::new().await;
+    // A key given to another person (bound at creation, `keys api create --iin`).
+    let someone_elses = app.key(Role::Provider).await;
+    app.state
+        .store
+        .bind_api_key_iin(&key_id(&someone_elses), &other_citizen(), 0)
+        .await
+        .unwrap();
+    let req = request(CITIZEN_IIN, "under another person's key");
+    let (status, p) = app
+        .submit(
+            &someone_elses,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH")),
+        "{p}"
+    );
+    assert_eq!(app.state.store.count("applications").await.unwrap(), 0);
+    // A fresh key is bound by the first certificate it signs with, then keeps to it:
+    // the head's certificate (provider's BIN, a strong enough role) is someone else.
+    let fresh = app.key(Role::Provider).await;
+    let req = request(CITIZEN_IIN, "first use binds");
+    let (status, body) = app
+        .submit(
+            &fresh,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("employee", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let number = body["number"].as_str().unwrap().to_string();
+    let req = request(CITIZEN_IIN, "a colleague's certificate");
+    let (status, p) = app
+        .submit(
+            &fresh,
+            "provider",
+            "unemployed-certificate",
+            &req,
+            &signed("head", "nca-rsa", &req),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH")),
+        "{p}"
+    );
+    let bound = app.state.store.list_api_keys().await.unwrap();
+    let fresh_key = bound.iter().find(|k| k.id == key_id(&fresh)).unwrap();
+    let employee_iin = qoltanba::pki::profile::profile(
+        &qoltanba::pki::cert::Certificate::from_der(&pem_der("certs/people/employee.pem")).unwrap(),
+    )
+    .iin
+    .unwrap()
+    .value;
+    assert_eq!(fresh_key.iin.as_deref(), Some(employee_iin.as_str()));
+    // Signing the draft: the other person's key may not use the employee's certificate.
+    let data_dir = app.state.config.data_dir.clone();
+    let keys = qoltanba::keys::KeyStore::open(&data_dir, None).unwrap();
+    keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
+        .unwrap();
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/decision"),
+            &fresh,
+            Some(json!({ "decision": "approval" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, p) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &someone_elses,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("FORBIDDEN")),
+        "{p}"
+    );
+    assert!(app.state.store.draft(&number).await.unwrap().is_none());
+    let (status, p) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &fresh,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+}
+
 #[tokio::test]
 async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
     let app = App::new().await;
@@ -585,7 +693,13 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        let (status, _) = app
+        let refusal = kind == "refusal";
+        let mut decision = decision;
+        if refusal {
+            // The employee signs the draft in the same call as the decision.
+            decision["key_id"] = json!("employee");
+        }
+        let (status, body) = app
             .call(
                 "POST",
                 &format!("/v1/applications/{number}/decision"),
@@ -593,8 +707,56 @@ async fn from_submission_to_the_delivered_signed_pdf() {
                 Some(decision),
             )
             .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if !refusal {
+            // The service has a review stage: the head waits for the employee.
+            let (status, body) = app
+                .call(
+                    "POST",
+                    &format!("/v1/applications/{number}/sign"),
+                    &head,
+                    Some(json!({ "key_id": "head" })),
+                )
+                .await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (StatusCode::CONFLICT, Some("EMPLOYEE_SIGNATURE_REQUIRED")),
+                "{body}"
+            );
+            let (status, body) = app
+                .call(
+                    "POST",
+                    &format!("/v1/applications/{number}/sign"),
+                    &provider,
+                    Some(json!({ "key_id": "employee" })),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert!(
+                body["history"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|h| h["action"] == "sign_draft"),
+                "{body}"
+            );
+            // Once signed, the draft is not signed again.
+            let (status, _) = app
+                .call(
+                    "POST",
+                    &format!("/v1/applications/{number}/sign"),
+                    &provider,
+                    Some(json!({ "key_id": "employee" })),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CONFLICT);
+        }
+        // The head reads the draft the employee signed.
+        let (status, draft) =
+            raw(&app, &format!("/v1/applications/{number}/draft.pdf"), &head).await;
         assert_eq!(status, StatusCode::OK);
-        // Only the head's key signs the result.
+        assert!(draft.starts_with(b"%PDF"));
+        // Only the head's (or a may-sign person's) certificate signs the result.
         let (status, _) = app
             .call(
                 "POST",
@@ -604,19 +766,21 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        let (status, body) = app
-            .call(
-                "POST",
-                &format!("/v1/applications/{number}/sign"),
-                &head,
-                Some(json!({ "key_id": "head" })),
-            )
-            .await;
-        assert_eq!(
-            (status, body["status"].as_str()),
-            (StatusCode::OK, Some("result_signed")),
-            "{body}"
-        );
+        let body = if refusal {
+            head_signs_in_two_phases(&app, &head, &number).await
+        } else {
+            let (status, body) = app
+                .call(
+                    "POST",
+                    &format!("/v1/applications/{number}/sign"),
+                    &head,
+                    Some(json!({ "key_id": "head" })),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        };
+        assert_eq!(body["status"].as_str(), Some("result_signed"), "{body}");
         // The citizen gets the signed PDF; it verifies.
         let (status, pdf) = raw(
             &app,
@@ -637,6 +801,7 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             },
         );
         assert_eq!(report.code, "OK", "{kind}");
+        assert_eq!(report.signatures.len(), 2, "the employee's and the head's");
         if let Ok(pyhanko) = std::env::var("QOLTANBA_PYHANKO") {
             let f = data_dir.join(format!("{kind}.pdf"));
             std::fs::write(&f, &pdf).unwrap();
@@ -650,11 +815,20 @@ async fn from_submission_to_the_delivered_signed_pdf() {
                 .output()
                 .unwrap();
             let text = String::from_utf8_lossy(&out.stdout);
-            assert!(
-                text.contains("INTACT:TRUSTED,UNTOUCHED"),
+            // The employee's certification, then the head's signature in its field.
+            let lines: Vec<&str> = text.lines().filter(|l| l.contains("INTACT")).collect();
+            assert_eq!(
+                lines.len(),
+                2,
                 "pyHanko: {text} {}",
                 String::from_utf8_lossy(&out.stderr)
             );
+            assert!(
+                lines[0].contains("INTACT:TRUSTED,")
+                    && lines[0].contains("ACCEPTABLE_MODIFICATIONS"),
+                "{text}"
+            );
+            assert!(lines[1].contains("INTACT:TRUSTED,UNTOUCHED"), "{text}");
         }
         let (status, body) = app
             .call(
@@ -687,6 +861,75 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
+}
+
+/// The head signs the result on their own device: prepare, sign the
+/// returned bytes with the head's key (a device stand-in), finish; a value
+/// made by another key is refused first.
+async fn head_signs_in_two_phases(app: &App, head: &str, number: &str) -> Value {
+    let cert = std::fs::read_to_string(repo("certs/people/head.pem")).unwrap();
+    let (status, prepared) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign/prepare"),
+            head,
+            Some(json!({ "certificate": cert })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{prepared}");
+    assert_eq!(prepared["stage"], "result");
+    assert_eq!(prepared["digest_algorithm"], "sha256");
+    let tbs = base64::engine::general_purpose::STANDARD
+        .decode(prepared["data_to_sign"].as_str().unwrap())
+        .unwrap();
+    let id = prepared["prepared_id"].as_str().unwrap();
+    let device = |who: &str| {
+        RingSigner::from_pkcs8(
+            &pem_der(&format!("certs/people/{who}.key.pem")),
+            None,
+            false,
+        )
+        .unwrap()
+    };
+    use qoltanba::pki::signer::Signer;
+    let wrong = device("employee").sign(&tbs).unwrap();
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            head,
+            Some(json!({ "prepared_id": id, "signature_value": b64(&wrong) })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("SIGNATURE_VALUE_INVALID")),
+        "{body}"
+    );
+    let value = device("head").sign(&tbs).unwrap();
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            head,
+            Some(json!({ "prepared_id": id, "signature_value": b64(&value) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A prepared signature is used once.
+    let (status, again) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            head,
+            Some(json!({ "prepared_id": id, "signature_value": b64(&value) })),
+        )
+        .await;
+    assert_eq!(
+        (status, again["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("PREPARED_INVALID"))
+    );
+    body
 }
 
 #[tokio::test]

@@ -129,7 +129,13 @@ pub async fn submit(
     }
     // Condition 1 (employee and operator channels): the person exists.
     if body.channel != "portal" {
-        match state.workflow.persons.find(&iin) {
+        // Registry calls block (HTTP with retries): off the async workers.
+        let persons = state.workflow.persons.clone();
+        let who = iin.clone();
+        let found = tokio::task::spawn_blocking(move || persons.find(&who))
+            .await
+            .map_err(|_| ApiError::new(ProblemCode::Internal, "registry task failed"))?;
+        match found {
             Ok(Some(_)) => {}
             Ok(None) => {
                 state
@@ -169,10 +175,11 @@ pub async fn submit(
             .get("power_of_attorney")
             .and_then(|v| v.as_str())
             .ok_or_else(|| bad("representative.power_of_attorney is required"))?;
-        let poa = state
-            .workflow
-            .notary
-            .find_poa(number)
+        let notary = state.workflow.notary.clone();
+        let wanted = number.to_string();
+        let poa = tokio::task::spawn_blocking(move || notary.find_poa(&wanted))
+            .await
+            .map_err(|_| ApiError::new(ProblemCode::Internal, "registry task failed"))?
             .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
         let today = crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(now));
         let problem = match &poa {
@@ -246,6 +253,29 @@ pub async fn submit(
                 json!({ "problem": "the signer's certificate does not carry this organisation's BIN and an employee role", "expected_bin": bin, "bin": signer["bin"], "roles": roles }),
             );
             verdict = verdict.with_check("iin", check);
+        } else {
+            // The employee (or operator) who holds the API key signs with
+            // their own certificate: the key is bound to the first IIN it
+            // signs with (or the one given at creation) and to no other.
+            let signer_iin = signer["iin"].as_str().unwrap_or_default().to_string();
+            let holder = if signer_iin.is_empty() || signer["iin_info"]["valid"] != true {
+                None
+            } else {
+                Some(
+                    state
+                        .store
+                        .bind_api_key_iin(&caller.0.id, &signer_iin, now)
+                        .await?,
+                )
+            };
+            if holder.as_deref() != Some(signer_iin.as_str()) {
+                let check = crate::verdict::Check::failed(
+                    "iin",
+                    crate::verdict::Code::IinMismatch,
+                    json!({ "problem": "the signer is not the person who holds this API key", "signer_iin": signer_iin, "key_holder_iin": holder }),
+                );
+                verdict = verdict.with_check("iin", check);
+            }
         }
     }
     state
@@ -360,6 +390,9 @@ pub struct DecisionBody {
     pub decision: String,
     /// For refusals: reasons from the service's list.
     pub reasons: Option<Vec<String>>,
+    /// The employee's server-held key: signs the drafted document at once
+    /// (else the employee signs it later, `POST .../sign` or two-phase).
+    pub key_id: Option<String>,
 }
 
 /// Records the provider's decision (or starts the review).
@@ -397,6 +430,11 @@ pub async fn decision(
         other => return Err(bad(format!("unknown decision {other}"))),
     };
     transition(&state, &caller, &app, action, record).await?;
+    if let Some(key_id) = body.key_id.as_deref()
+        && action != Action::StartReview
+    {
+        return super::document_sign::sign_with_key(&state, &caller, &number, key_id).await;
+    }
     let app = load(&state, &caller, &number, None).await?;
     Ok(Json(app_json(
         &state,

@@ -27,7 +27,7 @@ const READERS: &[Role] = &[
 ];
 const PROVIDER: &[Role] = &[Role::Provider];
 const CITIZEN: &[Role] = &[Role::Portal];
-const HEADS: &[Role] = &[Role::Head];
+const DOCUMENT_SIGNERS: &[Role] = &[Role::Provider, Role::Head];
 const DELIVERERS: &[Role] = &[Role::Provider, Role::Operator, Role::Head];
 const MANAGERS: &[Role] = &[Role::Provider, Role::Head, Role::Admin];
 const REVIEWERS: &[Role] = &[Role::Reviewer];
@@ -107,7 +107,22 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: "POST",
         path: "/v1/applications/{number}/sign",
-        roles: Some(HEADS),
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/sign/prepare",
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/sign/finish",
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/applications/{number}/draft.pdf",
+        roles: Some(DOCUMENT_SIGNERS),
     },
     RouteSpec {
         method: "POST",

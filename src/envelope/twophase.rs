@@ -166,7 +166,7 @@ pub fn prepare(
 }
 
 /// Normalises an ECDSA value given as raw r‖s into DER.
-fn ecdsa_der(bits: usize, value: &[u8]) -> Vec<u8> {
+pub fn ecdsa_der(bits: usize, value: &[u8]) -> Vec<u8> {
     if value.len() == 2 * bits / 8 {
         let der = match bits {
             256 => p256::ecdsa::Signature::from_slice(value)

@@ -288,6 +288,16 @@ pub fn check_usable(cert: &Certificate, store: &TrustStore, at: i64) -> Result<(
     usable(cert, store, &Extra::default(), at)
 }
 
+/// [`check_usable`] with extra intermediates offered for path building.
+pub fn check_usable_with(
+    cert: &Certificate,
+    store: &TrustStore,
+    extra: &Extra,
+    at: i64,
+) -> Result<(), KeyError> {
+    usable(cert, store, extra, at)
+}
+
 fn usable(cert: &Certificate, store: &TrustStore, extra: &Extra, at: i64) -> Result<(), KeyError> {
     let leaf = Arc::new(cert.clone());
     // The default policy checks revocation; only the usage is pinned here.

@@ -9,6 +9,7 @@
 //!   an update must change (form, page, permissions), `update` writes it.
 //! - [`verify`]: every signature's condition-2 verdict (through
 //!   `envelope::verify`), ByteRange coverage, time-stamps, DocMDP.
+//! - [`twophase`]: the same signature with the key on the signer's device.
 //! - [`diff`]: what each later revision changes, object by object.
 //! - [`cos`], [`xref`]: object syntax and file structure, read by offset so
 //!   a large file never has to be held in memory.
@@ -22,6 +23,7 @@ pub mod plan;
 pub mod render;
 pub mod sign;
 pub mod stamp;
+pub mod twophase;
 mod update;
 pub mod verify;
 pub mod xref;

@@ -70,7 +70,23 @@ pub struct ApiKey {
     pub created_at: i64,
     /// Revoked, Unix seconds.
     pub revoked_at: Option<i64>,
+    /// The IIN of the person who holds the key (employees, operators, heads):
+    /// set at creation, or bound by the first certificate the key signs with.
+    pub iin: Option<String>,
 }
+
+/// id, name, role, secret hash, created, revoked, holder IIN.
+type AuthRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
+/// id, name, role, created, revoked, holder IIN.
+type ListRow = (String, String, String, i64, Option<i64>, Option<String>);
 
 fn random(n: usize) -> Result<Vec<u8>, StoreError> {
     let mut b = vec![0u8; n];
@@ -90,6 +106,7 @@ fn row_to_key(
     role: String,
     created_at: i64,
     revoked_at: Option<i64>,
+    iin: Option<String>,
 ) -> Result<ApiKey, StoreError> {
     let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?;
     Ok(ApiKey {
@@ -98,6 +115,7 @@ fn row_to_key(
         role,
         created_at,
         revoked_at,
+        iin,
     })
 }
 
@@ -127,6 +145,7 @@ impl Store {
                 role,
                 created_at: now,
                 revoked_at: None,
+                iin: None,
             },
             token,
         ))
@@ -143,16 +162,17 @@ impl Store {
         if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_hexdigit()) || secret.len() > 64 {
             return Ok(None);
         }
-        let row: Option<(String, String, String, String, i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, name, role, secret_sha256, created_at, revoked_at FROM api_keys WHERE id = $1")
+        let row: Option<AuthRow> =
+            sqlx::query_as("SELECT k.id, k.name, k.role, k.secret_sha256, k.created_at, k.revoked_at, s.iin FROM api_keys k LEFT JOIN api_key_holders s ON s.key_id = k.id WHERE k.id = $1")
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?;
         // A missing id still pays for one comparison, so timing tells nothing.
         let (stored, key) = match row {
-            Some((id, name, role, hash, created, revoked)) => {
-                (hash, Some(row_to_key(id, name, role, created, revoked)?))
-            }
+            Some((id, name, role, hash, created, revoked, iin)) => (
+                hash,
+                Some(row_to_key(id, name, role, created, revoked, iin)?),
+            ),
             None => ("0".repeat(64), None),
         };
         let given = sha256_hex(secret.as_bytes());
@@ -165,12 +185,12 @@ impl Store {
 
     /// Every key, newest first.
     pub async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let rows: Vec<(String, String, String, i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, name, role, created_at, revoked_at FROM api_keys ORDER BY created_at DESC, id")
+        let rows: Vec<ListRow> =
+            sqlx::query_as("SELECT k.id, k.name, k.role, k.created_at, k.revoked_at, s.iin FROM api_keys k LEFT JOIN api_key_holders s ON s.key_id = k.id ORDER BY k.created_at DESC, k.id")
                 .fetch_all(self.pool())
                 .await?;
         rows.into_iter()
-            .map(|(a, b, c, d, e)| row_to_key(a, b, c, d, e))
+            .map(|(a, b, c, d, e, f)| row_to_key(a, b, c, d, e, f))
             .collect()
     }
 
@@ -187,6 +207,28 @@ impl Store {
         } else {
             Ok(())
         }
+    }
+
+    /// Binds key `id` to the IIN of the person who holds it, unless it is
+    /// bound already; returns the IIN it is bound to (the earlier one when
+    /// it was). One statement, so two first uses cannot bind two people.
+    pub async fn bind_api_key_iin(
+        &self,
+        id: &str,
+        iin: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        sqlx::query("INSERT INTO api_key_holders (key_id, iin, bound_at) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
+            .bind(id)
+            .bind(iin)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        let row: (String,) = sqlx::query_as("SELECT iin FROM api_key_holders WHERE key_id = $1")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.0)
     }
 
     /// Number of keys ever created.

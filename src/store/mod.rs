@@ -8,6 +8,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod documents;
 pub mod keys;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -91,6 +92,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "CREATE TABLE IF NOT EXISTS surveys (number TEXT PRIMARY KEY, at BIGINT NOT NULL, service TEXT NOT NULL, process TEXT NOT NULL, information TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS surveys (number TEXT PRIMARY KEY, at BIGINT NOT NULL, service TEXT NOT NULL, process TEXT NOT NULL, information TEXT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS api_key_holders (key_id TEXT PRIMARY KEY, iin TEXT NOT NULL, bound_at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS api_key_holders (key_id TEXT PRIMARY KEY, iin TEXT NOT NULL, bound_at BIGINT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS drafts (number TEXT PRIMARY KEY, pdf TEXT NOT NULL, signed_by TEXT NOT NULL, signer_serial TEXT NOT NULL, at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS drafts (number TEXT PRIMARY KEY, pdf TEXT NOT NULL, signed_by TEXT NOT NULL, signer_serial TEXT NOT NULL, at BIGINT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS pending_signatures (id TEXT PRIMARY KEY, number TEXT NOT NULL, key_id TEXT NOT NULL, stage TEXT NOT NULL, pdf TEXT NOT NULL, certificate TEXT NOT NULL, byte_range TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS pending_signatures (id TEXT PRIMARY KEY, number TEXT NOT NULL, key_id TEXT NOT NULL, stage TEXT NOT NULL, pdf TEXT NOT NULL, certificate TEXT NOT NULL, byte_range TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
     ),
 ];
 

@@ -245,6 +245,11 @@ pub fn problem_message(code: super::problem::ProblemCode) -> Message {
             "Доверенность представителя не подтверждена в единой нотариальной информационной системе.",
             "The representative's power of attorney was not confirmed in the unified notary information system.",
         ),
+        P::EmployeeSignatureRequired => m(
+            "Басшы қол қоймас бұрын жобаға қызметкердің қолтаңбасы қойылуы тиіс.",
+            "До подписи руководителя проект должен быть подписан работником.",
+            "The employee must sign the draft before the head signs it.",
+        ),
         P::Internal => m(
             "Қызметтің ішкі қатесі.",
             "Внутренняя ошибка сервиса.",

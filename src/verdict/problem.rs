@@ -28,11 +28,12 @@ pub enum ProblemCode {
     SurveyAlreadyAnswered,
     PersonNotFound,
     PowerOfAttorneyInvalid,
+    EmployeeSignatureRequired,
 }
 
 impl ProblemCode {
     /// Every problem code.
-    pub const ALL: [ProblemCode; 19] = [
+    pub const ALL: [ProblemCode; 20] = [
         ProblemCode::RequestInvalidJson,
         ProblemCode::RequestFieldMissing,
         ProblemCode::RequestFieldUnknown,
@@ -52,6 +53,7 @@ impl ProblemCode {
         ProblemCode::SurveyAlreadyAnswered,
         ProblemCode::PersonNotFound,
         ProblemCode::PowerOfAttorneyInvalid,
+        ProblemCode::EmployeeSignatureRequired,
     ];
 
     /// The code as it appears in JSON.
@@ -76,6 +78,7 @@ impl ProblemCode {
             ProblemCode::SurveyAlreadyAnswered => "SURVEY_ALREADY_ANSWERED",
             ProblemCode::PersonNotFound => "PERSON_NOT_FOUND",
             ProblemCode::PowerOfAttorneyInvalid => "POWER_OF_ATTORNEY_INVALID",
+            ProblemCode::EmployeeSignatureRequired => "EMPLOYEE_SIGNATURE_REQUIRED",
         }
     }
 
@@ -96,7 +99,9 @@ impl ProblemCode {
             ProblemCode::Timeout | ProblemCode::ServiceUnavailable => 503,
             ProblemCode::NotImplemented => 501,
             ProblemCode::Internal => 500,
-            ProblemCode::TransitionNotAllowed | ProblemCode::SurveyAlreadyAnswered => 409,
+            ProblemCode::TransitionNotAllowed
+            | ProblemCode::SurveyAlreadyAnswered
+            | ProblemCode::EmployeeSignatureRequired => 409,
             ProblemCode::PersonNotFound | ProblemCode::PowerOfAttorneyInvalid => 422,
         }
     }

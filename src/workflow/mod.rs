@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod document;
 pub mod registry;
 pub mod state;
 
@@ -25,9 +26,9 @@ pub struct Workflow {
     /// The service centre's BIN (operators' certificates carry it).
     pub centre_bin: String,
     /// ГБД ФЛ.
-    pub persons: Box<dyn registry::PersonRegistry>,
+    pub persons: std::sync::Arc<dyn registry::PersonRegistry>,
     /// ЕНИС.
-    pub notary: Box<dyn registry::NotaryRegistry>,
+    pub notary: std::sync::Arc<dyn registry::NotaryRegistry>,
 }
 
 impl Workflow {
@@ -38,8 +39,8 @@ impl Workflow {
             calendar: WorkingDayCalendar::kazakhstan(),
             provider_bin: crate::pki::demo::provider_bin(),
             centre_bin: crate::pki::demo::centre_bin(),
-            persons: Box::new(registry::FileRegistry::demo()),
-            notary: Box::new(registry::FileNotary::default()),
+            persons: std::sync::Arc::new(registry::FileRegistry::demo()),
+            notary: std::sync::Arc::new(registry::FileNotary::default()),
         })
     }
 
@@ -48,12 +49,12 @@ impl Workflow {
         let mut w = Workflow::demo()?;
         if let Some(url) = &config.registry_url {
             let timeout = std::time::Duration::from_millis(config.registry_timeout_ms);
-            w.persons = Box::new(registry::HttpRegistry::new(
+            w.persons = std::sync::Arc::new(registry::HttpRegistry::new(
                 url,
                 timeout,
                 config.registry_retries,
             ));
-            w.notary = Box::new(registry::HttpRegistry::new(
+            w.notary = std::sync::Arc::new(registry::HttpRegistry::new(
                 url,
                 timeout,
                 config.registry_retries,

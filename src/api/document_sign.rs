@@ -1,0 +1,601 @@
+//! Signing an application's decided document: the employee's signature on
+//! the draft (where the service has a review stage), then the head's on the
+//! result; each with a server-held key or in two phases (prepare / finish)
+//! with the key on the signer's own device.
+//!
+//! The rules (who signs, in what order, with which certificate) live in
+//! `workflow::document`; the PDF work in `pdf`. This module checks the
+//! caller and the certificate, binds the certificate to the API key's
+//! holder, and moves the application on only when the signed PDF verifies.
+
+use super::AppState;
+use super::applications::{app_json, load};
+use super::auth::Caller;
+use super::json::{ApiJson, b64, pem_or_b64};
+use super::problem::ApiError;
+use crate::pdf::sign::{SignOptions, StampPlacement};
+use crate::pdf::twophase::{self, ExternalSigner, SIGNATURE_VALUE_INVALID};
+use crate::pki::Policy;
+use crate::pki::cert::Certificate;
+use crate::pki::signer::Signer;
+use crate::store::applications::Application;
+use crate::store::audit::AuditEntry;
+use crate::store::documents::{Draft, Pending};
+use crate::store::keys::Role;
+use crate::verdict::problem::ProblemCode;
+use crate::workflow::catalogue::Service;
+use crate::workflow::document::{self, DocumentFacts, HEAD_FIELD, SignStage};
+use crate::workflow::state::{Action, Status};
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+fn b64e(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn field_invalid(sign_code: &str, detail: impl Into<String>) -> ApiError {
+    let mut e = ApiError::new(ProblemCode::RequestFieldInvalid, detail);
+    e.extra = Some(json!({ "sign_code": sign_code }));
+    e
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ProblemCode::Internal, e.to_string())
+}
+
+/// An application whose document the caller may sign now, and what it is.
+struct Signing {
+    app: Application,
+    from: Status,
+    service: Service,
+    stage: SignStage,
+    draft: Option<Draft>,
+}
+
+/// Checks that the caller's signature is the one the document waits for.
+async fn begin(state: &AppState, caller: &Caller, number: &str) -> Result<Signing, ApiError> {
+    let app = load(state, caller, number, None).await?;
+    let from = Status::parse(&app.status)
+        .ok_or_else(|| ApiError::new(ProblemCode::Internal, "unknown stored status"))?;
+    if from.next(Action::Sign).is_none() {
+        return Err(ApiError::new(
+            ProblemCode::TransitionNotAllowed,
+            format!("nothing to sign while the application is {}", from.as_str()),
+        ));
+    }
+    let service = state
+        .workflow
+        .catalogue
+        .get(&app.service)
+        .cloned()
+        .ok_or_else(|| ApiError::new(ProblemCode::Internal, "unknown service"))?;
+    let stage = match caller.0.role {
+        Role::Provider => SignStage::Draft,
+        Role::Head => SignStage::Result,
+        _ => {
+            return Err(ApiError::new(
+                ProblemCode::Forbidden,
+                "the employee signs the draft and the head the result",
+            ));
+        }
+    };
+    let needs_draft = document::employee_signs_draft(&service);
+    let draft = state.store.draft(number).await?;
+    match stage {
+        SignStage::Draft if !needs_draft => {
+            return Err(ApiError::new(
+                ProblemCode::TransitionNotAllowed,
+                format!("{} has no review stage: the head signs alone", service.id),
+            ));
+        }
+        SignStage::Draft if draft.is_some() => {
+            return Err(ApiError::new(
+                ProblemCode::TransitionNotAllowed,
+                "the draft is signed already; the head signs next",
+            ));
+        }
+        SignStage::Result if needs_draft && draft.is_none() => {
+            return Err(ApiError::new(
+                ProblemCode::EmployeeSignatureRequired,
+                format!(
+                    "{} has a review stage: the employee signs the draft first",
+                    service.id
+                ),
+            ));
+        }
+        _ => {}
+    }
+    Ok(Signing {
+        app,
+        from,
+        service,
+        stage,
+        draft,
+    })
+}
+
+/// Binds the API key to its holder's IIN (first use) or checks it, so an
+/// employee's key signs only with that employee's certificate.
+pub(super) async fn check_holder(
+    state: &AppState,
+    caller: &Caller,
+    cert: &Certificate,
+    now: i64,
+) -> Result<(), ApiError> {
+    let profile = crate::pki::profile::profile(cert);
+    let Some(iin) = profile.iin.filter(|i| i.valid).map(|i| i.value) else {
+        return Err(ApiError::new(
+            ProblemCode::Forbidden,
+            "the certificate carries no valid IIN of its holder",
+        ));
+    };
+    let bound = state
+        .store
+        .bind_api_key_iin(&caller.0.id, &iin, now)
+        .await?;
+    if bound != iin {
+        return Err(ApiError::new(
+            ProblemCode::Forbidden,
+            format!("the certificate is IIN {iin}'s, but this API key is held by IIN {bound}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the signer's certificate: the provider's BIN and a role strong
+/// enough for the stage, the key holder's IIN, and usable now.
+async fn check_signer(
+    state: &AppState,
+    caller: &Caller,
+    s: &Signing,
+    cert: &Certificate,
+    extra_chain: &[Vec<u8>],
+    now: i64,
+) -> Result<(), ApiError> {
+    let profile = crate::pki::profile::profile(cert);
+    if let Some(why) = document::signer_refusal(s.stage, &profile, &state.workflow.provider_bin) {
+        return Err(ApiError::new(ProblemCode::Forbidden, why));
+    }
+    check_holder(state, caller, cert, now).await?;
+    let extra = crate::pki::Extra {
+        certs: extra_chain
+            .iter()
+            .filter_map(|d| Certificate::from_der(d).ok().map(Arc::new))
+            .collect(),
+        rejected_certs: Vec::new(),
+    };
+    crate::keys::check_usable_with(cert, &state.trust(), &extra, now).map_err(|e| {
+        let mut err = ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string());
+        err.extra = Some(json!({ "sign_code": e.code(), "sign_message": e.message() }));
+        err
+    })
+}
+
+/// The PDF to sign: the employee's draft, or the document rendered now.
+fn base_pdf(
+    state: &AppState,
+    s: &Signing,
+    officer: &Certificate,
+    now: i64,
+) -> Result<Vec<u8>, ApiError> {
+    if let Some(d) = &s.draft {
+        return base64::engine::general_purpose::STANDARD
+            .decode(&d.pdf)
+            .map_err(|_| ApiError::new(ProblemCode::Internal, "stored draft is not base64"));
+    }
+    let decision = s.app.decision.clone().unwrap_or_default();
+    let doc = document::result_doc(&DocumentFacts {
+        service: &s.service,
+        provider_bin: &state.workflow.provider_bin,
+        number: &s.app.number,
+        iin: &s.app.iin,
+        registered_at: s.app.registered_at,
+        decision: &decision,
+        officer,
+        stage: s.stage,
+        now,
+    });
+    use crate::pdf::render::Lang;
+    crate::pdf::render::render(&doc, &[Lang::Kk, Lang::Ru], now).map_err(internal)
+}
+
+/// How the signature is made at this stage.
+fn options<'a>(
+    state: &AppState,
+    s: &Signing,
+    signer: &'a dyn Signer,
+    cert: &'a [u8],
+    chain: &'a [Vec<u8>],
+    now: i64,
+) -> Result<SignOptions<'a>, ApiError> {
+    let refusal = s
+        .app
+        .decision
+        .as_ref()
+        .is_some_and(|d| d["decision"] == "refusal");
+    let text = crate::pdf::stamp::text_from_certificate(cert, now).map_err(internal)?;
+    let public_url = state.config.public_url.clone();
+    let draft_stage = s.stage == SignStage::Draft;
+    Ok(SignOptions {
+        signer,
+        cert,
+        chain,
+        time: now,
+        field: (s.draft.is_some()).then(|| HEAD_FIELD.to_string()),
+        reason: Some(document::reason(s.stage, refusal).into()),
+        location: None,
+        stamp: Some(StampPlacement {
+            page: None,
+            rect: None,
+            text,
+        }),
+        public_url,
+        document_id: Some(s.app.number.clone()),
+        // The employee certifies the draft (DocMDP P=2): the head's signature
+        // in the field left for it is the only change allowed after.
+        certify: draft_stage,
+        tsa: None,
+        ltv: None,
+        add_fields: if draft_stage {
+            vec![HEAD_FIELD.to_string()]
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// Keeps the signed PDF when it verifies and moves the application on.
+async fn complete(
+    state: &AppState,
+    caller: &Caller,
+    s: &Signing,
+    signed: &[u8],
+    cert: &Certificate,
+    now: i64,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let report = crate::pdf::verify::verify_bytes(
+        signed,
+        &state.trust(),
+        &crate::pdf::verify::PdfVerifyRequest {
+            at: now,
+            policy: Policy::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    if report.code != "OK" {
+        return Err(ApiError::new(
+            ProblemCode::ServiceUnavailable,
+            format!(
+                "the signed document does not verify ({}); nothing was kept",
+                report.code
+            ),
+        ));
+    }
+    let b64 = b64e(signed);
+    let note = format!(
+        "signed by {} ({})",
+        cert.subject.cn.clone().unwrap_or_default(),
+        cert.serial_hex()
+    );
+    let (ok, operation) = match s.stage {
+        SignStage::Draft => (
+            state
+                .store
+                .put_draft(
+                    &s.app.number,
+                    s.from.as_str(),
+                    &Draft {
+                        pdf: b64,
+                        signed_by: caller.0.id.clone(),
+                        signer_serial: cert.serial_hex(),
+                        at: now,
+                    },
+                    caller.0.role.as_str(),
+                    &note,
+                )
+                .await?,
+            "application.sign_draft",
+        ),
+        SignStage::Result => (
+            state
+                .store
+                .transition(
+                    &s.app.number,
+                    s.from.as_str(),
+                    Status::ResultSigned.as_str(),
+                    (&caller.0.id, caller.0.role.as_str()),
+                    "sign",
+                    &note,
+                    None,
+                    Some(&b64),
+                    now,
+                )
+                .await?,
+            "application.sign",
+        ),
+    };
+    if !ok {
+        return Err(ApiError::new(
+            ProblemCode::TransitionNotAllowed,
+            "the application changed meanwhile",
+        ));
+    }
+    state
+        .audit
+        .record(AuditEntry {
+            at: now,
+            key_id: caller.0.id.clone(),
+            role: caller.0.role.as_str().into(),
+            operation: operation.into(),
+            data_sha256: crate::pki::cert::hex(&crate::pki::cert::sha256(signed)),
+            signer_serial: cert.serial_hex(),
+            result_code: "OK".into(),
+        })
+        .await?;
+    let app = load(state, caller, &s.app.number, None).await?;
+    Ok(Json(app_json(
+        state,
+        &app,
+        state.store.history(&app.number).await?,
+    )))
+}
+
+/// A signature with a server-held key.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignResultBody {
+    /// The signer's server-held key (`qoltanba keys import --id`).
+    pub key_id: String,
+}
+
+/// Signs with the server-held key `key_id` (the decision's shortcut too).
+pub(super) async fn sign_with_key(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    key_id: &str,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let s = begin(state, caller, number).await?;
+    let keys = crate::keys::KeyStore::open(
+        &state.config.data_dir,
+        state.config.master_key_file.as_deref(),
+    )
+    .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
+    let key = keys
+        .load(key_id)
+        .map_err(|e| field_invalid(e.code(), format!("{}: {e}", e.code())))?;
+    let cert = key
+        .certificate()
+        .map_err(|e| field_invalid(e.code(), e.to_string()))?;
+    let now = crate::time::now();
+    check_signer(state, caller, &s, &cert, &key.chain_der, now).await?;
+    let pdf = base_pdf(state, &s, &cert, now)?;
+    let opts = options(state, &s, &key, &key.cert_der, &key.chain_der, now)?;
+    let (signed, _) = crate::pdf::sign::sign_bytes(&pdf, &opts).map_err(internal)?;
+    complete(state, caller, &s, &signed, &cert, now).await
+}
+
+/// Signs the application's document with a server-held key: the employee's
+/// key signs the draft, the head's the result. The application moves on
+/// only when the signed PDF verifies.
+#[utoipa::path(post, path = "/v1/applications/{number}/sign", request_body = SignResultBody, params(("number" = String, Path, description = "Registration number")),
+    responses((status = 200, description = "Signed; the application after it", body = Object),
+              (status = 409, description = "Nothing to sign, or the employee's signature is missing (EMPLOYEE_SIGNATURE_REQUIRED)"),
+              (status = 403, description = "Not the provider's employee or head, or not the key holder's certificate")),
+    security(("bearer" = [])))]
+pub async fn sign_result(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<SignResultBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    sign_with_key(&state, &caller, &number, &body.key_id).await
+}
+
+/// Phase one of signing the document on the signer's device.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocPrepareBody {
+    /// The signer's certificate: PEM or base64 DER.
+    pub certificate: String,
+    /// Its issuers, base64 DER (else taken from the trust store).
+    pub chain: Option<Vec<String>>,
+}
+
+/// Phase two: the device's signature value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocFinishBody {
+    /// The id phase one returned.
+    pub prepared_id: String,
+    /// The raw signature value over `data_to_sign`, base64 (ECDSA as DER or r‖s).
+    pub signature_value: String,
+}
+
+/// How long a prepared document signature waits for its value, in seconds.
+pub const PREPARED_TTL: i64 = crate::envelope::twophase::DEFAULT_TTL;
+
+/// Prepares the document's signature for the signer's device: returns the
+/// bytes to sign (the CAdES signed attributes over the PDF's ByteRange).
+#[utoipa::path(post, path = "/v1/applications/{number}/sign/prepare", request_body = DocPrepareBody, params(("number" = String, Path, description = "Registration number")),
+    responses((status = 200, description = "{ prepared_id, data_to_sign, digest, digest_algorithm, signature_algorithm, stage, expires_at }", body = Object),
+              (status = 409, description = "Nothing to sign, or the employee's signature is missing"),
+              (status = 403, description = "Not the provider's employee or head, or not the key holder's certificate")),
+    security(("bearer" = [])))]
+pub async fn prepare(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<DocPrepareBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let s = begin(&state, &caller, &number).await?;
+    let raw = pem_or_b64("certificate", &body.certificate)?;
+    let cert_der = crate::input::decode_der(&raw, &["CERTIFICATE"]).map_err(|e| {
+        ApiError::new(
+            ProblemCode::RequestFieldInvalid,
+            format!("certificate: {e}"),
+        )
+    })?;
+    let cert = Certificate::from_der(&cert_der).map_err(|e| {
+        ApiError::new(
+            ProblemCode::RequestFieldInvalid,
+            format!("certificate: {e}"),
+        )
+    })?;
+    let given: Vec<Vec<u8>> = body
+        .chain
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| b64(&format!("chain[{i}]"), c))
+        .collect::<Result<_, _>>()?;
+    let now = crate::time::now();
+    check_signer(&state, &caller, &s, &cert, &given, now).await?;
+    // The CMS carries the whole chain, as a server-held key's does.
+    let chain: Vec<Vec<u8>> =
+        crate::pdf::sign::ltv_material(&cert_der, &given, &state.trust(), &[])
+            .certs
+            .into_iter()
+            .filter(|c| *c != cert_der)
+            .collect();
+    let signer = ExternalSigner::new(&cert_der, None)
+        .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
+    let pdf = base_pdf(&state, &s, &cert, now)?;
+    let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
+    let prepared = twophase::prepare(&pdf, &opts, &signer).map_err(internal)?;
+    let id = {
+        use ring::rand::SecureRandom;
+        let mut b = [0u8; 16];
+        ring::rand::SystemRandom::new()
+            .fill(&mut b)
+            .map_err(|_| internal("no randomness"))?;
+        crate::pki::cert::hex(&b).to_lowercase()
+    };
+    let mut certs = vec![b64e(&cert_der)];
+    certs.extend(chain.iter().map(|c| b64e(c)));
+    let br = prepared.byte_range;
+    state
+        .store
+        .put_pending(&Pending {
+            id: id.clone(),
+            number: s.app.number.clone(),
+            key_id: caller.0.id.clone(),
+            stage: s.stage.as_str().into(),
+            pdf: b64e(&prepared.pdf),
+            certificate: certs.join(","),
+            byte_range: format!("{} {} {} {}", br[0], br[1], br[2], br[3]),
+            created_at: now,
+            expires_at: now + PREPARED_TTL,
+        })
+        .await?;
+    let digest = prepared.scheme.digest();
+    Ok(Json(json!({
+        "prepared_id": id,
+        "stage": s.stage.as_str(),
+        "data_to_sign": b64e(&prepared.data_to_sign),
+        "digest": b64e(&digest.hash(&prepared.data_to_sign)),
+        "digest_algorithm": digest.name(),
+        "signature_algorithm": prepared.scheme.name(),
+        "document_sha256": prepared.outcome.signed_revision_sha256,
+        "expires_at": crate::time::rfc3339(now + PREPARED_TTL),
+    })))
+}
+
+/// Finishes the document's signature with the device's value; the
+/// application moves on only when the signed PDF verifies.
+#[utoipa::path(post, path = "/v1/applications/{number}/sign/finish", request_body = DocFinishBody, params(("number" = String, Path, description = "Registration number")),
+    responses((status = 200, description = "Signed; the application after it", body = Object),
+              (status = 400, description = "Unknown or expired prepared_id, or a value that does not verify (sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID)"),
+              (status = 409, description = "The application changed meanwhile")),
+    security(("bearer" = [])))]
+pub async fn finish(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<DocFinishBody>,
+) -> Result<Response, ApiError> {
+    let value = b64("signature_value", &body.signature_value)?;
+    let p = state
+        .store
+        .pending(&body.prepared_id)
+        .await?
+        .filter(|p| p.key_id == caller.0.id && p.number == number)
+        .ok_or_else(|| {
+            field_invalid(
+                "PREPARED_INVALID",
+                "no such prepared signature for this key and application",
+            )
+        })?;
+    let now = crate::time::now();
+    if now > p.expires_at {
+        state.store.drop_pending(&p.id).await?;
+        return Err(field_invalid(
+            "PREPARED_EXPIRED",
+            format!(
+                "the prepared signature expired at {}",
+                crate::time::rfc3339(p.expires_at)
+            ),
+        ));
+    }
+    let s = begin(&state, &caller, &number).await?;
+    let corrupt = || {
+        ApiError::new(
+            ProblemCode::Internal,
+            "stored prepared signature is corrupt",
+        )
+    };
+    let decode = |t: &str| {
+        base64::engine::general_purpose::STANDARD
+            .decode(t)
+            .map_err(|_| corrupt())
+    };
+    let prepared = decode(&p.pdf)?;
+    let mut certs = p
+        .certificate
+        .split(',')
+        .map(decode)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
+    let cert_der = certs.next().ok_or_else(corrupt)?;
+    let chain: Vec<Vec<u8>> = certs.collect();
+    let nums: Vec<u64> = p
+        .byte_range
+        .split(' ')
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let br: [u64; 4] = nums.try_into().map_err(|_| corrupt())?;
+    // The state it was prepared in: the same stage, over the same draft.
+    let same_base = match &s.draft {
+        Some(d) => prepared.starts_with(&decode(&d.pdf)?),
+        None => true,
+    };
+    if SignStage::parse(&p.stage) != Some(s.stage) || !same_base {
+        state.store.drop_pending(&p.id).await?;
+        return Err(ApiError::new(
+            ProblemCode::TransitionNotAllowed,
+            "the application changed since the signature was prepared",
+        ));
+    }
+    let cert = Certificate::from_der(&cert_der).map_err(|_| corrupt())?;
+    check_signer(&state, &caller, &s, &cert, &chain, now).await?;
+    let signer = ExternalSigner::new(&cert_der, Some(value)).map_err(internal)?;
+    let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
+    let signed = twophase::finish(&prepared, br, &opts).map_err(|e| match e {
+        crate::pdf::PdfError::Sign(m) if m == SIGNATURE_VALUE_INVALID => field_invalid(
+            SIGNATURE_VALUE_INVALID,
+            "the signature value does not verify with the certificate's key over data_to_sign",
+        ),
+        other => internal(other),
+    })?;
+    let out = complete(&state, &caller, &s, &signed, &cert, now).await?;
+    state.store.drop_pending(&p.id).await?;
+    Ok(out.into_response())
+}
