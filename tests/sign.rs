@@ -350,3 +350,46 @@ fn signer_trait_matches_certificate() {
     let c = qoltanba::pki::cert::Certificate::from_der(&w.cert).unwrap();
     assert_eq!(w.key.public_key_spki(), c.spki);
 }
+
+#[test]
+fn pre_encoded_identity_gives_the_same_bytes_as_the_cms_types() {
+    // RSA PKCS#1 v1.5 is deterministic: both paths must agree byte for byte,
+    // attached and detached, with the issuer in the chain or not, before
+    // 2050 (UTCTime) and after (GeneralizedTime), and for several inputs.
+    let w = who("citizen-rsa", "nca-rsa");
+    let root = pem_der("certs/trust/root-ca.pem");
+    for chain in [
+        w.chain.clone(),
+        vec![],
+        vec![w.chain[0].clone(), root.clone(), w.cert.clone()],
+    ] {
+        for attached in [false, true] {
+            for t in [1_780_272_000, 2_600_000_000] {
+                for data in [&b""[..], b"{\"iin\":\"880101300123\"}", &[0xAB; 70_000][..]] {
+                    let fast = sign::sign(data, attached, &w.key, &w.cert, &chain, t).unwrap();
+                    let slow = sign::sign_slow(data, attached, &w.key, &w.cert, &chain, t).unwrap();
+                    assert_eq!(
+                        fast,
+                        slow,
+                        "attached {attached}, time {t}, {} bytes",
+                        data.len()
+                    );
+                }
+            }
+        }
+    }
+    // ECDSA values differ each time; the envelope verifies and openssl agrees.
+    let w = who("citizen-ec", "nca-ec");
+    let data = b"{\"iin\":\"880101300123\"}";
+    let env = sign::sign(
+        data,
+        false,
+        &w.key,
+        &w.cert,
+        &w.chain,
+        qoltanba::time::now(),
+    )
+    .unwrap();
+    assert_eq!(verify(&env, Some(data)).code.as_str(), "OK");
+    openssl_verify(&env, Some(data)).unwrap();
+}

@@ -7,6 +7,7 @@
 pub mod ber;
 pub mod build;
 mod crypto;
+pub mod identity;
 pub mod parse;
 pub mod sign;
 pub mod timestamp;

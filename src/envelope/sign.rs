@@ -82,6 +82,22 @@ pub fn sign(
     chain: &[Vec<u8>],
     signing_time: i64,
 ) -> Result<Vec<u8>, SignEnvelopeError> {
+    // The signer's parts are encoded once per certificate and chain
+    // (`identity`); the output is what `sign_slow` makes, byte for byte.
+    let id = super::identity::Identity::cached(cert, chain, key.scheme())?;
+    Ok(id.sign(content, attached, key, Some(signing_time))?)
+}
+
+/// [`sign`] built through the `cms` types in one go, every part encoded
+/// anew (the reference the pre-encoded path is held to).
+pub fn sign_slow(
+    content: &[u8],
+    attached: bool,
+    key: &dyn Signer,
+    cert: &[u8],
+    chain: &[Vec<u8>],
+    signing_time: i64,
+) -> Result<Vec<u8>, SignEnvelopeError> {
     let mut certs: Vec<&[u8]> = vec![cert];
     certs.extend(chain.iter().map(Vec::as_slice));
     let sd = build::signed_data(
