@@ -56,7 +56,7 @@ pub async fn info(ApiJson(body): ApiJson<InfoBody>) -> Result<Response, ApiError
         .map_err(|e| e.to_string())
         .and_then(|der| Certificate::from_der(&der).map_err(|e| e.to_string()));
     Ok(match parsed {
-        Ok(c) => Json(pki::describe(&c)).into_response(),
+        Ok(c) => Json(pki::describe(&c).as_ref().clone()).into_response(),
         Err(e) => {
             let m = crate::verdict::Code::CertMalformed.message();
             let body = serde_json::json!({

@@ -109,17 +109,16 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
     let mut certs = Vec::with_capacity(env.certs.len());
     for raw in &env.certs {
         // A certificate the store already knows is not parsed again.
-        let fp = crate::pki::cert::sha256(raw);
         if let Some(known) = store
             .intermediates
             .iter()
             .chain(store.anchors.iter())
-            .find(|c| c.fingerprint == fp)
+            .find(|c| c.der.as_slice() == raw.as_slice())
         {
             certs.push(known.clone());
             continue;
         }
-        if let Some(seen) = store.seen_certificate(&fp) {
+        if let Some(seen) = store.seen_certificate(raw) {
             certs.push(seen);
             continue;
         }
@@ -533,6 +532,41 @@ fn verify_signer(
         signer_json,
         signing_time.map(crate::time::rfc3339),
     );
-    v.signed_attributes = Some(s.signed_attrs.iter().map(|a| a.oid.to_string()).collect());
+    v.signed_attributes = Some(s.signed_attrs.iter().map(|a| oid_text(&a.oid)).collect());
     v
+}
+
+/// An OID in dotted form, the common attributes from a table (formatting
+/// an OID costs more than the rest of listing the attributes).
+fn oid_text(oid: &der::asn1::ObjectIdentifier) -> String {
+    const KNOWN: [(der::asn1::ObjectIdentifier, &str); 5] = [
+        (parse::OID_CONTENT_TYPE, "1.2.840.113549.1.9.3"),
+        (parse::OID_MESSAGE_DIGEST, "1.2.840.113549.1.9.4"),
+        (parse::OID_SIGNING_TIME, "1.2.840.113549.1.9.5"),
+        (parse::OID_SIGNING_CERT, "1.2.840.113549.1.9.16.2.12"),
+        (parse::OID_SIGNING_CERT_V2, "1.2.840.113549.1.9.16.2.47"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(o, _)| o == oid)
+        .map(|(_, t)| (*t).to_string())
+        .unwrap_or_else(|| oid.to_string())
+}
+
+#[cfg(test)]
+mod oid_tests {
+    #[test]
+    fn the_table_spells_each_oid_as_its_display_does() {
+        use super::parse::*;
+        for o in [
+            OID_CONTENT_TYPE,
+            OID_MESSAGE_DIGEST,
+            OID_SIGNING_TIME,
+            OID_SIGNING_CERT,
+            OID_SIGNING_CERT_V2,
+            OID_DATA,
+        ] {
+            assert_eq!(super::oid_text(&o), o.to_string());
+        }
+    }
 }

@@ -84,8 +84,9 @@ pub struct Scope {
 #[derive(Debug)]
 struct SigState {
     pending: Option<(Vec<u8>, AlgorithmIdentifierOwned, Vec<u8>)>,
-    verified: Vec<[u8; 32]>,
-    failed: Vec<([u8; 32], String)>,
+    /// SubjectPublicKeyInfo DER of the keys that verified it (compared whole: no hashing per lookup).
+    verified: Vec<Vec<u8>>,
+    failed: Vec<(Vec<u8>, String)>,
 }
 
 /// A parsed CRL with its entries indexed.
@@ -340,7 +341,7 @@ impl RevocationList {
             .iter()
             .filter(|i| crl.issuer_raw == i.subject_raw || crl.issuer_key == i.subject_key())
         {
-            let id = sha256(&issuer.spki);
+            let id = issuer.spki.clone();
             match check_signature(issuer, &sig_alg, tbs.raw, &signature) {
                 Ok(()) => {
                     st.verified.push(id);
@@ -387,12 +388,12 @@ impl RevocationList {
 
     /// Verifies the CRL's signature with `issuer`'s key, once per key.
     pub fn verify_signature(&self, issuer: &Certificate) -> Result<(), String> {
-        let id = sha256(&issuer.spki);
+        let id = issuer.spki.as_slice();
         let mut st = self.sig.lock().unwrap_or_else(|p| p.into_inner());
-        if st.verified.contains(&id) {
+        if st.verified.iter().any(|k| k == id) {
             return Ok(());
         }
-        if let Some((_, why)) = st.failed.iter().find(|(k, _)| *k == id) {
+        if let Some((_, why)) = st.failed.iter().find(|(k, _)| k == id) {
             return Err(why.clone());
         }
         let Some((tbs, alg, sig)) = &st.pending else {
@@ -401,13 +402,13 @@ impl RevocationList {
         let result = check_signature(issuer, alg, tbs, sig);
         match result {
             Ok(()) => {
-                st.verified.push(id);
+                st.verified.push(id.to_vec());
                 // One key signs a CRL: the signed bytes are no longer needed.
                 st.pending = None;
                 Ok(())
             }
             Err(why) => {
-                st.failed.push((id, why.clone()));
+                st.failed.push((id.to_vec(), why.clone()));
                 Err(why)
             }
         }

@@ -168,12 +168,12 @@ fn chain_check(
         })
         .collect();
     let check = if problems.is_empty() {
-        Check::passed("chain", json!({ "path": labels }))
+        Check::passed("chain", crate::verdict::obj! { "path": labels })
     } else {
         Check::failed(
             "chain",
             Code::ChainInvalid,
-            json!({ "path": labels, "problems": problems }),
+            crate::verdict::obj! { "path": labels, "problems": json!(problems) },
         )
     };
     (check, Some(p))
@@ -184,7 +184,7 @@ pub fn key_usage_check(leaf: &Certificate, usage: Usage) -> Check {
     let ku = leaf.key_usage;
     let names = ku.map(|k| k.names()).unwrap_or_default();
     let profile = profile::profile(leaf).usage;
-    let detail = json!({ "required": usage, "key_usage": names, "profile": profile, "certificate": leaf.label() });
+    let detail = crate::verdict::obj! { "required": json!(usage), "key_usage": json!(names), "profile": json!(profile), "certificate": leaf.label() };
     let ok = match usage {
         Usage::Any => return Check::skipped("key_usage", "policy accepts any key usage"),
         Usage::Sign => ku.is_some_and(|k| k.non_repudiation()),
@@ -284,8 +284,10 @@ pub fn validate(
 }
 
 /// The certificate facts reported as `signer` in verdicts and by `cert info`.
-pub fn describe(c: &Certificate) -> serde_json::Value {
-    c.description.get_or_init(|| describe_fresh(c)).clone()
+pub fn describe(c: &Certificate) -> std::sync::Arc<serde_json::Value> {
+    c.description
+        .get_or_init(|| std::sync::Arc::new(describe_fresh(c)))
+        .clone()
 }
 
 fn describe_fresh(c: &Certificate) -> serde_json::Value {

@@ -328,14 +328,13 @@ impl RevocationStore {
             from = &d.source;
         }
         let next_update = delta.and_then(|d| d.next_update).or(base.next_update);
-        let detail = json!({ "crls": used, "source": "crl" });
         if let Some(e) = entry
             && e.revoked_at <= at
         {
             return Status::Revoked {
                 at: e.revoked_at,
                 reason: e.reason,
-                detail: json!({ "crls": used, "listed_in": from, "source": "crl" }),
+                detail: crate::verdict::obj! { "crls": used, "listed_in": from.clone(), "source": "crl" },
             };
         }
         match next_update {
@@ -343,16 +342,17 @@ impl RevocationStore {
             Some(n) => {
                 return Status::Failed(
                     Code::RevocationStale,
-                    json!({ "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n) }),
+                    crate::verdict::obj! { "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n) },
                 );
             }
             None => {
                 return Status::Failed(
                     Code::RevocationStale,
-                    json!({ "crls": used, "problem": "CRL has no nextUpdate" }),
+                    crate::verdict::obj! { "crls": used, "problem": "CRL has no nextUpdate" },
                 );
             }
         }
+        let detail = crate::verdict::obj! { "crls": used, "source": "crl" };
         let mut d = detail;
         if let Some(e) = entry {
             d["note"] = json!(format!(
@@ -445,7 +445,8 @@ impl RevocationStore {
         for i in 0..n.saturating_sub(1) {
             let (cert, issuer) = (&path[i], &path[i + 1]);
             let status = self.decide(cert, issuer, at, mode, ocsp);
-            let mut item = json!({ "certificate": cert.label(), "position": position(i, n) });
+            let mut item =
+                crate::verdict::obj! { "certificate": cert.label(), "position": position(i, n) };
             match status {
                 Status::Good(d) => {
                     item["status"] = json!("good");
@@ -483,8 +484,7 @@ impl RevocationStore {
             }
             results.push(item);
         }
-        let mut base =
-            json!({ "validation_time": crate::time::rfc3339(at), "certificates": results });
+        let mut base = crate::verdict::obj! { "validation_time": crate::time::rfc3339(at), "certificates": results };
         if mode != RevocationMode::Crl {
             base["mode"] = json!(mode.as_str());
             base["sources"] = json!(mode.sources());

@@ -98,12 +98,15 @@ impl TrustStore {
             .collect()
     }
 
-    /// A certificate parsed before (citizens sign many requests with one).
-    pub fn seen_certificate(&self, fingerprint: &[u8; 32]) -> Option<Arc<Certificate>> {
+    /// A certificate parsed before (citizens sign many requests with one),
+    /// found by its exact DER: the last bytes (of its signature) pick the
+    /// slot, the whole encoding must match, so no hash is computed per lookup
+    /// and a crafted look-alike is only a miss.
+    pub fn seen_certificate(&self, der: &[u8]) -> Option<Arc<Certificate>> {
         self.seen
             .read()
             .ok()
-            .and_then(|m| m.get(fingerprint).cloned())
+            .and_then(|m| m.get(&tail_key(der)).filter(|c| c.der == der).cloned())
     }
 
     /// Remembers a parsed certificate by its fingerprint (bounded).
@@ -112,7 +115,7 @@ impl TrustStore {
             if m.len() >= MAX_SEEN {
                 m.clear();
             }
-            m.insert(c.fingerprint, c.clone());
+            m.insert(tail_key(&c.der), c.clone());
         }
     }
 
@@ -242,4 +245,12 @@ impl TrustStore {
         }
         std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/certs/trust"))
     }
+}
+
+/// The last 32 bytes of a DER certificate (its signature's tail), zero-padded.
+fn tail_key(der: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    let tail = &der[der.len().saturating_sub(32)..];
+    k[..tail.len()].copy_from_slice(tail);
+    k
 }

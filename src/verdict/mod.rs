@@ -5,6 +5,18 @@
 //! nothing about CMS or X.509: the modules below fill it in.
 
 pub mod messages;
+
+/// A JSON object from `"key": value` pairs that moves each value in:
+/// `json!` copies every member through `Serialize`, a deep copy of a
+/// subtree, which on the verification path costs more than it shows.
+macro_rules! obj {
+    ($($k:literal : $v:expr),* $(,)?) => {{
+        let mut m = serde_json::Map::new();
+        $( m.insert($k.to_string(), serde_json::Value::from($v)); )*
+        serde_json::Value::Object(m)
+    }};
+}
+pub(crate) use obj;
 pub mod problem;
 
 use serde::Serialize;
@@ -351,7 +363,7 @@ impl Verdict {
         checks: Vec<Check>,
         at: i64,
         policy: serde_json::Value,
-        signer: Option<serde_json::Value>,
+        signer: Option<std::sync::Arc<serde_json::Value>>,
         signing_time: Option<String>,
     ) -> Verdict {
         let (indication, sub_indication, code) = decide(&checks);
@@ -363,7 +375,7 @@ impl Verdict {
             validation_time: crate::time::rfc3339(at),
             policy,
             checks: std::sync::Arc::new(checks),
-            signer: signer.map(std::sync::Arc::new),
+            signer,
             signing_time,
             signed_attributes: None,
             envelope: None,
