@@ -4,15 +4,16 @@
 //! - pyHanko (`pyhanko sign validate` / `adesverify`) finds single
 //!   signatures and the second of two INTACT:TRUSTED,UNTOUCHED, and B-LT
 //!   files valid offline from their DSS;
-//! - PDFs signed by pyHanko verify in `qoltanba pdf verify` with the right
-//!   verdict, a revoked signer included;
+//! - PDFs signed by pyHanko and by endesive verify in `qoltanba pdf verify`
+//!   with the right verdict, a revoked signer included;
 //! - `pdftotext` gives back the rendered words, every Kazakh letter, and
 //!   finds the officer's name and the application number inside the stamp's
 //!   rectangle of the page `pdftoppm` renders, and `zbarimg` decodes each
 //!   stamp's QR code to its verification URL.
 //!
-//! `scripts/test` installs poppler-utils, libnss3-tools, zbar-tools and
-//! pyHanko (in a venv, named by QOLTANBA_PYHANKO).
+//! `scripts/test` installs poppler-utils, libnss3-tools, zbar-tools, and
+//! pyHanko and endesive in one venv (its pyhanko named by QOLTANBA_PYHANKO,
+//! its python beside it).
 
 use qoltanba::pdf::verify::PdfVerifyRequest;
 use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions, StampPlacement};
@@ -104,6 +105,22 @@ fn pyhanko() -> Command {
     assert!(
         path.exists(),
         "pyHanko not found at {} (QOLTANBA_PYHANKO): run ./scripts/test",
+        path.display()
+    );
+    let mut c = Command::new(path);
+    c.env("PYTHONWARNINGS", "ignore");
+    c
+}
+
+/// The python of pyHanko's venv, where `scripts/test` also installs endesive.
+fn venv_python() -> Command {
+    let pyhanko = std::env::var("QOLTANBA_PYHANKO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
+    let path = pyhanko.with_file_name("python");
+    assert!(
+        path.exists(),
+        "the venv's python not found at {} (beside QOLTANBA_PYHANKO): run ./scripts/test",
         path.display()
     );
     let mut c = Command::new(path);
@@ -480,4 +497,86 @@ fn pyhanko_accepts_a_certification_then_the_heads_signature_in_its_field() {
     let r = qoltanba_verify(&f);
     assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
     assert_eq!(r.docmdp, Some(2));
+}
+
+/// Signs `input` with endesive's `pdf.cms.sign` (adbe.pkcs7.detached, SHA-256,
+/// invisible field `Endesive`): argv is input, output, key, certificate, issuer.
+const ENDESIVE_SIGN: &str = r#"
+import datetime, sys, types
+# endesive.pdf imports its verifier, which loads oscrypto 1.3.0; that cannot
+# read the version of OpenSSL 3.0.10 and later. Signing needs none of it.
+stub = types.ModuleType("endesive.pdf.verify")
+stub.PDFVerifier = stub.verify = None
+sys.modules["endesive.pdf.verify"] = stub
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from endesive.pdf import cms
+
+src, dst, key, cert, issuer = sys.argv[1:6]
+udct = {
+    "sigflags": 3,
+    "sigfield": "Endesive",
+    "contact": "qoltanba tests",
+    "location": "Astana",
+    "reason": "Result",
+    "signingdate": datetime.datetime.now(datetime.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'"),
+}
+data = open(src, "rb").read()
+signature = cms.sign(
+    data,
+    udct,
+    load_pem_private_key(open(key, "rb").read(), None),
+    x509.load_pem_x509_certificate(open(cert, "rb").read()),
+    [x509.load_pem_x509_certificate(open(issuer, "rb").read())],
+    "sha256",
+)
+open(dst, "wb").write(data + signature)
+"#;
+
+fn endesive_sign(input: &Path, output: &Path, who: &str) {
+    let mut c = venv_python();
+    c.args(["-c", ENDESIVE_SIGN])
+        .arg(input)
+        .arg(output)
+        .arg(repo(&format!("certs/people/{who}.key.pem")))
+        .arg(repo(&format!("certs/people/{who}.pem")))
+        .arg(repo("certs/trust/nca-rsa.pem"));
+    let (ok, out) = run(c);
+    assert!(ok, "endesive: {out}");
+}
+
+#[test]
+fn endesive_signed_pdfs_verify_in_qoltanba() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(
+        dir.path(),
+        "base.pdf",
+        &rendered("notification", &[Lang::Kk, Lang::Ru]),
+    );
+    let head = dir.path().join("head.pdf");
+    endesive_sign(&base, &head, "head");
+    let r = qoltanba_verify(&head);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    assert_eq!(r.code, "OK");
+    assert_eq!(r.signatures.len(), 1);
+    let s = &r.signatures[0];
+    assert_eq!(s.field, "Endesive");
+    assert_eq!(s.sub_filter, "adbe.pkcs7.detached");
+    assert!(s.coverage.covers_whole_file, "{}", r.to_text());
+    // pdfsig agrees.
+    assert_eq!(pdfsig(&head), vec![(true, true, true)]);
+    // A revoked signer.
+    let revoked = dir.path().join("revoked.pdf");
+    endesive_sign(&base, &revoked, "revoked");
+    let r = qoltanba_verify(&revoked);
+    assert_eq!(r.indication, Indication::Failed, "{}", r.to_text());
+    assert_eq!(r.code, "CERT_REVOKED");
+    assert_eq!(r.signatures[0].code, "CERT_REVOKED");
+    // The employee signs with qoltanba after the head signed with endesive: both stay valid.
+    let w = who("employee");
+    let (two, _) = pdf::sign_bytes(&std::fs::read(&head).unwrap(), &opts(&w, true)).unwrap();
+    let f = write(dir.path(), "two.pdf", &two);
+    let r = qoltanba_verify(&f);
+    assert_eq!(r.signatures.len(), 2);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
 }
