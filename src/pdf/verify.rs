@@ -2,7 +2,9 @@
 //! through `envelope::verify`, same codes), whether its ByteRange is sound
 //! and covers its whole revision, its time-stamp, and what the revisions
 //! after it changed; DocMDP (certification) permissions; the DSS used as
-//! validation data.
+//! validation data: its certificates for paths, its CRLs, and its OCSP
+//! responses (in the default `crl` mode a DSS with OCSP responses makes the
+//! check `any`: CRLs first, then those responses, still offline).
 //!
 //! Owns the PDF-level decision: PASSED only when every signature passed
 //! and nothing but signatures, validation data and time-stamps (and what
@@ -20,7 +22,7 @@ use crate::envelope::{self, Prehashed, VerifyRequest};
 use crate::pki::algorithms::Digest;
 use crate::pki::cert::{Certificate, hex};
 use crate::pki::revocation::RevocationStore;
-use crate::pki::{Extra, Policy, TrustStore, Usage};
+use crate::pki::{Extra, Policy, RevocationMode, TrustStore, Usage};
 use crate::verdict::{Indication, Verdict};
 use lopdf::Object;
 use serde::Serialize;
@@ -347,7 +349,7 @@ fn byte_range(sig: &lopdf::Dictionary) -> Option<Vec<i64>> {
     }
 }
 
-/// Adds the DSS's certificates and CRLs; returns how many of each.
+/// Adds the DSS's certificates, CRLs and OCSP responses; returns how many of each.
 fn read_dss(
     file: &PdfFile<'_>,
     catalog: &lopdf::Dictionary,
@@ -393,7 +395,10 @@ fn read_dss(
                     crls.add_bytes(&data, &format!("DSS CRL #{}", i + 1));
                     n += 1;
                 }
-                _ => n += 1,
+                _ => {
+                    crls.add_ocsp(&data, &format!("DSS OCSP #{}", i + 1));
+                    n += 1;
+                }
             }
         }
         counts[String::from_utf8_lossy(key).to_lowercase()] = json!(n);
@@ -542,9 +547,16 @@ fn verify_one(
         Vec::new()
     };
     let pre = digest_ranges(src, &ranges, &algs)?;
+    // OCSP responses in the DSS are evidence like its CRLs: in the default
+    // mode they answer where no CRL does (offline, no responder is asked).
+    let revocation = match req.policy.revocation {
+        RevocationMode::Crl if !crls.ocsps.is_empty() => RevocationMode::Any,
+        m => m,
+    };
     let policy = Policy {
         usage: if doc_ts { Usage::Any } else { Usage::Sign },
         iin: None,
+        revocation,
         ..req.policy.clone()
     };
     let vreq = VerifyRequest {
