@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")"
 root=..
-for t in envelope_verify ber_to_der certificate crl input_decode iin; do
+for t in envelope_verify ber_to_der certificate crl input_decode iin pdf_verify; do
   mkdir -p "corpus/$t"
 done
 
@@ -38,6 +38,9 @@ printf '880101300124' > corpus/iin/bad-check
 printf '8801013001' > corpus/iin/short
 printf '88010130012' > corpus/iin/eleven
 
-for t in envelope_verify ber_to_der certificate crl input_decode iin; do
+# PDFs: unsigned, signed, signed by a revoked signer, tampered.
+cp "$root"/testdata/pdfs/*.pdf corpus/pdf_verify/
+
+for t in envelope_verify ber_to_der certificate crl input_decode iin pdf_verify; do
   echo "corpus/$t: $(ls "corpus/$t" | wc -l) files"
 done

@@ -2,8 +2,9 @@
 //! subset font), PAdES signing as incremental updates (invisible, stamped,
 //! two signers, certification, B-T with a loopback-free TSA, B-LT with a DSS,
 //! cross-reference streams), verification (ByteRange coverage, tampering,
-//! revoked signer, changes after a signature, DocMDP) and robustness (a
-//! proptest over mutated files: never a panic).
+//! revoked signer, changes after a signature, DocMDP) and robustness
+//! (proptests over mutated files and arbitrary bytes with the invariants of
+//! `fuzz/fuzz_targets/pdf_verify.rs`: never a panic).
 //! Independent validators (pdfsig, pyHanko, pdftotext) are in `pdf_judges.rs`.
 
 use lopdf::{Dictionary, Object, ObjectId};
@@ -632,8 +633,68 @@ mod robustness {
         })
     }
 
+    /// What `fuzz/fuzz_targets/pdf_verify.rs` holds every report to.
+    fn check_report(r: &PdfReport) -> Result<(), TestCaseError> {
+        prop_assert_eq!(r.indication == Indication::Passed, r.code == "OK");
+        if r.indication == Indication::Passed {
+            prop_assert!(!r.signatures.is_empty(), "PASSED without signatures");
+            prop_assert!(
+                r.signatures
+                    .iter()
+                    .all(|s| s.indication == Indication::Passed)
+            );
+        }
+        for s in &r.signatures {
+            prop_assert!(!s.verdict.checks.is_empty(), "a verdict without checks");
+        }
+        prop_assert!(serde_json::to_string(r).is_ok());
+        let _ = r.to_text();
+        Ok(())
+    }
+
+    /// The fuzz target's second half: whatever signs keeps the input as its
+    /// prefix and, when the input itself could be read (`before`), reads
+    /// back with one more signature. (Signing reads only the objects it
+    /// changes, so it may sign a file with other objects broken.)
+    fn check_signing(b: &[u8], before: &PdfReport) -> Result<(), TestCaseError> {
+        let w = who("head");
+        if let Ok((signed, _)) = pdf::sign_bytes(b, &opts(&w)) {
+            prop_assert!(signed.starts_with(b));
+            let again = verify_with(&signed, &signed_twice().1);
+            check_report(&again)?;
+            if before.code != "PDF_MALFORMED" {
+                prop_assert_ne!(&again.code, "PDF_MALFORMED", "{}", again.to_text());
+                prop_assert_eq!(
+                    again.signatures.len(),
+                    before.signatures.len() + 1,
+                    "{}",
+                    again.to_text()
+                );
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Arbitrary bytes behind a PDF header, with or without a trailer:
+        /// a report that keeps the invariants, never a panic.
+        #[test]
+        fn arbitrary_bytes_get_a_sound_report(
+            body in proptest::collection::vec(any::<u8>(), 0..512),
+            startxref in proptest::option::of(any::<u16>()),
+        ) {
+            let mut b = b"%PDF-1.7\n".to_vec();
+            b.extend_from_slice(&body);
+            if let Some(x) = startxref {
+                b.extend_from_slice(format!("\nstartxref\n{x}\n%%EOF\n").as_bytes());
+            }
+            let r = verify_with(&b, &signed_twice().1);
+            check_report(&r)?;
+            prop_assert_ne!(r.indication, Indication::Passed);
+            check_signing(&b, &r)?;
+        }
 
         /// Flipped bytes, cut files and spliced garbage: a report, never a panic,
         /// and never PASSED for bytes changed inside a signed range.
@@ -658,12 +719,23 @@ mod robustness {
                 b.truncate(n);
             }
             let r = verify_with(&b, store);
+            check_report(&r)?;
             if b != *good && r.indication == Indication::Passed {
-                // Only changes outside every signed range (inside /Contents padding) may pass.
-                prop_assert!(b.len() == good.len());
+                // Only changes outside every signed range (inside /Contents
+                // padding) may pass, or a cut back to the end of an earlier
+                // revision: that is the file as the first signer left it.
+                let earlier_revision = b.len() < good.len()
+                    && r.signatures.len() < 2
+                    && r.signatures.iter().all(|s| s.coverage.covers_whole_file);
+                prop_assert!(
+                    b.len() == good.len() || earlier_revision,
+                    "{} of {} bytes: {}",
+                    b.len(),
+                    good.len(),
+                    r.to_text()
+                );
             }
-            let w = who("head");
-            let _ = pdf::sign_bytes(&b, &opts(&w));
+            check_signing(&b, &r)?;
         }
     }
 }

@@ -3,16 +3,19 @@
 //!   qoltanba signature valid and trusted, the last covering the whole file;
 //! - pyHanko (`pyhanko sign validate` / `adesverify`) finds single
 //!   signatures and the second of two INTACT:TRUSTED,UNTOUCHED, and B-LT
-//!   files valid offline from their DSS;
-//! - PDFs signed by pyHanko verify in `qoltanba pdf verify` with the right
-//!   verdict, a revoked signer included;
+//!   files valid offline from their DSS, CRLs or OCSP responses (those of
+//!   `qoltanba pdf sign --ltv --revocation ocsp`, from `openssl ocsp`
+//!   responses served on loopback);
+//! - PDFs signed by pyHanko and by endesive verify in `qoltanba pdf verify`
+//!   with the right verdict, a revoked signer included;
 //! - `pdftotext` gives back the rendered words, every Kazakh letter, and
 //!   finds the officer's name and the application number inside the stamp's
 //!   rectangle of the page `pdftoppm` renders, and `zbarimg` decodes each
 //!   stamp's QR code to its verification URL.
 //!
-//! `scripts/test` installs poppler-utils, libnss3-tools, zbar-tools and
-//! pyHanko (in a venv, named by QOLTANBA_PYHANKO).
+//! `scripts/test` installs poppler-utils, libnss3-tools, zbar-tools, and
+//! pyHanko and endesive in one venv (its pyhanko named by QOLTANBA_PYHANKO,
+//! its python beside it).
 
 use qoltanba::pdf::verify::PdfVerifyRequest;
 use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions, StampPlacement};
@@ -104,6 +107,22 @@ fn pyhanko() -> Command {
     assert!(
         path.exists(),
         "pyHanko not found at {} (QOLTANBA_PYHANKO): run ./scripts/test",
+        path.display()
+    );
+    let mut c = Command::new(path);
+    c.env("PYTHONWARNINGS", "ignore");
+    c
+}
+
+/// The python of pyHanko's venv, where `scripts/test` also installs endesive.
+fn venv_python() -> Command {
+    let pyhanko = std::env::var("QOLTANBA_PYHANKO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
+    let path = pyhanko.with_file_name("python");
+    assert!(
+        path.exists(),
+        "the venv's python not found at {} (beside QOLTANBA_PYHANKO): run ./scripts/test",
         path.display()
     );
     let mut c = Command::new(path);
@@ -264,6 +283,24 @@ fn pyhanko_validates_b_lt_offline_from_the_dss() {
     let f = write(dir.path(), "plain.pdf", &plain);
     let v = pyhanko_validate(&f, true);
     assert!(v.iter().all(|s| s.contains("UNTRUSTED")), "{v:?}");
+}
+
+/// `pyhanko sign adesverify` at an explicit validation time of now: without
+/// one, pyHanko 0.38 leaves the DSS's OCSP responses unused (its CRLs it
+/// uses); at the same instant given explicitly, it uses both.
+fn pyhanko_adesverify_now(file: &Path) -> Vec<String> {
+    let mut c = pyhanko();
+    c.args(["sign", "adesverify", "--validation-time"])
+        .arg(qoltanba::time::rfc3339(now()))
+        .arg("--trust")
+        .arg(repo("certs/trust/root-ca.pem"))
+        .arg("--trust-replace")
+        .arg(file);
+    let (_, out) = run(c);
+    out.lines()
+        .filter(|l| l.matches(':').count() >= 3 && !l.contains(" - "))
+        .map(|l| l.splitn(3, ':').nth(2).unwrap_or("").to_string())
+        .collect()
 }
 
 fn qoltanba_verify(file: &Path) -> qoltanba::pdf::PdfReport {
@@ -480,4 +517,378 @@ fn pyhanko_accepts_a_certification_then_the_heads_signature_in_its_field() {
     let r = qoltanba_verify(&f);
     assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
     assert_eq!(r.docmdp, Some(2));
+}
+
+/// Signs `input` with endesive's `pdf.cms.sign` (adbe.pkcs7.detached, SHA-256,
+/// invisible field `Endesive`): argv is input, output, key, certificate, issuer.
+const ENDESIVE_SIGN: &str = r#"
+import datetime, sys, types
+# endesive.pdf imports its verifier, which loads oscrypto 1.3.0; that cannot
+# read the version of OpenSSL 3.0.10 and later. Signing needs none of it.
+stub = types.ModuleType("endesive.pdf.verify")
+stub.PDFVerifier = stub.verify = None
+sys.modules["endesive.pdf.verify"] = stub
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from endesive.pdf import cms
+
+src, dst, key, cert, issuer = sys.argv[1:6]
+udct = {
+    "sigflags": 3,
+    "sigfield": "Endesive",
+    "contact": "qoltanba tests",
+    "location": "Astana",
+    "reason": "Result",
+    "signingdate": datetime.datetime.now(datetime.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'"),
+}
+data = open(src, "rb").read()
+signature = cms.sign(
+    data,
+    udct,
+    load_pem_private_key(open(key, "rb").read(), None),
+    x509.load_pem_x509_certificate(open(cert, "rb").read()),
+    [x509.load_pem_x509_certificate(open(issuer, "rb").read())],
+    "sha256",
+)
+open(dst, "wb").write(data + signature)
+"#;
+
+fn endesive_sign(input: &Path, output: &Path, who: &str) {
+    let mut c = venv_python();
+    c.args(["-c", ENDESIVE_SIGN])
+        .arg(input)
+        .arg(output)
+        .arg(repo(&format!("certs/people/{who}.key.pem")))
+        .arg(repo(&format!("certs/people/{who}.pem")))
+        .arg(repo("certs/trust/nca-rsa.pem"));
+    let (ok, out) = run(c);
+    assert!(ok, "endesive: {out}");
+}
+
+#[test]
+fn endesive_signed_pdfs_verify_in_qoltanba() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(
+        dir.path(),
+        "base.pdf",
+        &rendered("notification", &[Lang::Kk, Lang::Ru]),
+    );
+    let head = dir.path().join("head.pdf");
+    endesive_sign(&base, &head, "head");
+    let r = qoltanba_verify(&head);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    assert_eq!(r.code, "OK");
+    assert_eq!(r.signatures.len(), 1);
+    let s = &r.signatures[0];
+    assert_eq!(s.field, "Endesive");
+    assert_eq!(s.sub_filter, "adbe.pkcs7.detached");
+    assert!(s.coverage.covers_whole_file, "{}", r.to_text());
+    // pdfsig agrees.
+    assert_eq!(pdfsig(&head), vec![(true, true, true)]);
+    // A revoked signer.
+    let revoked = dir.path().join("revoked.pdf");
+    endesive_sign(&base, &revoked, "revoked");
+    let r = qoltanba_verify(&revoked);
+    assert_eq!(r.indication, Indication::Failed, "{}", r.to_text());
+    assert_eq!(r.code, "CERT_REVOKED");
+    assert_eq!(r.signatures[0].code, "CERT_REVOKED");
+    // The employee signs with qoltanba after the head signed with endesive: both stay valid.
+    let w = who("employee");
+    let (two, _) = pdf::sign_bytes(&std::fs::read(&head).unwrap(), &opts(&w, true)).unwrap();
+    let f = write(dir.path(), "two.pdf", &two);
+    let r = qoltanba_verify(&f);
+    assert_eq!(r.signatures.len(), 2);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+}
+
+/// An OCSP response about `who` made by `openssl ocsp` from a one-line index,
+/// signed by the issuing CA itself, with a nextUpdate a day ahead (or none);
+/// revoked (on 2026-01-01) or good.
+fn ocsp_response_with(
+    who: &str,
+    issuer: &str,
+    revoked: bool,
+    next_update: bool,
+) -> (String, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cert = if who.starts_with("nca-") {
+        repo(&format!("certs/trust/{who}.pem"))
+    } else {
+        repo(&format!("certs/people/{who}.pem"))
+    };
+    let issuer_pem = repo(&format!("certs/trust/{issuer}.pem"));
+    let mut c = tool("openssl");
+    c.args(["x509", "-noout", "-serial", "-in"]).arg(&cert);
+    let (ok, out) = run(c);
+    assert!(ok, "{out}");
+    let serial = out.trim().trim_start_matches("serial=").to_string();
+    let status = if revoked {
+        "R\t360101000000Z\t260101000000Z"
+    } else {
+        "V\t360101000000Z\t"
+    };
+    std::fs::write(
+        d.join("index.txt"),
+        format!("{status}\t{serial}\tunknown\t/CN={who}\n"),
+    )
+    .unwrap();
+    let mut c = tool("openssl");
+    c.args(["ocsp", "-no_nonce", "-issuer"])
+        .arg(&issuer_pem)
+        .arg("-cert")
+        .arg(&cert)
+        .arg("-reqout")
+        .arg(d.join("req.der"));
+    let (ok, out) = run(c);
+    assert!(ok, "{out}");
+    let mut c = tool("openssl");
+    c.args(["ocsp", "-index"])
+        .arg(d.join("index.txt"))
+        .arg("-rsigner")
+        .arg(&issuer_pem)
+        .arg("-rkey")
+        .arg(repo(&format!("certs/ca/{issuer}.key.pem")))
+        .arg("-CA")
+        .arg(&issuer_pem)
+        .arg("-reqin")
+        .arg(d.join("req.der"))
+        .arg("-respout")
+        .arg(d.join("resp.der"));
+    if next_update {
+        c.args(["-ndays", "1"]);
+    }
+    let (ok, out) = run(c);
+    assert!(ok, "{out}");
+    (serial, std::fs::read(d.join("resp.der")).unwrap())
+}
+
+fn ocsp_response(who: &str, issuer: &str, revoked: bool) -> (String, Vec<u8>) {
+    ocsp_response_with(who, issuer, revoked, true)
+}
+
+/// A loopback OCSP responder answering each request with the prepared
+/// response for its serial number (`malformedRequest` otherwise); its URL.
+fn ocsp_responder(answers: Vec<(String, Vec<u8>)>) -> String {
+    use std::io::{Read, Write};
+    fn serve(s: &mut std::net::TcpStream, answers: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let (start, len) = loop {
+            let n = s.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                break (i + 4, len);
+            }
+        };
+        while buf.len() < start + len {
+            let n = s.read(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let body = buf.get(start..start + len).unwrap_or_default();
+        let serial = <x509_ocsp::OcspRequest as der::Decode>::from_der(body)
+            .ok()
+            .and_then(|r| {
+                r.tbs_request
+                    .request_list
+                    .first()
+                    .map(|q| qoltanba::pki::cert::hex(q.req_cert.serial_number.as_bytes()))
+            })
+            .unwrap_or_default();
+        let norm = |h: &str| h.trim_start_matches('0').to_uppercase();
+        let answer = answers
+            .iter()
+            .find(|(s, _)| norm(s) == norm(&serial))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| vec![0x30, 0x03, 0x0a, 0x01, 0x01]);
+        write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            answer.len()
+        )?;
+        s.write_all(&answer)
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            let _ = serve(&mut s, &answers);
+        }
+    });
+    url
+}
+
+/// A trust store with the root alone: no intermediates, no CRLs.
+fn root_only() -> TrustStore {
+    let mut bare = TrustStore::new("root only");
+    bare.add_anchors(
+        &std::fs::read(repo("certs/trust/root-ca.pem")).unwrap(),
+        "root",
+    )
+    .unwrap();
+    bare
+}
+
+fn verify_offline(file: &Path) -> qoltanba::pdf::PdfReport {
+    let req = PdfVerifyRequest {
+        at: now(),
+        policy: Policy::default(),
+        ..Default::default()
+    };
+    pdf::verify_file(file, &root_only(), &req).unwrap()
+}
+
+/// The revocation check's entry for the signer certificate.
+fn leaf_revocation(r: &qoltanba::pdf::PdfReport) -> serde_json::Value {
+    let c = r.signatures[0]
+        .verdict
+        .checks
+        .iter()
+        .find(|c| c.name == "revocation")
+        .expect("a revocation check");
+    serde_json::to_value(c).unwrap()["detail"]["certificates"][0].clone()
+}
+
+#[test]
+fn b_lt_with_ocsp_responses_in_the_dss_validates_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (head_serial, head_good) = ocsp_response("head", "nca-rsa", false);
+    let (ca_serial, ca_good) = ocsp_response("nca-rsa", "root-ca", false);
+    let url = ocsp_responder(vec![(head_serial, head_good.clone()), (ca_serial, ca_good)]);
+    let base = write(
+        dir.path(),
+        "base.pdf",
+        &rendered("notification", &[Lang::Kk, Lang::Ru]),
+    );
+    // The command line: the signer check asks OCSP, and --ltv stores what it
+    // believed; the only CRL is the root's (it covers the intermediate).
+    let lt = dir.path().join("lt.pdf");
+    let q = |args: &[&std::ffi::OsStr]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let (code, out) = q(&[
+        &os("pdf"),
+        &os("sign"),
+        &os("--in"),
+        base.as_os_str(),
+        &os("--out"),
+        lt.as_os_str(),
+        &os("--key"),
+        &os("certs/people/head.key.pem"),
+        &os("--cert"),
+        &os("certs/people/head.pem"),
+        &os("--chain"),
+        &os("certs/trust/nca-rsa.pem"),
+        &os("--stamp"),
+        &os("--ltv"),
+        &os("--crl"),
+        &os("certs/trust/root-ca.crl"),
+        &os("--revocation"),
+        &os("ocsp"),
+        &os("--ocsp"),
+        &os(&url),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    // qoltanba, offline, trusting the root alone.
+    let r = verify_offline(&lt);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    assert_eq!(
+        r.file["dss"],
+        serde_json::json!({ "certs": 3, "crls": 1, "ocsps": 2 })
+    );
+    let leaf = leaf_revocation(&r);
+    assert_eq!(leaf["status"], "good", "{leaf}");
+    assert_eq!(leaf["detail"]["source"], "ocsp", "{leaf}");
+    assert_eq!(leaf["detail"]["url"], "DSS OCSP #1", "{leaf}");
+    let (code, out) = q(&[
+        &os("pdf"),
+        &os("verify"),
+        lt.as_os_str(),
+        &os("--trust"),
+        &os("certs/trust/root-ca.pem"),
+        &os("--format"),
+        &os("text"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    // The independent judges.
+    assert_eq!(
+        pyhanko_adesverify_now(&lt),
+        vec!["INTACT:TRUSTED,UNTOUCHED"]
+    );
+    assert_eq!(pdfsig(&lt), vec![(true, true, true)]);
+
+    // The same DSS without the OCSP responses cannot decide the signer offline.
+    let w = who("head");
+    let root_crl = std::fs::read(repo("certs/trust/root-ca.crl")).unwrap();
+    let store = TrustStore::from_dir(&repo("certs/trust")).unwrap();
+    let ltv = pdf::sign::ltv_material(&w.cert, &w.chain, &store, std::slice::from_ref(&root_crl));
+    assert_eq!((ltv.certs.len(), ltv.crls.len()), (3, 1));
+    let mut o = opts(&w, false);
+    o.ltv = Some(ltv.clone());
+    let (signed, _) = pdf::sign_bytes(&std::fs::read(&base).unwrap(), &o).unwrap();
+    let f = write(dir.path(), "crl-only.pdf", &signed);
+    let r = verify_offline(&f);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", r.to_text());
+    assert_eq!(r.code, "REVOCATION_UNAVAILABLE");
+    // With the signer's response alone (the intermediate by the root's CRL): passed.
+    o.ltv = Some(pdf::Ltv {
+        ocsps: vec![head_good],
+        ..ltv
+    });
+    let (signed, _) = pdf::sign_bytes(&std::fs::read(&base).unwrap(), &o).unwrap();
+    let f = write(dir.path(), "ocsp.pdf", &signed);
+    let r = verify_offline(&f);
+    assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
+    assert_eq!(pyhanko_adesverify_now(&f), vec!["INTACT:TRUSTED,UNTOUCHED"]);
+    // A stored response without nextUpdate: nothing bounds its use, so it is refused.
+    let (_, unbounded) = ocsp_response_with("head", "nca-rsa", false, false);
+    o.ltv = Some(pdf::Ltv {
+        ocsps: vec![unbounded],
+        ..o.ltv.clone().unwrap()
+    });
+    let (signed, _) = pdf::sign_bytes(&std::fs::read(&base).unwrap(), &o).unwrap();
+    let f = write(dir.path(), "unbounded.pdf", &signed);
+    let r = verify_offline(&f);
+    assert_eq!(r.code, "OCSP_INVALID", "{}", r.to_text());
+
+    // A revoked signer, proven revoked by the response in its DSS.
+    let w = who("revoked");
+    let (_, revoked) = ocsp_response("revoked", "nca-rsa", true);
+    let mut o = opts(&w, false);
+    o.ltv = Some(pdf::Ltv {
+        ocsps: vec![revoked],
+        ..pdf::sign::ltv_material(&w.cert, &w.chain, &store, &[root_crl])
+    });
+    let (signed, _) = pdf::sign_bytes(&std::fs::read(&base).unwrap(), &o).unwrap();
+    let f = write(dir.path(), "revoked.pdf", &signed);
+    let r = verify_offline(&f);
+    assert_eq!(r.indication, Indication::Failed, "{}", r.to_text());
+    assert_eq!(r.code, "CERT_REVOKED");
+    assert_eq!(leaf_revocation(&r)["detail"]["source"], "ocsp");
 }

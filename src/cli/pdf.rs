@@ -5,10 +5,12 @@
 use super::{Format, TrustArgs, UsageError, inputs, read, with_revocation};
 use clap::{Args, Subcommand};
 use qoltanba::pdf::{self, SignOptions, StampPlacement};
+use qoltanba::pki::ocsp::{HttpTransport, OcspClient, RecordingTransport};
 use qoltanba::pki::signer::{RingSigner, Signer};
-use qoltanba::pki::{Policy, TrustStore, Usage};
+use qoltanba::pki::{Policy, RevocationMode, TrustStore, Usage};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Subcommand)]
 pub enum PdfCommand {
@@ -88,9 +90,18 @@ pub struct SignArgs {
     /// A time-stamp authority (RFC 3161): PAdES B-T.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
-    /// Add a DSS with the chain and CRLs: PAdES B-LT.
+    /// Add a DSS with the chain, CRLs and the OCSP responses the signer
+    /// check used (see --revocation): PAdES B-LT.
     #[arg(long)]
     ltv: bool,
+    /// Which sources decide revocation in the signer check: crl, ocsp, both
+    /// or any (as `verify`); with --ltv the OCSP responses it believed go
+    /// into the DSS.
+    #[arg(long, value_name = "MODE", default_value = "crl", value_parser = super::revocation_mode)]
+    revocation: RevocationMode,
+    /// OCSP responder URL, instead of the certificates' own (authorityInfoAccess).
+    #[arg(long, value_name = "URL")]
+    ocsp: Option<String>,
     /// CRLs for --ltv (default: those in the trust folder).
     #[arg(long, value_name = "FILE")]
     crl: Vec<PathBuf>,
@@ -250,6 +261,8 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
     let dir = TrustStore::default_dir();
     let store = TrustStore::from_dir(&dir)
         .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?;
+    // The OCSP responses the signer check believes are kept for the DSS.
+    let recorder = Arc::new(RecordingTransport::new(Arc::new(HttpTransport::default())));
     if !a.allow_unusable {
         let cert = qoltanba::pki::cert::Certificate::from_der(&key.cert)
             .map_err(|e| UsageError(format!("signer certificate: {e}")))?;
@@ -273,6 +286,10 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
             now,
             &Policy {
                 usage: Usage::Sign,
+                revocation: a.revocation,
+                ocsp_url: a.ocsp.clone(),
+                ocsp: (a.revocation != RevocationMode::Crl)
+                    .then(|| Arc::new(OcspClient::new(recorder.clone()))),
                 ..Default::default()
             },
         );
@@ -323,9 +340,13 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
                 crls.push(read(p)?);
             }
         }
-        Some(pdf::sign::ltv_material(
-            &key.cert, &key.chain, &store, &crls,
-        ))
+        let mut ltv = pdf::sign::ltv_material(&key.cert, &key.chain, &store, &crls);
+        for r in recorder.responses() {
+            if !ltv.ocsps.contains(&r) {
+                ltv.ocsps.push(r);
+            }
+        }
+        Some(ltv)
     } else {
         None
     };

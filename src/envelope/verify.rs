@@ -140,6 +140,7 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
     let mut crls = store.revocation.clone();
     crls.crls.extend(req.crls.crls.iter().cloned());
     crls.rejected.extend(req.crls.rejected.iter().cloned());
+    crls.ocsps.extend(req.crls.ocsps.iter().cloned());
     for (i, raw) in env.crls.iter().enumerate() {
         crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
     }

@@ -5,12 +5,13 @@
 //! Owns choosing the CRLs that cover a certificate (issuer name and key,
 //! issuingDistributionPoint scope), checking their signature (once) and
 //! freshness, merging a delta into its base, and combining the CRL answer
-//! with the OCSP one (`ocsp` asks and believes). Missing, unusable or stale
-//! revocation data is never "not revoked".
+//! with the OCSP one (`ocsp` asks and believes). OCSP responses stored with
+//! the data (a PDF's DSS) answer before any responder is asked. Missing,
+//! unusable or stale revocation data is never "not revoked".
 
 use super::cert::{Certificate, hex};
 use super::crl::{CrlError, REASON_HOLD, REASON_NONE, REASON_REMOVE, RevocationList};
-use super::ocsp::{CertState, OcspClient, OcspError};
+use super::ocsp::{Answer, CertState, OcspClient, OcspError};
 use super::path::{Path, position};
 use crate::verdict::{Check, Code};
 use serde::{Deserialize, Serialize};
@@ -70,13 +71,25 @@ pub struct OcspSource<'a> {
     pub url: Option<&'a str>,
 }
 
-/// The CRLs at hand, and the ones that could not be read.
+/// The CRLs at hand, the ones that could not be read, and OCSP responses
+/// that came with the data (a PDF's DSS).
 #[derive(Debug, Default, Clone)]
 pub struct RevocationStore {
     /// Parsed CRLs.
     pub crls: Vec<Arc<RevocationList>>,
     /// CRL inputs that did not parse: (source, error).
     pub rejected: Vec<(String, CrlError)>,
+    /// Stored OCSP responses (DER), consulted before any OCSP client.
+    pub ocsps: Vec<StoredOcsp>,
+}
+
+/// An OCSP response that came with the data rather than from a responder.
+#[derive(Debug, Clone)]
+pub struct StoredOcsp {
+    /// Where it came from, for reports (e.g. `DSS OCSP #1`).
+    pub source: String,
+    /// The OCSPResponse, DER.
+    pub der: Arc<[u8]>,
 }
 
 /// What the CRLs say about one certificate.
@@ -105,8 +118,47 @@ fn rank(c: Code) -> u8 {
     }
 }
 
-/// What OCSP says about `cert`, believed and judged at `at`.
-fn ocsp_status(cert: &Certificate, issuer: &Certificate, at: i64, src: OcspSource<'_>) -> Status {
+/// The newest stored response believed about `cert`; else the first
+/// refusal of a response that was about it; `None` when none was.
+fn stored_answer(
+    cert: &Certificate,
+    issuer: &Certificate,
+    stored: &[StoredOcsp],
+) -> Option<Result<Answer, OcspError>> {
+    if stored.is_empty() {
+        return None;
+    }
+    let id = match super::ocsp::message::cert_id(cert, issuer) {
+        Ok(id) => id,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut best: Option<Answer> = None;
+    let mut refused = None;
+    for s in stored {
+        match super::ocsp::verify::verify_stored(&s.der, &id, issuer, &s.source) {
+            Ok(a) => {
+                if best.as_ref().is_none_or(|b| a.this_update > b.this_update) {
+                    best = Some(a);
+                }
+            }
+            Err(OcspError::NoMatchingResponse) => {}
+            Err(e) => {
+                refused.get_or_insert(e);
+            }
+        }
+    }
+    best.map(Ok).or(refused.map(Err))
+}
+
+/// What OCSP says about `cert`, believed and judged at `at`: a stored
+/// response when one is about it, else the client's answer.
+fn ocsp_status(
+    cert: &Certificate,
+    issuer: &Certificate,
+    at: i64,
+    src: OcspSource<'_>,
+    stored: &[StoredOcsp],
+) -> Status {
     let failed = |e: OcspError, response: Option<Value>| {
         let mut d = json!({ "source": "ocsp", "problem": e.to_string() });
         if let OcspError::Stale { next_update } = e {
@@ -120,12 +172,15 @@ fn ocsp_status(cert: &Certificate, issuer: &Certificate, at: i64, src: OcspSourc
         }
         Status::Failed(e.code(), d)
     };
-    let Some(client) = src.client else {
-        return failed(OcspError::NoClient, None);
-    };
-    let answer = match client.answer(cert, issuer, src.url, at) {
-        Ok(a) => a,
-        Err(e) => return failed(e, None),
+    let answer = match (stored_answer(cert, issuer, stored), src.client) {
+        (Some(Ok(a)), _) => a,
+        // A stored response that was refused is only the answer when nobody can be asked.
+        (Some(Err(e)), None) => return failed(e, None),
+        (_, Some(client)) => match client.answer(cert, issuer, src.url, at) {
+            Ok(a) => a,
+            Err(e) => return failed(e, None),
+        },
+        (None, None) => return failed(OcspError::NoClient, None),
     };
     let mut detail = answer.describe();
     // A revocation before `at` is proven whatever the response's age.
@@ -228,6 +283,15 @@ impl RevocationStore {
     /// Adds CRL bytes (DER or PEM); a CRL that does not parse is remembered as rejected.
     pub fn add_bytes(&mut self, bytes: &[u8], source: &str) {
         self.add_bytes_checked(bytes, source, &[]);
+    }
+
+    /// Adds an OCSP response (DER) that came with the data; it is believed
+    /// only when it passes `ocsp::verify::verify_stored` for a certificate.
+    pub fn add_ocsp(&mut self, der: &[u8], source: &str) {
+        self.ocsps.push(StoredOcsp {
+            source: source.to_string(),
+            der: Arc::from(der),
+        });
     }
 
     /// Adds CRL bytes, verifying the signature at once against `issuers` where one fits.
@@ -374,17 +438,17 @@ impl RevocationStore {
     ) -> Status {
         match mode {
             RevocationMode::Crl => self.status(cert, issuer, at),
-            RevocationMode::Ocsp => ocsp_status(cert, issuer, at, ocsp),
+            RevocationMode::Ocsp => ocsp_status(cert, issuer, at, ocsp, &self.ocsps),
             RevocationMode::Both => both(
                 from_crl(self.status(cert, issuer, at)),
-                ocsp_status(cert, issuer, at, ocsp),
+                ocsp_status(cert, issuer, at, ocsp, &self.ocsps),
             ),
             RevocationMode::Any => {
                 let crl = from_crl(self.status(cert, issuer, at));
                 if crl.definitive() {
                     return crl;
                 }
-                let o = ocsp_status(cert, issuer, at, ocsp);
+                let o = ocsp_status(cert, issuer, at, ocsp, &self.ocsps);
                 if o.definitive() {
                     return o;
                 }

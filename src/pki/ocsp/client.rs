@@ -1,7 +1,8 @@
 //! The OCSP client: a transport (the network, as a trait), a nonce source,
 //! and a cache of believed answers shared across validations.
 //!
-//! Owns asking (URL choice, nonce, one POST) and remembering. Good and
+//! Owns asking (URL choice, nonce, one POST) and remembering (and, for
+//! validation data a signer embeds, recording the raw responses). Good and
 //! revoked answers with a nextUpdate are kept, keyed by CertID, and reused
 //! while the validation time is inside their window; the cache is bounded.
 //! Refuses nothing itself: every response goes through `verify`.
@@ -88,6 +89,40 @@ impl OcspTransport for HttpTransport {
             .limit(MAX_RESPONSE_LEN as u64)
             .read_to_vec()
             .map_err(|e| e.to_string())
+    }
+}
+
+/// A transport that passes every request on and keeps every response body,
+/// so that the responses a validation believed can be stored with a
+/// document as its validation data (PAdES B-LT).
+pub struct RecordingTransport {
+    inner: Arc<dyn OcspTransport>,
+    seen: Mutex<Vec<Vec<u8>>>,
+}
+
+impl RecordingTransport {
+    /// Records what `inner` answers.
+    pub fn new(inner: Arc<dyn OcspTransport>) -> Self {
+        RecordingTransport {
+            inner,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The response bodies received so far, oldest first.
+    pub fn responses(&self) -> Vec<Vec<u8>> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl OcspTransport for RecordingTransport {
+    fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
+        let r = self.inner.post(url, body)?;
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(r.clone());
+        Ok(r)
     }
 }
 

@@ -10,7 +10,9 @@
 //! responder sent none, when it is a pre-produced response with a nextUpdate
 //! (RFC 5019 style: such a response is bounded in time, so a replay cannot
 //! outlive it); and, at the validation time `at`, when thisUpdate ≤ at + 5
-//! minutes and nextUpdate (if any) ≥ at. Knows nothing of CRLs: combining the
+//! minutes and nextUpdate (if any) ≥ at. A response stored with a document
+//! (a PDF's DSS) is held to the same rules, but carries no nonce of ours, so
+//! it must have a nextUpdate. Knows nothing of CRLs: combining the
 //! two sources is `revocation`'s job. The network and randomness come in
 //! through `OcspClient`; time is a parameter.
 //!
@@ -25,7 +27,7 @@ pub mod verify;
 use crate::verdict::Code;
 use serde_json::{Value, json};
 
-pub use client::{HttpTransport, OcspCache, OcspClient, OcspTransport};
+pub use client::{HttpTransport, OcspCache, OcspClient, OcspTransport, RecordingTransport};
 
 /// How far a responder's clock may run ahead of the validation time, in seconds.
 pub const MAX_SKEW: i64 = 5 * 60;
@@ -131,6 +133,8 @@ pub enum NonceCheck {
     Matched,
     /// No nonce; accepted as a pre-produced response bounded by nextUpdate.
     AbsentPreProduced,
+    /// Not asked by us: stored with the document (a PDF's DSS), bounded by nextUpdate.
+    Stored,
 }
 
 /// A response that passed every check that does not depend on the validation time.
@@ -184,6 +188,7 @@ impl Answer {
             "nonce": match self.nonce {
                 NonceCheck::Matched => "matched",
                 NonceCheck::AbsentPreProduced => "absent (pre-produced response bounded by nextUpdate)",
+                NonceCheck::Stored => "not asked (stored with the document, bounded by nextUpdate)",
             },
             "cached": self.cached,
         })

@@ -2,7 +2,8 @@
 //! certificate, with which nonce, and what it says.
 //!
 //! Owns every check that does not depend on the validation time (those are
-//! `Answer::check_time`). Signatures go through `algorithms::verify` only.
+//! `Answer::check_time`), for answers to our requests and for responses
+//! stored with a document. Signatures go through `algorithms::verify` only.
 
 use super::message::{self, BasicResponse, OcspResponseStatus};
 use super::{Answer, CertState, NonceCheck, OcspError};
@@ -23,6 +24,15 @@ fn unix(t: &OcspGeneralizedTime) -> i64 {
     t.0.to_unix_duration().as_secs() as i64
 }
 
+/// How a response reached us, which decides how a replay is ruled out.
+#[derive(Clone, Copy)]
+enum Asked<'a> {
+    /// An answer to our request, which carried this nonce.
+    Nonce(&'a [u8]),
+    /// Validation data carried with a document (a PDF's DSS): nobody asked.
+    Stored,
+}
+
 /// Checks a response to our request for `id` (of a certificate issued by
 /// `issuer`) that carried `nonce`; returns the believed answer.
 pub fn verify_response(
@@ -30,6 +40,40 @@ pub fn verify_response(
     id: &CertId,
     issuer: &Certificate,
     nonce: &[u8],
+    url: &str,
+) -> Result<Answer, OcspError> {
+    check(bytes, id, issuer, Asked::Nonce(nonce), url)
+}
+
+/// Checks a response carried with a document (a PDF's DSS, named by
+/// `source`) as evidence for `id`: the same rules, except that no nonce of
+/// ours can be in it, so it must have a nextUpdate to bound its use. A
+/// response about other certificates (or not successful) is
+/// `NoMatchingResponse`, so a collection can be searched.
+pub fn verify_stored(
+    bytes: &[u8],
+    id: &CertId,
+    issuer: &Certificate,
+    source: &str,
+) -> Result<Answer, OcspError> {
+    // Find the certificate before judging the signer: a DSS holds responses
+    // from several CAs, and only this one's may be held to this issuer.
+    let about_it = matches!(
+        message::parse_response(bytes)?,
+        (OcspResponseStatus::Successful, Some(b))
+            if b.data.responses.iter().any(|r| message::same_cert_id(&r.cert_id, id))
+    );
+    if !about_it {
+        return Err(OcspError::NoMatchingResponse);
+    }
+    check(bytes, id, issuer, Asked::Stored, source)
+}
+
+fn check(
+    bytes: &[u8],
+    id: &CertId,
+    issuer: &Certificate,
+    asked: Asked<'_>,
     url: &str,
 ) -> Result<Answer, OcspError> {
     let (status, basic) = message::parse_response(bytes)?;
@@ -70,11 +114,12 @@ pub fn verify_response(
             "nextUpdate is before thisUpdate".into(),
         ));
     }
-    let nonce_check = match message::nonce_of(data.response_extensions.as_ref())? {
-        Some(n) if n == nonce => NonceCheck::Matched,
-        Some(_) => return Err(OcspError::NonceMismatch),
-        None if next_update.is_some() => NonceCheck::AbsentPreProduced,
-        None => return Err(OcspError::NonceMissing),
+    let nonce_check = match (asked, message::nonce_of(data.response_extensions.as_ref())?) {
+        (Asked::Nonce(ours), Some(n)) if n == ours => NonceCheck::Matched,
+        (Asked::Nonce(_), Some(_)) => return Err(OcspError::NonceMismatch),
+        (Asked::Stored, _) if next_update.is_some() => NonceCheck::Stored,
+        (Asked::Nonce(_), None) if next_update.is_some() => NonceCheck::AbsentPreProduced,
+        _ => return Err(OcspError::NonceMissing),
     };
     let state = match &single.cert_status {
         CertStatus::Good(_) => CertState::Good,

@@ -1,16 +1,25 @@
 //! A PDF file's structure: cross-reference sections (tables and streams),
-//! object streams, trailers, and the revisions that incremental updates make.
+//! trailers, and the revisions that incremental updates make.
 //!
-//! Owns finding objects by number as of a given revision, reading them from
-//! any [`Source`] at their offsets (so a 200 MB file is never held in
-//! memory: only the objects asked for are read), and where each revision
-//! ends (its `%%EOF`). Refuses files without a readable `startxref` chain
-//! and bounds everything it reads: sections, entries, object sizes,
-//! decompressed streams.
+//! Owns following the `startxref` chain (`/Prev`, `/XRefStm`) into
+//! revisions, the entries that say where each object lives as of a
+//! revision, and where each revision ends (its `%%EOF`). Refuses files
+//! without a readable `startxref` chain and bounds everything it reads:
+//! sections, entries, object sizes, decompressed streams.
+//!
+//! `source` gives random access to the bytes (memory, or a file read by
+//! offset, so a 200 MB file is never held in memory); `objects` reads the
+//! objects themselves as of a revision, only those asked for.
+
+mod objects;
+mod source;
+
+pub use source::{FileSource, Source, read_range};
 
 use super::PdfError;
 use super::cos::{Indirect, Parser, SyntaxError};
-use lopdf::{Dictionary, Object, ObjectId};
+use lopdf::{Dictionary, Object};
+use objects::ObjStm;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -25,83 +34,6 @@ const MAX_OBJECT: usize = 16 * 1024 * 1024;
 const MAX_DECODED: usize = 64 * 1024 * 1024;
 /// Objects read before giving up (a reference loop or a hostile file).
 const MAX_READS: usize = 1_000_000;
-
-/// Random access to a file's bytes.
-pub trait Source {
-    /// Length in bytes.
-    fn len(&self) -> u64;
-    /// Reads up to `buf.len()` bytes at `offset`; fewer only at the end.
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize>;
-    /// Whether it is empty.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Source for &[u8] {
-    fn len(&self) -> u64 {
-        <[u8]>::len(self) as u64
-    }
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(<[u8]>::len(self));
-        let n = buf.len().min(<[u8]>::len(self) - start);
-        buf[..n].copy_from_slice(&self[start..start + n]);
-        Ok(n)
-    }
-}
-
-impl Source for Vec<u8> {
-    fn len(&self) -> u64 {
-        self.as_slice().len() as u64
-    }
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.as_slice().read_at(offset, buf)
-    }
-}
-
-/// A file on disk, read by offset.
-pub struct FileSource {
-    file: std::fs::File,
-    len: u64,
-}
-
-impl FileSource {
-    /// Opens `path`.
-    pub fn open(path: &std::path::Path) -> std::io::Result<FileSource> {
-        let file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        Ok(FileSource { file, len })
-    }
-}
-
-impl Source for FileSource {
-    fn len(&self) -> u64 {
-        self.len
-    }
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-        use std::os::unix::fs::FileExt;
-        let mut done = 0;
-        while done < buf.len() {
-            let n = self.file.read_at(&mut buf[done..], offset + done as u64)?;
-            if n == 0 {
-                break;
-            }
-            done += n;
-        }
-        Ok(done)
-    }
-}
-
-/// Reads `len` bytes at `offset` (fewer at the end of the source).
-pub fn read_range(src: &dyn Source, offset: u64, len: usize) -> Result<Vec<u8>, PdfError> {
-    let avail = src.len().saturating_sub(offset);
-    let mut buf = vec![0u8; len.min(usize::try_from(avail).unwrap_or(usize::MAX))];
-    let n = src.read_at(offset, &mut buf).map_err(PdfError::io)?;
-    buf.truncate(n);
-    Ok(buf)
-}
 
 /// Where an object lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,11 +109,6 @@ pub struct PdfFile<'s> {
     pub startxref: u64,
     objstm: RefCell<HashMap<u64, Rc<ObjStm>>>,
     reads: RefCell<usize>,
-}
-
-struct ObjStm {
-    data: Vec<u8>,
-    offsets: Vec<(u32, usize)>,
 }
 
 fn bad(msg: impl Into<String>) -> PdfError {
@@ -490,234 +417,6 @@ impl<'s> PdfFile<'s> {
             entries,
             trailer: dict,
         })
-    }
-
-    fn count_read(&self) -> Result<(), PdfError> {
-        let mut n = self.reads.borrow_mut();
-        *n += 1;
-        if *n > MAX_READS {
-            return Err(bad("too many object reads"));
-        }
-        Ok(())
-    }
-
-    /// Reads the indirect object at `off` (growing the window as needed).
-    pub fn indirect_at(&self, off: u64) -> Result<Indirect, PdfError> {
-        self.count_read()?;
-        let mut window = 1 << 12;
-        loop {
-            let buf = read_range(self.src, off, window)?;
-            match Parser::new(&buf, 0).indirect() {
-                Ok(i) => return Ok(i),
-                Err(SyntaxError::Truncated(_)) if buf.len() == window && window < MAX_OBJECT => {
-                    window *= 4;
-                }
-                Err(e) => return Err(syntax(off, e)),
-            }
-        }
-    }
-
-    /// A stream's raw (still encoded) data, bounded by `limit`.
-    pub fn stream_data(
-        &self,
-        off: u64,
-        ind: &Indirect,
-        limit: Option<usize>,
-    ) -> Result<Vec<u8>, PdfError> {
-        let Object::Stream(s) = &ind.object else {
-            return Err(bad("not a stream"));
-        };
-        let raw = self.raw_stream(off, ind, limit.unwrap_or(MAX_DECODED))?;
-        let stream = lopdf::Stream {
-            dict: s.dict.clone(),
-            content: raw,
-            allows_compression: false,
-            start_position: None,
-        };
-        if stream.dict.get(b"Filter").is_err() {
-            return Ok(stream.content);
-        }
-        stream
-            .decompressed_content_with_limit(limit.unwrap_or(MAX_DECODED))
-            .map_err(|e| bad(format!("stream at byte {off}: {e}")))
-    }
-
-    /// A stream's encoded bytes as stored.
-    pub fn raw_stream(&self, off: u64, ind: &Indirect, limit: usize) -> Result<Vec<u8>, PdfError> {
-        let Object::Stream(s) = &ind.object else {
-            return Err(bad("not a stream"));
-        };
-        let start = ind.stream_start.unwrap_or(0) as u64;
-        let len = match s.dict.get(b"Length") {
-            Ok(Object::Integer(n)) if *n >= 0 => *n as u64,
-            Ok(Object::Reference(r)) => match self.object_latest(*r)? {
-                Object::Integer(n) if n >= 0 => n as u64,
-                _ => return Err(bad("stream /Length is not a number")),
-            },
-            _ => return Err(bad("stream without /Length")),
-        };
-        if len > limit as u64 {
-            return Err(bad(format!(
-                "stream at byte {off} is too large ({len} bytes)"
-            )));
-        }
-        read_range(self.src, off + start, len as usize)
-    }
-
-    /// Where object `num` is defined as of revision `rev` (inclusive).
-    pub fn lookup(&self, num: u32, rev: usize) -> Option<(usize, Entry)> {
-        self.revisions
-            .iter()
-            .enumerate()
-            .take(rev + 1)
-            .rev()
-            .find_map(|(i, r)| r.entries.get(&num).map(|e| (i, *e)))
-    }
-
-    /// Object `id` as of revision `rev` (Null when absent or freed, as the
-    /// standard says of a reference to a missing object).
-    pub fn object(&self, id: ObjectId, rev: usize) -> Result<Object, PdfError> {
-        Ok(self
-            .indirect(id, rev)?
-            .map(|(o, _)| o)
-            .unwrap_or(Object::Null))
-    }
-
-    /// Object `id` in the newest revision.
-    pub fn object_latest(&self, id: ObjectId) -> Result<Object, PdfError> {
-        self.object(id, self.revisions.len().saturating_sub(1))
-    }
-
-    /// Object `id` as of `rev`, with where it was read from (offset, for a
-    /// stream or to locate values; None inside an object stream).
-    pub fn indirect(&self, id: ObjectId, rev: usize) -> Result<Option<Located>, PdfError> {
-        match self.lookup(id.0, rev) {
-            None | Some((_, Entry::Free)) => Ok(None),
-            Some((_, Entry::InFile { offset, .. })) => {
-                let ind = self.indirect_at(offset)?;
-                if ind.id.0 != id.0 {
-                    return Err(bad(format!(
-                        "object {} expected at byte {offset}, found {}",
-                        id.0, ind.id.0
-                    )));
-                }
-                Ok(Some((ind.object.clone(), Some((offset, ind)))))
-            }
-            Some((_, Entry::InStream { stream, index })) => {
-                let st = self.objstm(stream, rev)?;
-                let Some(&(num, at)) = st.offsets.get(index as usize) else {
-                    return Err(bad(format!(
-                        "object {} not in object stream {stream}",
-                        id.0
-                    )));
-                };
-                if num != id.0 {
-                    return Err(bad(format!(
-                        "object stream {stream} holds {num}, not {}",
-                        id.0
-                    )));
-                }
-                let o = Parser::new(&st.data, at)
-                    .object()
-                    .map_err(|e| bad(format!("object {} in stream {stream}: {e}", id.0)))?;
-                Ok(Some((o, None)))
-            }
-        }
-    }
-
-    fn objstm(&self, num: u32, rev: usize) -> Result<Rc<ObjStm>, PdfError> {
-        let Some((_, Entry::InFile { offset, .. })) = self.lookup(num, rev) else {
-            return Err(bad(format!("object stream {num} is not in the file")));
-        };
-        if let Some(s) = self.objstm.borrow().get(&offset) {
-            return Ok(s.clone());
-        }
-        let ind = self.indirect_at(offset)?;
-        let Object::Stream(s) = &ind.object else {
-            return Err(bad(format!("object {num} is not an object stream")));
-        };
-        let n = int(s.dict.get(b"N").ok()).unwrap_or(0).clamp(0, 1_000_000) as usize;
-        let first = int(s.dict.get(b"First").ok()).unwrap_or(0).max(0) as usize;
-        let data = self.stream_data(offset, &ind, None)?;
-        let mut p = Parser::new(&data, 0);
-        let mut offsets = Vec::with_capacity(n.min(65536));
-        for _ in 0..n {
-            let (Some(o), Some(rel)) = (p.uint(), p.uint()) else {
-                break;
-            };
-            offsets.push((
-                o.min(u64::from(u32::MAX)) as u32,
-                first.saturating_add(rel as usize),
-            ));
-        }
-        let st = Rc::new(ObjStm { data, offsets });
-        self.objstm.borrow_mut().insert(offset, st.clone());
-        Ok(st)
-    }
-
-    /// Follows a reference (one level at a time, bounded) as of `rev`.
-    pub fn resolve(&self, o: &Object, rev: usize) -> Result<Object, PdfError> {
-        let mut cur = o.clone();
-        for _ in 0..32 {
-            match cur {
-                Object::Reference(r) => cur = self.object(r, rev)?,
-                other => return Ok(other),
-            }
-        }
-        Err(bad("reference chain too long"))
-    }
-
-    /// `dict[key]` resolved as of `rev`.
-    pub fn get(&self, dict: &Dictionary, key: &[u8], rev: usize) -> Result<Object, PdfError> {
-        match dict.get(key) {
-            Ok(o) => self.resolve(o, rev),
-            Err(_) => Ok(Object::Null),
-        }
-    }
-
-    /// The catalog as of `rev`, with its id.
-    pub fn catalog(&self, rev: usize) -> Result<(ObjectId, Dictionary), PdfError> {
-        let r = self
-            .revisions
-            .get(rev)
-            .ok_or_else(|| bad("no such revision"))?;
-        let Ok(Object::Reference(root)) = r.trailer.get(b"Root") else {
-            return Err(bad("trailer has no /Root reference"));
-        };
-        match self.object(*root, rev)? {
-            Object::Dictionary(d) => Ok((*root, d)),
-            _ => Err(bad("/Root is not a dictionary")),
-        }
-    }
-
-    /// The pages in order, as of `rev` (bounded walk of the page tree).
-    pub fn pages(&self, rev: usize) -> Result<Vec<(ObjectId, Dictionary)>, PdfError> {
-        let (_, cat) = self.catalog(rev)?;
-        let Ok(Object::Reference(root)) = cat.get(b"Pages") else {
-            return Err(bad("catalog has no /Pages reference"));
-        };
-        let mut out = Vec::new();
-        let mut stack = vec![(*root, 0usize)];
-        let mut seen = std::collections::HashSet::new();
-        while let Some((id, depth)) = stack.pop() {
-            if depth > 64 || !seen.insert(id) || out.len() > 100_000 {
-                continue;
-            }
-            let Object::Dictionary(d) = self.object(id, rev)? else {
-                continue;
-            };
-            match d.get(b"Kids") {
-                Ok(Object::Array(kids)) => {
-                    for k in kids.iter().rev() {
-                        if let Object::Reference(r) = k {
-                            stack.push((*r, depth + 1));
-                        }
-                    }
-                }
-                _ => out.push((id, d)),
-            }
-        }
-        Ok(out)
     }
 }
 

@@ -1,0 +1,160 @@
+//! What a PDF verification reports: each signature's verdict, coverage and
+//! later changes, and the whole file's decision, as JSON and as text.
+
+use super::PdfVerifyRequest;
+use crate::pdf::diff::{self, RevisionChanges};
+use crate::verdict::{Indication, Verdict};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// Whether a ByteRange is sound and what it covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    /// The ByteRange as written.
+    pub byte_range: Vec<i64>,
+    /// Four non-negative numbers from 0, in order, inside the file, whose gap
+    /// is exactly this signature's /Contents.
+    pub well_formed: bool,
+    /// It covers its revision up to that revision's `%%EOF`.
+    pub covers_revision: bool,
+    /// It covers the whole file (no later revision).
+    pub covers_whole_file: bool,
+    /// The revision (1-based) the signature was added in.
+    pub revision: usize,
+    /// What is wrong, when something is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// One signature's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    /// The field's name.
+    pub field: String,
+    /// `signature` or `document_timestamp`.
+    pub kind: &'static str,
+    /// /SubFilter.
+    pub sub_filter: String,
+    /// /M, as written and as RFC 3339 (claimed by the signer, not trusted).
+    pub signing_time: Option<String>,
+    /// /Name, /Reason, /Location.
+    pub name: Option<String>,
+    /// /Reason.
+    pub reason: Option<String>,
+    /// /Location.
+    pub location: Option<String>,
+    /// DocMDP P when this is a certification signature.
+    pub certification: Option<i64>,
+    /// The ByteRange.
+    pub coverage: Coverage,
+    /// The CMS verdict (condition 2).
+    pub verdict: Verdict,
+    /// The signature time-stamp check, when the CMS has one.
+    pub timestamp: Option<Value>,
+    /// Revisions after this signature's.
+    pub later_revisions: Vec<usize>,
+    /// Changes after this signature that nothing allows.
+    pub unauthorised_changes: Vec<diff::ObjectChange>,
+    /// This signature's own decision (its CMS, its coverage, what came after).
+    pub indication: Indication,
+    /// Its code: the CMS code, or `BYTE_RANGE_INVALID`, `PDF_MODIFIED`, `DOCMDP_VIOLATION`.
+    pub code: String,
+}
+
+/// The whole file's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfReport {
+    /// PASSED only when every signature passed and nothing unauthorised changed.
+    pub indication: Indication,
+    /// `OK`, the first failing signature's code, or `PDF_MALFORMED`, `PDF_NOT_SIGNED`.
+    pub code: String,
+    /// The validation time (RFC 3339).
+    pub validation_time: String,
+    /// File facts.
+    pub file: Value,
+    /// Why the file could not be read, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// Every signature, oldest first.
+    pub signatures: Vec<SignatureReport>,
+    /// What every revision after the first changed.
+    pub revisions: Vec<RevisionChanges>,
+    /// The document's DocMDP permission (1, 2 or 3) when it is certified.
+    pub docmdp: Option<i64>,
+}
+
+impl PdfReport {
+    /// Process exit status: 0 passed, 1 failed, 3 indeterminate.
+    pub fn exit_code(&self) -> i32 {
+        self.indication.exit_code()
+    }
+
+    /// A short human-readable report.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(s, "PDF: {} ({})", self.indication.as_str(), self.code);
+        if let Some(p) = &self.problem {
+            let _ = writeln!(s, "  problem: {p}");
+        }
+        for (i, sig) in self.signatures.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "signature {} {:?} ({}): {} {} — CMS {} {:?}; revision {}, covers {}{}",
+                i + 1,
+                sig.field,
+                sig.kind,
+                sig.indication.as_str(),
+                sig.code,
+                sig.verdict.indication.as_str(),
+                sig.verdict.code,
+                sig.coverage.revision,
+                if sig.coverage.covers_whole_file {
+                    "the whole file"
+                } else if sig.coverage.covers_revision {
+                    "its revision"
+                } else {
+                    "NOT its revision"
+                },
+                sig.certification
+                    .map(|p| format!(", certification P={p}"))
+                    .unwrap_or_default()
+            );
+            if let Some(signer) = &sig.verdict.signer {
+                let _ = writeln!(
+                    s,
+                    "  signer: {}",
+                    signer["subject"]["dn"].as_str().unwrap_or("-")
+                );
+            }
+            if let Some(t) = &sig.signing_time {
+                let _ = writeln!(s, "  time (/M): {t}");
+            }
+            for c in &sig.unauthorised_changes {
+                let _ = writeln!(
+                    s,
+                    "  modified after it: object {} {} ({:?}: {})",
+                    c.object, c.change, c.category, c.detail
+                );
+            }
+        }
+        for r in &self.revisions {
+            let cats: Vec<String> = r.categories.iter().map(|c| format!("{c:?}")).collect();
+            let _ = writeln!(s, "revision {}: {}", r.revision, cats.join(", "));
+        }
+        s
+    }
+}
+
+pub(super) fn malformed(req: &PdfVerifyRequest, len: u64, problem: String) -> PdfReport {
+    PdfReport {
+        indication: Indication::Failed,
+        code: "PDF_MALFORMED".into(),
+        validation_time: crate::time::rfc3339(req.at),
+        file: json!({ "length": len }),
+        problem: Some(problem),
+        signatures: Vec::new(),
+        revisions: Vec::new(),
+        docmdp: None,
+    }
+}

@@ -1,0 +1,314 @@
+//! One signature: its ByteRange (sound, gap exactly its /Contents, covering
+//! its revision), the streamed digest of the ranges, the CMS verdict through
+//! `envelope::verify` (a document time-stamp's imprint included), and the
+//! changes after it that nothing allows.
+
+use super::report::{Coverage, SignatureReport};
+use super::{Found, PdfVerifyRequest};
+use crate::envelope::{self, Prehashed, VerifyRequest};
+use crate::pdf::diff::{Category, RevisionChanges};
+use crate::pdf::sign::parse_pdf_date;
+use crate::pdf::xref::{PdfFile, Source, int, read_range};
+use crate::pdf::{PdfError, cos, hasher};
+use crate::pki::algorithms::Digest;
+use crate::pki::cert::hex;
+use crate::pki::revocation::RevocationStore;
+use crate::pki::{Extra, Policy, RevocationMode, TrustStore, Usage};
+use crate::verdict::{Indication, Verdict};
+use lopdf::Object;
+use serde_json::{Value, json};
+
+/// Largest /Contents accepted (bytes of CMS).
+const MAX_CONTENTS: usize = 1024 * 1024;
+
+/// The ByteRange as written (at most 64 numbers).
+pub(super) fn byte_range(sig: &lopdf::Dictionary) -> Option<Vec<i64>> {
+    match sig.get(b"ByteRange") {
+        Ok(Object::Array(a)) if a.len() <= 64 => a.iter().map(|x| int(Some(x))).collect(),
+        _ => None,
+    }
+}
+
+/// The DER at the start of a zero-padded /Contents.
+fn der_prefix(b: &[u8]) -> &[u8] {
+    if b.len() < 2 || b[0] != 0x30 {
+        return b;
+    }
+    let (len, hdr) = match b[1] {
+        l if l < 0x80 => (usize::from(l), 2),
+        0x81..=0x84 => {
+            let n = usize::from(b[1] & 0x7F);
+            if b.len() < 2 + n {
+                return b;
+            }
+            (
+                b[2..2 + n]
+                    .iter()
+                    .fold(0usize, |a, x| (a << 8) | usize::from(*x)),
+                2 + n,
+            )
+        }
+        _ => return b,
+    };
+    b.get(..hdr.saturating_add(len)).unwrap_or(b)
+}
+
+/// Streams the ByteRange through every digest asked for.
+fn digest_ranges(
+    src: &dyn Source,
+    ranges: &[(u64, u64)],
+    digests: &[Digest],
+) -> Result<Prehashed, PdfError> {
+    let mut ctxs: Vec<(Digest, ring::digest::Context)> =
+        digests.iter().map(|d| (*d, hasher(*d))).collect();
+    let mut length = 0u64;
+    const CHUNK: u64 = 1 << 20;
+    for &(start, len) in ranges {
+        let mut off = start;
+        while off < start + len {
+            let n = CHUNK.min(start + len - off) as usize;
+            let buf = read_range(src, off, n)?;
+            if buf.is_empty() {
+                break;
+            }
+            for (_, c) in &mut ctxs {
+                c.update(&buf);
+            }
+            off += buf.len() as u64;
+            length += buf.len() as u64;
+        }
+    }
+    Ok(Prehashed {
+        length,
+        digests: ctxs
+            .into_iter()
+            .map(|(d, c)| (d, c.finish().as_ref().to_vec()))
+            .collect(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn verify_one(
+    file: &PdfFile<'_>,
+    store: &TrustStore,
+    req: &PdfVerifyRequest,
+    extra: &Extra,
+    crls: &RevocationStore,
+    f: &Found,
+    certification: Option<i64>,
+    revisions: &[RevisionChanges],
+    docmdp: Option<i64>,
+) -> Result<SignatureReport, PdfError> {
+    let src = file.source();
+    let len = src.len();
+    let sub_filter = match f.sig.get(b"SubFilter") {
+        Ok(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
+        _ => String::new(),
+    };
+    let doc_ts = sub_filter == "ETSI.RFC3161"
+        || matches!(f.sig.get(b"Type"), Ok(Object::Name(n)) if n == b"DocTimeStamp");
+    let contents = match f.sig.get(b"Contents") {
+        Ok(Object::String(b, _)) if b.len() <= MAX_CONTENTS => der_prefix(b).to_vec(),
+        _ => Vec::new(),
+    };
+    // The ByteRange.
+    let br = byte_range(&f.sig).unwrap_or_default();
+    let rev = &file.revisions[f.revision.min(file.revisions.len() - 1)];
+    let mut problem = None;
+    let shape_ok = br.len() == 4
+        && br[0] == 0
+        && br.iter().all(|x| *x >= 0)
+        && br[1] < br[2]
+        && (br[2] as u64).saturating_add(br[3] as u64) <= len;
+    if !shape_ok {
+        problem = Some(format!("ByteRange {br:?} is not [0 a b c] inside the file"));
+    }
+    let gap_ok = shape_ok && f.contents_span == Some((br[1] as u64, br[2] as u64));
+    if shape_ok && !gap_ok {
+        problem = Some(match f.contents_span {
+            Some((s, e)) => format!(
+                "the ByteRange's gap [{}, {}) is not /Contents at [{s}, {e})",
+                br[1], br[2]
+            ),
+            None => "the signature's /Contents could not be located in the file".into(),
+        });
+    }
+    let end = if shape_ok { (br[2] + br[3]) as u64 } else { 0 };
+    let covers_revision = gap_ok && end >= rev.eof && end <= rev.eof_eol;
+    if gap_ok && !covers_revision {
+        problem = Some(format!(
+            "the ByteRange ends at {end}, its revision at {} (%%EOF)",
+            rev.eof
+        ));
+    }
+    let last = &file.revisions[file.revisions.len() - 1];
+    let coverage = Coverage {
+        byte_range: br.clone(),
+        well_formed: gap_ok,
+        covers_revision,
+        covers_whole_file: covers_revision && end >= last.eof && end <= len,
+        revision: f.revision + 1,
+        problem,
+    };
+    // The CMS: its digest algorithms decide what to hash.
+    let mut algs: Vec<Digest> = match envelope::parse::parse(&contents) {
+        Ok(env) => env
+            .signers
+            .iter()
+            .filter_map(|s| Digest::from_oid(&s.digest_alg.oid).ok())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if doc_ts {
+        algs.extend([Digest::Sha256, Digest::Sha384, Digest::Sha512]);
+    }
+    algs.sort_by_key(|d| d.name());
+    algs.dedup();
+    let ranges = if shape_ok {
+        vec![(0, br[1] as u64), (br[2] as u64, br[3] as u64)]
+    } else {
+        Vec::new()
+    };
+    let pre = digest_ranges(src, &ranges, &algs)?;
+    // OCSP responses in the DSS are evidence like its CRLs: in the default
+    // mode they answer where no CRL does (offline, no responder is asked).
+    let revocation = match req.policy.revocation {
+        RevocationMode::Crl if !crls.ocsps.is_empty() => RevocationMode::Any,
+        m => m,
+    };
+    let policy = Policy {
+        usage: if doc_ts { Usage::Any } else { Usage::Sign },
+        iin: None,
+        revocation,
+        ..req.policy.clone()
+    };
+    let vreq = VerifyRequest {
+        envelope: &contents,
+        data: None,
+        at: req.at,
+        policy,
+        extra: extra.clone(),
+        crls: crls.clone(),
+    };
+    let mut verdict = if doc_ts {
+        envelope::verify(&vreq, store)
+    } else {
+        envelope::verify_prehashed(&vreq, store, &pre)
+    };
+    if doc_ts && let Some(p) = doc_timestamp_imprint(&contents, &pre) {
+        verdict = verdict.with_check(
+            "digest",
+            crate::verdict::Check::failed(
+                "digest",
+                crate::verdict::Code::DigestMismatch,
+                json!({ "problem": p }),
+            ),
+        );
+    }
+    let timestamp = verdict
+        .checks
+        .iter()
+        .find(|c| c.name == "timestamp")
+        .map(|c| serde_json::to_value(c).unwrap_or(Value::Null));
+    // What came after.
+    let later: Vec<&RevisionChanges> = revisions
+        .iter()
+        .filter(|r| r.revision > f.revision + 1)
+        .collect();
+    let mut allowed = vec![
+        Category::Signature,
+        Category::Dss,
+        Category::Timestamp,
+        Category::Structure,
+        Category::Metadata,
+        Category::Unused,
+    ];
+    if docmdp.unwrap_or(2) >= 2 && docmdp.is_some() {
+        allowed.push(Category::FormFill);
+    }
+    if docmdp == Some(3) {
+        allowed.push(Category::Annotation);
+    }
+    let mut unauthorised = Vec::new();
+    for r in &later {
+        for o in &r.objects {
+            let ok = allowed.contains(&o.category)
+                && !(docmdp == Some(1) && o.category == Category::Signature && !doc_ts);
+            if !ok {
+                unauthorised.push(o.clone());
+            }
+        }
+    }
+    let docmdp_violation = docmdp.is_some() && !unauthorised.is_empty();
+    let (indication, code) = if !coverage.covers_revision {
+        (Indication::Failed, "BYTE_RANGE_INVALID".to_string())
+    } else if !unauthorised.is_empty() {
+        (
+            Indication::Failed,
+            if docmdp_violation {
+                "DOCMDP_VIOLATION"
+            } else {
+                "PDF_MODIFIED"
+            }
+            .to_string(),
+        )
+    } else {
+        (verdict.indication, code_str(&verdict))
+    };
+    let text = |k: &[u8]| f.sig.get(k).ok().and_then(cos::text);
+    let m = text(b"M");
+    Ok(SignatureReport {
+        field: f.field.clone(),
+        kind: if doc_ts {
+            "document_timestamp"
+        } else {
+            "signature"
+        },
+        sub_filter,
+        signing_time: m
+            .as_deref()
+            .and_then(parse_pdf_date)
+            .map(crate::time::rfc3339)
+            .or(m),
+        name: text(b"Name"),
+        reason: text(b"Reason"),
+        location: text(b"Location"),
+        certification,
+        coverage,
+        verdict,
+        timestamp,
+        later_revisions: later.iter().map(|r| r.revision).collect(),
+        unauthorised_changes: unauthorised,
+        indication,
+        code,
+    })
+}
+
+fn code_str(v: &Verdict) -> String {
+    serde_json::to_value(v.code)
+        .ok()
+        .and_then(|x| x.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// A document time-stamp's imprint must be the ByteRange's digest.
+fn doc_timestamp_imprint(token: &[u8], pre: &Prehashed) -> Option<String> {
+    let env = match envelope::parse::parse(token) {
+        Ok(e) => e,
+        Err(e) => return Some(format!("the time-stamp token does not parse: {}", e.0)),
+    };
+    let info = match env.content.as_deref().map(crate::tsp::tst_info) {
+        Some(Ok(i)) => i,
+        _ => return Some("the time-stamp token carries no TSTInfo".into()),
+    };
+    let Some(d) = info.imprint_digest else {
+        return Some("the imprint's hash algorithm is not accepted".into());
+    };
+    match pre.digests.iter().find(|(x, _)| *x == d) {
+        Some((_, h)) if *h == info.imprint => None,
+        _ => Some(format!(
+            "the token's imprint {} is not the ByteRange's digest",
+            hex(&info.imprint)
+        )),
+    }
+}
