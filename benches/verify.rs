@@ -8,7 +8,18 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use qoltanba::envelope::{self, VerifyRequest, parse};
 use qoltanba::pki::cert::Certificate;
+use qoltanba::pki::ocsp;
+use qoltanba::pki::revocation::RevocationMode;
 use qoltanba::pki::{Policy, TrustStore, Usage};
+use std::sync::Arc;
+
+/// A responder that is never reached: the answer is in the cache.
+struct Unreachable;
+impl ocsp::OcspTransport for Unreachable {
+    fn post(&self, _: &str, _: &[u8]) -> Result<Vec<u8>, String> {
+        Err("the bench answers from the cache".into())
+    }
+}
 use std::hint::black_box;
 use std::path::Path;
 
@@ -83,6 +94,52 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("qoltanba_warm_edges", |b| {
         b.iter(|| black_box(envelope::verify(&request(), &store)))
+    });
+    // Revocation by OCSP with the responder's answer cached (until its
+    // nextUpdate), the service's steady state with OCSP configured: against
+    // the warm CRL case above, the cost of an OCSP-cached verify.
+    let client = Arc::new(ocsp::OcspClient::new(Arc::new(Unreachable)));
+    // Every certificate of the path below the anchor has its answer cached.
+    for (cert, issuer) in [(&leaf, &inter), (&inter, &anchor)] {
+        client.cache().put(
+            ocsp::OcspClient::cache_key(cert, issuer),
+            ocsp::Answer {
+                state: ocsp::CertState::Good,
+                produced_at: AT - 60,
+                this_update: AT - 60,
+                next_update: Some(AT + 86_400),
+                responder: serde_json::json!({ "by_name": issuer.subject.dn }),
+                signer: serde_json::json!({ "issuer": true }),
+                nonce: ocsp::NonceCheck::Matched,
+                url: "http://ocsp.invalid".into(),
+                cached: false,
+            },
+            AT,
+        );
+    }
+    let ocsp_policy = Policy {
+        revocation: RevocationMode::Ocsp,
+        ocsp: Some(client),
+        ..policy.clone()
+    };
+    let v = envelope::verify(
+        &VerifyRequest {
+            policy: ocsp_policy.clone(),
+            ..request()
+        },
+        &store,
+    );
+    assert!(v.passed(), "OCSP-cached verify must pass: {}", v.summary());
+    g.bench_function("qoltanba_warm_ocsp_cached", |b| {
+        b.iter(|| {
+            black_box(envelope::verify(
+                &VerifyRequest {
+                    policy: ocsp_policy.clone(),
+                    ..request()
+                },
+                &store,
+            ))
+        })
     });
     g.finish();
 }

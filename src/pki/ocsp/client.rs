@@ -11,7 +11,6 @@ use super::message::{self, MAX_RESPONSE_LEN, NONCE_LEN};
 use super::verify::verify_response;
 use super::{Answer, OcspError};
 use crate::pki::cert::Certificate;
-use der::Encode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -126,7 +125,8 @@ impl OcspTransport for RecordingTransport {
     }
 }
 
-/// Believed answers keyed by CertID DER, each until its nextUpdate.
+/// Believed answers (keyed by the certificate's and its issuer's
+/// fingerprints, `OcspClient::cache_key`), each until its nextUpdate.
 pub struct OcspCache {
     entries: Mutex<HashMap<Vec<u8>, Answer>>,
     capacity: usize,
@@ -236,6 +236,12 @@ impl OcspClient {
         &self.cache
     }
 
+    /// The cache's key for `cert` issued by `issuer`: both fingerprints,
+    /// already known, so a cached answer costs no hashing.
+    pub fn cache_key(cert: &Certificate, issuer: &Certificate) -> Vec<u8> {
+        [cert.fingerprint, issuer.fingerprint].concat()
+    }
+
     /// A believed answer for `cert` (issued by `issuer`) usable at `at` from
     /// the cache, else from the responder at `url` or the certificate's
     /// first OCSP URL. The time checks are left to the caller
@@ -247,13 +253,12 @@ impl OcspClient {
         url: Option<&str>,
         at: i64,
     ) -> Result<Answer, OcspError> {
-        let id = message::cert_id(cert, issuer)?;
-        let key = id
-            .to_der()
-            .map_err(|e| OcspError::Malformed(format!("CertID: {e}")))?;
+        let key = Self::cache_key(cert, issuer);
         if let Some(a) = self.cache.get(&key, at) {
             return Ok(a);
         }
+        // The CertID (SHA-1 of the issuer's name and key) only for the request.
+        let id = message::cert_id(cert, issuer)?;
         let url = url
             .or(cert.ocsp_urls.first().map(String::as_str))
             .ok_or(OcspError::NoResponder)?;

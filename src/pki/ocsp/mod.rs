@@ -25,7 +25,7 @@ pub mod message;
 pub mod verify;
 
 use crate::verdict::Code;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use client::{HttpTransport, OcspCache, OcspClient, OcspTransport, RecordingTransport};
 
@@ -177,11 +177,11 @@ impl Answer {
     /// The facts for a verdict's detail.
     pub fn describe(&self) -> Value {
         let t = crate::time::rfc3339;
-        json!({
+        crate::verdict::obj! {
             "source": "ocsp",
-            "url": self.url,
-            "responder": self.responder,
-            "signed_by": self.signer,
+            "url": self.url.clone(),
+            "responder": self.responder.clone(),
+            "signed_by": self.signer.clone(),
             "produced_at": t(self.produced_at),
             "this_update": t(self.this_update),
             "next_update": self.next_update.map(t),
@@ -191,7 +191,7 @@ impl Answer {
                 NonceCheck::Stored => "not asked (stored with the document, bounded by nextUpdate)",
             },
             "cached": self.cached,
-        })
+        }
     }
 }
 
