@@ -1,5 +1,5 @@
 //! A verification loop to profile under `perf record` (the criterion bench
-//! is for figures): `cargo run --release --example verify_loop -- cold|warm`,
+//! is for figures): `cargo run --release --example verify_loop -- cold|warm [ser]`,
 //! `N` iterations (default 40,000).
 use qoltanba::envelope::{self, VerifyRequest};
 use qoltanba::pki::{Policy, TrustStore, Usage};
@@ -16,6 +16,7 @@ fn main() {
         ..Default::default()
     };
     let cold = std::env::args().nth(1).as_deref() == Some("cold");
+    let ser = std::env::args().nth(2).as_deref() == Some("ser");
     let n: u32 = std::env::var("N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -32,7 +33,11 @@ fn main() {
             policy: policy.clone(),
             ..Default::default()
         };
-        std::hint::black_box(envelope::verify(&r, &store));
+        let v = envelope::verify(&r, &store);
+        if ser {
+            std::hint::black_box(serde_json::to_vec(&v).unwrap());
+        }
+        std::hint::black_box(v);
     }
     println!(
         "{:.1} us/verify",

@@ -324,7 +324,7 @@ fn inputs(t: &TrustArgs) -> Result<Inputs, UsageError> {
 
 fn print_verdict(v: &Verdict, format: Format) -> ExitCode {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+        Format::Json => println!("{}", qoltanba::verdict::pretty(v)),
         Format::Text => print!("{}", v.to_text()),
     }
     ExitCode::from(v.indication.exit_code() as u8)
@@ -443,10 +443,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 })
                 .map_err(|e| UsageError(e.to_string()))?;
             match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                ),
+                Format::Json => println!("{}", qoltanba::verdict::pretty(&report)),
                 Format::Text => match &report.problem {
                     None => println!(
                         "audit chain intact: {} records, {} checkpoints verified",
@@ -496,10 +493,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 Ok(c) => {
                     let info = pki::describe(&c);
                     match format {
-                        Format::Json => println!(
-                            "{}",
-                            serde_json::to_string_pretty(&info).unwrap_or_default()
-                        ),
+                        Format::Json => println!("{}", qoltanba::verdict::pretty(&info)),
                         Format::Text => print!("{}", pki::describe_text(&info)),
                     }
                     Ok(ExitCode::SUCCESS)
@@ -508,7 +502,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     let err = serde_json::json!({ "code": "CERT_MALFORMED", "message": qoltanba::verdict::Code::CertMalformed.message(), "detail": e });
                     match format {
                         Format::Json => {
-                            println!("{}", serde_json::to_string_pretty(&err).unwrap_or_default())
+                            println!("{}", qoltanba::verdict::pretty(&err))
                         }
                         Format::Text => println!("CERT_MALFORMED: {e}"),
                     }

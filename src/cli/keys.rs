@@ -40,20 +40,14 @@ pub fn signer_keys(cmd: KeysCommand) -> Result<ExitCode, UsageError> {
                 store.import_p12(&bytes, &password, &id, replace)
             });
             let r = r.map(|info| match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&info).unwrap_or_default()
-                ),
+                Format::Json => println!("{}", qoltanba::verdict::pretty(&info)),
                 Format::Text => print!("imported {}", info.to_text()),
             });
             (r, format)
         }
         KeysCommand::List { format } => {
             let r = open().and_then(|s| s.list()).map(|keys| match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&keys).unwrap_or_default()
-                ),
+                Format::Json => println!("{}", qoltanba::verdict::pretty(&keys)),
                 Format::Text => {
                     for k in &keys {
                         print!("{}", k.to_text());
@@ -75,7 +69,7 @@ pub fn signer_keys(cmd: KeysCommand) -> Result<ExitCode, UsageError> {
             match format {
                 Format::Json => {
                     let err = serde_json::json!({ "code": e.code(), "message": e.message(), "detail": e.to_string() });
-                    println!("{}", serde_json::to_string_pretty(&err).unwrap_or_default());
+                    println!("{}", qoltanba::verdict::pretty(&err));
                 }
                 Format::Text => eprintln!("qoltanba: {}: {e}", e.code()),
             }

@@ -233,10 +233,7 @@ pub fn run(cmd: PdfCommand) -> Result<ExitCode, UsageError> {
             let report = pdf::verify_file(&file, &i.store, &req)
                 .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
             match trust.format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                ),
+                Format::Json => println!("{}", qoltanba::verdict::pretty(&report)),
                 Format::Text => print!("{}", report.to_text()),
             }
             Ok(ExitCode::from(report.exit_code() as u8))
@@ -377,7 +374,7 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
         Ok(o) => {
             match a.format {
                 Format::Json => {
-                    println!("{}", serde_json::to_string_pretty(&o).unwrap_or_default())
+                    println!("{}", qoltanba::verdict::pretty(&o))
                 }
                 Format::Text => println!(
                     "signed {} (field {:?}, ByteRange {:?}{}); verify at {}",

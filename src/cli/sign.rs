@@ -214,10 +214,7 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
                 &secret,
             ) {
                 Ok(p) => {
-                    write(
-                        &out,
-                        (serde_json::to_string_pretty(&p).unwrap_or_default() + "\n").as_bytes(),
-                    )?;
+                    write(&out, (qoltanba::verdict::pretty(&p) + "\n").as_bytes())?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => refuse(e.code(), e),

@@ -137,8 +137,7 @@ pub fn run(cmd: VectorsCommand) -> Result<ExitCode, UsageError> {
         write(p, &report::junit(&result))?;
     }
     if let Some(p) = &a.json {
-        let text = serde_json::to_string_pretty(&report::json(&result))
-            .map_err(|e| UsageError(e.to_string()))?;
+        let text = qoltanba::verdict::pretty(&report::json(&result));
         write(p, &text)?;
     }
     Ok(if result.all_passed() {

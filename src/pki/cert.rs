@@ -167,7 +167,8 @@ pub struct Certificate {
     pub unknown_critical: Vec<String>,
     label: std::sync::OnceLock<serde_json::Value>,
     /// `pki::describe`'s facts, computed once.
-    pub(crate) description: std::sync::OnceLock<std::sync::Arc<serde_json::Value>>,
+    pub(crate) description:
+        std::sync::OnceLock<std::sync::Arc<crate::verdict::Memo<serde_json::Value>>>,
 }
 
 const KNOWN_EXTENSIONS: [&str; 12] = [

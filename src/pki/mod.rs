@@ -284,9 +284,9 @@ pub fn validate(
 }
 
 /// The certificate facts reported as `signer` in verdicts and by `cert info`.
-pub fn describe(c: &Certificate) -> std::sync::Arc<serde_json::Value> {
+pub fn describe(c: &Certificate) -> std::sync::Arc<crate::verdict::Memo<serde_json::Value>> {
     c.description
-        .get_or_init(|| std::sync::Arc::new(describe_fresh(c)))
+        .get_or_init(|| std::sync::Arc::new(crate::verdict::Memo::new(describe_fresh(c))))
         .clone()
 }
 

@@ -98,8 +98,12 @@ fn parse_head(v: &str) -> Result<(i64, String), StoreError> {
     ))
 }
 
-/// Records per INSERT statement (10 parameters each, well under both backends' limits).
-const INSERT_CHUNK: usize = 200;
+/// Records per INSERT statement (10 parameters each). Small on purpose:
+/// SQLite finds each bound parameter's name by a linear scan, so one
+/// statement's binding cost grows with the square of its parameters
+/// (`examples/audit_speed`: 64 records take 1.15 ms in chunks of 200, 0.69 ms
+/// in chunks of 16).
+const INSERT_CHUNK: usize = 16;
 
 type RawRow = (
     i64,

@@ -480,11 +480,13 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
                 let codes: Vec<String> = report.signatures.iter().map(|s| s.code.clone()).collect();
                 v.envelope = Some(serde_json::json!({ "signature_codes": codes }));
                 if let Some(d) = decided {
-                    v.checks = Arc::new(vec![crate::verdict::Check::failed(
-                        "pdf",
-                        code,
-                        serde_json::json!({ "decided_by": d }),
-                    )]);
+                    v.checks = Arc::new(crate::verdict::Memo::new(vec![
+                        crate::verdict::Check::failed(
+                            "pdf",
+                            code,
+                            serde_json::json!({ "decided_by": d }),
+                        ),
+                    ]));
                 }
                 v
             }

@@ -17,6 +17,72 @@ macro_rules! obj {
     }};
 }
 pub(crate) use obj;
+
+/// Indented JSON for people, laid out through a `Value` so that the parts
+/// kept as compact JSON ([`Memo`]) are indented too.
+pub fn pretty<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_default()
+}
+
+/// A part of a verdict that is written as JSON more than once (a verdict
+/// lists its worst signer's checks and then each signer's again; a
+/// certificate's description goes into every verdict it signs): the JSON is
+/// made the first time and reused.
+pub struct Memo<T> {
+    value: T,
+    json: std::sync::OnceLock<Box<serde_json::value::RawValue>>,
+}
+
+impl<T> Memo<T> {
+    /// Wraps `value`.
+    pub fn new(value: T) -> Self {
+        Memo {
+            value,
+            json: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Memo<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Clone> Clone for Memo<T> {
+    fn clone(&self) -> Self {
+        Memo {
+            value: self.value.clone(),
+            json: self.json.clone(),
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Memo<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: Default> Default for Memo<T> {
+    fn default() -> Self {
+        Memo::new(T::default())
+    }
+}
+
+impl<T: Serialize> Serialize for Memo<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.json.get().map(Ok).unwrap_or_else(|| {
+            serde_json::value::to_raw_value(&self.value).map(|raw| self.json.get_or_init(|| raw))
+        }) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => self.value.serialize(s),
+        }
+    }
+}
 pub mod problem;
 
 use serde::Serialize;
@@ -337,9 +403,9 @@ pub struct Verdict {
     /// The policy the checks ran under.
     pub policy: serde_json::Value,
     /// Every check, in order.
-    pub checks: std::sync::Arc<Vec<Check>>,
+    pub checks: std::sync::Arc<Memo<Vec<Check>>>,
     /// The signer's certificate facts.
-    pub signer: Option<std::sync::Arc<serde_json::Value>>,
+    pub signer: Option<std::sync::Arc<Memo<serde_json::Value>>>,
     /// The signing-time attribute (reported, not trusted).
     pub signing_time: Option<String>,
     /// Signed attribute types (OIDs), when a signer had them.
@@ -363,7 +429,7 @@ impl Verdict {
         checks: Vec<Check>,
         at: i64,
         policy: serde_json::Value,
-        signer: Option<std::sync::Arc<serde_json::Value>>,
+        signer: Option<std::sync::Arc<Memo<serde_json::Value>>>,
         signing_time: Option<String>,
     ) -> Verdict {
         let (indication, sub_indication, code) = decide(&checks);
@@ -374,7 +440,7 @@ impl Verdict {
             message: code.message(),
             validation_time: crate::time::rfc3339(at),
             policy,
-            checks: std::sync::Arc::new(checks),
+            checks: std::sync::Arc::new(Memo::new(checks)),
             signer,
             signing_time,
             signed_attributes: None,
@@ -420,7 +486,7 @@ impl Verdict {
             sub_indication,
             code,
             message: code.message(),
-            checks: std::sync::Arc::new(checks),
+            checks: std::sync::Arc::new(Memo::new(checks)),
             ..self.clone()
         }
     }
@@ -504,6 +570,33 @@ impl Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memoised_parts_write_the_same_json_every_time() {
+        let checks = vec![
+            Check::passed("format", serde_json::json!({ "a": [1, 2], "b": "ә" })),
+            Check::failed(
+                "chain",
+                Code::ChainInvalid,
+                serde_json::json!({ "path": [] }),
+            ),
+        ];
+        let signer = std::sync::Arc::new(Memo::new(serde_json::json!({ "iin": "880101300123" })));
+        let v = Verdict::new(checks, 0, serde_json::json!({}), Some(signer), None);
+        let first = serde_json::to_string(&v).unwrap();
+        let again = serde_json::to_string(&v).unwrap();
+        // The same bytes as a verdict serialised without memos (through a Value).
+        let plain = serde_json::to_string(&serde_json::to_value(&v).unwrap()).unwrap();
+        assert_eq!(first, again);
+        assert_eq!(first, plain);
+        assert!(first.contains(r#""checks":[{"name":"format""#), "{first}");
+        // People get the memoised parts indented too.
+        assert!(
+            pretty(&v).contains("\n    {\n      \"name\": \"format\""),
+            "{}",
+            pretty(&v)
+        );
+    }
 
     #[test]
     fn every_code_has_three_messages() {
