@@ -301,14 +301,23 @@ fn computed_ski(c: &Certificate) -> Option<Vec<u8>> {
     )
 }
 
-fn sid_json(sid: &SignerId) -> Value {
+/// The signer identifier for the verdict; the issuer's name is taken from a
+/// certificate of `pool` with that issuer when there is one (already
+/// spelled out), else parsed here.
+fn sid_json(sid: &SignerId, pool: &[Arc<Certificate>]) -> Value {
     match sid {
         SignerId::IssuerSerial { issuer, serial } => {
-            let dn = <x509_parser::x509::X509Name as x509_parser::prelude::FromDer<
-                x509_parser::error::X509Error,
-            >>::from_der(issuer)
-            .map(|(_, n)| n.to_string())
-            .unwrap_or_default();
+            let known = pool
+                .iter()
+                .find(|c| c.issuer_raw == *issuer)
+                .map(|c| c.issuer.dn.clone());
+            let dn = known.unwrap_or_else(|| {
+                <x509_parser::x509::X509Name as x509_parser::prelude::FromDer<
+                    x509_parser::error::X509Error,
+                >>::from_der(issuer)
+                .map(|(_, n)| n.to_string())
+                .unwrap_or_default()
+            });
             json!({ "issuer": dn, "serial": hex(serial) })
         }
         SignerId::KeyId(k) => json!({ "subject_key_identifier": hex(k) }),
@@ -337,7 +346,7 @@ fn attribute_problems(env: &Envelope, s: &Signer, counter: bool) -> Result<Optio
             .signed_attrs
             .iter()
             .find(|a| a.oid == oid)
-            .ok_or(format!("signed attribute {oid} is missing"))?;
+            .ok_or_else(|| format!("signed attribute {oid} is missing"))?;
         if a.values.len() != 1 {
             return Err(format!(
                 "signed attribute {oid} must have exactly one value"
@@ -390,14 +399,14 @@ fn verify_signer(
     // 1. Format of this signer's attributes.
     let signing_time = match attribute_problems(env, s, counter) {
         Ok(t) => {
-            checks.push(Check::passed("format", json!({ "signed_attributes": s.signed_attrs_der.is_some(), "signer_id": sid_json(&s.sid) })));
+            checks.push(Check::passed("format", json!({ "signed_attributes": s.signed_attrs_der.is_some(), "signer_id": sid_json(&s.sid, pool) })));
             t
         }
         Err(p) => {
             checks.push(Check::failed(
                 "format",
                 Code::EnvelopeMalformed,
-                json!({ "problem": p, "signer_id": sid_json(&s.sid) }),
+                json!({ "problem": p, "signer_id": sid_json(&s.sid, pool) }),
             ));
             None
         }
@@ -466,7 +475,7 @@ fn verify_signer(
             Check::failed(
                 "signature",
                 Code::SignerCertMissing,
-                json!({ "problem": "no certificate matches the signer identifier", "signer_id": sid_json(&s.sid), "certificates_searched": pool.len() }),
+                json!({ "problem": "no certificate matches the signer identifier", "signer_id": sid_json(&s.sid, pool), "certificates_searched": pool.len() }),
             ),
         ),
         (Some(content), Some(d), _, _) if s.signed_attrs_der.is_some() => (
