@@ -660,28 +660,39 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         .unwrap();
     keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
         .unwrap();
-    let (portal, provider, head) = (
+    let (portal, provider, operator, head) = (
         app.key(Role::Portal).await,
         app.key(Role::Provider).await,
+        app.key(Role::Operator).await,
         app.key(Role::Head).await,
     );
-    for (decision, kind) in [
-        (json!({ "decision": "approval" }), "notification"),
+    // Each channel, with the result and with a reasoned refusal.
+    let approval = || (json!({ "decision": "approval" }), "notification");
+    let refusal = || {
         (
             json!({ "decision": "refusal", "reasons": ["incomplete-documents"] }),
             "refusal",
-        ),
+        )
+    };
+    for (channel, submitter, who, (decision, kind)) in [
+        ("portal", &portal, "citizen-rsa", approval()),
+        ("portal", &portal, "citizen-rsa", refusal()),
+        ("provider", &provider, "employee", approval()),
+        ("provider", &provider, "employee", refusal()),
+        ("operator", &operator, "operator", approval()),
+        ("operator", &operator, "operator", refusal()),
     ] {
-        let req = request(CITIZEN_IIN, kind);
-        let (_, body) = app
+        let req = request(CITIZEN_IIN, &format!("{channel} {kind}"));
+        let (status, body) = app
             .submit(
-                &portal,
-                "portal",
+                submitter,
+                channel,
                 "housing-assistance",
                 &req,
-                &signed("citizen-rsa", "nca-rsa", &req),
+                &signed(who, "nca-rsa", &req),
             )
             .await;
+        assert_eq!(status, StatusCode::CREATED, "{channel}: {body}");
         let number = body["number"].as_str().unwrap().to_string();
         // Nothing to sign before the decision.
         let (status, _) = app
@@ -803,7 +814,7 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         assert_eq!(report.code, "OK", "{kind}");
         assert_eq!(report.signatures.len(), 2, "the employee's and the head's");
         if let Ok(pyhanko) = std::env::var("QOLTANBA_PYHANKO") {
-            let f = data_dir.join(format!("{kind}.pdf"));
+            let f = data_dir.join(format!("{channel}-{kind}.pdf"));
             std::fs::write(&f, &pdf).unwrap();
             let out = std::process::Command::new(pyhanko)
                 .args(["sign", "validate", "--soft-revocation-check", "--trust"])
@@ -830,11 +841,17 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             );
             assert!(lines[1].contains("INTACT:TRUSTED,UNTOUCHED"), "{text}");
         }
+        // The citizen receives the result through the operator at the centre.
+        let deliverer = if channel == "operator" {
+            &operator
+        } else {
+            &provider
+        };
         let (status, body) = app
             .call(
                 "POST",
                 &format!("/v1/applications/{number}/deliver"),
-                &provider,
+                deliverer,
                 None,
             )
             .await;
