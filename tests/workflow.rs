@@ -719,6 +719,18 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, st) = app
+            .call("GET", &format!("/v1/applications/{number}"), &head, None)
+            .await;
+        assert_eq!(
+            st["awaiting"],
+            if refusal {
+                "head_signature"
+            } else {
+                "employee_signature"
+            },
+            "{st}"
+        );
         if !refusal {
             // The service has a review stage: the head waits for the employee.
             let (status, body) = app

@@ -379,7 +379,34 @@ pub async fn status(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let app = load(&state, &caller, &number, q.iin.as_deref()).await?;
     let history = state.store.history(&number).await?;
-    Ok(Json(app_json(&state, &app, history)))
+    let mut out = app_json(&state, &app, history);
+    out["awaiting"] = json!(awaiting(&state, &app).await?);
+    Ok(Json(out))
+}
+
+/// What the application waits for next: `decision`, `employee_signature`,
+/// `head_signature`, `delivery`, or nothing once delivered.
+async fn awaiting(
+    state: &AppState,
+    app: &crate::store::applications::Application,
+) -> Result<Option<&'static str>, ApiError> {
+    Ok(match Status::parse(&app.status) {
+        Some(Status::Registered | Status::InReview) => Some("decision"),
+        Some(Status::Refused | Status::ResultDrafted) => {
+            let needs_draft = state
+                .workflow
+                .catalogue
+                .get(&app.service)
+                .is_some_and(crate::workflow::document::employee_signs_draft);
+            if needs_draft && state.store.draft(&app.number).await?.is_none() {
+                Some("employee_signature")
+            } else {
+                Some("head_signature")
+            }
+        }
+        Some(Status::ResultSigned) => Some("delivery"),
+        Some(Status::Delivered) | None => None,
+    })
 }
 
 /// The provider's decision.
