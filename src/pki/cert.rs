@@ -165,13 +165,18 @@ pub struct Certificate {
     pub ca_issuer_urls: Vec<String>,
     /// Critical extensions qoltanba does not process.
     pub unknown_critical: Vec<String>,
+    /// subjectAltName entries, for name constraints.
+    pub alt_names: Vec<super::names::Name>,
+    /// nameConstraints of a CA.
+    pub name_constraints: Option<super::names::Constraints>,
     label: std::sync::OnceLock<serde_json::Value>,
     /// `pki::describe`'s facts, computed once.
     pub(crate) description:
         std::sync::OnceLock<std::sync::Arc<crate::verdict::Memo<serde_json::Value>>>,
 }
 
-const KNOWN_EXTENSIONS: [&str; 12] = [
+const KNOWN_EXTENSIONS: [&str; 13] = [
+    "2.5.29.30",         // nameConstraints
     "2.5.29.19",         // basicConstraints
     "2.5.29.15",         // keyUsage
     "2.5.29.37",         // extKeyUsage
@@ -295,6 +300,8 @@ impl Certificate {
             ocsp_urls: Vec::new(),
             ca_issuer_urls: Vec::new(),
             unknown_critical: Vec::new(),
+            alt_names: Vec::new(),
+            name_constraints: None,
             label: std::sync::OnceLock::new(),
             description: std::sync::OnceLock::new(),
         };
@@ -336,6 +343,16 @@ impl Certificate {
                     c.policies = p.iter().map(|pi| pi.policy_id.to_id_string()).collect();
                 }
                 ParsedExtension::SubjectKeyIdentifier(k) => c.ski = Some(k.0.to_vec()),
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    c.alt_names = san
+                        .general_names
+                        .iter()
+                        .map(super::names::from_general)
+                        .collect();
+                }
+                ParsedExtension::NameConstraints(nc) => {
+                    c.name_constraints = Some(super::names::constraints(nc));
+                }
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     c.aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
                 }
@@ -426,6 +443,21 @@ impl Certificate {
         self.eku
             .as_ref()
             .is_some_and(|v| v.iter().any(|o| o == oid))
+    }
+
+    /// The names name constraints apply to: the subject (when not empty),
+    /// its e-mail address attribute and the subjectAltName entries.
+    pub fn constrained_names(&self) -> Vec<super::names::Name> {
+        use super::names::Name;
+        let mut v = Vec::with_capacity(self.alt_names.len() + 2);
+        if !self.subject.dn.is_empty() {
+            v.push(Name::Directory(self.subject_key().to_vec()));
+        }
+        if let Some(e) = &self.subject.email {
+            v.push(Name::Email(e.to_ascii_lowercase()));
+        }
+        v.extend(self.alt_names.iter().cloned());
+        v
     }
 }
 

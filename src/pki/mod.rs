@@ -10,6 +10,7 @@ pub mod algorithms;
 pub mod cert;
 pub mod crl;
 pub mod demo;
+pub mod names;
 pub mod ocsp;
 pub mod path;
 pub mod profile;

@@ -217,7 +217,8 @@ pub fn position(i: usize, n: usize) -> &'static str {
 }
 
 /// CA constraints along a path: basicConstraints, keyCertSign, pathLen,
-/// unknown critical extensions, consistent signature algorithms.
+/// name constraints, unknown critical extensions, consistent signature
+/// algorithms.
 pub fn chain_problems(path: &Path) -> Vec<serde_json::Value> {
     let n = path.len();
     let mut problems = Vec::new();
@@ -252,6 +253,18 @@ pub fn chain_problems(path: &Path) -> Vec<serde_json::Value> {
             && !ku.key_cert_sign()
         {
             problems.push(json!({ "at": at(), "problem": "issuer keyUsage lacks keyCertSign" }));
+        }
+        // Name constraints bind every certificate below, except self-issued
+        // intermediates (RFC 5280 6.1.3 b).
+        if let Some(nc) = &c.name_constraints {
+            for (j, below) in path[..i].iter().enumerate() {
+                if j > 0 && below.is_self_issued() {
+                    continue;
+                }
+                if let Some(why) = super::names::violation(&below.constrained_names(), nc) {
+                    problems.push(json!({ "at": at(), "problem": format!("name constraints: {why}"), "certificate": below.label(), "position": position(j, n) }));
+                }
+            }
         }
     }
     problems
