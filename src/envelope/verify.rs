@@ -433,8 +433,8 @@ fn verify_signer(
         .unwrap_or_else(|| algorithms::scheme_for(&s.sig_alg, None));
     let key_problem = cert.as_ref().and_then(|c| c.key.as_ref().err().cloned());
     let alg_detail = json!({
-        "digest_algorithm": s.digest_alg.oid.to_string(),
-        "signature_algorithm": s.sig_alg.oid.to_string(),
+        "digest_algorithm": oid_text(&s.digest_alg.oid),
+        "signature_algorithm": oid_text(&s.sig_alg.oid),
         "scheme": scheme.as_ref().ok().map(|x| x.name()),
         "key": cert.as_ref().and_then(|c| c.key.as_ref().ok()).map(|k| json!({ "algorithm": k.kind.algorithm(), "bits": k.kind.bits() })),
     });
@@ -549,14 +549,33 @@ fn verify_signer(
 /// An OID in dotted form, the common attributes from a table (formatting
 /// an OID costs more than the rest of listing the attributes).
 fn oid_text(oid: &der::asn1::ObjectIdentifier) -> String {
-    const KNOWN: [(der::asn1::ObjectIdentifier, &str); 5] = [
-        (parse::OID_CONTENT_TYPE, "1.2.840.113549.1.9.3"),
-        (parse::OID_MESSAGE_DIGEST, "1.2.840.113549.1.9.4"),
-        (parse::OID_SIGNING_TIME, "1.2.840.113549.1.9.5"),
-        (parse::OID_SIGNING_CERT, "1.2.840.113549.1.9.16.2.12"),
-        (parse::OID_SIGNING_CERT_V2, "1.2.840.113549.1.9.16.2.47"),
+    use der::asn1::ObjectIdentifier as O;
+    const KNOWN: [&str; 16] = [
+        "1.2.840.113549.1.9.3",
+        "1.2.840.113549.1.9.4",
+        "1.2.840.113549.1.9.5",
+        "1.2.840.113549.1.9.16.2.12",
+        "1.2.840.113549.1.9.16.2.47",
+        "2.16.840.1.101.3.4.2.1",
+        "2.16.840.1.101.3.4.2.2",
+        "2.16.840.1.101.3.4.2.3",
+        "1.2.840.113549.1.1.1",
+        "1.2.840.113549.1.1.10",
+        "1.2.840.113549.1.1.11",
+        "1.2.840.113549.1.1.12",
+        "1.2.840.113549.1.1.13",
+        "1.2.840.10045.4.3.2",
+        "1.2.840.10045.4.3.3",
+        "1.2.840.10045.4.3.4",
     ];
-    KNOWN
+    static TABLE: std::sync::OnceLock<Vec<(O, &'static str)>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            KNOWN
+                .iter()
+                .filter_map(|t| O::new(t).ok().map(|o| (o, *t)))
+                .collect()
+        })
         .iter()
         .find(|(o, _)| o == oid)
         .map(|(_, t)| (*t).to_string())
@@ -577,6 +596,15 @@ mod oid_tests {
             OID_DATA,
         ] {
             assert_eq!(super::oid_text(&o), o.to_string());
+        }
+        for t in [
+            "2.16.840.1.101.3.4.2.1",
+            "1.2.840.113549.1.1.11",
+            "1.2.840.10045.4.3.2",
+            "1.2.3.4",
+        ] {
+            let o = der::asn1::ObjectIdentifier::new(t).unwrap();
+            assert_eq!(super::oid_text(&o), t);
         }
     }
 }
