@@ -17,6 +17,7 @@ pub mod problem;
 pub mod results;
 pub mod routes;
 pub mod sign;
+pub mod survey;
 pub mod vectors;
 pub mod verify;
 
@@ -233,14 +234,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/applications/overdue", get(applications::overdue))
         .route("/v1/applications/{number}", get(applications::status))
         .route("/v1/applications/{number}/decision", post(applications::decision))
-        .route("/v1/applications/{number}/survey", post(applications::survey))
+        .route("/v1/applications/{number}/survey", post(survey::survey))
         .route("/v1/applications/{number}/sign", post(document_sign::sign_result))
         .route("/v1/applications/{number}/sign/prepare", post(document_sign::prepare))
         .route("/v1/applications/{number}/sign/finish", post(document_sign::finish))
         .route("/v1/applications/{number}/draft.pdf", get(results::draft_pdf))
         .route("/v1/applications/{number}/deliver", post(results::deliver))
         .route("/v1/applications/{number}/result.pdf", get(results::result_pdf))
-        .route("/v1/reports/survey", get(applications::survey_report))
+        .route("/v1/reports/survey", get(survey::survey_report))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

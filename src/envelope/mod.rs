@@ -7,6 +7,7 @@
 pub mod ber;
 pub mod build;
 mod crypto;
+mod describe;
 pub mod identity;
 pub mod parse;
 pub mod sign;

@@ -1,0 +1,106 @@
+//! The regulations' quality survey: the citizen's answers (once per
+//! application) and the report per service and period.
+
+use super::AppState;
+use super::applications::{OnBehalf, bad, load};
+use super::auth::Caller;
+use super::json::ApiJson;
+use super::problem::ApiError;
+use crate::verdict::problem::ProblemCode;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// The regulations' questionnaire.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyBody {
+    /// The process and result: `not`, `partly`, `fully` satisfied.
+    pub process: String,
+    /// The information about the procedure: `not`, `partly`, `fully`.
+    pub information: String,
+}
+
+/// Answers the survey (once per application).
+#[utoipa::path(post, path = "/v1/applications/{number}/survey", request_body = SurveyBody, params(("number" = String, Path, description = "Registration number"), ("iin" = Option<String>, Query, description = "The citizen (portal)")),
+    responses((status = 201, description = "Recorded", body = Object), (status = 409, description = "Already answered")), security(("bearer" = [])))]
+pub async fn survey(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(number): Path<String>,
+    Query(q): Query<OnBehalf>,
+    ApiJson(body): ApiJson<SurveyBody>,
+) -> Result<Response, ApiError> {
+    let app = load(&state, &caller, &number, q.iin.as_deref()).await?;
+    for v in [&body.process, &body.information] {
+        if !["not", "partly", "fully"].contains(&v.as_str()) {
+            return Err(bad("answers are not, partly or fully"));
+        }
+    }
+    if !state
+        .store
+        .survey(
+            &number,
+            &app.service,
+            &body.process,
+            &body.information,
+            crate::time::now(),
+        )
+        .await?
+    {
+        return Err(ApiError::new(
+            ProblemCode::SurveyAlreadyAnswered,
+            "the survey was already answered",
+        ));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "number": number, "process": body.process, "information": body.information })),
+    )
+        .into_response())
+}
+
+/// A reporting period.
+#[derive(Debug, Deserialize)]
+pub struct Period {
+    /// From (RFC 3339), default the Unix epoch.
+    pub from: Option<String>,
+    /// To (RFC 3339), default now.
+    pub to: Option<String>,
+}
+
+/// Survey answers per service and period.
+#[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339")),
+    responses((status = 200, description = "Counts per service and answer", body = Object)), security(("bearer" = [])))]
+pub async fn survey_report(
+    State(state): State<Arc<AppState>>,
+    Query(p): Query<Period>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let parse = |v: Option<&str>, d: i64| {
+        v.map(crate::time::parse_rfc3339)
+            .transpose()
+            .map(|x| x.unwrap_or(d))
+            .map_err(bad)
+    };
+    let from = parse(p.from.as_deref(), 0)?;
+    let to = parse(p.to.as_deref(), crate::time::now() + 1)?;
+    let mut services = serde_json::Map::new();
+    for (service, process, information, n) in state.store.survey_report(from, to).await? {
+        let entry = services
+            .entry(service)
+            .or_insert_with(|| json!({ "responses": 0, "process": {}, "information": {} }));
+        entry["responses"] = json!(entry["responses"].as_i64().unwrap_or(0) + n);
+        let p = entry["process"][&process].as_i64().unwrap_or(0) + n;
+        entry["process"][&process] = json!(p);
+        let i = entry["information"][&information].as_i64().unwrap_or(0) + n;
+        entry["information"][&information] = json!(i);
+    }
+    Ok(Json(
+        json!({ "from": crate::time::rfc3339(from), "to": crate::time::rfc3339(to), "services": services }),
+    ))
+}
