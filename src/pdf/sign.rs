@@ -154,9 +154,13 @@ pub fn sign_to(
     let plan = Plan::new(&file, opts)?;
     let base = src.len();
     let digest = opts.signer.scheme().digest();
-    // One pass over the original: copied, hashed for the ByteRange and, on its own, for the URL.
+    // One pass over the original: copied, hashed for the ByteRange and, on
+    // its own, with SHA-256 for the URL. The ByteRange starts with the same
+    // bytes, so when it is hashed with SHA-256 too the URL's hash is that
+    // context cloned at the end of the original, not a second pass.
+    let same = digest == crate::pki::algorithms::Digest::Sha256;
     let mut ctx = hasher(digest);
-    let mut sha = hasher(crate::pki::algorithms::Digest::Sha256);
+    let mut sha = (!same).then(|| hasher(crate::pki::algorithms::Digest::Sha256));
     let mut buf = vec![0u8; (1 << 20).min(base as usize + 1)];
     let mut copied = 0u64;
     loop {
@@ -165,10 +169,13 @@ pub fn sign_to(
             break;
         }
         ctx.update(&buf[..n]);
-        sha.update(&buf[..n]);
+        if let Some(sha) = sha.as_mut() {
+            sha.update(&buf[..n]);
+        }
         out.write_all(&buf[..n]).map_err(PdfError::io)?;
         copied += n as u64;
     }
+    let sha = sha.unwrap_or_else(|| ctx.clone());
     if copied != base {
         return Err(PdfError::Io(format!(
             "the file changed while it was being signed ({copied} bytes read, {base} expected)"

@@ -9,12 +9,40 @@
 use crate::pdf::PdfError;
 use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 /// The letters every stamp font has.
 const CHARSET: &str = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯаәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя\
 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\
 .,:;-–—()«»\"'/№+=_@#%&?!*[]<>";
+
+/// Maps keyed by a character or a glyph id, looked up for every character
+/// of every stamp: a multiplicative hash of the code instead of SipHash
+/// (the keys come from the font, not from an adversary who could aim at
+/// collisions; a collision would only cost time).
+type CodeMap<K, V> = HashMap<K, V, BuildHasherDefault<CodeHasher>>;
+
+/// Fibonacci hashing of small integer keys.
+#[derive(Default)]
+pub(super) struct CodeHasher(u64);
+
+impl Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.0 = (self.0 ^ u64::from(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = (self.0 ^ u64::from(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// A subset font ready to copy into a document, with its glyph map.
 #[derive(Debug)]
@@ -25,8 +53,8 @@ pub struct StampFont {
     pub resources: Dictionary,
     pub(super) font_name: Vec<u8>,
     pub(super) colour_space: Vec<u8>,
-    pub(super) cid: HashMap<char, u16>,
-    width: HashMap<u16, f32>,
+    pub(super) cid: CodeMap<char, u16>,
+    width: CodeMap<u16, f32>,
     default_width: f32,
 }
 
@@ -205,9 +233,9 @@ pub fn collect_refs(o: &Object, out: &mut Vec<ObjectId>) {
 }
 
 /// Reads `bfchar` and `bfrange` entries of a ToUnicode CMap: char → CID.
-fn parse_to_unicode(cmap: &[u8]) -> HashMap<char, u16> {
+fn parse_to_unicode(cmap: &[u8]) -> CodeMap<char, u16> {
     let text = String::from_utf8_lossy(cmap);
-    let mut out = HashMap::new();
+    let mut out = CodeMap::default();
     let hex = |s: &str| -> Vec<u8> {
         let s: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
         (0..s.len() / 2)
@@ -269,14 +297,14 @@ fn parse_to_unicode(cmap: &[u8]) -> HashMap<char, u16> {
 }
 
 /// Reads a CIDFont's `/W` and `/DW` (thousandths of an em).
-fn parse_widths(cidfont: &Dictionary) -> (HashMap<u16, f32>, f32) {
+fn parse_widths(cidfont: &Dictionary) -> (CodeMap<u16, f32>, f32) {
     let num = |o: &Object| match o {
         Object::Integer(i) => Some(*i as f32),
         Object::Real(r) => Some(*r),
         _ => None,
     };
     let dw = cidfont.get(b"DW").ok().and_then(num).unwrap_or(1000.0);
-    let mut out = HashMap::new();
+    let mut out = CodeMap::default();
     if let Ok(Object::Array(w)) = cidfont.get(b"W") {
         let mut i = 0;
         while i < w.len() {

@@ -233,17 +233,27 @@ pub fn appearance(t: &StampText, width: f32, height: f32) -> Result<Appearance, 
         )
         .as_bytes(),
     );
-    // QR: one rectangle per dark module, filled at once.
+    // QR: one rectangle per run of dark modules in a row, filled at once
+    // (a third of the rectangles of one per module, the same picture).
     if n > 0 && qr_side > 0.0 {
         let m = qr_side / (n as f32 + 2.0);
         let x0 = pad + m;
         let y0 = (height - qr_side) / 2.0 + m;
-        for (i, dark) in modules.iter().enumerate() {
-            if *dark {
-                let (col, row) = (i % n, i / n);
-                let x = x0 + col as f32 * m;
-                let y = y0 + (n - 1 - row) as f32 * m;
-                for v in [x, y, m + 0.01, m + 0.01] {
+        for (row, cells) in modules.chunks(n).enumerate() {
+            let y = y0 + (n - 1 - row) as f32 * m;
+            let mut col = 0;
+            while col < n {
+                if !cells[col] {
+                    col += 1;
+                    continue;
+                }
+                let start = col;
+                while col < n && cells[col] {
+                    col += 1;
+                }
+                let x = x0 + start as f32 * m;
+                let w = (col - start) as f32 * m;
+                for v in [x, y, w + 0.01, m + 0.01] {
                     put(&mut c, v);
                     c.push(b' ');
                 }
