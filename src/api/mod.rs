@@ -10,6 +10,7 @@ pub mod audit_sink;
 pub mod auth;
 pub mod certificates;
 pub mod document_sign;
+pub mod document_twophase;
 pub mod json;
 pub mod openapi;
 pub mod ops;
@@ -236,8 +237,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/applications/{number}/decision", post(applications::decision))
         .route("/v1/applications/{number}/survey", post(survey::survey))
         .route("/v1/applications/{number}/sign", post(document_sign::sign_result))
-        .route("/v1/applications/{number}/sign/prepare", post(document_sign::prepare))
-        .route("/v1/applications/{number}/sign/finish", post(document_sign::finish))
+        .route("/v1/applications/{number}/sign/prepare", post(document_twophase::prepare))
+        .route("/v1/applications/{number}/sign/finish", post(document_twophase::finish))
         .route("/v1/applications/{number}/draft.pdf", get(results::draft_pdf))
         .route("/v1/applications/{number}/deliver", post(results::deliver))
         .route("/v1/applications/{number}/result.pdf", get(results::result_pdf))

@@ -23,8 +23,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::survey::survey,
         super::survey::survey_report,
         super::document_sign::sign_result,
-        super::document_sign::prepare,
-        super::document_sign::finish,
+        super::document_twophase::prepare,
+        super::document_twophase::finish,
         super::results::draft_pdf,
         super::results::deliver,
         super::results::result_pdf,
@@ -33,7 +33,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::ops::metrics,
         super::ops::openapi,
     ),
-    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_sign::DocPrepareBody, super::document_sign::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody)),
+    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;
