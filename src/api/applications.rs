@@ -240,12 +240,9 @@ pub async fn submit(
                     .collect()
             })
             .unwrap_or_default();
-        let strong_enough = roles.iter().any(|r| {
-            matches!(
-                r.as_str(),
-                "employee" | "hr" | "financial" | "may_sign" | "head"
-            )
-        });
+        let strong_enough = roles
+            .iter()
+            .any(|r| crate::workflow::document::EMPLOYEE_ROLES.contains(&r.as_str()));
         if signer["bin"].as_str() != Some(bin.as_str()) || !strong_enough {
             let check = crate::verdict::Check::failed(
                 "iin",
@@ -393,16 +390,16 @@ async fn awaiting(
     Ok(match Status::parse(&app.status) {
         Some(Status::Registered | Status::InReview) => Some("decision"),
         Some(Status::Refused | Status::ResultDrafted) => {
-            let needs_draft = state
-                .workflow
-                .catalogue
-                .get(&app.service)
-                .is_some_and(crate::workflow::document::employee_signs_draft);
-            if needs_draft && state.store.draft(&app.number).await?.is_none() {
-                Some("employee_signature")
-            } else {
-                Some("head_signature")
-            }
+            use crate::workflow::document::{SignStage, awaited};
+            let signed = state.store.draft(&app.number).await?.is_some();
+            let stage = match state.workflow.catalogue.get(&app.service) {
+                Some(service) => awaited(service, signed),
+                None => SignStage::Result,
+            };
+            Some(match stage {
+                SignStage::Draft => "employee_signature",
+                SignStage::Result => "head_signature",
+            })
         }
         Some(Status::ResultSigned) => Some("delivery"),
         Some(Status::Delivered) | None => None,

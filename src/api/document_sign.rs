@@ -88,22 +88,21 @@ pub(super) async fn begin(
             ));
         }
     };
-    let needs_draft = document::employee_signs_draft(&service);
     let draft = state.store.draft(number).await?;
-    match stage {
-        SignStage::Draft if !needs_draft => {
+    match (stage, document::awaited(&service, draft.is_some())) {
+        (SignStage::Draft, SignStage::Result) if draft.is_none() => {
             return Err(ApiError::new(
                 ProblemCode::TransitionNotAllowed,
                 format!("{} has no review stage: the head signs alone", service.id),
             ));
         }
-        SignStage::Draft if draft.is_some() => {
+        (SignStage::Draft, SignStage::Result) => {
             return Err(ApiError::new(
                 ProblemCode::TransitionNotAllowed,
                 "the draft is signed already; the head signs next",
             ));
         }
-        SignStage::Result if needs_draft && draft.is_none() => {
+        (SignStage::Result, SignStage::Draft) => {
             return Err(ApiError::new(
                 ProblemCode::EmployeeSignatureRequired,
                 format!(

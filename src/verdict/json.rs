@@ -73,11 +73,13 @@ impl<T: Default> Default for Memo<T> {
 
 impl<T: Serialize> Serialize for Memo<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.json.get().map(Ok).unwrap_or_else(|| {
-            serde_json::value::to_raw_value(&self.value).map(|raw| self.json.get_or_init(|| raw))
-        }) {
-            Ok(raw) => raw.serialize(s),
-            Err(_) => self.value.serialize(s),
-        }
+        let raw = match self.json.get() {
+            Some(raw) => raw,
+            None => match serde_json::value::to_raw_value(&self.value) {
+                Ok(raw) => self.json.get_or_init(|| raw),
+                Err(_) => return self.value.serialize(s),
+            },
+        };
+        raw.serialize(s)
     }
 }

@@ -47,6 +47,17 @@ pub fn employee_signs_draft(service: &Service) -> bool {
     service.stages.iter().any(|s| s.name == "review")
 }
 
+/// The signature the decided document waits for: the employee's on the
+/// draft until it is there (where the service has a review stage), then
+/// the head's.
+pub fn awaited(service: &Service, draft_signed: bool) -> SignStage {
+    if employee_signs_draft(service) && !draft_signed {
+        SignStage::Draft
+    } else {
+        SignStage::Result
+    }
+}
+
 /// Roles (EKU) strong enough to sign for the provider as its employee.
 pub const EMPLOYEE_ROLES: [&str; 5] = ["employee", "hr", "financial", "may_sign", "head"];
 /// Roles (EKU) that may sign the result: the head and whoever may sign.
