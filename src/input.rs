@@ -29,28 +29,40 @@ fn is_pem(bytes: &[u8]) -> bool {
     bytes.windows(11).any(|w| w == b"-----BEGIN ")
 }
 
+/// Base64 with either alphabet, padding optional.
+const B64_ENGINES: [base64::engine::GeneralPurpose; 2] = {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    [
+        GeneralPurpose::new(&base64::alphabet::STANDARD, config),
+        GeneralPurpose::new(&base64::alphabet::URL_SAFE, config),
+    ]
+};
+
+/// Decodes base64 (standard or URL-safe alphabet, padding optional, ASCII
+/// whitespace ignored); `None` when it is not base64. Text without
+/// whitespace (what API clients send) is decoded in place, without a copy.
+pub fn decode_base64(bytes: &[u8]) -> Option<Vec<u8>> {
+    let clean: std::borrow::Cow<[u8]> = if bytes.iter().any(u8::is_ascii_whitespace) {
+        bytes
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect::<Vec<u8>>()
+            .into()
+    } else {
+        bytes.into()
+    };
+    B64_ENGINES.iter().find_map(|e| e.decode(&clean).ok())
+}
+
 /// Decodes base64 text (standard or URL-safe alphabet, whitespace ignored).
 pub fn base64_text(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
-    let clean: Vec<u8> = bytes
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    if clean.is_empty() {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty);
     }
-    let engines = [
-        base64::engine::general_purpose::STANDARD,
-        base64::engine::general_purpose::STANDARD_NO_PAD,
-        base64::engine::general_purpose::URL_SAFE,
-        base64::engine::general_purpose::URL_SAFE_NO_PAD,
-    ];
-    for e in engines {
-        if let Ok(v) = e.decode(&clean) {
-            return Ok(v);
-        }
-    }
-    Err(InputError::Undecodable("invalid base64".into()))
+    decode_base64(bytes).ok_or_else(|| InputError::Undecodable("invalid base64".into()))
 }
 
 /// DER with trailing ASCII whitespace (a newline added in transit) removed,

@@ -23,6 +23,12 @@ pub struct AuditSink {
 /// Most records written in one transaction.
 const BATCH: usize = 512;
 
+/// Under load, how long the writer waits for more records before a commit…
+const LINGER: std::time::Duration = std::time::Duration::from_micros(500);
+
+/// …unless it already has this many.
+const LINGER_UNTIL: usize = 64;
+
 impl AuditSink {
     /// Starts the writer; it runs until every sink is dropped, then checkpoints.
     pub fn start(
@@ -33,6 +39,7 @@ impl AuditSink {
         let (tx, mut rx) = mpsc::channel::<Job>(8192);
         let handle = tokio::spawn(async move {
             let mut since = 0u64;
+            let mut busy = false;
             while let Some(first) = rx.recv().await {
                 let mut jobs = vec![first];
                 while jobs.len() < BATCH {
@@ -41,7 +48,22 @@ impl AuditSink {
                         Err(_) => break,
                     }
                 }
+                // Group commit: a transaction costs far more than a row, so
+                // when records arrive together (the last batch had company)
+                // wait a moment for more before committing. A lone record
+                // (light load) is written at once.
+                if busy && jobs.len() < LINGER_UNTIL {
+                    let deadline = tokio::time::Instant::now() + LINGER;
+                    while jobs.len() < LINGER_UNTIL {
+                        match tokio::time::timeout_at(deadline, rx.recv()).await {
+                            Ok(Some(j)) => jobs.push(j),
+                            _ => break,
+                        }
+                    }
+                }
+                busy = jobs.len() > 1;
                 let entries: Vec<AuditEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
+                metrics::histogram!("qoltanba_audit_batch_records").record(entries.len() as f64);
                 let result = store
                     .append_audit(&entries)
                     .await

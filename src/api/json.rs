@@ -6,7 +6,6 @@ use crate::verdict::problem::ProblemCode;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use base64::Engine;
 use serde::de::DeserializeOwned;
 
 /// A JSON body of type `T`.
@@ -90,15 +89,10 @@ pub fn pem_or_b64(field: &str, value: &str) -> Result<Vec<u8>, ApiError> {
 
 /// Decodes a base64 field (standard alphabet, padding optional, whitespace ignored).
 pub fn b64(field: &str, value: &str) -> Result<Vec<u8>, ApiError> {
-    let clean: String = value.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(&clean)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&clean))
-        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&clean))
-        .map_err(|_| {
-            ApiError::new(
-                ProblemCode::RequestBase64Invalid,
-                format!("field {field} is not valid base64"),
-            )
-        })
+    crate::input::decode_base64(value.as_bytes()).ok_or_else(|| {
+        ApiError::new(
+            ProblemCode::RequestBase64Invalid,
+            format!("field {field} is not valid base64"),
+        )
+    })
 }

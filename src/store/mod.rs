@@ -232,7 +232,7 @@ impl Store {
 }
 
 /// Seconds between checkpoints of SQLite's write-ahead log.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Folds SQLite's write-ahead log into the database every few seconds,
 /// beside the writers rather than inside a commit (PASSIVE: it waits for
