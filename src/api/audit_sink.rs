@@ -93,19 +93,37 @@ impl AuditSink {
 
     /// Records an entry and waits until it is stored.
     pub async fn record(&self, entry: AuditEntry) -> Result<(), ApiError> {
+        self.submit(entry).await?.stored().await
+    }
+
+    /// Hands an entry to the writer; the caller may work on (write its
+    /// response) before waiting with [`Pending::stored`].
+    pub async fn submit(&self, entry: AuditEntry) -> Result<Pending, ApiError> {
         let (done, wait) = oneshot::channel();
-        let unavailable = || {
-            ApiError::new(
-                ProblemCode::ServiceUnavailable,
-                "the audit log is not available",
-            )
-        };
         self.tx
             .send(Job { entry, done })
             .await
             .map_err(|_| unavailable())?;
-        wait.await
+        Ok(Pending(wait))
+    }
+}
+
+/// An audit record on its way to the database.
+pub struct Pending(oneshot::Receiver<Result<(), String>>);
+
+impl Pending {
+    /// Waits until the record is stored (or its write failed).
+    pub async fn stored(self) -> Result<(), ApiError> {
+        self.0
+            .await
             .map_err(|_| unavailable())?
             .map_err(|_| unavailable())
     }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::new(
+        ProblemCode::ServiceUnavailable,
+        "the audit log is not available",
+    )
 }

@@ -79,7 +79,7 @@ pub async fn verify(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<CertVerifyBody>,
-) -> Result<Json<crate::verdict::Verdict>, ApiError> {
+) -> Result<super::json::JsonBody, ApiError> {
     let bytes = cert_bytes("certificate", &body.certificate)?;
     let at = at_or_now(body.at.as_deref())?;
     let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
@@ -92,9 +92,12 @@ pub async fn verify(
     let verdict = pki::verify_certificate(&bytes, &state.trust(), &extra, &crls, at, &policy);
     metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
     let hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&bytes));
-    state
+    let pending = state
         .audit
-        .record(audit_entry(&caller, "certificates.verify", hash, &verdict))
+        .submit(audit_entry(&caller, "certificates.verify", hash, &verdict))
         .await?;
-    Ok(Json(verdict))
+    // Written while the record waits for its group commit.
+    let body = super::json::JsonBody::new(&verdict, super::json::VERDICT_CAPACITY)?;
+    pending.stored().await?;
+    Ok(body)
 }

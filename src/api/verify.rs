@@ -9,8 +9,8 @@ use crate::pki::cert::Certificate;
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, Usage};
 use crate::verdict::problem::ProblemCode;
+use axum::Extension;
 use axum::extract::State;
-use axum::{Extension, Json};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -112,7 +112,7 @@ pub async fn verify(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<VerifyBody>,
-) -> Result<Json<crate::verdict::Verdict>, ApiError> {
+) -> Result<super::json::JsonBody, ApiError> {
     let envelope = super::json::pem_or_b64("signature", &body.signature)?;
     let data = body.data.as_deref().map(|d| b64("data", d)).transpose()?;
     let at = at_or_now(body.at.as_deref())?;
@@ -158,9 +158,12 @@ pub async fn verify(
         .as_ref()
         .and_then(|e| e["content_sha256"].as_str().map(String::from))
         .unwrap_or_else(|| crate::pki::cert::hex(&crate::pki::cert::sha256(&envelope)));
-    state
+    let pending = state
         .audit
-        .record(audit_entry(&caller, "verify", data_hash, &verdict))
+        .submit(audit_entry(&caller, "verify", data_hash, &verdict))
         .await?;
-    Ok(Json(verdict))
+    // Written while the record waits for its group commit.
+    let body = super::json::JsonBody::new(&verdict, super::json::VERDICT_CAPACITY)?;
+    pending.stored().await?;
+    Ok(body)
 }
