@@ -963,3 +963,35 @@ async fn ocsp_mode_over_http_fails_closed_without_a_responder() {
         Some("PASSED"),
     );
 }
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_is_a_503_problem_and_counted() {
+    // A limit of 0 ms: the first wait (the key lookup in the database) is over it.
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        trust_dir: Some(repo("certs/trust")),
+        request_timeout_ms: 0,
+        ..Config::default()
+    };
+    let service = qoltanba::api::build(config).await.expect("build");
+    let app = App {
+        state: service.state.clone(),
+        router: qoltanba::api::router(service.state),
+        _dir: dir,
+    };
+    let portal = app.key(Role::Portal).await;
+    let r = app
+        .post("/v1/verify", &portal, &envelope_body("rsa-detached.p7s"))
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert!(r.content_type().starts_with("application/problem+json"));
+    assert_eq!(r.json()["code"], json!("TIMEOUT"), "{}", r.text());
+    let text = app.state.metrics.render();
+    assert!(
+        text.contains(
+            r#"qoltanba_http_requests_total{route="/v1/verify",method="POST",status="503"}"#
+        ),
+        "{text}"
+    );
+}

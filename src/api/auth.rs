@@ -2,35 +2,59 @@
 
 use super::AppState;
 use super::problem::ApiError;
-use super::routes::roles_for;
+use super::routes::{RouteSpec, route};
 use crate::store::keys::ApiKey;
 use crate::verdict::problem::ProblemCode;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Caller(pub ApiKey);
 
-/// Authenticates the bearer key and checks the route's roles.
-pub async fn require_role(
-    State(state): State<Arc<AppState>>,
+/// Route by route, in one layer (every layer of the router is a boxed
+/// service cloned for each request): the request's metrics, its time limit,
+/// and the bearer key checked against the route's roles.
+pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let spec = req
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|p| route(req.method().as_str(), p.as_str()));
+    let method = method_label(req.method());
+    let start = std::time::Instant::now();
+    let limit = std::time::Duration::from_millis(state.config.request_timeout_ms);
+    let resp = match tokio::time::timeout(limit, authorize(&state, spec, req, next)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => e.into_response(),
+        Err(_) => ApiError::new(
+            ProblemCode::Timeout,
+            "the request took longer than the configured timeout",
+        )
+        .into_response(),
+    };
+    let route = spec.map_or("unmatched", |s| s.path);
+    let status = status_label(resp.status());
+    metrics::counter!("qoltanba_http_requests_total", "route" => route, "method" => method, "status" => status).increment(1);
+    metrics::histogram!("qoltanba_http_request_duration_seconds", "route" => route, "method" => method)
+        .record(start.elapsed().as_secs_f64());
+    resp
+}
+
+/// Authenticates the bearer key and checks the route's roles, then runs the handler.
+async fn authorize(
+    state: &AppState,
+    spec: Option<&'static RouteSpec>,
     mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let path = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let method = req.method().as_str().to_string();
-    let roles = match roles_for(&method, &path) {
-        Some(None) => return Ok(next.run(req).await),
-        Some(Some(r)) => r,
-        None => return Err(ApiError::new(ProblemCode::NotFound, "no such route")),
+    let Some(spec) = spec else {
+        return Err(ApiError::new(ProblemCode::NotFound, "no such route"));
+    };
+    let Some(roles) = spec.roles else {
+        return Ok(next.run(req).await);
     };
     let token = req
         .headers()
@@ -59,11 +83,54 @@ pub async fn require_role(
     if !roles.contains(&key.role) {
         return Err(ApiError::new(
             ProblemCode::Forbidden,
-            format!("role {} may not call {method} {path}", key.role.as_str()),
+            format!(
+                "role {} may not call {} {}",
+                key.role.as_str(),
+                spec.method,
+                spec.path
+            ),
         ));
     }
     req.extensions_mut().insert(Caller(key));
     Ok(next.run(req).await)
+}
+
+/// A metrics label for the method, without allocating.
+fn method_label(m: &Method) -> &'static str {
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// A metrics label for the status: the codes this service answers with
+/// come from a table, others are written out.
+fn status_label(s: StatusCode) -> metrics::SharedString {
+    const KNOWN: [(u16, &str); 13] = [
+        (200, "200"),
+        (201, "201"),
+        (204, "204"),
+        (400, "400"),
+        (401, "401"),
+        (403, "403"),
+        (404, "404"),
+        (405, "405"),
+        (409, "409"),
+        (413, "413"),
+        (415, "415"),
+        (422, "422"),
+        (503, "503"),
+    ];
+    match KNOWN.iter().find(|(c, _)| *c == s.as_u16()) {
+        Some((_, label)) => metrics::SharedString::const_str(label),
+        None => metrics::SharedString::from(s.as_u16().to_string()),
+    }
 }
 
 /// Recently authenticated keys, so a busy caller does not cost a database

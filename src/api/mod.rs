@@ -28,17 +28,14 @@ use crate::pki::signer::Signer;
 use crate::store::Store;
 use crate::store::audit::AuditEntry;
 use crate::verdict::Verdict;
-use crate::verdict::problem::ProblemCode;
 use audit_sink::AuditSink;
 use auth::Caller;
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::{get, post};
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Everything handlers share.
 pub struct AppState {
@@ -179,33 +176,6 @@ pub fn audit_entry(
     }
 }
 
-async fn observe(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
-    let start = Instant::now();
-    let resp = next.run(req).await;
-    let status = resp.status().as_u16().to_string();
-    let elapsed = start.elapsed().as_secs_f64();
-    metrics::counter!("qoltanba_http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status).increment(1);
-    metrics::histogram!("qoltanba_http_request_duration_seconds", "route" => route, "method" => method).record(elapsed);
-    resp
-}
-
-async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(req)).await {
-        Ok(r) => r,
-        Err(_) => problem::ApiError::new(
-            ProblemCode::Timeout,
-            "the request took longer than the configured timeout",
-        )
-        .into_response(),
-    }
-}
-
 #[derive(Clone, Default)]
 struct RequestIds(Arc<std::sync::atomic::AtomicU64>);
 
@@ -227,7 +197,6 @@ pub fn router(state: Arc<AppState>) -> Router {
     use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
     let header = axum::http::HeaderName::from_static("x-request-id");
     let body_limit = state.config.body_limit;
-    let limit = Duration::from_millis(state.config.request_timeout_ms);
     let concurrency = state.config.concurrency_limit;
     Router::new()
         .route("/v1/verify", post(verify::verify))
@@ -255,12 +224,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_role))
-        .route_layer(middleware::from_fn(observe))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn_with_state(limit, timeout))
         .layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {

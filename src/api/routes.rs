@@ -163,10 +163,12 @@ pub const ROUTES: &[RouteSpec] = &[
 
 /// The roles allowed on a matched route; `Some(None)` is public, `None` unknown.
 pub fn roles_for(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
+    route(method, path).map(|r| r.roles)
+}
+
+/// The table's entry for a matched route.
+pub fn route(method: &str, path: &str) -> Option<&'static RouteSpec> {
     // HEAD is answered wherever GET is.
     let method = if method == "HEAD" { "GET" } else { method };
-    ROUTES
-        .iter()
-        .find(|r| r.method == method && r.path == path)
-        .map(|r| r.roles)
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
 }
