@@ -311,6 +311,13 @@ async fn every_route_answers() {
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(assert_problem(&r, "405"), "METHOD_NOT_ALLOWED");
     assert!(r.headers.contains_key("x-request-id"));
+    // A caller's own request id comes back unchanged.
+    let mut req = request("GET", "/healthz", None, None, Vec::new());
+    req.headers_mut()
+        .insert("x-request-id", HeaderValue::from_static("portal-7f3a"));
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["x-request-id"], "portal-7f3a");
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
-pub struct Caller(pub ApiKey);
+pub struct Caller(pub Arc<ApiKey>);
 
 /// Route by route, in one layer (every layer of the router is a boxed
 /// service cloned for each request): the request's metrics, its time limit,
@@ -133,12 +133,15 @@ fn status_label(s: StatusCode) -> metrics::SharedString {
     }
 }
 
+/// A key and when it was looked up.
+type Cached = (Arc<ApiKey>, std::time::Instant);
+
 /// Recently authenticated keys, so a busy caller does not cost a database
 /// round trip per request. Entries live `KEY_CACHE_TTL`: a revoked key stops
 /// working within that time on every instance.
 #[derive(Default)]
 pub struct KeyCache {
-    entries: std::sync::RwLock<std::collections::HashMap<[u8; 32], (ApiKey, std::time::Instant)>>,
+    entries: std::sync::RwLock<std::collections::HashMap<[u8; 32], Cached>>,
 }
 
 /// How long an authenticated key is trusted without asking the database.
@@ -151,7 +154,7 @@ impl KeyCache {
         &self,
         store: &crate::store::Store,
         token: &str,
-    ) -> Result<Option<ApiKey>, crate::store::StoreError> {
+    ) -> Result<Option<Arc<ApiKey>>, crate::store::StoreError> {
         // The cache is keyed by the token's hash: secrets are never kept in memory longer than the request.
         let id = crate::pki::cert::sha256(token.as_bytes());
         if let Ok(map) = self.entries.read()
@@ -160,7 +163,7 @@ impl KeyCache {
         {
             return Ok(Some(k.clone()));
         }
-        let key = store.authenticate(token).await?;
+        let key = store.authenticate(token).await?.map(Arc::new);
         if let (Some(k), Ok(mut map)) = (&key, self.entries.write()) {
             if map.len() >= KEY_CACHE_MAX {
                 map.clear();

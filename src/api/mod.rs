@@ -31,11 +31,13 @@ use crate::verdict::Verdict;
 use audit_sink::AuditSink;
 use auth::Caller;
 use axum::Router;
-use axum::middleware;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::{get, post};
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Everything handlers share.
 pub struct AppState {
@@ -176,26 +178,51 @@ pub fn audit_entry(
     }
 }
 
-#[derive(Clone, Default)]
-struct RequestIds(Arc<std::sync::atomic::AtomicU64>);
+/// The header that carries a request's id, in and out.
+static REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
-impl tower_http::request_id::MakeRequestId for RequestIds {
-    fn make_request_id<B>(
-        &mut self,
-        _: &axum::http::Request<B>,
-    ) -> Option<tower_http::request_id::RequestId> {
-        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = format!("{:08x}-{n:x}", std::process::id());
-        axum::http::HeaderValue::from_str(&id)
-            .ok()
-            .map(tower_http::request_id::RequestId::new)
+/// Request ids: this process's id and a counter.
+fn next_request_id() -> axum::http::HeaderValue {
+    static PID: OnceLock<u32> = OnceLock::new();
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let pid = *PID.get_or_init(std::process::id);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    axum::http::HeaderValue::from_str(&format!("{pid:08x}-{n:x}"))
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("-"))
+}
+
+/// Outermost, in one layer: the request's id (the caller's `x-request-id`,
+/// or a new one), the log span that carries it to every line logged for the
+/// request, the id on the answer, and an error line for a 5xx.
+async fn request_context(mut req: Request, next: Next) -> Response {
+    let id = match req.headers().get(&REQUEST_ID) {
+        Some(v) => v.clone(),
+        None => {
+            let v = next_request_id();
+            req.headers_mut().insert(REQUEST_ID.clone(), v.clone());
+            v
+        }
+    };
+    let span = tracing::info_span!(
+        "request",
+        request_id = id.to_str().unwrap_or("-"),
+        method = %req.method(),
+        path = req.uri().path(),
+    );
+    let start = Instant::now();
+    let mut resp = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    let status = resp.status();
+    if status.is_server_error() {
+        tracing::error!(parent: &span, status = status.as_u16(), latency_ms = start.elapsed().as_millis() as u64, "request failed");
+    } else {
+        tracing::debug!(parent: &span, status = status.as_u16(), latency_ms = start.elapsed().as_millis() as u64, "request done");
     }
+    resp.headers_mut().insert(REQUEST_ID.clone(), id);
+    resp
 }
 
 /// The router with every route, auth, limits and observability.
 pub fn router(state: Arc<AppState>) -> Router {
-    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-    let header = axum::http::HeaderName::from_static("x-request-id");
     let body_limit = state.config.body_limit;
     let concurrency = state.config.concurrency_limit;
     Router::new()
@@ -208,17 +235,40 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/vectors/run", post(vectors::run))
         .route("/v1/audit/verify", get(ops::audit_verify))
         .route("/v1/applications", post(applications::submit))
-        .route("/v1/attachments", post(results::upload).layer(axum::extract::DefaultBodyLimit::max(results::MAX_ATTACHMENT + 1)))
+        .route(
+            "/v1/attachments",
+            post(results::upload).layer(axum::extract::DefaultBodyLimit::max(
+                results::MAX_ATTACHMENT + 1,
+            )),
+        )
         .route("/v1/applications/overdue", get(applications::overdue))
         .route("/v1/applications/{number}", get(applications::status))
-        .route("/v1/applications/{number}/decision", post(applications::decision))
+        .route(
+            "/v1/applications/{number}/decision",
+            post(applications::decision),
+        )
         .route("/v1/applications/{number}/survey", post(survey::survey))
-        .route("/v1/applications/{number}/sign", post(document_sign::sign_result))
-        .route("/v1/applications/{number}/sign/prepare", post(document_twophase::prepare))
-        .route("/v1/applications/{number}/sign/finish", post(document_twophase::finish))
-        .route("/v1/applications/{number}/draft.pdf", get(results::draft_pdf))
+        .route(
+            "/v1/applications/{number}/sign",
+            post(document_sign::sign_result),
+        )
+        .route(
+            "/v1/applications/{number}/sign/prepare",
+            post(document_twophase::prepare),
+        )
+        .route(
+            "/v1/applications/{number}/sign/finish",
+            post(document_twophase::finish),
+        )
+        .route(
+            "/v1/applications/{number}/draft.pdf",
+            get(results::draft_pdf),
+        )
         .route("/v1/applications/{number}/deliver", post(results::deliver))
-        .route("/v1/applications/{number}/result.pdf", get(results::result_pdf))
+        .route(
+            "/v1/applications/{number}/result.pdf",
+            get(results::result_pdf),
+        )
         .route("/v1/reports/survey", get(survey::survey_report))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -229,14 +279,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
-                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
-            }),
-        )
-        .layer(PropagateRequestIdLayer::new(header.clone()))
-        .layer(SetRequestIdLayer::new(header, RequestIds::default()))
+        .layer(middleware::from_fn(request_context))
         .with_state(state)
 }
 
