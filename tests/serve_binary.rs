@@ -48,6 +48,7 @@ fn binary_serves_and_shuts_down_cleanly() {
             "QOLTANBA_TRUST_DIR",
             concat!(env!("CARGO_MANIFEST_DIR"), "/certs/trust"),
         )
+        .env("QOLTANBA_LOG", "info,qoltanba=debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -117,6 +118,25 @@ fn binary_serves_and_shuts_down_cleanly() {
         logs.contains("DEMO TRUST STORE") || logs.contains("serving"),
         "{logs}"
     );
+    // One JSON line per answered request, in a span that carries the
+    // request id; no request body in any line.
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let done: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["fields"]["message"] == "request done" && l["span"]["path"] == "/v1/verify")
+        .collect();
+    assert_eq!(done.len(), 2, "{logs}");
+    assert_eq!(done[0]["fields"]["status"], 200, "{logs}");
+    assert_eq!(done[1]["fields"]["status"], 401, "{logs}");
+    for l in &done {
+        let id = l["span"]["request_id"].as_str().unwrap_or("");
+        assert!(id.len() > 8, "{l}");
+    }
+    assert_ne!(done[0]["span"]["request_id"], done[1]["span"]["request_id"]);
+    assert!(!logs.contains(&req[20..80]), "a request body was logged");
     // Shutdown left one record and a final signed checkpoint.
     let out = Command::new(bin)
         .args(["audit", "verify", "--format", "json"])
