@@ -7,6 +7,8 @@ use crate::pki::signer::Signer;
 use crate::store::Store;
 use crate::store::audit::AuditEntry;
 use crate::verdict::problem::ProblemCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 struct Job {
@@ -18,12 +20,35 @@ struct Job {
 #[derive(Clone)]
 pub struct AuditSink {
     tx: mpsc::Sender<Job>,
+    /// Requests in flight that will end in a record ([`Announced`]).
+    announced: Arc<AtomicUsize>,
+    /// Transactions the writer has run.
+    transactions: Arc<AtomicU64>,
+}
+
+/// A request in flight that will end in an audit record (taken by the
+/// route guard for [`GROUPED`] routes, dropped with the response). While
+/// more of them are in flight than records wait in the writer's batch, the
+/// writer waits a moment for the rest, so that records computed together
+/// share one transaction.
+pub struct Announced {
+    sink: AuditSink,
+}
+
+/// The routes whose records are worth waiting for: the verifications, which
+/// come in volume and finish in microseconds.
+pub const GROUPED: &[&str] = &["/v1/verify", "/v1/certificates/verify"];
+
+impl Drop for Announced {
+    fn drop(&mut self) {
+        self.sink.announced.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Most records written in one transaction.
 const BATCH: usize = 512;
 
-/// Under load, how long the writer waits for more records before a commit…
+/// How long the writer waits for announced records before a commit…
 const LINGER: std::time::Duration = std::time::Duration::from_micros(500);
 
 /// …unless it already has this many.
@@ -36,10 +61,23 @@ impl AuditSink {
         key: std::sync::Arc<dyn Signer>,
         every: u64,
     ) -> (AuditSink, tokio::task::JoinHandle<()>) {
+        Self::start_with(store, key, every, LINGER)
+    }
+
+    /// [`AuditSink::start`] with the longest wait for announced records.
+    pub fn start_with(
+        store: Store,
+        key: std::sync::Arc<dyn Signer>,
+        every: u64,
+        linger: std::time::Duration,
+    ) -> (AuditSink, tokio::task::JoinHandle<()>) {
         let (tx, mut rx) = mpsc::channel::<Job>(8192);
+        let announced = Arc::new(AtomicUsize::new(0));
+        let pending = announced.clone();
+        let transactions = Arc::new(AtomicU64::new(0));
+        let written = transactions.clone();
         let handle = tokio::spawn(async move {
             let mut since = 0u64;
-            let mut busy = false;
             while let Some(first) = rx.recv().await {
                 let mut jobs = vec![first];
                 while jobs.len() < BATCH {
@@ -49,19 +87,25 @@ impl AuditSink {
                     }
                 }
                 // Group commit: a transaction costs far more than a row, so
-                // when records arrive together (the last batch had company)
-                // wait a moment for more before committing. A lone record
-                // (light load) is written at once.
-                if busy && jobs.len() < LINGER_UNTIL {
-                    let deadline = tokio::time::Instant::now() + LINGER;
-                    while jobs.len() < LINGER_UNTIL {
+                // while more verifications are in flight than records wait
+                // here, wait a moment for theirs. Every one of them already in
+                // the batch (light load): commit at once.
+                let outstanding = |n: usize| pending.load(Ordering::Acquire) > n;
+                if jobs.len() < LINGER_UNTIL && outstanding(jobs.len()) {
+                    let deadline = tokio::time::Instant::now() + linger;
+                    while jobs.len() < LINGER_UNTIL && outstanding(jobs.len()) {
                         match tokio::time::timeout_at(deadline, rx.recv()).await {
                             Ok(Some(j)) => jobs.push(j),
                             _ => break,
                         }
                     }
+                    while jobs.len() < BATCH {
+                        match rx.try_recv() {
+                            Ok(j) => jobs.push(j),
+                            Err(_) => break,
+                        }
+                    }
                 }
-                busy = jobs.len() > 1;
                 let entries: Vec<AuditEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
                 metrics::histogram!("qoltanba_audit_batch_records").record(entries.len() as f64);
                 let result = store
@@ -69,6 +113,7 @@ impl AuditSink {
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string());
+                written.fetch_add(1, Ordering::AcqRel);
                 if let Err(e) = &result {
                     tracing::error!(error = %e, "audit write failed");
                     metrics::counter!("qoltanba_audit_failures_total").increment(1);
@@ -88,7 +133,25 @@ impl AuditSink {
                 tracing::error!(error = %e, "final audit checkpoint failed");
             }
         });
-        (AuditSink { tx }, handle)
+        (
+            AuditSink {
+                tx,
+                announced,
+                transactions,
+            },
+            handle,
+        )
+    }
+
+    /// How many transactions the writer has run (each holds one batch).
+    pub fn transactions(&self) -> u64 {
+        self.transactions.load(Ordering::Acquire)
+    }
+
+    /// Counts a request that will end in a record until it is dropped (see [`Announced`]).
+    pub fn announce(&self) -> Announced {
+        self.announced.fetch_add(1, Ordering::AcqRel);
+        Announced { sink: self.clone() }
     }
 
     /// Records an entry and waits until it is stored.

@@ -24,6 +24,9 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
         .get::<MatchedPath>()
         .and_then(|p| route(req.method().as_str(), p.as_str()));
     let method = method_label(req.method());
+    let _in_flight = spec
+        .filter(|s| super::audit_sink::GROUPED.contains(&s.path))
+        .map(|_| state.audit.announce());
     let start = std::time::Instant::now();
     let limit = std::time::Duration::from_millis(state.config.request_timeout_ms);
     let resp = match tokio::time::timeout(limit, authorize(&state, spec, req, next)).await {

