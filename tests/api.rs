@@ -318,6 +318,16 @@ async fn every_route_answers() {
     let r = app.send(req).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.headers["x-request-id"], "portal-7f3a");
+    // One that is too long or not a token is replaced, not echoed or logged.
+    for bad in ["x".repeat(129), "a b".to_string(), "id\t2".to_string()] {
+        let mut req = request("GET", "/healthz", None, None, Vec::new());
+        req.headers_mut()
+            .insert("x-request-id", HeaderValue::from_str(&bad).unwrap());
+        let r = app.send(req).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let id = r.headers["x-request-id"].to_str().unwrap();
+        assert!(id != bad && id.len() <= 32 && id.contains('-'), "{id}");
+    }
 }
 
 #[tokio::test]

@@ -191,11 +191,16 @@ fn next_request_id() -> axum::http::HeaderValue {
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("-"))
 }
 
-/// Outermost, in one layer: the request's id (the caller's `x-request-id`,
-/// or a new one), the log span that carries it to every line logged for the
+/// Outermost, in one layer: the request's id (the caller's `x-request-id`
+/// when it is a short visible token, else a new one), the log span that carries it to every line logged for the
 /// request, the id on the answer, and an error line for a 5xx.
 async fn request_context(mut req: Request, next: Next) -> Response {
-    let id = match req.headers().get(&REQUEST_ID) {
+    // The caller's id when it is a short token of visible ASCII (it goes
+    // into every log line of the request), else one of ours.
+    let theirs = req.headers().get(&REQUEST_ID).filter(|v| {
+        (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic())
+    });
+    let id = match theirs {
         Some(v) => v.clone(),
         None => {
             let v = next_request_id();
