@@ -4,7 +4,7 @@
 //! another key, or one for other bytes, is refused and nothing is filled.
 
 use qoltanba::pdf::sign::SignOptions;
-use qoltanba::pdf::twophase::{self, ExternalSigner, SIGNATURE_VALUE_INVALID};
+use qoltanba::pdf::twophase::{self, ExternalSigner};
 use qoltanba::pdf::verify::PdfVerifyRequest;
 use qoltanba::pdf::{self, Lang, PdfError, ResultDoc};
 use qoltanba::pki::signer::{RingSigner, Signer};
@@ -86,7 +86,7 @@ fn check(name: &str, ca: &str, raw_ecdsa: bool) {
         prepared.byte_range,
         &options(&ext, &cert, &chain),
     );
-    assert_eq!(e, Err(PdfError::Sign(SIGNATURE_VALUE_INVALID.into())));
+    assert_eq!(e, Err(PdfError::SignatureValueInvalid));
 
     let mut value = device(name).sign(&prepared.data_to_sign).unwrap();
     if raw_ecdsa {
@@ -101,7 +101,7 @@ fn check(name: &str, ca: &str, raw_ecdsa: bool) {
     changed[10] ^= 1;
     let ext = ExternalSigner::new(&cert, Some(value.clone())).unwrap();
     let e = twophase::finish(&changed, prepared.byte_range, &options(&ext, &cert, &chain));
-    assert_eq!(e, Err(PdfError::Sign(SIGNATURE_VALUE_INVALID.into())));
+    assert_eq!(e, Err(PdfError::SignatureValueInvalid));
 
     let signed = twophase::finish(
         &prepared.pdf,

@@ -11,7 +11,7 @@ use super::document_sign::{
 };
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
-use crate::pdf::twophase::{self, ExternalSigner, SIGNATURE_VALUE_INVALID};
+use crate::pdf::twophase::{self, ExternalSigner};
 use crate::pki::cert::Certificate;
 use crate::store::documents::Pending;
 use crate::verdict::problem::ProblemCode;
@@ -215,8 +215,8 @@ pub async fn finish(
     let signer = ExternalSigner::new(&cert_der, Some(value)).map_err(internal)?;
     let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
     let signed = twophase::finish(&prepared, br, &opts).map_err(|e| match e {
-        crate::pdf::PdfError::Sign(m) if m == SIGNATURE_VALUE_INVALID => field_invalid(
-            SIGNATURE_VALUE_INVALID,
+        crate::pdf::PdfError::SignatureValueInvalid => field_invalid(
+            "SIGNATURE_VALUE_INVALID",
             "the signature value does not verify with the certificate's key over data_to_sign",
         ),
         other => internal(other),

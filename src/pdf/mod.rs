@@ -53,6 +53,10 @@ pub enum PdfError {
     /// Building or signing the CMS failed.
     #[error("signing: {0}")]
     Sign(String),
+    /// Two-phase signing: the signer's value does not verify with its
+    /// certificate's key over the signed attributes.
+    #[error("the signature value does not verify over the signed attributes")]
+    SignatureValueInvalid,
     /// The time-stamp authority gave no token.
     #[error("time-stamp: {0}")]
     Tsa(String),

@@ -77,15 +77,16 @@ impl Signer for ExternalSigner {
             None => Ok(self.placeholder()),
             Some(v) => {
                 algorithms::verify(self.scheme, &self.key, msg, v)
-                    .map_err(|_| SignError::Failed(SIGNATURE_VALUE_INVALID.into()))?;
+                    .map_err(|_| SignError::Failed(VALUE_REJECTED.into()))?;
                 Ok(v.clone())
             }
         }
     }
 }
 
-/// The failure text (and code) of a value that does not verify.
-pub const SIGNATURE_VALUE_INVALID: &str = "SIGNATURE_VALUE_INVALID";
+/// How the signer tells [`finish`] (through the CMS builder, which only
+/// carries text) that the value does not verify; it never leaves this module.
+const VALUE_REJECTED: &str = "qoltanba:twophase:value-rejected";
 
 /// A prepared signature.
 #[derive(Debug, Clone)]
@@ -132,7 +133,7 @@ pub fn prepare(
 /// Phase two: fills the prepared revision with the CMS around the device's
 /// value. `opts` must describe the same certificate and chain as prepare;
 /// `opts.signer` is an [`ExternalSigner`] with the value. A value that does
-/// not verify over the attributes is `PdfError::Sign(SIGNATURE_VALUE_INVALID)`.
+/// not verify over the attributes is [`PdfError::SignatureValueInvalid`].
 pub fn finish(
     prepared: &[u8],
     byte_range: [u64; 4],
@@ -144,9 +145,7 @@ pub fn finish(
     ctx.update(&prepared[b..]);
     let md = ctx.finish();
     let (cms, _) = super::sign::cms_for_digest(md.as_ref(), opts).map_err(|e| match e {
-        PdfError::Sign(m) if m.contains(SIGNATURE_VALUE_INVALID) => {
-            PdfError::Sign(SIGNATURE_VALUE_INVALID.into())
-        }
+        PdfError::Sign(m) if m.contains(VALUE_REJECTED) => PdfError::SignatureValueInvalid,
         other => other,
     })?;
     let mut out = prepared.to_vec();
