@@ -138,13 +138,24 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
             extra.certs.push(c.clone());
         }
     }
-    let mut crls = store.revocation.clone();
-    crls.crls.extend(req.crls.crls.iter().cloned());
-    crls.rejected.extend(req.crls.rejected.iter().cloned());
-    crls.ocsps.extend(req.crls.ocsps.iter().cloned());
-    for (i, raw) in env.crls.iter().enumerate() {
-        crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
-    }
+    // The store's revocation data as it is, unless the request or the
+    // envelope brings more (then a copy of the list of Arcs, extended).
+    let own = req.crls.crls.is_empty()
+        && req.crls.rejected.is_empty()
+        && req.crls.ocsps.is_empty()
+        && env.crls.is_empty();
+    let crls: std::borrow::Cow<'_, RevocationStore> = if own {
+        std::borrow::Cow::Borrowed(&store.revocation)
+    } else {
+        let mut crls = store.revocation.clone();
+        crls.crls.extend(req.crls.crls.iter().cloned());
+        crls.rejected.extend(req.crls.rejected.iter().cloned());
+        crls.ocsps.extend(req.crls.ocsps.iter().cloned());
+        for (i, raw) in env.crls.iter().enumerate() {
+            crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
+        }
+        std::borrow::Cow::Owned(crls)
+    };
     // The signature covers the attached content; data given beside it must be the same bytes.
     let pre = if env.content.is_some() { None } else { pre };
     let data = if pre.is_some() {
