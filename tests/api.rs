@@ -983,12 +983,15 @@ async fn ocsp_mode_over_http_fails_closed_without_a_responder() {
 
 #[tokio::test]
 async fn a_request_over_the_time_limit_is_a_503_problem_and_counted() {
-    // A limit of 0 ms: the first wait (the key lookup in the database) is over it.
+    // An OCSP responder that takes the connection and never answers (the
+    // client's own limit is 5 s) against a request limit of 300 ms.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/ocsp", silent.local_addr().unwrap());
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         trust_dir: Some(repo("certs/trust")),
-        request_timeout_ms: 0,
+        request_timeout_ms: 300,
         ..Config::default()
     };
     let service = qoltanba::api::build(config).await.expect("build");
@@ -998,9 +1001,12 @@ async fn a_request_over_the_time_limit_is_a_503_problem_and_counted() {
         _dir: dir,
     };
     let portal = app.key(Role::Portal).await;
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("rsa-detached.p7s"))
-        .await;
+    let mut body = envelope_body("rsa-attached.p7s");
+    body["revocation"] = json!("ocsp");
+    body["ocsp_url"] = json!(url);
+    let r = app.post("/v1/verify", &portal, &body).await;
+    // Closing the listener resets the waiting OCSP exchange.
+    drop(silent);
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
     assert!(r.content_type().starts_with("application/problem+json"));
     assert_eq!(r.json()["code"], json!("TIMEOUT"), "{}", r.text());
