@@ -5,7 +5,6 @@
 
 use super::{Backend, Store, StoreError};
 use serde::Serialize;
-use sqlx::Executor;
 
 /// A stored application.
 #[derive(Debug, Clone, Serialize)]
@@ -109,50 +108,45 @@ impl Store {
         if let Some(existing) = self.application_by_request(a.request_sha256).await? {
             return Ok((existing, false));
         }
-        let mut conn = self.begin_write().await?;
-        let result = async {
-            let found: Option<(String,)> = sqlx::query_as("SELECT number FROM applications WHERE request_sha256 = $1").bind(a.request_sha256).fetch_optional(&mut *conn).await?;
-            if found.is_some() {
-                return Ok(None);
-            }
-            let (seq,): (i64,) = sqlx::query_as("INSERT INTO counters (provider, year, last) VALUES ($1, $2, 1) ON CONFLICT (provider, year) DO UPDATE SET last = counters.last + 1 RETURNING last")
-                .bind(a.provider)
-                .bind(i64::from(a.year))
-                .fetch_one(&mut *conn)
-                .await?;
-            let number = format!("{}-{}-{:06}", a.year, a.provider, seq);
-            sqlx::query("INSERT INTO applications (number, provider, year, seq, service, channel, iin, status, request_sha256, request, envelope, registered_at, deadline, stages, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'registered', $8, $9, $10, $11, $12, $13, $14)")
-                .bind(&number)
-                .bind(a.provider)
-                .bind(i64::from(a.year))
-                .bind(seq)
-                .bind(a.service)
-                .bind(a.channel)
-                .bind(a.iin)
+        let mut tx = self.begin_write().await?;
+        let found: Option<(String,)> =
+            sqlx::query_as("SELECT number FROM applications WHERE request_sha256 = $1")
                 .bind(a.request_sha256)
-                .bind(a.request)
-                .bind(a.envelope)
-                .bind(a.at)
-                .bind(a.deadline)
-                .bind(a.stages)
-                .bind(a.created_by)
-                .execute(&mut *conn)
+                .fetch_optional(&mut *tx)
                 .await?;
-            Ok::<_, StoreError>(Some(number))
+        if found.is_some() {
+            // Registered meanwhile by another writer: that one stands.
+            drop(tx);
+            let app = self
+                .application_by_request(a.request_sha256)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            return Ok((app, false));
         }
-        .await;
-        match result {
-            Ok(Some(_)) => {
-                super::finish(conn, true).await?;
-            }
-            Ok(None) => {
-                super::finish(conn, false).await?;
-            }
-            Err(e) => {
-                let _ = conn.execute("ROLLBACK").await;
-                return Err(e);
-            }
-        }
+        let (seq,): (i64,) = sqlx::query_as("INSERT INTO counters (provider, year, last) VALUES ($1, $2, 1) ON CONFLICT (provider, year) DO UPDATE SET last = counters.last + 1 RETURNING last")
+            .bind(a.provider)
+            .bind(i64::from(a.year))
+            .fetch_one(&mut *tx)
+            .await?;
+        let number = format!("{}-{}-{:06}", a.year, a.provider, seq);
+        sqlx::query("INSERT INTO applications (number, provider, year, seq, service, channel, iin, status, request_sha256, request, envelope, registered_at, deadline, stages, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'registered', $8, $9, $10, $11, $12, $13, $14)")
+            .bind(&number)
+            .bind(a.provider)
+            .bind(i64::from(a.year))
+            .bind(seq)
+            .bind(a.service)
+            .bind(a.channel)
+            .bind(a.iin)
+            .bind(a.request_sha256)
+            .bind(a.request)
+            .bind(a.envelope)
+            .bind(a.at)
+            .bind(a.deadline)
+            .bind(a.stages)
+            .bind(a.created_by)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         let app = self
             .application_by_request(a.request_sha256)
             .await?
@@ -210,42 +204,31 @@ impl Store {
         result: Option<&str>,
         at: i64,
     ) -> Result<bool, StoreError> {
-        let mut conn = self.begin_write().await?;
-        let r = async {
-            let done = sqlx::query("UPDATE applications SET status = $1, decision = COALESCE($2, decision), result = COALESCE($3, result) WHERE number = $4 AND status = $5")
-                .bind(to)
-                .bind(decision)
-                .bind(result)
-                .bind(number)
-                .bind(from)
-                .execute(&mut *conn)
-                .await?;
-            if done.rows_affected() == 1 {
-                sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                    .bind(number)
-                    .bind(at)
-                    .bind(actor.0)
-                    .bind(actor.1)
-                    .bind(action)
-                    .bind(from)
-                    .bind(to)
-                    .bind(note)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            Ok::<_, StoreError>(done.rows_affected() == 1)
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE applications SET status = $1, decision = COALESCE($2, decision), result = COALESCE($3, result) WHERE number = $4 AND status = $5")
+            .bind(to)
+            .bind(decision)
+            .bind(result)
+            .bind(number)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
         }
-        .await;
-        match r {
-            Ok(ok) => {
-                super::finish(conn, ok).await?;
-                Ok(ok)
-            }
-            Err(e) => {
-                let _ = conn.execute("ROLLBACK").await;
-                Err(e)
-            }
-        }
+        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(number)
+            .bind(at)
+            .bind(actor.0)
+            .bind(actor.1)
+            .bind(action)
+            .bind(from)
+            .bind(to)
+            .bind(note)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The history of an application, oldest first.

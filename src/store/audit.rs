@@ -5,12 +5,11 @@
 //! hash, checkpoints signed by the service's audit key, and `verify_chain`,
 //! which names the first record that was changed, removed or inserted.
 
-use super::{Store, StoreError, finish};
+use super::{Store, StoreError};
 use crate::pki::cert::{hex, sha256};
 use crate::pki::signer::Signer;
 use base64::Engine;
 use serde::Serialize;
-use sqlx::Executor;
 
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,55 +120,70 @@ type RawRow = (
 impl Store {
     /// Appends records in one transaction, after the current head; returns the new head.
     pub async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(i64, String), StoreError> {
-        let mut conn = self.begin_write().await?;
-        let result = async {
-            let postgres = self.backend() == super::Backend::Postgres;
-            let sql = if postgres {
-                "SELECT v FROM meta WHERE k = 'audit_head' FOR UPDATE"
-            } else {
-                "SELECT v FROM meta WHERE k = 'audit_head'"
-            };
-            let (head,): (String,) = sqlx::query_as(sql).fetch_one(&mut *conn).await?;
-            let (mut seq, mut hash) = parse_head(&head)?;
-            // One multi-row INSERT per chunk: a statement per record costs a round trip each.
-            for chunk in entries.chunks(INSERT_CHUNK) {
-                let mut sql = String::from("INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES ");
-                let mut rows = Vec::with_capacity(chunk.len());
-                for (n, e) in chunk.iter().enumerate() {
-                    seq += 1;
-                    let h = chain_hash(&hash, seq, e);
-                    if n > 0 {
-                        sql.push_str(", ");
-                    }
-                    if postgres {
-                        let b = n * 10;
-                        sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10));
-                    } else {
-                        // Positional: SQLite looks up a `$N` parameter by name.
-                        sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                    }
-                    rows.push((seq, e, std::mem::replace(&mut hash, h.clone()), h));
+        let mut tx = self.begin_write().await?;
+        let postgres = self.backend() == super::Backend::Postgres;
+        let sql = if postgres {
+            "SELECT v FROM meta WHERE k = 'audit_head' FOR UPDATE"
+        } else {
+            "SELECT v FROM meta WHERE k = 'audit_head'"
+        };
+        let (head,): (String,) = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
+        let (mut seq, mut hash) = parse_head(&head)?;
+        // One multi-row INSERT per chunk: a statement per record costs a round trip each.
+        for chunk in entries.chunks(INSERT_CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES ",
+            );
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (n, e) in chunk.iter().enumerate() {
+                seq += 1;
+                let h = chain_hash(&hash, seq, e);
+                if n > 0 {
+                    sql.push_str(", ");
                 }
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (seq, e, prev, h) in rows {
-                    q = q.bind(seq).bind(e.at).bind(&e.key_id).bind(&e.role).bind(&e.operation).bind(&e.data_sha256).bind(&e.signer_serial).bind(&e.result_code).bind(prev).bind(h);
+                if postgres {
+                    let b = n * 10;
+                    sql.push_str(&format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 9,
+                        b + 10
+                    ));
+                } else {
+                    // Positional: SQLite looks up a `$N` parameter by name.
+                    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 }
-                q.execute(&mut *conn).await?;
+                rows.push((seq, e, std::mem::replace(&mut hash, h.clone()), h));
             }
-            sqlx::query("UPDATE meta SET v = $1 WHERE k = 'audit_head'").bind(format!("{seq}:{hash}")).execute(&mut *conn).await?;
-            Ok::<_, StoreError>((seq, hash))
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (seq, e, prev, h) in rows {
+                q = q
+                    .bind(seq)
+                    .bind(e.at)
+                    .bind(&e.key_id)
+                    .bind(&e.role)
+                    .bind(&e.operation)
+                    .bind(&e.data_sha256)
+                    .bind(&e.signer_serial)
+                    .bind(&e.result_code)
+                    .bind(prev)
+                    .bind(h);
+            }
+            q.execute(&mut *tx).await?;
         }
-        .await;
-        match result {
-            Ok(head) => {
-                finish(conn, true).await?;
-                Ok(head)
-            }
-            Err(e) => {
-                let _ = conn.execute("ROLLBACK").await;
-                Err(e)
-            }
-        }
+        sqlx::query("UPDATE meta SET v = $1 WHERE k = 'audit_head'")
+            .bind(format!("{seq}:{hash}"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((seq, hash))
     }
 
     /// The chain head: last sequence number and hash.

@@ -8,7 +8,6 @@
 //! to is compare-and-set, so two finishes cannot both count.
 
 use super::{Store, StoreError};
-use sqlx::Executor;
 
 /// The employee's signed draft.
 #[derive(Debug, Clone)]
@@ -86,54 +85,42 @@ impl Store {
         role: &str,
         note: &str,
     ) -> Result<bool, StoreError> {
-        let mut conn = self.begin_write().await?;
-        let r = async {
-            // Touching the row locks it (PostgreSQL) and checks the state.
-            let still = sqlx::query(
-                "UPDATE applications SET status = status WHERE number = $1 AND status = $2",
-            )
+        let mut tx = self.begin_write().await?;
+        // Touching the row locks it (PostgreSQL) and checks the state.
+        let still = sqlx::query(
+            "UPDATE applications SET status = status WHERE number = $1 AND status = $2",
+        )
+        .bind(number)
+        .bind(status)
+        .execute(&mut *tx)
+        .await?;
+        if still.rows_affected() != 1 {
+            return Ok(false);
+        }
+        let put = sqlx::query("INSERT INTO drafts (number, pdf, signed_by, signer_serial, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (number) DO NOTHING")
             .bind(number)
-            .bind(status)
-            .execute(&mut *conn)
+            .bind(&draft.pdf)
+            .bind(&draft.signed_by)
+            .bind(&draft.signer_serial)
+            .bind(draft.at)
+            .execute(&mut *tx)
             .await?;
-            if still.rows_affected() != 1 {
-                return Ok(false);
-            }
-            let put = sqlx::query("INSERT INTO drafts (number, pdf, signed_by, signer_serial, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (number) DO NOTHING")
-                .bind(number)
-                .bind(&draft.pdf)
-                .bind(&draft.signed_by)
-                .bind(&draft.signer_serial)
-                .bind(draft.at)
-                .execute(&mut *conn)
-                .await?;
-            if put.rows_affected() != 1 {
-                return Ok(false);
-            }
-            sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .bind(number)
-                .bind(draft.at)
-                .bind(&draft.signed_by)
-                .bind(role)
-                .bind("sign_draft")
-                .bind(status)
-                .bind(status)
-                .bind(note)
-                .execute(&mut *conn)
-                .await?;
-            Ok::<_, StoreError>(true)
+        if put.rows_affected() != 1 {
+            return Ok(false);
         }
-        .await;
-        match r {
-            Ok(ok) => {
-                super::finish(conn, ok).await?;
-                Ok(ok)
-            }
-            Err(e) => {
-                let _ = conn.execute("ROLLBACK").await;
-                Err(e)
-            }
-        }
+        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(number)
+            .bind(draft.at)
+            .bind(&draft.signed_by)
+            .bind(role)
+            .bind("sign_draft")
+            .bind(status)
+            .bind(status)
+            .bind(note)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Keeps a prepared signature (and forgets those that expired).

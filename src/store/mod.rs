@@ -197,16 +197,16 @@ impl Store {
     }
 
     /// Starts a write transaction that serialises with every other writer:
-    /// `BEGIN IMMEDIATE` on SQLite; on PostgreSQL the caller locks the rows it needs.
+    /// `BEGIN IMMEDIATE` on SQLite; on PostgreSQL the caller locks the rows it
+    /// needs. Dropped without `commit` (an early return, an error), it rolls back.
     pub(crate) async fn begin_write(
         &self,
-    ) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        match self.backend {
-            Backend::Sqlite => conn.execute("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => conn.execute("BEGIN").await?,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
         };
-        Ok(conn)
+        Ok(self.pool.begin_with(begin).await?)
     }
 
     /// A row count of `table` (tests and readiness).
@@ -254,13 +254,4 @@ async fn checkpointer(pool: AnyPool) {
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
     }
-}
-
-/// Ends a write transaction.
-pub(crate) async fn finish(
-    mut conn: sqlx::pool::PoolConnection<sqlx::Any>,
-    ok: bool,
-) -> Result<(), StoreError> {
-    conn.execute(if ok { "COMMIT" } else { "ROLLBACK" }).await?;
-    Ok(())
 }
