@@ -31,9 +31,7 @@ pub struct AuditSink {
 /// more of them are in flight than records wait in the writer's batch, the
 /// writer waits a moment for the rest, so that records computed together
 /// share one transaction.
-pub struct Announced {
-    sink: AuditSink,
-}
+pub struct Announced(Arc<AtomicUsize>);
 
 /// The routes whose records are worth waiting for: the verifications, which
 /// come in volume and finish in microseconds.
@@ -41,7 +39,7 @@ pub const GROUPED: &[&str] = &["/v1/verify", "/v1/certificates/verify"];
 
 impl Drop for Announced {
     fn drop(&mut self) {
-        self.sink.announced.fetch_sub(1, Ordering::AcqRel);
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -80,12 +78,7 @@ impl AuditSink {
             let mut since = 0u64;
             while let Some(first) = rx.recv().await {
                 let mut jobs = vec![first];
-                while jobs.len() < BATCH {
-                    match rx.try_recv() {
-                        Ok(j) => jobs.push(j),
-                        Err(_) => break,
-                    }
-                }
+                drain(&mut rx, &mut jobs);
                 // Group commit: a transaction costs far more than a row, so
                 // while more verifications are in flight than records wait
                 // here, wait a moment for theirs. Every one of them already in
@@ -99,14 +92,10 @@ impl AuditSink {
                             _ => break,
                         }
                     }
-                    while jobs.len() < BATCH {
-                        match rx.try_recv() {
-                            Ok(j) => jobs.push(j),
-                            Err(_) => break,
-                        }
-                    }
+                    drain(&mut rx, &mut jobs);
                 }
-                let entries: Vec<AuditEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
+                let (entries, waiting): (Vec<AuditEntry>, Vec<_>) =
+                    jobs.into_iter().map(|j| (j.entry, j.done)).unzip();
                 metrics::histogram!("qoltanba_audit_batch_records").record(entries.len() as f64);
                 let result = store
                     .append_audit(&entries)
@@ -118,8 +107,8 @@ impl AuditSink {
                     tracing::error!(error = %e, "audit write failed");
                     metrics::counter!("qoltanba_audit_failures_total").increment(1);
                 }
-                for j in jobs {
-                    let _ = j.done.send(result.clone());
+                for done in waiting {
+                    let _ = done.send(result.clone());
                 }
                 since += entries.len() as u64;
                 if since >= every {
@@ -151,7 +140,7 @@ impl AuditSink {
     /// Counts a request that will end in a record until it is dropped (see [`Announced`]).
     pub fn announce(&self) -> Announced {
         self.announced.fetch_add(1, Ordering::AcqRel);
-        Announced { sink: self.clone() }
+        Announced(self.announced.clone())
     }
 
     /// Records an entry and waits until it is stored.
@@ -181,6 +170,16 @@ impl Pending {
             .await
             .map_err(|_| unavailable())?
             .map_err(|_| unavailable())
+    }
+}
+
+/// Adds what is already queued to the batch, up to [`BATCH`].
+fn drain(rx: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
+    while jobs.len() < BATCH {
+        match rx.try_recv() {
+            Ok(j) => jobs.push(j),
+            Err(_) => break,
+        }
     }
 }
 

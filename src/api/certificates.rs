@@ -92,12 +92,10 @@ pub async fn verify(
     let verdict = pki::verify_certificate(&bytes, &state.trust(), &extra, &crls, at, &policy);
     metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
     let hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&bytes));
-    let pending = state
-        .audit
-        .submit(audit_entry(&caller, "certificates.verify", hash, &verdict))
-        .await?;
-    // Written while the record waits for its group commit.
-    let body = super::json::JsonBody::new(&verdict, super::json::VERDICT_CAPACITY)?;
-    pending.stored().await?;
-    Ok(body)
+    super::audited_verdict(
+        &state,
+        audit_entry(&caller, "certificates.verify", hash, &verdict),
+        &verdict,
+    )
+    .await
 }

@@ -156,6 +156,20 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// A verification's answer: its audit record handed to the writer, the
+/// verdict's JSON written while the record waits for its group commit, and
+/// the answer given once the record is stored.
+pub async fn audited_verdict(
+    state: &AppState,
+    entry: AuditEntry,
+    verdict: &Verdict,
+) -> Result<json::JsonBody, problem::ApiError> {
+    let pending = state.audit.submit(entry).await?;
+    let body = json::JsonBody::new(verdict, json::VERDICT_CAPACITY)?;
+    pending.stored().await?;
+    Ok(body)
+}
+
 /// The audit record of a verdict.
 pub fn audit_entry(
     caller: &Caller,

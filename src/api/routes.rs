@@ -161,11 +161,6 @@ pub const ROUTES: &[RouteSpec] = &[
     },
 ];
 
-/// The roles allowed on a matched route; `Some(None)` is public, `None` unknown.
-pub fn roles_for(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
-    route(method, path).map(|r| r.roles)
-}
-
 /// The table's entry for a matched route.
 pub fn route(method: &str, path: &str) -> Option<&'static RouteSpec> {
     // HEAD is answered wherever GET is.

@@ -158,12 +158,10 @@ pub async fn verify(
         .as_ref()
         .and_then(|e| e["content_sha256"].as_str().map(String::from))
         .unwrap_or_else(|| crate::pki::cert::hex(&crate::pki::cert::sha256(&envelope)));
-    let pending = state
-        .audit
-        .submit(audit_entry(&caller, "verify", data_hash, &verdict))
-        .await?;
-    // Written while the record waits for its group commit.
-    let body = super::json::JsonBody::new(&verdict, super::json::VERDICT_CAPACITY)?;
-    pending.stored().await?;
-    Ok(body)
+    super::audited_verdict(
+        &state,
+        audit_entry(&caller, "verify", data_hash, &verdict),
+        &verdict,
+    )
+    .await
 }
