@@ -43,7 +43,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         "demo_trust_store": state.demo_trust,
         "crls": crls,
         "crl_refresh": state.crl_refresh.read().map(|r| r.clone()).unwrap_or_default(),
-        "crls_rejected": trust.revocation.rejected.iter().map(|(s, e)| json!({ "source": s, "error": e.to_string() })).collect::<Vec<_>>(),
+        "crls_rejected": trust.revocation.rejected.iter().map(|r| r.describe()).collect::<Vec<_>>(),
     });
     let status = if ready {
         StatusCode::OK

@@ -85,20 +85,17 @@ fn attr(oid: Oid, value: Any) -> Result<Attribute, BuildError> {
 pub fn sig_alg_id(s: Scheme) -> Result<AlgorithmIdentifierOwned, BuildError> {
     let null = Some(Any::from(der::asn1::Null));
     Ok(match s {
-        Scheme::RsaPkcs1(d) => AlgorithmIdentifierOwned {
-            oid: match d {
-                Digest::Sha256 => oid::SHA256_RSA,
-                Digest::Sha384 => oid::SHA384_RSA,
-                Digest::Sha512 => oid::SHA512_RSA,
-            },
+        Scheme::RsaPkcs1(_) | Scheme::Gost(_) => AlgorithmIdentifierOwned {
+            // GOST OIDs are written with NULL parameters, as Kalkan writes them.
+            oid: s.signature_oid().ok_or_else(|| {
+                BuildError::Encoding(format!("no signature algorithm for {}", s.name()))
+            })?,
             parameters: null,
         },
-        Scheme::Ecdsa(d) => AlgorithmIdentifierOwned {
-            oid: match d {
-                Digest::Sha256 => oid::ECDSA_SHA256,
-                Digest::Sha384 => oid::ECDSA_SHA384,
-                Digest::Sha512 => oid::ECDSA_SHA512,
-            },
+        Scheme::Ecdsa(_) => AlgorithmIdentifierOwned {
+            oid: s.signature_oid().ok_or_else(|| {
+                BuildError::Encoding(format!("no signature algorithm for {}", s.name()))
+            })?,
             parameters: None,
         },
         Scheme::RsaPss { digest, salt_len } => {
@@ -134,7 +131,8 @@ struct PssParamsOut {
 pub fn digest_alg_id(d: Digest) -> AlgorithmIdentifierOwned {
     AlgorithmIdentifierOwned {
         oid: d.oid(),
-        parameters: None,
+        // Kalkan writes its GOST digest OIDs with NULL parameters.
+        parameters: d.is_gost().then(|| Any::from(der::asn1::Null)),
     }
 }
 

@@ -104,6 +104,7 @@ pub(super) fn crypto_checks(
     let key_matches = matches!(
         (sc, key.kind),
         (Scheme::Ecdsa(_), KeyKind::Ec { .. })
+            | (Scheme::Gost(_), KeyKind::Gost { .. })
             | (
                 Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
                 KeyKind::Rsa { .. }

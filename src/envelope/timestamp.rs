@@ -94,6 +94,20 @@ pub fn check(
     let mut detail = detail;
     detail["tsa"] = tsa;
     detail["token_verdict"] = json!({ "indication": v.indication, "code": v.code });
+    if v.indication == crate::verdict::Indication::Indeterminate {
+        // Nothing is wrong with the token that can be shown, but it cannot be
+        // trusted here (e.g. its TSA chains to a CA outside the trust store):
+        // it gives no proof of existence and does not decide the verdict.
+        detail["problem"] = json!(format!(
+            "the time-stamp cannot be validated ({}): it is not used as proof of existence",
+            v.code
+        ));
+        detail["effect"] = json!("ignored");
+        return Some(Stamp {
+            check: Check::unused("timestamp", detail),
+            poe: None,
+        });
+    }
     if !v.passed() {
         return fail(
             format!("the token's own signature is not valid ({})", v.code),

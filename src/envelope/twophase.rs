@@ -85,6 +85,7 @@ pub fn scheme_for_key(key: &PublicKey) -> Scheme {
         KeyKind::Rsa { .. } => Scheme::RsaPkcs1(Digest::Sha256),
         KeyKind::Ec { bits: 384 } => Scheme::Ecdsa(Digest::Sha384),
         KeyKind::Ec { .. } => Scheme::Ecdsa(Digest::Sha256),
+        KeyKind::Gost { .. } => Scheme::Gost(key.kind.default_digest()),
     }
 }
 
@@ -226,7 +227,7 @@ pub fn finish(
     let scheme = scheme_for_key(&key);
     let value = match key.kind {
         KeyKind::Ec { bits } => ecdsa_der(bits, signature_value),
-        KeyKind::Rsa { .. } => signature_value.to_vec(),
+        KeyKind::Rsa { .. } | KeyKind::Gost { .. } => signature_value.to_vec(),
     };
     algorithms::verify(scheme, &key, &data_to_sign, &value)
         .map_err(|_| TwoPhaseError::SignatureValueInvalid)?;

@@ -77,6 +77,6 @@ impl PdfError {
 }
 
 /// The streaming context for a digest.
-pub(crate) fn hasher(d: crate::pki::algorithms::Digest) -> ring::digest::Context {
-    ring::digest::Context::new(d.ring())
+pub(crate) fn hasher(d: crate::pki::algorithms::Digest) -> crate::pki::algorithms::Hasher {
+    d.hasher()
 }

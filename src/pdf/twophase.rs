@@ -37,7 +37,7 @@ impl ExternalSigner {
         let scheme = crate::envelope::twophase::scheme_for_key(&key);
         let value = value.map(|v| match key.kind {
             KeyKind::Ec { bits } => crate::envelope::twophase::ecdsa_der(bits, &v),
-            KeyKind::Rsa { .. } => v,
+            KeyKind::Rsa { .. } | KeyKind::Gost { .. } => v,
         });
         Ok(ExternalSigner {
             scheme,
@@ -58,6 +58,7 @@ impl ExternalSigner {
         match self.key.kind {
             KeyKind::Rsa { bits } => vec![0; bits.div_ceil(8)],
             KeyKind::Ec { bits } => vec![0; 2 * bits / 8 + 9],
+            KeyKind::Gost { curve, .. } => vec![0; 2 * curve.len()],
         }
     }
 }

@@ -4,10 +4,15 @@
 //! Owns the mapping from AlgorithmIdentifiers (CMS and X.509) to verification
 //! schemes and the policy floor: SHA-256/384/512, RSA 2048–8192 (PKCS#1 v1.5
 //! and PSS), ECDSA P-256/P-384. Refuses MD5, SHA-1, SHA-224, short RSA keys,
-//! other curves and every unknown OID with `AlgError::Unsupported`. All
-//! arithmetic is done by `ring`; only what ring cannot verify (PSS with a salt
-//! other than the hash length, ECDSA with SHA-512) goes to the RustCrypto crates.
+//! other curves and every unknown OID with `AlgError::Unsupported`. RSA and
+//! ECDSA arithmetic is done by `ring`; only what ring cannot verify (PSS with
+//! a salt other than the hash length, ECDSA with SHA-512) goes to the
+//! RustCrypto crates. GOST (the national CA's GOST 34.310-2004 and GOST
+//! 34.10-2015, and the Russian GOST R 34.10-2012 OIDs for the same curves)
+//! goes to [`super::gost`], with GOST 34.311-95 (GOST R 34.11-94, "test"
+//! S-box) and Streebog from RustCrypto.
 
+pub use super::gost::Curve;
 use der::{Decode, Encode, asn1::ObjectIdentifier as Oid};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoRef};
 
@@ -58,6 +63,36 @@ pub mod oid {
     pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
     /// md5
     pub const MD5: Oid = Oid::new_unwrap("1.2.840.113549.2.5");
+    /// GOST 34.310-2004 public key (KZ)
+    pub const GOST_2004_KEY: Oid = Oid::new_unwrap("1.2.398.3.10.1.1.1.1");
+    /// GOST 34.311-95 with GOST 34.310-2004 (KZ)
+    pub const GOST_2004_SIG: Oid = Oid::new_unwrap("1.2.398.3.10.1.1.1.2");
+    /// GOST 34.10-2015 256-bit public key (KZ)
+    pub const GOST_2015_256_KEY: Oid = Oid::new_unwrap("1.2.398.3.10.1.1.2.1");
+    /// GOST 34.10-2015 512-bit public key (KZ)
+    pub const GOST_2015_512_KEY: Oid = Oid::new_unwrap("1.2.398.3.10.1.1.2.2");
+    /// GOST 34.10-2015 with GOST 34.11-2015 256-bit (KZ)
+    pub const GOST_2015_256_SIG: Oid = Oid::new_unwrap("1.2.398.3.10.1.1.2.3.1");
+    /// GOST 34.10-2015 with GOST 34.11-2015 512-bit (KZ)
+    pub const GOST_2015_512_SIG: Oid = Oid::new_unwrap("1.2.398.3.10.1.1.2.3.2");
+    /// GOST 34.311-95 digest (KZ)
+    pub const GOST_34311: Oid = Oid::new_unwrap("1.2.398.3.10.1.3.1");
+    /// GOST 34.11-2015 256-bit digest (KZ)
+    pub const STREEBOG_256: Oid = Oid::new_unwrap("1.2.398.3.10.1.3.2");
+    /// GOST 34.11-2015 512-bit digest (KZ)
+    pub const STREEBOG_512: Oid = Oid::new_unwrap("1.2.398.3.10.1.3.3");
+    /// id-tc26-gost3410-12-256 public key (RU)
+    pub const RU_GOST_2012_256_KEY: Oid = Oid::new_unwrap("1.2.643.7.1.1.1.1");
+    /// id-tc26-gost3410-12-512 public key (RU)
+    pub const RU_GOST_2012_512_KEY: Oid = Oid::new_unwrap("1.2.643.7.1.1.1.2");
+    /// id-tc26-gost3411-12-256 (RU)
+    pub const RU_STREEBOG_256: Oid = Oid::new_unwrap("1.2.643.7.1.1.2.2");
+    /// id-tc26-gost3411-12-512 (RU)
+    pub const RU_STREEBOG_512: Oid = Oid::new_unwrap("1.2.643.7.1.1.2.3");
+    /// id-tc26-signwithdigest-gost3410-12-256 (RU)
+    pub const RU_GOST_2012_256_SIG: Oid = Oid::new_unwrap("1.2.643.7.1.1.3.2");
+    /// id-tc26-signwithdigest-gost3410-12-512 (RU)
+    pub const RU_GOST_2012_512_SIG: Oid = Oid::new_unwrap("1.2.643.7.1.1.3.3");
 }
 
 /// Why an algorithm cannot be used.
@@ -91,15 +126,77 @@ pub enum Digest {
     Sha384,
     /// SHA-512
     Sha512,
+    /// GOST 34.311-95 (= GOST R 34.11-94 with the "test" S-box), as the
+    /// national CA uses it with GOST 34.310-2004.
+    Gost34311,
+    /// GOST 34.11-2015 (Streebog), 256-bit output.
+    Streebog256,
+    /// GOST 34.11-2015 (Streebog), 512-bit output.
+    Streebog512,
+}
+
+/// A running digest (streamed over large inputs such as a PDF's ByteRange).
+#[derive(Clone)]
+pub enum Hasher {
+    /// SHA-2 through ring.
+    Ring(ring::digest::Context),
+    /// GOST 34.311-95.
+    Gost34311(gost94::Gost94Test),
+    /// Streebog-256.
+    Streebog256(streebog::Streebog256),
+    /// Streebog-512.
+    Streebog512(streebog::Streebog512),
+}
+
+impl Hasher {
+    /// Adds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        use streebog::Digest as _;
+        match self {
+            Hasher::Ring(c) => c.update(data),
+            Hasher::Gost34311(h) => h.update(data),
+            Hasher::Streebog256(h) => h.update(data),
+            Hasher::Streebog512(h) => h.update(data),
+        }
+    }
+    /// The digest of everything added.
+    pub fn finish(self) -> Vec<u8> {
+        use streebog::Digest as _;
+        match self {
+            Hasher::Ring(c) => c.finish().as_ref().to_vec(),
+            Hasher::Gost34311(h) => h.finalize().to_vec(),
+            Hasher::Streebog256(h) => h.finalize().to_vec(),
+            Hasher::Streebog512(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hasher")
+    }
 }
 
 impl Digest {
+    /// Every accepted digest.
+    pub const ALL: [Digest; 6] = [
+        Digest::Sha256,
+        Digest::Sha384,
+        Digest::Sha512,
+        Digest::Gost34311,
+        Digest::Streebog256,
+        Digest::Streebog512,
+    ];
+
     /// The accepted digest for an OID, or why not.
     pub fn from_oid(o: &Oid) -> Result<Digest, AlgError> {
         match *o {
             oid::SHA256 => Ok(Digest::Sha256),
             oid::SHA384 => Ok(Digest::Sha384),
             oid::SHA512 => Ok(Digest::Sha512),
+            oid::GOST_34311 => Ok(Digest::Gost34311),
+            oid::STREEBOG_256 | oid::RU_STREEBOG_256 => Ok(Digest::Streebog256),
+            oid::STREEBOG_512 | oid::RU_STREEBOG_512 => Ok(Digest::Streebog512),
             _ => Err(AlgError::Unsupported(format!("digest {}", name_of(o)))),
         }
     }
@@ -109,6 +206,9 @@ impl Digest {
             Digest::Sha256 => oid::SHA256,
             Digest::Sha384 => oid::SHA384,
             Digest::Sha512 => oid::SHA512,
+            Digest::Gost34311 => oid::GOST_34311,
+            Digest::Streebog256 => oid::STREEBOG_256,
+            Digest::Streebog512 => oid::STREEBOG_512,
         }
     }
     /// Lower-case name, e.g. `sha256`.
@@ -117,27 +217,60 @@ impl Digest {
             Digest::Sha256 => "sha256",
             Digest::Sha384 => "sha384",
             Digest::Sha512 => "sha512",
+            Digest::Gost34311 => "gost34311-95",
+            Digest::Streebog256 => "gost34.11-2015-256",
+            Digest::Streebog512 => "gost34.11-2015-512",
         }
+    }
+    /// Whether this is one of the GOST hashes.
+    pub fn is_gost(self) -> bool {
+        matches!(
+            self,
+            Digest::Gost34311 | Digest::Streebog256 | Digest::Streebog512
+        )
     }
     /// Output length in bytes.
     pub fn len(self) -> usize {
-        self.ring().output_len()
+        match self {
+            Digest::Sha256 | Digest::Gost34311 | Digest::Streebog256 => 32,
+            Digest::Sha384 => 48,
+            Digest::Sha512 | Digest::Streebog512 => 64,
+        }
     }
     /// Always false: a digest has output.
     pub fn is_empty(self) -> bool {
         false
     }
-    /// The ring algorithm.
-    pub fn ring(self) -> &'static ring::digest::Algorithm {
+    /// The ring algorithm, for the SHA-2 family.
+    pub fn ring(self) -> Option<&'static ring::digest::Algorithm> {
         match self {
-            Digest::Sha256 => &ring::digest::SHA256,
-            Digest::Sha384 => &ring::digest::SHA384,
-            Digest::Sha512 => &ring::digest::SHA512,
+            Digest::Sha256 => Some(&ring::digest::SHA256),
+            Digest::Sha384 => Some(&ring::digest::SHA384),
+            Digest::Sha512 => Some(&ring::digest::SHA512),
+            _ => None,
+        }
+    }
+    /// A streaming context.
+    pub fn hasher(self) -> Hasher {
+        match (self, self.ring()) {
+            (_, Some(r)) => Hasher::Ring(ring::digest::Context::new(r)),
+            (Digest::Gost34311, None) => Hasher::Gost34311(Default::default()),
+            (Digest::Streebog256, None) => Hasher::Streebog256(Default::default()),
+            (_, None) => Hasher::Streebog512(Default::default()),
         }
     }
     /// Hashes `data`.
     pub fn hash(self, data: &[u8]) -> Vec<u8> {
-        ring::digest::digest(self.ring(), data).as_ref().to_vec()
+        use streebog::Digest as _;
+        match self {
+            Digest::Gost34311 => gost94::Gost94Test::digest(data).to_vec(),
+            Digest::Streebog256 => streebog::Streebog256::digest(data).to_vec(),
+            Digest::Streebog512 => streebog::Streebog512::digest(data).to_vec(),
+            _ => match self.ring() {
+                Some(r) => ring::digest::digest(r, data).as_ref().to_vec(),
+                None => Vec::new(),
+            },
+        }
     }
 }
 
@@ -155,13 +288,16 @@ pub enum Scheme {
     },
     /// ECDSA with a DER-encoded (r, s) signature.
     Ecdsa(Digest),
+    /// GOST R 34.10 (GOST 34.310-2004 with GOST 34.311-95, GOST 34.10-2015
+    /// with Streebog): r‖s, little-endian halves; the curve is the key's.
+    Gost(Digest),
 }
 
 impl Scheme {
     /// The scheme's hash.
     pub fn digest(self) -> Digest {
         match self {
-            Scheme::RsaPkcs1(d) | Scheme::Ecdsa(d) => d,
+            Scheme::RsaPkcs1(d) | Scheme::Ecdsa(d) | Scheme::Gost(d) => d,
             Scheme::RsaPss { digest, .. } => digest,
         }
     }
@@ -173,7 +309,27 @@ impl Scheme {
                 format!("RSA-PSS-{} (salt {salt_len})", digest.name().to_uppercase())
             }
             Scheme::Ecdsa(d) => format!("ECDSA-{}", d.name().to_uppercase()),
+            Scheme::Gost(Digest::Gost34311) => "GOST34310-2004-GOST34311-95".into(),
+            Scheme::Gost(Digest::Streebog256) => "GOST34.10-2015-256-GOST34.11-2015-256".into(),
+            Scheme::Gost(d) => format!("GOST34.10-2015-512-{}", d.name().to_uppercase()),
         }
+    }
+    /// The signature algorithm OID qoltanba writes for this scheme (the
+    /// national CA's OIDs for GOST, as Kalkan writes them).
+    pub fn signature_oid(self) -> Option<Oid> {
+        Some(match self {
+            Scheme::RsaPkcs1(Digest::Sha256) => oid::SHA256_RSA,
+            Scheme::RsaPkcs1(Digest::Sha384) => oid::SHA384_RSA,
+            Scheme::RsaPkcs1(Digest::Sha512) => oid::SHA512_RSA,
+            Scheme::RsaPss { .. } => oid::RSA_PSS,
+            Scheme::Ecdsa(Digest::Sha256) => oid::ECDSA_SHA256,
+            Scheme::Ecdsa(Digest::Sha384) => oid::ECDSA_SHA384,
+            Scheme::Ecdsa(Digest::Sha512) => oid::ECDSA_SHA512,
+            Scheme::Gost(Digest::Gost34311) => oid::GOST_2004_SIG,
+            Scheme::Gost(Digest::Streebog256) => oid::GOST_2015_256_SIG,
+            Scheme::Gost(Digest::Streebog512) => oid::GOST_2015_512_SIG,
+            _ => return None,
+        })
     }
 }
 
@@ -192,6 +348,21 @@ pub fn name_of(o: &Oid) -> String {
     if !known.is_empty() {
         return known.to_string();
     }
+    let gost = match *o {
+        oid::GOST_2004_KEY => "GOST 34.310-2004",
+        oid::GOST_2004_SIG => "GOST 34.311-95 with GOST 34.310-2004",
+        oid::GOST_2015_256_KEY => "GOST 34.10-2015 256",
+        oid::GOST_2015_512_KEY => "GOST 34.10-2015 512",
+        oid::GOST_2015_256_SIG => "GOST 34.10-2015 256 with GOST 34.11-2015 256",
+        oid::GOST_2015_512_SIG => "GOST 34.10-2015 512 with GOST 34.11-2015 512",
+        oid::GOST_34311 => "GOST 34.311-95",
+        oid::STREEBOG_256 => "GOST 34.11-2015 256",
+        oid::STREEBOG_512 => "GOST 34.11-2015 512",
+        _ => "",
+    };
+    if !gost.is_empty() {
+        return format!("{gost} ({o})");
+    }
     if o.to_string().starts_with("1.2.398.3.10") {
         return format!("GOST (Kazakhstan) {o}");
     }
@@ -207,16 +378,42 @@ pub fn scheme_for(
 ) -> Result<Scheme, AlgError> {
     let need_digest =
         || digest.ok_or_else(|| AlgError::Unsupported("signature algorithm names no hash".into()));
+    let sha2 = |d: Digest| {
+        if d.is_gost() {
+            Err(AlgError::Unsupported(format!(
+                "{} signature with the GOST digest {}",
+                name_of(&sig.oid),
+                d.name()
+            )))
+        } else {
+            Ok(d)
+        }
+    };
+    // A GOST signature OID names its hash; a key OID used as the signature
+    // algorithm (as some CMS writers do) takes the CMS digestAlgorithm.
+    let gost = |want: Digest| match digest {
+        Some(d) if d != want => Err(AlgError::Unsupported(format!(
+            "{} signature with the digest {}",
+            name_of(&sig.oid),
+            d.name()
+        ))),
+        _ => Ok(Scheme::Gost(want)),
+    };
     match sig.oid {
         oid::SHA256_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha256)),
         oid::SHA384_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha384)),
         oid::SHA512_RSA => Ok(Scheme::RsaPkcs1(Digest::Sha512)),
-        oid::RSA => Ok(Scheme::RsaPkcs1(need_digest()?)),
+        oid::RSA => Ok(Scheme::RsaPkcs1(sha2(need_digest()?)?)),
         oid::ECDSA_SHA256 => Ok(Scheme::Ecdsa(Digest::Sha256)),
         oid::ECDSA_SHA384 => Ok(Scheme::Ecdsa(Digest::Sha384)),
         oid::ECDSA_SHA512 => Ok(Scheme::Ecdsa(Digest::Sha512)),
-        oid::EC_PUBLIC_KEY => Ok(Scheme::Ecdsa(need_digest()?)),
+        oid::EC_PUBLIC_KEY => Ok(Scheme::Ecdsa(sha2(need_digest()?)?)),
         oid::RSA_PSS => pss_params(sig),
+        oid::GOST_2004_SIG | oid::GOST_2004_KEY => gost(Digest::Gost34311),
+        oid::GOST_2015_256_SIG | oid::RU_GOST_2012_256_SIG => gost(Digest::Streebog256),
+        oid::GOST_2015_512_SIG | oid::RU_GOST_2012_512_SIG => gost(Digest::Streebog512),
+        oid::GOST_2015_256_KEY | oid::RU_GOST_2012_256_KEY => gost(Digest::Streebog256),
+        oid::GOST_2015_512_KEY | oid::RU_GOST_2012_512_KEY => gost(Digest::Streebog512),
         ref o => Err(AlgError::Unsupported(format!("signature {}", name_of(o)))),
     }
 }
@@ -249,6 +446,12 @@ fn pss_params(sig: &AlgorithmIdentifierOwned) -> Result<Scheme, AlgError> {
         .hash
         .ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with SHA-1".into()))?;
     let digest = Digest::from_oid(&hash.oid)?;
+    if digest.is_gost() {
+        return Err(AlgError::Unsupported(format!(
+            "RSASSA-PSS with the GOST digest {}",
+            digest.name()
+        )));
+    }
     let mgf = p
         .mgf
         .ok_or_else(|| AlgError::Unsupported("RSASSA-PSS with MGF1-SHA-1".into()))?;
@@ -292,28 +495,77 @@ pub enum KeyKind {
         /// Curve size in bits (256 or 384).
         bits: usize,
     },
+    /// GOST R 34.10 on a named curve.
+    Gost {
+        /// Which standard the key's OID names.
+        family: GostFamily,
+        /// The curve its parameters name.
+        curve: Curve,
+    },
+}
+
+/// The standard a GOST key's algorithm OID names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GostFamily {
+    /// GOST 34.310-2004 (KZ, `1.2.398.3.10.1.1.1.1`): signs with GOST 34.311-95.
+    Kz2004,
+    /// GOST 34.10-2015 (KZ, `1.2.398.3.10.1.1.2.1`/`.2.2`): signs with Streebog.
+    Kz2015,
+    /// GOST R 34.10-2012 (RU, `1.2.643.7.1.1.1.1`/`.1.2`): signs with Streebog.
+    Ru2012,
 }
 
 impl KeyKind {
-    /// e.g. `RSA` / `ECDSA`.
+    /// e.g. `RSA` / `ECDSA` / `GOST 34.10-2015`.
     pub fn algorithm(self) -> &'static str {
         match self {
             KeyKind::Rsa { .. } => "RSA",
             KeyKind::Ec { .. } => "ECDSA",
+            KeyKind::Gost {
+                family: GostFamily::Kz2004,
+                ..
+            } => "GOST 34.310-2004",
+            KeyKind::Gost {
+                family: GostFamily::Kz2015,
+                ..
+            } => "GOST 34.10-2015",
+            KeyKind::Gost {
+                family: GostFamily::Ru2012,
+                ..
+            } => "GOST R 34.10-2012",
         }
     }
     /// Key size in bits.
     pub fn bits(self) -> usize {
         match self {
             KeyKind::Rsa { bits } | KeyKind::Ec { bits } => bits,
+            KeyKind::Gost { curve, .. } => curve.bits(),
         }
     }
-    /// Curve name for EC keys.
+    /// Curve name for EC and GOST keys.
     pub fn curve(self) -> Option<&'static str> {
         match self {
             KeyKind::Ec { bits: 256 } => Some("P-256"),
             KeyKind::Ec { bits: 384 } => Some("P-384"),
+            KeyKind::Gost { curve, .. } => Some(curve.name()),
             _ => None,
+        }
+    }
+    /// A name with the size, e.g. `RSA 2048`, `GOST 34.10-2015 512`.
+    pub fn label(self) -> String {
+        format!("{} {}", self.algorithm(), self.bits())
+    }
+    /// The digest a signature with this key uses by default (the only one for GOST).
+    pub fn default_digest(self) -> Digest {
+        match self {
+            KeyKind::Rsa { .. } | KeyKind::Ec { bits: 256 } => Digest::Sha256,
+            KeyKind::Ec { .. } => Digest::Sha384,
+            KeyKind::Gost {
+                family: GostFamily::Kz2004,
+                ..
+            } => Digest::Gost34311,
+            KeyKind::Gost { curve, .. } if curve.len() == 64 => Digest::Streebog512,
+            KeyKind::Gost { .. } => Digest::Streebog256,
         }
     }
 }
@@ -392,27 +644,139 @@ impl PublicKey {
                     key,
                 })
             }
+            oid::GOST_2004_KEY => gost_key(GostFamily::Kz2004, None, &info, &key),
+            oid::GOST_2015_256_KEY => gost_key(GostFamily::Kz2015, Some(32), &info, &key),
+            oid::GOST_2015_512_KEY => gost_key(GostFamily::Kz2015, Some(64), &info, &key),
+            oid::RU_GOST_2012_256_KEY => gost_key(GostFamily::Ru2012, Some(32), &info, &key),
+            oid::RU_GOST_2012_512_KEY => gost_key(GostFamily::Ru2012, Some(64), &info, &key),
             ref o => Err(AlgError::Unsupported(format!("public key {}", name_of(o)))),
         }
     }
 }
 
+/// GostR3410-PublicKeyParameters ::= SEQUENCE { publicKeyParamSet OID,
+/// digestParamSet OID OPTIONAL, encryptionParamSet OID OPTIONAL } (RFC 4491);
+/// the key is an OCTET STRING of X‖Y, little-endian halves.
+fn gost_key(
+    family: GostFamily,
+    size: Option<usize>,
+    info: &SubjectPublicKeyInfoRef<'_>,
+    bits: &[u8],
+) -> Result<PublicKey, AlgError> {
+    let params = info
+        .algorithm
+        .parameters
+        .as_ref()
+        .ok_or_else(|| AlgError::Unsupported("GOST key without parameters".into()))?;
+    let params_der = params
+        .to_der()
+        .map_err(|e| AlgError::Malformed(e.to_string()))?;
+    let seq = crate::asn1::single(&params_der)
+        .map_err(|e| AlgError::Malformed(format!("GOST key parameters: {e}")))?;
+    if seq.tag != der::Tag::Sequence {
+        return Err(AlgError::Malformed(
+            "GOST key parameters are not a SEQUENCE".into(),
+        ));
+    }
+    let mut w = crate::asn1::Walker::new(seq.value)
+        .map_err(|e| AlgError::Malformed(format!("GOST key parameters: {e}")))?;
+    let set = w
+        .require(der::Tag::ObjectIdentifier)
+        .map_err(|e| AlgError::Malformed(format!("GOST key parameter set: {e}")))?;
+    let set = Oid::from_bytes(set.value).map_err(|e| AlgError::Malformed(e.to_string()))?;
+    let curve = Curve::from_params_oid(&set.to_string())
+        .ok_or_else(|| AlgError::Unsupported(format!("GOST parameter set {set}")))?;
+    let size_ok = match (family, size) {
+        (GostFamily::Kz2004, _) => curve == Curve::CryptoProA,
+        (_, Some(n)) => curve.len() == n,
+        (_, None) => false,
+    };
+    if !size_ok {
+        return Err(AlgError::Malformed(format!(
+            "GOST key of algorithm {} on the curve {}",
+            name_of(&info.algorithm.oid),
+            curve.name()
+        )));
+    }
+    let point = der::asn1::OctetString::from_der(bits)
+        .map_err(|e| AlgError::Malformed(format!("GOST public key: {e}")))?;
+    let point = point.as_bytes();
+    super::gost::check_public_key(curve, point).map_err(|e| AlgError::Malformed(e.to_string()))?;
+    Ok(PublicKey {
+        kind: KeyKind::Gost { family, curve },
+        key: point.to_vec(),
+    })
+}
+
 /// Verifies `sig` over `msg` with `key` under `scheme`: the single entry point
 /// for every signature qoltanba checks (envelopes, certificates, CRLs, vectors).
 pub fn verify(scheme: Scheme, key: &PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), VerifyError> {
+    if let (Scheme::Gost(d), KeyKind::Gost { .. }) = (scheme, key.kind) {
+        return verify_gost_prehash(d, key, &d.hash(msg), sig);
+    }
+    verify_classic(scheme, key, msg, sig)
+}
+
+/// [`verify`] for a GOST signature over a digest already computed with `d`.
+pub fn verify_gost_prehash(
+    d: Digest,
+    key: &PublicKey,
+    digest: &[u8],
+    sig: &[u8],
+) -> Result<(), VerifyError> {
+    let KeyKind::Gost { family, curve } = key.kind else {
+        return Err(AlgError::Unsupported(format!(
+            "GOST signature with a {} key",
+            key.kind.algorithm()
+        ))
+        .into());
+    };
+    let fits = match family {
+        GostFamily::Kz2004 => d == Digest::Gost34311,
+        GostFamily::Kz2015 | GostFamily::Ru2012 => {
+            matches!(d, Digest::Streebog256 | Digest::Streebog512) && d.len() == curve.len()
+        }
+    };
+    if !fits {
+        return Err(AlgError::Unsupported(format!(
+            "{} signature with a {} key",
+            Scheme::Gost(d).name(),
+            key.kind.label()
+        ))
+        .into());
+    }
+    super::gost::verify(curve, &key.key, digest, sig).map_err(|_| VerifyError::Invalid)
+}
+
+fn verify_classic(
+    scheme: Scheme,
+    key: &PublicKey,
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<(), VerifyError> {
     use ring::signature as rs;
+    if scheme.digest().is_gost() {
+        return Err(AlgError::Unsupported(format!(
+            "{} with a {} key",
+            scheme.name(),
+            key.kind.algorithm()
+        ))
+        .into());
+    }
     let ring_alg: Option<&'static dyn rs::VerificationAlgorithm> = match (scheme, key.kind) {
-        (Scheme::RsaPkcs1(d), KeyKind::Rsa { .. }) => Some(match d {
-            Digest::Sha256 => &rs::RSA_PKCS1_2048_8192_SHA256,
-            Digest::Sha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
-            Digest::Sha512 => &rs::RSA_PKCS1_2048_8192_SHA512,
-        }),
+        (Scheme::RsaPkcs1(d), KeyKind::Rsa { .. }) => match d {
+            Digest::Sha256 => Some(&rs::RSA_PKCS1_2048_8192_SHA256),
+            Digest::Sha384 => Some(&rs::RSA_PKCS1_2048_8192_SHA384),
+            Digest::Sha512 => Some(&rs::RSA_PKCS1_2048_8192_SHA512),
+            _ => None,
+        },
         (Scheme::RsaPss { digest, salt_len }, KeyKind::Rsa { .. }) if salt_len == digest.len() => {
-            Some(match digest {
-                Digest::Sha256 => &rs::RSA_PSS_2048_8192_SHA256,
-                Digest::Sha384 => &rs::RSA_PSS_2048_8192_SHA384,
-                Digest::Sha512 => &rs::RSA_PSS_2048_8192_SHA512,
-            })
+            match digest {
+                Digest::Sha256 => Some(&rs::RSA_PSS_2048_8192_SHA256),
+                Digest::Sha384 => Some(&rs::RSA_PSS_2048_8192_SHA384),
+                Digest::Sha512 => Some(&rs::RSA_PSS_2048_8192_SHA512),
+                _ => None,
+            }
         }
         (Scheme::RsaPss { .. }, KeyKind::Rsa { .. }) => None,
         (Scheme::Ecdsa(d), KeyKind::Ec { bits }) => match (bits, d) {
@@ -462,6 +826,7 @@ fn verify_pss_any_salt(
         Digest::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
         Digest::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
         Digest::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
+        _ => return Err(VerifyError::Invalid),
     };
     // The signature must be exactly the modulus length, as ring requires.
     if sig.len() != key.kind.bits().div_ceil(8) {
@@ -495,6 +860,18 @@ fn verify_ecdsa_prehash(
         }
         _ => Err(VerifyError::Invalid),
     }
+}
+
+/// Whether two AlgorithmIdentifiers name the same algorithm: the same OID and
+/// the same parameters, where absent and NULL parameters count as the same
+/// (the national CA's GOST CRLs write NULL outside and nothing inside, and
+/// OpenSSL reads them).
+pub fn same_algorithm(a: &AlgorithmIdentifierOwned, b: &AlgorithmIdentifierOwned) -> bool {
+    let null = |p: &Option<der::asn1::Any>| match p {
+        None => true,
+        Some(any) => der::Tagged::tag(any) == der::Tag::Null && any.value().is_empty(),
+    };
+    a.oid == b.oid && (a.parameters == b.parameters || (null(&a.parameters) && null(&b.parameters)))
 }
 
 /// Converts an x509-parser algorithm identifier into the `spki` form.
@@ -551,6 +928,7 @@ pub fn rsa_pkcs1_embedded_digest(key: &PublicKey, digest: Digest, sig: &[u8]) ->
             0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
             0x03, 0x05, 0x00, 0x04, 0x40,
         ],
+        _ => return None,
     };
     let h = info.strip_prefix(prefix)?;
     (h.len() == digest.len()).then(|| h.to_vec())

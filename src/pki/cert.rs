@@ -284,7 +284,7 @@ impl Certificate {
             issuer: name_info(x.issuer()),
             not_before: unix(&x.validity().not_before),
             not_after: unix(&x.validity().not_after),
-            sig_alg_consistent: sig_alg == inner,
+            sig_alg_consistent: algorithms::same_algorithm(&sig_alg, &inner),
             sig_alg,
             signature: x.signature_value.data.to_vec(),
             spki: x.public_key().raw.to_vec(),
@@ -506,6 +506,14 @@ fn fold(n: &X509Name<'_>) -> Vec<u8> {
         out.push(b']');
     }
     out
+}
+
+/// A DER name as RFC 4514 text (the raw bytes as hex when it does not parse).
+pub fn dn_text(raw: &[u8]) -> String {
+    match X509Name::from_der(raw) {
+        Ok(([], n)) => n.to_string(),
+        _ => hex(raw),
+    }
 }
 
 /// SHA-256 through ring.

@@ -260,7 +260,10 @@ impl RevocationList {
             return Err(bad("CRL version is not v2"));
         }
         let inner_alg = t.require(Tag::Sequence).map_err(bad)?;
-        if inner_alg.raw != alg_tlv.raw {
+        if inner_alg.raw != alg_tlv.raw
+            && !AlgorithmIdentifierOwned::from_der(inner_alg.raw)
+                .is_ok_and(|inner| algorithms::same_algorithm(&inner, &sig_alg))
+        {
             return Err(bad("tbsCertList.signature differs from signatureAlgorithm"));
         }
         let issuer = t.require(Tag::Sequence).map_err(bad)?;
@@ -497,6 +500,29 @@ fn parse_entries(content: &[u8]) -> Result<Vec<Entry>, CrlError> {
     // A serial listed twice: keep the first (earliest) after sorting; both say revoked.
     entries.dedup_by(|a, b| a.serial_len == b.serial_len && a.serial == b.serial);
     Ok(entries)
+}
+
+/// The issuer name (raw DER) of bytes that look like a CRL, read without
+/// parsing the rest: tells which chains an unusable CRL concerns.
+pub fn issuer_of(bytes: &[u8]) -> Option<Vec<u8>> {
+    let owned;
+    let der = if bytes.first() == Some(&0x30) {
+        bytes
+    } else {
+        owned = crate::input::decode_der(bytes, &["X509 CRL"]).ok()?;
+        &owned
+    };
+    let outer = single(der).ok().or_else(|| {
+        // Trailing data: read the first element only.
+        let mut w = Walker::new(der).ok()?;
+        w.next_tlv().ok()
+    })?;
+    let mut w = Walker::new(outer.value).ok()?;
+    let tbs = w.require(Tag::Sequence).ok()?;
+    let mut t = Walker::new(tbs.value).ok()?;
+    t.optional(Tag::Integer).ok()?;
+    t.require(Tag::Sequence).ok()?;
+    Some(t.require(Tag::Sequence).ok()?.raw.to_vec())
 }
 
 /// Reads a CRL given as DER or PEM, verifying it at once against `issuers` where one fits.

@@ -10,6 +10,7 @@ pub mod algorithms;
 pub mod cert;
 pub mod crl;
 pub mod demo;
+pub mod gost;
 pub mod names;
 pub mod ocsp;
 pub mod path;
@@ -21,6 +22,7 @@ pub mod trust;
 
 use crate::iin::Iin;
 use crate::verdict::{Check, Code};
+pub use algorithms::name_of as algorithm_name;
 use cert::Certificate;
 use path::Path;
 use profile::UsageProfile;
@@ -294,10 +296,16 @@ pub fn describe(c: &Certificate) -> std::sync::Arc<crate::verdict::Memo<serde_js
 fn describe_fresh(c: &Certificate) -> serde_json::Value {
     let p = profile::profile(c);
     let key = match &c.key {
-        Ok(k) => {
-            json!({ "algorithm": k.kind.algorithm(), "bits": k.kind.bits(), "curve": k.kind.curve() })
+        Ok(k) => json!({
+            "algorithm": k.kind.algorithm(),
+            "bits": k.kind.bits(),
+            "curve": k.kind.curve(),
+            "name": k.kind.label(),
+            "spki_sha256": cert::hex(&cert::sha256(&c.spki)),
+        }),
+        Err(e) => {
+            json!({ "error": e.to_string(), "spki_sha256": cert::hex(&cert::sha256(&c.spki)) })
         }
-        Err(e) => json!({ "error": e.to_string() }),
     };
     json!({
         "subject": c.subject,
@@ -369,7 +377,7 @@ pub fn verify_certificate(
     match &leaf.key {
         Ok(k) => checks.push(Check::passed(
             "algorithms",
-            json!({ "key": k.kind.algorithm(), "bits": k.kind.bits() }),
+            json!({ "key": k.kind.algorithm(), "bits": k.kind.bits(), "curve": k.kind.curve(), "name": k.kind.label(), "signature_algorithm": algorithm_name(&leaf.sig_alg.oid) }),
         )),
         Err(e) => checks.push(Check::failed(
             "algorithms",
@@ -409,7 +417,16 @@ pub fn describe_text(info: &serde_json::Value) -> String {
         ("Policies", &info["policies"]),
         ("Not before", &info["not_before"]),
         ("Not after", &info["not_after"]),
-        ("Key", &info["key"]),
+        (
+            "Key",
+            if info["key"]["error"].is_null() {
+                &info["key"]["name"]
+            } else {
+                &info["key"]["error"]
+            },
+        ),
+        ("Curve", &info["key"]["curve"]),
+        ("Key SHA-256", &info["key"]["spki_sha256"]),
         ("CRL", &info["crl_urls"]),
         ("Delta CRL", &info["delta_crl_urls"]),
         ("OCSP", &info["ocsp_urls"]),

@@ -77,10 +77,50 @@ pub struct OcspSource<'a> {
 pub struct RevocationStore {
     /// Parsed CRLs.
     pub crls: Vec<Arc<RevocationList>>,
-    /// CRL inputs that did not parse: (source, error).
-    pub rejected: Vec<(String, CrlError)>,
+    /// CRL inputs that could not be used.
+    pub rejected: Vec<RejectedCrl>,
     /// Stored OCSP responses (DER), consulted before any OCSP client.
     pub ocsps: Vec<StoredOcsp>,
+}
+
+/// A CRL input that could not be used, with the issuer it names when that
+/// much could be read: it is reported only on the chains it concerns.
+#[derive(Debug, Clone)]
+pub struct RejectedCrl {
+    /// Where it came from (file name, URL, `envelope CRL #1`).
+    pub source: String,
+    /// Why it was refused.
+    pub error: CrlError,
+    /// The issuer name folded for comparison (`cert::name_key`), when readable.
+    pub issuer_key: Option<Vec<u8>>,
+    /// The issuer name, RFC 4514 style, when readable.
+    pub issuer_dn: Option<String>,
+}
+
+impl RejectedCrl {
+    /// Remembers `bytes` refused with `error`.
+    pub fn new(source: &str, error: CrlError, bytes: &[u8]) -> RejectedCrl {
+        let issuer = super::crl::issuer_of(bytes);
+        RejectedCrl {
+            source: source.to_string(),
+            error,
+            issuer_dn: issuer.as_deref().map(super::cert::dn_text),
+            issuer_key: issuer.as_deref().map(super::cert::name_key),
+        }
+    }
+
+    /// The report entry.
+    pub fn describe(&self) -> Value {
+        json!({ "source": self.source, "error": self.error.to_string(), "issuer": self.issuer_dn })
+    }
+
+    /// Whether this CRL would speak about certificates `cert`'s issuer issued:
+    /// its issuer is that name, or its issuer could not be read.
+    fn may_concern(&self, cert: &Certificate) -> bool {
+        self.issuer_key
+            .as_deref()
+            .is_none_or(|k| k == cert.issuer_key())
+    }
 }
 
 /// An OCSP response that came with the data rather than from a responder.
@@ -298,7 +338,7 @@ impl RevocationStore {
     pub fn add_bytes_checked(&mut self, bytes: &[u8], source: &str, issuers: &[Arc<Certificate>]) {
         match super::crl::from_bytes(bytes, source, issuers) {
             Ok(c) => self.crls.push(Arc::new(c)),
-            Err(e) => self.rejected.push((source.to_string(), e)),
+            Err(e) => self.rejected.push(RejectedCrl::new(source, e, bytes)),
         }
     }
 
@@ -494,17 +534,25 @@ impl RevocationStore {
         let n = path.len();
         let mut results = Vec::new();
         let mut codes: Vec<(Code, Value)> = Vec::new();
-        // Unreadable CRLs matter only where CRLs are consulted.
+        // Unreadable CRLs matter only where CRLs are consulted, and only on
+        // the chains they concern: a CRL of this path's issuers, or one whose
+        // issuer could not be read at all.
         if mode != RevocationMode::Ocsp && !self.rejected.is_empty() {
-            let r: Vec<Value> = self
+            let named: Vec<Value> = self
                 .rejected
                 .iter()
-                .map(|(s, e)| json!({ "source": s, "error": e.to_string() }))
+                .filter(|r| {
+                    r.issuer_key.is_some()
+                        && path[..n.saturating_sub(1)].iter().any(|c| r.may_concern(c))
+                })
+                .map(|r| r.describe())
                 .collect();
-            codes.push((
-                Code::CrlInvalid,
-                json!({ "problem": "a supplied CRL could not be read", "rejected": r }),
-            ));
+            if !named.is_empty() {
+                codes.push((
+                    Code::CrlInvalid,
+                    json!({ "problem": "a CRL of this path's issuers could not be read", "rejected": named }),
+                ));
+            }
         }
         for i in 0..n.saturating_sub(1) {
             let (cert, issuer) = (&path[i], &path[i + 1]);
@@ -548,7 +596,27 @@ impl RevocationStore {
             }
             results.push(item);
         }
+        // A CRL whose issuer could not even be read may have been the one a
+        // certificate lacked: it decides only where revocation is unknown.
+        let unknown: Vec<Value> = self
+            .rejected
+            .iter()
+            .filter(|r| r.issuer_key.is_none())
+            .map(|r| r.describe())
+            .collect();
+        let undecided = codes.iter().any(|(c, _)| *c != Code::CertRevoked);
+        let unknown_decides = mode != RevocationMode::Ocsp && !unknown.is_empty() && undecided;
+        if unknown_decides {
+            codes.push((
+                Code::CrlInvalid,
+                json!({ "problem": "a supplied CRL could not be read (its issuer is unknown)", "rejected": unknown.clone() }),
+            ));
+        }
         let mut base = crate::verdict::obj! { "validation_time": crate::time::rfc3339(at), "certificates": results };
+        if !unknown.is_empty() && !unknown_decides {
+            // Reported, not held against a path every certificate of which was decided.
+            base["unusable_crls"] = json!(unknown);
+        }
         if mode != RevocationMode::Crl {
             base["mode"] = json!(mode.as_str());
             base["sources"] = json!(mode.sources());

@@ -5,7 +5,8 @@
 //! and two-phase external signers implement the same trait elsewhere, so
 //! signing code never knows where a key lives.
 
-use super::algorithms::{Digest, KeyKind, PublicKey, Scheme};
+use super::algorithms::{Digest, GostFamily, KeyKind, PublicKey, Scheme};
+use super::gost;
 use ring::rand::SystemRandom;
 use ring::signature::{self as rs, KeyPair};
 
@@ -140,8 +141,11 @@ impl Signer for RingSigner {
                         digest: Digest::Sha512,
                         ..
                     } => &rs::RSA_PSS_SHA512,
-                    Scheme::Ecdsa(_) => {
-                        return Err(SignError::Key("RSA key with an ECDSA scheme".into()));
+                    other => {
+                        return Err(SignError::Key(format!(
+                            "RSA key with the scheme {}",
+                            other.name()
+                        )));
                     }
                 };
                 let mut sig = vec![0u8; k.public().modulus_len()];
@@ -186,4 +190,130 @@ fn ec_spki(point: &[u8], bits: usize) -> Vec<u8> {
     use super::algorithms::oid;
     let curve = if bits == 256 { oid::P256 } else { oid::P384 };
     spki(oid::EC_PUBLIC_KEY, der::asn1::Any::from(&curve), point)
+}
+
+/// A GOST 34.310-2004 / 34.10-2015 key held in memory: signs with the
+/// national CA's OIDs (GOST 34.311-95 for 2004 keys, Streebog of the curve's
+/// size for 2015 keys), the nonce from the operating system's random source.
+pub struct GostSigner {
+    key: gost::SigningKey,
+    family: GostFamily,
+    spki: Vec<u8>,
+    rng: SystemRandom,
+}
+
+impl std::fmt::Debug for GostSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GostSigner")
+            .field("curve", &self.key.curve())
+            .field("family", &self.family)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GostSigner {
+    /// A signer over `key`, writing its public key under `family`'s OIDs.
+    pub fn new(key: gost::SigningKey, family: GostFamily) -> Result<GostSigner, SignError> {
+        let public = key
+            .public_key()
+            .map_err(|e| SignError::Key(e.to_string()))?;
+        let spki = gost_spki(family, key.curve(), &public)?;
+        Ok(GostSigner {
+            key,
+            family,
+            spki,
+            rng: SystemRandom::new(),
+        })
+    }
+
+    /// A fresh key on `curve`, for test PKIs.
+    pub fn generate(curve: gost::Curve, family: GostFamily) -> Result<GostSigner, SignError> {
+        let key = gost::SigningKey::generate(curve, &SystemRandom::new())
+            .map_err(|e| SignError::Failed(e.to_string()))?;
+        GostSigner::new(key, family)
+    }
+
+    /// The private scalar, little-endian (for sealing or writing test keys).
+    pub fn secret(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        self.key.to_le_bytes()
+    }
+
+    /// The curve.
+    pub fn curve(&self) -> gost::Curve {
+        self.key.curve()
+    }
+
+    fn kind(&self) -> KeyKind {
+        KeyKind::Gost {
+            family: self.family,
+            curve: self.key.curve(),
+        }
+    }
+}
+
+impl Signer for GostSigner {
+    fn scheme(&self) -> Scheme {
+        Scheme::Gost(self.kind().default_digest())
+    }
+    fn public_key_spki(&self) -> Vec<u8> {
+        self.spki.clone()
+    }
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, SignError> {
+        let digest = self.kind().default_digest().hash(msg);
+        self.key
+            .sign(&digest, &self.rng)
+            .map_err(|e| SignError::Failed(e.to_string()))
+    }
+}
+
+/// SubjectPublicKeyInfo of a GOST key as the national CA writes it: the key
+/// OID, SEQUENCE { parameter set, digest }, and the point as an OCTET STRING.
+pub fn gost_spki(
+    family: GostFamily,
+    curve: gost::Curve,
+    point: &[u8],
+) -> Result<Vec<u8>, SignError> {
+    use super::algorithms::oid;
+    use der::Encode;
+    let e = |x: der::Error| SignError::Key(x.to_string());
+    let (key_oid, digest_oid, curve_oid) = match (family, curve.len()) {
+        (GostFamily::Kz2004, _) => (
+            oid::GOST_2004_KEY,
+            // The digest parameter set Kalkan writes for 2004 keys.
+            der::asn1::ObjectIdentifier::new_unwrap("1.2.398.3.10.1.3.1.1.0"),
+            curve.kz_oid(),
+        ),
+        (GostFamily::Kz2015, 32) => (oid::GOST_2015_256_KEY, oid::STREEBOG_256, curve.kz_oid()),
+        (GostFamily::Kz2015, _) => (oid::GOST_2015_512_KEY, oid::STREEBOG_512, curve.kz_oid()),
+        (GostFamily::Ru2012, 32) => (
+            oid::RU_GOST_2012_256_KEY,
+            oid::RU_STREEBOG_256,
+            "1.2.643.7.1.2.1.1.1",
+        ),
+        (GostFamily::Ru2012, _) => (
+            oid::RU_GOST_2012_512_KEY,
+            oid::RU_STREEBOG_512,
+            "1.2.643.7.1.2.1.2.1",
+        ),
+    };
+    let curve_oid =
+        der::asn1::ObjectIdentifier::new(curve_oid).map_err(|x| SignError::Key(x.to_string()))?;
+    let mut params = Vec::new();
+    curve_oid.encode_to_vec(&mut params).map_err(e)?;
+    digest_oid.encode_to_vec(&mut params).map_err(e)?;
+    let params = der::asn1::Any::new(der::Tag::Sequence, params).map_err(e)?;
+    let octets = der::asn1::OctetString::new(point)
+        .map_err(e)?
+        .to_der()
+        .map_err(e)?;
+    let bits = der::asn1::BitString::from_bytes(&octets).map_err(e)?;
+    spki::SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned {
+            oid: key_oid,
+            parameters: Some(params),
+        },
+        subject_public_key: bits,
+    }
+    .to_der()
+    .map_err(e)
 }

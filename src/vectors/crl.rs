@@ -18,10 +18,10 @@ pub(super) fn crl_verdict(
     let mut rs = RevocationStore::default();
     rs.add_bytes_checked(bytes, source, &cas);
     let check = match (rs.crls.first(), rs.rejected.first()) {
-        (_, Some((_, e))) => Check::failed(
+        (_, Some(r)) => Check::failed(
             "crl",
             Code::CrlInvalid,
-            serde_json::json!({ "problem": e.to_string() }),
+            serde_json::json!({ "problem": r.error.to_string(), "issuer": r.issuer_dn }),
         ),
         (None, None) => Check::failed(
             "crl",

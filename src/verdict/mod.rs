@@ -277,6 +277,17 @@ impl Check {
             detail: serde_json::json!({ "reason": reason }),
         }
     }
+    /// A check that could not decide and does not decide the verdict either:
+    /// evidence that cannot be used is ignored (ETSI EN 319 102-1 ignores a
+    /// time-stamp whose own validation is not PASSED), and `detail` says so.
+    pub fn unused(name: &'static str, detail: serde_json::Value) -> Self {
+        Check {
+            name,
+            outcome: Outcome::Indeterminate,
+            code: None,
+            detail,
+        }
+    }
     /// A check that did not pass, with the outcome taken from the code's indication.
     pub fn failed(name: &'static str, code: Code, detail: serde_json::Value) -> Self {
         let outcome = match code.indication().0 {

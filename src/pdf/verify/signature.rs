@@ -59,7 +59,7 @@ fn digest_ranges(
     ranges: &[(u64, u64)],
     digests: &[Digest],
 ) -> Result<Prehashed, PdfError> {
-    let mut ctxs: Vec<(Digest, ring::digest::Context)> =
+    let mut ctxs: Vec<(Digest, crate::pki::algorithms::Hasher)> =
         digests.iter().map(|d| (*d, hasher(*d))).collect();
     let mut length = 0u64;
     const CHUNK: u64 = 1 << 20;
@@ -80,10 +80,7 @@ fn digest_ranges(
     }
     Ok(Prehashed {
         length,
-        digests: ctxs
-            .into_iter()
-            .map(|(d, c)| (d, c.finish().as_ref().to_vec()))
-            .collect(),
+        digests: ctxs.into_iter().map(|(d, c)| (d, c.finish())).collect(),
     })
 }
 
