@@ -18,6 +18,11 @@ pub struct Config {
     /// Folder of trust anchors, intermediates and CRLs (`QOLTANBA_TRUST_DIR`);
     /// unset means the demo PKI in `certs/trust`.
     pub trust_dir: Option<PathBuf>,
+    /// Folder of a test PKI's anchors, intermediates and CRLs (such as the
+    /// NCA's test CA) added to the trust store (`QOLTANBA_TEST_TRUST_DIR`):
+    /// under its anchors the IIN check compares digits without the check
+    /// digit. Unset (the default) means no test PKI is trusted.
+    pub test_trust_dir: Option<PathBuf>,
     /// `sqlite://...` or `postgres://...` (`QOLTANBA_DATABASE_URL`); unset
     /// means `qoltanba.db` in the data folder.
     pub database_url: Option<String>,
@@ -57,6 +62,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("var"),
             trust_dir: None,
+            test_trust_dir: None,
             database_url: None,
             body_limit: 8 * 1024 * 1024,
             request_timeout_ms: 30_000,
@@ -115,6 +121,9 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_TRUST_DIR") {
             c.trust_dir = Some(v.into());
+        }
+        if let Some(v) = env("QOLTANBA_TEST_TRUST_DIR").filter(|v| !v.is_empty()) {
+            c.test_trust_dir = Some(v.into());
         }
         if let Some(v) = env("QOLTANBA_DATABASE_URL") {
             c.database_url = Some(v);
@@ -223,6 +232,12 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:9999");
         assert_eq!(c.body_limit, 1024);
         assert_eq!(c.request_timeout_ms, 30_000);
+        assert_eq!(c.test_trust_dir, None, "production by default");
+        let c = Config::load(None, |k| {
+            (k == "QOLTANBA_TEST_TRUST_DIR").then(|| "nca-test".to_string())
+        })
+        .unwrap();
+        assert_eq!(c.test_trust_dir, Some(PathBuf::from("nca-test")));
     }
 
     #[test]

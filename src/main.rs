@@ -152,6 +152,10 @@ struct TrustArgs {
     /// Trust anchors (PEM/DER; a file may hold several). Default: the configured store.
     #[arg(long, value_name = "FILE")]
     trust: Vec<PathBuf>,
+    /// Trust anchors of a test PKI (such as the NCA's test CA): as --trust, but
+    /// under them the IIN check compares digits without the check digit.
+    #[arg(long, value_name = "FILE")]
+    test_trust: Vec<PathBuf>,
     /// Extra untrusted certificates for path building.
     #[arg(long, value_name = "FILE")]
     certs: Vec<PathBuf>,
@@ -274,16 +278,27 @@ fn inputs(t: &TrustArgs) -> Result<Inputs, UsageError> {
         None => qoltanba::time::now(),
     };
     let mut extra = Extra::default();
-    let store = if t.trust.is_empty() {
+    let store = if t.trust.is_empty() && t.test_trust.is_empty() {
         let dir = TrustStore::default_dir();
         TrustStore::from_dir(&dir)
             .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?
     } else {
         let mut s = TrustStore::new("--trust");
-        for p in &t.trust {
+        for (p, test) in t
+            .trust
+            .iter()
+            .map(|p| (p, false))
+            .chain(t.test_trust.iter().map(|p| (p, true)))
+        {
             let bytes = read(p)?;
-            if let Err(e) = s.add_anchors(&bytes, &p.display().to_string()) {
-                extra.rejected_certs.push((p.display().to_string(), e));
+            let name = p.display().to_string();
+            let added = if test {
+                s.add_test_anchors(&bytes, &name)
+            } else {
+                s.add_anchors(&bytes, &name)
+            };
+            if let Err(e) = added {
+                extra.rejected_certs.push((name, e));
             }
         }
         s

@@ -43,6 +43,9 @@ fn code(nc: NameConstraints, subject: DistinguishedName, sans: Vec<SanType>) -> 
         KeyUsagePurpose::DigitalSignature,
         KeyUsagePurpose::ContentCommitment,
     ];
+    // RFC 5280 4.2.1.1: a certificate that is not self-issued names its
+    // issuer's key (path validation refuses one that does not).
+    lp.use_authority_key_identifier_extension = true;
     let leaf = lp.signed_by(&leaf_key, &issuer).unwrap();
     let mut store = TrustStore::new("test");
     store.add_anchors(root.der(), "root").unwrap();

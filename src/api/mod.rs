@@ -333,6 +333,12 @@ pub async fn build(config: Config) -> Result<Service, String> {
     if demo {
         tracing::warn!(trust_dir = %trust_dir.display(), "DEMO TRUST STORE IN USE: the demo PKI's keys are public test keys; set QOLTANBA_TRUST_DIR for production");
     }
+    if let Some(test_dir) = &config.test_trust_dir {
+        trust
+            .add_test_dir(test_dir)
+            .map_err(|e| format!("test trust store {}: {e}", test_dir.display()))?;
+        tracing::warn!(test_trust_dir = %test_dir.display(), anchors = trust.test_anchor_count(), "TEST PKI TRUSTED: the IIN check digit is not enforced under its anchors; unset QOLTANBA_TEST_TRUST_DIR for production");
+    }
     for (source, why) in &trust.rejected {
         tracing::warn!(%source, %why, "trust store entry ignored");
     }

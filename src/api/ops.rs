@@ -41,6 +41,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         "intermediates": trust.intermediates.len(),
         "trust_store": trust.origin,
         "demo_trust_store": state.demo_trust,
+        "test_trust_anchors": trust.test_anchor_count(),
         "crls": crls,
         "crl_refresh": state.crl_refresh.read().map(|r| r.clone()).unwrap_or_default(),
         "crls_rejected": trust.revocation.rejected.iter().map(|r| r.describe()).collect::<Vec<_>>(),

@@ -506,6 +506,7 @@ fn verify_signer(
                     "the signature carries no time-stamp",
                 ));
             }
+            policy_json["trust_profile"] = json!(v.trust_profile);
             checks.extend(v.checks);
         }
         None => {

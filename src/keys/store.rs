@@ -124,6 +124,7 @@ impl KeyInfo {
         let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         let profile = match self.profile {
             UsageProfile::Sign => "sign",
+            UsageProfile::SignAndAuth => "sign_and_auth",
             UsageProfile::Auth => "auth",
             UsageProfile::Unknown => "unknown",
         };

@@ -55,6 +55,37 @@ pub struct NameInfo {
     /// emailAddress
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// localityName (2.5.4.7)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l: Option<String>,
+    /// stateOrProvinceName (2.5.4.8): in Kazakh certificates the region or city
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub st: Option<String>,
+    /// businessCategory (2.5.4.15): the NCA writes a code here in
+    /// Treasury–Client certificates
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_category: Option<String>,
+    /// domainComponent (0.9.2342.19200300.100.1.25), every one in order: the
+    /// NCA writes a role code here (e.g. `ROLE04` in Treasury–Client certificates)
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dc: Vec<String>,
+    /// userId (0.9.2342.19200300.100.1.1): the NCA writes an information
+    /// system's identifier here in information-system certificates
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Every other attribute, by dotted OID, so nothing the name carries is
+    /// dropped (a value that is not a string is given as hex).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<NameAttribute>,
+}
+
+/// An attribute of a name that `NameInfo` has no field for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameAttribute {
+    /// The attribute type, dotted.
+    pub oid: String,
+    /// Its value as text (hex when it is not a string).
+    pub value: String,
 }
 
 /// keyUsage bits (RFC 5280 4.2.1.3).
@@ -155,6 +186,11 @@ pub struct Certificate {
     pub ski: Option<Vec<u8>>,
     /// authorityKeyIdentifier keyIdentifier
     pub aki: Option<Vec<u8>>,
+    /// Whether the authorityKeyIdentifier extension is present (with or
+    /// without a keyIdentifier).
+    pub aki_present: bool,
+    /// Every extension marked critical (dotted OIDs), known or not.
+    pub critical: Vec<String>,
     /// CRL distribution point URIs.
     pub crl_urls: Vec<String>,
     /// freshestCRL (delta CRL) URIs.
@@ -206,9 +242,16 @@ fn name_info(n: &X509Name<'_>) -> NameInfo {
         ..Default::default()
     };
     for attr in n.iter_attributes() {
-        let Ok(v) = attr.as_str() else { continue };
+        let oid = attr.attr_type().to_id_string();
+        let Ok(v) = attr.as_str() else {
+            info.other.push(NameAttribute {
+                oid,
+                value: hex(attr.attr_value().data),
+            });
+            continue;
+        };
         let v = v.to_string();
-        let slot = match attr.attr_type().to_id_string().as_str() {
+        let slot = match oid.as_str() {
             "2.5.4.3" => &mut info.cn,
             "2.5.4.4" => &mut info.surname,
             "2.5.4.42" => &mut info.given_name,
@@ -217,10 +260,23 @@ fn name_info(n: &X509Name<'_>) -> NameInfo {
             "2.5.4.5" => &mut info.serial_number,
             "2.5.4.6" => &mut info.c,
             "1.2.840.113549.1.9.1" => &mut info.email,
-            _ => continue,
+            "2.5.4.7" => &mut info.l,
+            "2.5.4.8" => &mut info.st,
+            "2.5.4.15" => &mut info.business_category,
+            "0.9.2342.19200300.100.1.1" => &mut info.uid,
+            "0.9.2342.19200300.100.1.25" => {
+                info.dc.push(v);
+                continue;
+            }
+            _ => {
+                info.other.push(NameAttribute { oid, value: v });
+                continue;
+            }
         };
-        if slot.is_none() {
-            *slot = Some(v);
+        match slot {
+            None => *slot = Some(v),
+            // A repeated attribute is kept, not dropped.
+            Some(_) => info.other.push(NameAttribute { oid, value: v }),
         }
     }
     info
@@ -295,6 +351,8 @@ impl Certificate {
             policies: Vec::new(),
             ski: None,
             aki: None,
+            aki_present: false,
+            critical: Vec::new(),
             crl_urls: Vec::new(),
             delta_crl_urls: Vec::new(),
             ocsp_urls: Vec::new(),
@@ -354,6 +412,7 @@ impl Certificate {
                     c.name_constraints = Some(super::names::constraints(nc));
                 }
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    c.aki_present = true;
                     c.aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
                 }
                 ParsedExtension::CRLDistributionPoints(p) => c.crl_urls = dp_uris(&p.points),
@@ -378,8 +437,11 @@ impl Certificate {
                     }
                 }
             }
-            if ext.critical && !KNOWN_EXTENSIONS.contains(&id.as_str()) {
-                c.unknown_critical.push(id);
+            if ext.critical {
+                if !KNOWN_EXTENSIONS.contains(&id.as_str()) {
+                    c.unknown_critical.push(id.clone());
+                }
+                c.critical.push(id);
             }
         }
         Ok(c)
@@ -418,6 +480,17 @@ impl Certificate {
     /// Whether the certificate says it is a CA (basicConstraints cA=TRUE).
     pub fn is_ca(&self) -> bool {
         matches!(self.basic_constraints, Some((true, _)))
+    }
+
+    /// Whether the extension `oid` (dotted) is present and marked critical.
+    pub fn is_critical(&self, oid: &str) -> bool {
+        self.critical.iter().any(|o| o == oid)
+    }
+
+    /// Whether the subject is the empty name (no RDN at all).
+    pub fn subject_is_empty(&self) -> bool {
+        // The DER of an empty SEQUENCE OF RelativeDistinguishedName.
+        self.subject_raw == [0x30, 0x00]
     }
 
     /// Whether subject and issuer are the same name.

@@ -8,6 +8,7 @@
 
 pub mod algorithms;
 pub mod cert;
+pub mod conformance;
 pub mod crl;
 pub mod demo;
 pub mod gost;
@@ -15,6 +16,7 @@ pub mod names;
 pub mod ocsp;
 pub mod path;
 pub mod profile;
+pub mod purposes;
 pub mod refresh;
 pub mod revocation;
 pub mod signer;
@@ -25,13 +27,12 @@ use crate::verdict::{Check, Code};
 pub use algorithms::name_of as algorithm_name;
 use cert::Certificate;
 use path::Path;
-use profile::UsageProfile;
 pub use revocation::RevocationMode;
 use revocation::RevocationStore;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
-pub use trust::TrustStore;
+pub use trust::{TrustProfile, TrustStore};
 
 /// What the signer's key must be for (step 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -76,6 +77,9 @@ impl Policy {
             "revocation_mode": self.revocation.as_str(),
             "iin_check": self.iin.is_some(),
             "time_model": "shell",
+            // Production until a path ends at a test-PKI anchor
+            // (`CertValidation::describe_policy`).
+            "trust_profile": TrustProfile::Production,
         })
     }
 }
@@ -96,6 +100,18 @@ pub struct CertValidation {
     pub checks: Vec<Check>,
     /// The path chosen, leaf first.
     pub path: Option<Path>,
+    /// Test when the path ends at an anchor the store marks as a test PKI's.
+    pub trust_profile: TrustProfile,
+}
+
+impl CertValidation {
+    /// The policy as reported in a verdict on this validation: `policy`'s,
+    /// with the trust profile of the path that was chosen.
+    pub fn describe_policy(&self, policy: &Policy) -> serde_json::Value {
+        let mut p = policy.describe();
+        p["trust_profile"] = json!(self.trust_profile);
+        p
+    }
 }
 
 fn chain_check(
@@ -182,51 +198,73 @@ fn chain_check(
     (check, Some(p))
 }
 
-/// Step 7: the leaf's key usage against the policy.
+/// Step 7: the leaf's key usage against the policy, by the national CA's
+/// key-purpose rule (`profile::USAGE_RULES`).
 pub fn key_usage_check(leaf: &Certificate, usage: Usage) -> Check {
     let ku = leaf.key_usage;
     let names = ku.map(|k| k.names()).unwrap_or_default();
     let profile = profile::profile(leaf).usage;
     let detail = crate::verdict::obj! { "required": json!(usage), "key_usage": json!(names), "profile": json!(profile), "certificate": leaf.label() };
-    let ok = match usage {
-        Usage::Any => return Check::skipped("key_usage", "policy accepts any key usage"),
-        Usage::Sign => ku.is_some_and(|k| k.non_repudiation()),
-        Usage::Auth => ku.is_some_and(|k| k.digital_signature()) && profile != UsageProfile::Sign,
-    };
-    if ok {
+    if usage == Usage::Any {
+        return Check::skipped("key_usage", "policy accepts any key usage");
+    }
+    if ku.is_some() && profile.permits(usage, ku) {
         Check::passed("key_usage", detail)
     } else {
         let mut d = detail;
         d["problem"] = json!(match (usage, ku) {
             (_, None) => "the certificate has no keyUsage extension",
             (Usage::Sign, _) => "nonRepudiation is required for signing",
+            (_, Some(k)) if k.digital_signature() => {
+                "a signing-only key (nonRepudiation without keyEncipherment or keyAgreement) does not authenticate"
+            }
             _ => "digitalSignature is required for authentication",
         });
         Check::failed("key_usage", Code::KeyUsageInvalid, d)
     }
 }
 
-/// Step 8: the request's IIN against the certificate's.
-pub fn iin_check(leaf: &Certificate, request_iin: Option<&str>) -> Check {
+/// Step 8: the request's IIN against the certificate's. Under a test PKI's
+/// anchor (`TrustProfile::Test`) both are compared as twelve digits, without
+/// the check digit: the NCA's test PKI issues IINs that fail it.
+pub fn iin_check(leaf: &Certificate, request_iin: Option<&str>, trust: TrustProfile) -> Check {
     let Some(req) = request_iin else {
         return Check::skipped("iin", "no IIN was given with the request");
     };
-    let p = profile::profile(leaf);
-    if Iin::parse(req).is_err() {
+    let test = trust == TrustProfile::Test;
+    let twelve_digits = req.len() == 12 && req.bytes().all(|b| b.is_ascii_digit());
+    let with_profile = |mut d: serde_json::Value| {
+        if test {
+            d["test_pki"] = json!(true);
+            d["checksum"] = json!("not enforced (test PKI)");
+        }
+        d
+    };
+    let request_ok = if test {
+        twelve_digits
+    } else {
+        Iin::parse(req).is_ok()
+    };
+    if !request_ok {
         return Check::failed(
             "iin",
             Code::IinInvalid,
-            json!({ "which": "request", "request_iin": req }),
+            with_profile(json!({ "which": "request", "request_iin": req })),
         );
     }
+    let p = profile::profile(leaf);
     let Some(cert_iin) = p.iin else {
         return Check::failed(
             "iin",
             Code::IinMissing,
-            json!({ "request_iin": req, "subject_serial_number": leaf.subject.serial_number }),
+            with_profile(
+                json!({ "request_iin": req, "subject_serial_number": leaf.subject.serial_number }),
+            ),
         );
     };
-    if !cert_iin.valid {
+    // `profile` reads exactly twelve digits; under a test anchor that is all
+    // that is asked of them.
+    if !cert_iin.valid && !test {
         return Check::failed(
             "iin",
             Code::IinInvalid,
@@ -237,10 +275,10 @@ pub fn iin_check(leaf: &Certificate, request_iin: Option<&str>) -> Check {
         return Check::failed(
             "iin",
             Code::IinMismatch,
-            json!({ "request_iin": req, "certificate_iin": cert_iin.value }),
+            with_profile(json!({ "request_iin": req, "certificate_iin": cert_iin.value })),
         );
     }
-    Check::passed("iin", json!({ "iin": req }))
+    Check::passed("iin", with_profile(json!({ "iin": req })))
 }
 
 /// Steps 4–8 on a signer certificate.
@@ -281,9 +319,18 @@ pub fn validate(
             )),
         }
     }
+    let trust_profile = path
+        .as_ref()
+        .and_then(|p| p.last())
+        .map(|anchor| store.profile_of(anchor))
+        .unwrap_or_default();
     checks.push(key_usage_check(leaf, policy.usage));
-    checks.push(iin_check(leaf, policy.iin.as_deref()));
-    CertValidation { checks, path }
+    checks.push(iin_check(leaf, policy.iin.as_deref(), trust_profile));
+    CertValidation {
+        checks,
+        path,
+        trust_profile,
+    }
 }
 
 /// The certificate facts reported as `signer` in verdicts and by `cert info`.
@@ -321,6 +368,7 @@ fn describe_fresh(c: &Certificate) -> serde_json::Value {
         "profile": p.usage,
         "key_usage": c.key_usage.map(|k| k.names()).unwrap_or_default(),
         "extended_key_usage": c.eku,
+        "purposes": profile::purpose_names(c),
         "roles": p.roles,
         "policies": profile::policy_names(c),
         "crl_urls": c.crl_urls,
@@ -388,8 +436,9 @@ pub fn verify_certificate(
     let mut crls = crls.clone();
     crls.crls.extend(store.revocation.crls.iter().cloned());
     let v = validate(&leaf, store, extra, &crls, at, policy);
+    let policy_json = v.describe_policy(policy);
     checks.extend(v.checks);
-    Verdict::new(checks, at, policy.describe(), Some(describe(&leaf)), None)
+    Verdict::new(checks, at, policy_json, Some(describe(&leaf)), None)
 }
 
 /// `cert info --format text`: the facts of `describe` as lines.
@@ -403,20 +452,39 @@ pub fn describe_text(info: &serde_json::Value) -> String {
             }
         })
     };
+    // `[{oid, name, meaning}]` as `name, name, oid` (an unknown OID by itself).
+    let names = |v: &serde_json::Value| match v.as_array() {
+        Some(a) if !a.is_empty() => json!(
+            a.iter()
+                .map(|p| p["name"].as_str().or(p["oid"].as_str()).unwrap_or("?"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => serde_json::Value::Null,
+    };
+    let (purposes, policies) = (names(&info["purposes"]), names(&info["policies"]));
+    let subject = &info["subject"];
     let mut out = String::new();
-    for (label, v) in [
-        ("Subject", &info["subject"]["dn"]),
-        ("Issuer", &info["issuer"]["dn"]),
-        ("Serial", &info["serial"]),
-        ("IIN", &info["iin"]),
-        ("Birth date", &info["iin_info"]["birth_date"]),
-        ("BIN", &info["bin"]),
-        ("Profile", &info["profile"]),
-        ("Roles", &info["roles"]),
-        ("Key usage", &info["key_usage"]),
-        ("Policies", &info["policies"]),
-        ("Not before", &info["not_before"]),
-        ("Not after", &info["not_after"]),
+    for (label, v, always) in [
+        ("Subject", &subject["dn"], true),
+        ("Issuer", &info["issuer"]["dn"], true),
+        ("Serial", &info["serial"], true),
+        ("IIN", &info["iin"], true),
+        ("Birth date", &info["iin_info"]["birth_date"], true),
+        ("BIN", &info["bin"], true),
+        // Attributes the national CA writes in some certificates only.
+        ("Locality", &subject["l"], false),
+        ("Region", &subject["st"], false),
+        ("Category", &subject["business_category"], false),
+        ("DC", &subject["dc"], false),
+        ("UID", &subject["uid"], false),
+        ("Profile", &info["profile"], true),
+        ("Roles", &info["roles"], true),
+        ("Purposes", &purposes, false),
+        ("Key usage", &info["key_usage"], true),
+        ("Policies", &policies, true),
+        ("Not before", &info["not_before"], true),
+        ("Not after", &info["not_after"], true),
         (
             "Key",
             if info["key"]["error"].is_null() {
@@ -424,15 +492,18 @@ pub fn describe_text(info: &serde_json::Value) -> String {
             } else {
                 &info["key"]["error"]
             },
+            true,
         ),
-        ("Curve", &info["key"]["curve"]),
-        ("Key SHA-256", &info["key"]["spki_sha256"]),
-        ("CRL", &info["crl_urls"]),
-        ("Delta CRL", &info["delta_crl_urls"]),
-        ("OCSP", &info["ocsp_urls"]),
-        ("SHA-256", &info["fingerprints"]["sha256"]),
+        ("Curve", &info["key"]["curve"], true),
+        ("Key SHA-256", &info["key"]["spki_sha256"], true),
+        ("CRL", &info["crl_urls"], true),
+        ("Delta CRL", &info["delta_crl_urls"], true),
+        ("OCSP", &info["ocsp_urls"], true),
+        ("SHA-256", &info["fingerprints"]["sha256"], true),
     ] {
-        out.push_str(&format!("{label:<11} {}\n", s(v)));
+        if always || !v.is_null() {
+            out.push_str(&format!("{label:<11} {}\n", s(v)));
+        }
     }
     out
 }

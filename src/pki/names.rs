@@ -125,11 +125,97 @@ fn within(name: &Name, base: &Name) -> Option<bool> {
     })
 }
 
+/// Why a DNS name is not a host name (RFC 1034 labels, as RFC 5280 4.2.1.6
+/// asks), if it is not: a presented name may begin with a `*` label; a
+/// constraint may be empty (every name) or begin with a `.`.
+fn dns_malformed(s: &str, constraint: bool) -> Option<&'static str> {
+    let mut body = s.strip_suffix('.').unwrap_or(s);
+    if constraint {
+        if s.is_empty() {
+            return None;
+        }
+        body = body.strip_prefix('.').unwrap_or(body);
+    } else if let Some(rest) = body.strip_prefix("*.") {
+        body = rest;
+    }
+    if body.is_empty() {
+        return Some("empty");
+    }
+    if body.len() > 253 {
+        return Some("longer than 253 characters");
+    }
+    for label in body.split('.') {
+        if label.is_empty() {
+            return Some("an empty label");
+        }
+        if label.len() > 63 {
+            return Some("a label longer than 63 characters");
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Some("a character outside letters, digits, '-' and '_'");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("a label that begins or ends with '-'");
+        }
+    }
+    None
+}
+
+/// Why an e-mail address (or, when `constraint`, a mailbox, host or
+/// `.domain` subtree base) is malformed, if it is (RFC 5280 4.2.1.10).
+fn email_malformed(s: &str, constraint: bool) -> Option<&'static str> {
+    match s.rsplit_once('@') {
+        Some((local, host)) => {
+            if local.is_empty() {
+                return Some("an empty local part");
+            }
+            if !local
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'@' && b != b'"')
+            {
+                return Some("a local part with spaces, quotes, '@' or non-ASCII");
+            }
+            if host.starts_with('.') || host.starts_with("*.") {
+                return Some("a domain that is not a host");
+            }
+            dns_malformed(host, false)
+        }
+        None if constraint => dns_malformed(s, true).or_else(|| s.is_empty().then_some("empty")),
+        None => Some("no '@'"),
+    }
+}
+
+/// Why a name of a checked form is malformed, if it is.
+fn malformed(name: &Name, constraint: bool) -> Option<&'static str> {
+    match name {
+        Name::Dns(s) => dns_malformed(s, constraint),
+        Name::Email(s) => email_malformed(s, constraint),
+        _ => None,
+    }
+}
+
 /// Why `names` (a certificate's subject and alternative names) break
-/// `c`, if they do.
+/// `c`, if they do. A DNS or e-mail name under a constraint of its form is
+/// first checked to be well formed, and so are the constraint's bases of that
+/// form: a malformed one cannot be compared, so it fails.
 pub fn violation(names: &[Name], c: &Constraints) -> Option<String> {
     for name in names {
         let kind = name.kind();
+        let bases = || c.permitted.iter().chain(c.excluded.iter());
+        if bases().any(|b| b.kind() == kind) {
+            if let Some(why) = malformed(name, false) {
+                return Some(format!("a {kind} name is malformed ({why})"));
+            }
+            if let Some(why) = bases()
+                .filter(|b| b.kind() == kind)
+                .find_map(|b| malformed(b, true))
+            {
+                return Some(format!("a {kind} constraint is malformed ({why})"));
+            }
+        }
         let unchecked = |list: &[Name]| {
             list.iter()
                 .any(|b| b.kind() == kind && matches!(b, Name::Other(_)))
@@ -178,6 +264,30 @@ mod tests {
     }
 
     #[test]
+    fn malformed_names_and_bases() {
+        assert_eq!(dns_malformed("egov.kz", false), None);
+        assert_eq!(dns_malformed("*.egov.kz", false), None);
+        assert_eq!(dns_malformed("egov.kz.", false), None);
+        assert_eq!(dns_malformed(".egov.kz", true), None);
+        assert_eq!(dns_malformed("", true), None);
+        assert!(dns_malformed(".egov.kz", false).is_some());
+        assert!(dns_malformed("", false).is_some());
+        assert!(dns_malformed("-a.kz", false).is_some());
+        assert!(dns_malformed("a b.kz", false).is_some());
+        assert!(dns_malformed(&"a".repeat(64), false).is_some());
+        assert!(dns_malformed("*.a.kz", true).is_some());
+        assert_eq!(email_malformed("a@gov.kz", false), None);
+        assert_eq!(email_malformed("gov.kz", true), None);
+        assert_eq!(email_malformed(".gov.kz", true), None);
+        assert_eq!(email_malformed("a@gov.kz", true), None);
+        assert!(email_malformed("@gov.kz", false).is_some());
+        assert!(email_malformed("a@", false).is_some());
+        assert!(email_malformed("a b@gov.kz", false).is_some());
+        assert!(email_malformed("a@.gov.kz", false).is_some());
+        assert!(email_malformed("gov.kz", false).is_some());
+    }
+
+    #[test]
     fn permitted_per_form_excluded_always_unknown_forms_fail_closed() {
         let c = Constraints {
             permitted: vec![Name::Dns("gov.kz".into())],
@@ -185,6 +295,14 @@ mod tests {
         };
         assert_eq!(violation(&[Name::Dns("egov.gov.kz".into())], &c), None);
         assert!(violation(&[Name::Dns("evil.kz".into())], &c).is_some());
+        assert_eq!(
+            violation(&[Name::Dns("bad..gov.kz".into())], &c).as_deref(),
+            Some("a dNSName name is malformed (an empty label)")
+        );
+        assert_eq!(
+            violation(&[Name::Email("no-at-sign.gov.kz".into())], &c).as_deref(),
+            Some("a rfc822Name name is malformed (no '@')")
+        );
         // No e-mail subtree is permitted-listed: only the exclusion applies.
         assert_eq!(violation(&[Name::Email("a@ok.kz".into())], &c), None);
         assert!(violation(&[Name::Email("a@bad.kz".into())], &c).is_some());

@@ -3,10 +3,12 @@
 //! Owns finding every path from a certificate to a trust anchor through the
 //! certificates at hand (names, key identifiers, signatures), and checking a
 //! path's CA constraints and validity windows. Time is a parameter. Refuses
-//! loops, paths deeper than `MAX_DEPTH`, and unknown critical extensions.
+//! loops, paths deeper than `MAX_DEPTH`, unknown critical extensions, and
+//! certificates that break the RFC 5280 profile (`conformance::RULES`).
 
 use super::algorithms::{self, VerifyError};
 use super::cert::Certificate;
+use super::conformance::{self, Place};
 use crate::verdict::{Check, Code};
 use serde_json::json;
 use std::collections::HashMap;
@@ -218,12 +220,19 @@ pub fn position(i: usize, n: usize) -> &'static str {
 
 /// CA constraints along a path: basicConstraints, keyCertSign, pathLen,
 /// name constraints, unknown critical extensions, consistent signature
-/// algorithms.
+/// algorithms, and the RFC 5280 profile of every certificate.
 pub fn chain_problems(path: &Path) -> Vec<serde_json::Value> {
     let n = path.len();
     let mut problems = Vec::new();
     for (i, c) in path.iter().enumerate() {
         let at = || json!({ "certificate": c.label(), "position": position(i, n) });
+        let place = Place {
+            leaf: i == 0,
+            anchor: i + 1 == n,
+        };
+        for (rule, why) in conformance::breaches(c, place) {
+            problems.push(json!({ "at": at(), "problem": why, "rule": rule.id, "rfc": rule.rfc }));
+        }
         if !c.unknown_critical.is_empty() {
             problems.push(json!({ "at": at(), "problem": "unsupported critical extension", "extensions": c.unknown_critical }));
         }

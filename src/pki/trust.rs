@@ -4,11 +4,14 @@
 //! remembering which certificate edges have verified. A self-signed CA in a
 //! trust folder is an anchor; another CA is an intermediate (still untrusted:
 //! it must chain to an anchor). Leaf certificates in a trust folder are ignored
-//! and reported.
+//! and reported. An anchor may be marked as a test PKI's (`TrustProfile::Test`):
+//! only the IIN check reads the mark; an anchor also given as a production
+//! anchor stays production.
 
 use super::cert::Certificate;
 use super::path::EdgeCache;
 use super::revocation::RevocationStore;
+use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path as FsPath;
 use std::sync::{Arc, RwLock};
@@ -37,6 +40,18 @@ impl EdgeCache for EdgeSet {
     }
 }
 
+/// Whose PKI a trust anchor belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrustProfile {
+    /// A production PKI: every check at full strength (the default).
+    #[default]
+    Production,
+    /// A test PKI (such as the NCA's): its IINs fail the check digit, so the
+    /// IIN check compares digits only.
+    Test,
+}
+
 /// Trust anchors, intermediates and CRLs.
 #[derive(Debug, Default)]
 pub struct TrustStore {
@@ -50,6 +65,8 @@ pub struct TrustStore {
     pub rejected: Vec<(String, String)>,
     /// Where the store came from, for reports.
     pub origin: String,
+    /// Fingerprints of the anchors marked as a test PKI's.
+    test_anchors: HashSet<[u8; 32]>,
     edges: EdgeSet,
     seen: RwLock<std::collections::HashMap<[u8; 32], Arc<Certificate>>>,
 }
@@ -84,6 +101,7 @@ impl TrustStore {
             revocation,
             rejected: self.rejected.clone(),
             origin: self.origin.clone(),
+            test_anchors: self.test_anchors.clone(),
             edges: EdgeSet::default(),
             seen: RwLock::default(),
         }
@@ -126,19 +144,87 @@ impl TrustStore {
         }
     }
 
-    /// Adds every certificate in `bytes` as a trust anchor.
+    /// Adds every certificate in `bytes` as a (production) trust anchor.
     pub fn add_anchors(&mut self, bytes: &[u8], source: &str) -> Result<usize, String> {
+        self.add_anchors_as(bytes, source, TrustProfile::Production)
+    }
+
+    /// Adds every certificate in `bytes` as a trust anchor of a test PKI
+    /// (one already trusted as a production anchor stays production).
+    pub fn add_test_anchors(&mut self, bytes: &[u8], source: &str) -> Result<usize, String> {
+        self.add_anchors_as(bytes, source, TrustProfile::Test)
+    }
+
+    fn add_anchors_as(
+        &mut self,
+        bytes: &[u8],
+        source: &str,
+        profile: TrustProfile,
+    ) -> Result<usize, String> {
         let ders = crate::input::decode_all(bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"])
             .map_err(|e| format!("{source}: {e}"))?;
         let mut n = 0;
         for der in ders {
             let c = Certificate::from_der(&der).map_err(|e| format!("{source}: {e}"))?;
-            if !self.anchors.iter().any(|a| a.fingerprint == c.fingerprint) {
-                self.anchors.push(Arc::new(c));
-                n += 1;
-            }
+            n += usize::from(self.add_anchor(Arc::new(c), profile));
         }
         Ok(n)
+    }
+
+    /// Adds one anchor; whether it was new.
+    fn add_anchor(&mut self, c: Arc<Certificate>, profile: TrustProfile) -> bool {
+        let known = self.anchors.iter().any(|a| a.fingerprint == c.fingerprint);
+        match profile {
+            // Production wins, whichever was given first.
+            TrustProfile::Production => {
+                self.test_anchors.remove(&c.fingerprint);
+            }
+            TrustProfile::Test if !known => {
+                self.test_anchors.insert(c.fingerprint);
+            }
+            TrustProfile::Test => {}
+        }
+        if !known {
+            self.anchors.push(c);
+        }
+        !known
+    }
+
+    /// Whose PKI `anchor` (the last certificate of a path) belongs to.
+    pub fn profile_of(&self, anchor: &Certificate) -> TrustProfile {
+        if self.test_anchors.contains(&anchor.fingerprint) {
+            TrustProfile::Test
+        } else {
+            TrustProfile::Production
+        }
+    }
+
+    /// How many anchors are marked as a test PKI's.
+    pub fn test_anchor_count(&self) -> usize {
+        self.test_anchors.len()
+    }
+
+    /// Adds a test PKI's folder (as `from_dir` reads one): its self-signed
+    /// CAs become test anchors, its other CAs intermediates, its CRLs join
+    /// the store's.
+    pub fn add_test_dir(&mut self, dir: &FsPath) -> std::io::Result<()> {
+        let test = TrustStore::from_dir(dir)?;
+        for a in test.anchors {
+            self.add_anchor(a, TrustProfile::Test);
+        }
+        for c in test.intermediates {
+            if !self
+                .intermediates
+                .iter()
+                .any(|i| i.fingerprint == c.fingerprint)
+            {
+                self.intermediates.push(c);
+            }
+        }
+        self.revocation.crls.extend(test.revocation.crls);
+        self.revocation.rejected.extend(test.revocation.rejected);
+        self.rejected.extend(test.rejected);
+        Ok(())
     }
 
     /// Adds certificates, sorting self-signed CAs into anchors and other CAs
@@ -151,9 +237,7 @@ impl TrustStore {
         for der in ders {
             match Certificate::from_der(&der) {
                 Ok(c) if self_signed(&c) => {
-                    if !self.anchors.iter().any(|a| a.fingerprint == c.fingerprint) {
-                        self.anchors.push(Arc::new(c));
-                    }
+                    self.add_anchor(Arc::new(c), TrustProfile::Production);
                 }
                 Ok(c) if c.is_ca() => {
                     if !self

@@ -88,6 +88,10 @@ pub struct Inputs {
     /// Trust anchor files (replace `trust_dir`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<Vec<String>>,
+    /// Trust anchor files of a test PKI (as `--test-trust`; with `trust`,
+    /// they replace `trust_dir`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_trust: Option<Vec<String>>,
     /// Extra certificate files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certs: Option<Vec<String>>,
@@ -155,6 +159,8 @@ struct RawVector {
     #[serde(default)]
     trust: Option<Vec<String>>,
     #[serde(default)]
+    test_trust: Option<Vec<String>>,
+    #[serde(default)]
     certs: Option<Vec<String>>,
     #[serde(default)]
     crls: Option<Vec<String>>,
@@ -179,6 +185,7 @@ impl From<RawVector> for Vector {
                 at: r.at,
                 trust_dir: r.trust_dir,
                 trust: r.trust,
+                test_trust: r.test_trust,
                 certs: r.certs,
                 crls: r.crls,
                 revocation: r.revocation,
@@ -287,6 +294,7 @@ fn merged(defaults: &Inputs, v: &Inputs) -> Inputs {
         at: v.at.clone().or_else(|| defaults.at.clone()),
         trust_dir: v.trust_dir.clone().or_else(|| defaults.trust_dir.clone()),
         trust: v.trust.clone().or_else(|| defaults.trust.clone()),
+        test_trust: v.test_trust.clone().or_else(|| defaults.test_trust.clone()),
         certs: v.certs.clone().or_else(|| defaults.certs.clone()),
         crls: v.crls.clone().or_else(|| defaults.crls.clone()),
         revocation: v.revocation.clone().or_else(|| defaults.revocation.clone()),
@@ -369,20 +377,25 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
             None => crate::time::now(),
         };
         let mut extra = Extra::default();
-        let store: Arc<TrustStore> = match (&i.trust, &i.trust_dir) {
-            (Some(files), _) => Arc::new({
+        let store: Arc<TrustStore> = match (&i.trust, &i.test_trust, &i.trust_dir) {
+            (Some(_), _, _) | (_, Some(_), _) => Arc::new({
                 let mut s = TrustStore::new("vector");
-                for f in files {
+                for f in i.trust.iter().flatten() {
                     if let Err(e) = s.add_anchors(&read(dir, f)?, f) {
+                        extra.rejected_certs.push((f.clone(), e));
+                    }
+                }
+                for f in i.test_trust.iter().flatten() {
+                    if let Err(e) = s.add_test_anchors(&read(dir, f)?, f) {
                         extra.rejected_certs.push((f.clone(), e));
                     }
                 }
                 s
             }),
-            (None, Some(d)) => Arc::new(
+            (None, None, Some(d)) => Arc::new(
                 TrustStore::from_dir(&resolve(dir, d, root)?).map_err(|e| format!("{d}: {e}"))?,
             ),
-            (None, None) => match &within.trust {
+            (None, None, None) => match &within.trust {
                 Some(t) => t.clone(),
                 None => Arc::new(
                     TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| e.to_string())?,

@@ -189,10 +189,17 @@ impl Plan {
 
 fn describe_trust(d: &super::Inputs) -> String {
     let mut parts = Vec::new();
-    match (&d.trust, &d.trust_dir) {
-        (Some(files), _) => parts.push(format!("trust anchors {}", files.join(", "))),
-        (None, Some(dir)) => parts.push(format!("trust folder {dir}")),
-        (None, None) => parts.push("the service's trust folder".to_string()),
+    match (&d.trust, &d.test_trust, &d.trust_dir) {
+        (None, None, Some(dir)) => parts.push(format!("trust folder {dir}")),
+        (None, None, None) => parts.push("the service's trust folder".to_string()),
+        (files, test, _) => {
+            if let Some(files) = files {
+                parts.push(format!("trust anchors {}", files.join(", ")));
+            }
+            if let Some(test) = test {
+                parts.push(format!("test-PKI trust anchors {}", test.join(", ")));
+            }
+        }
     }
     if let Some(c) = &d.crls {
         parts.push(format!("CRLs {}", c.join(", ")));

@@ -486,6 +486,12 @@ impl Verdict {
             }
         }
         let _ = writeln!(s, "  validation time: {}", self.validation_time);
+        if self.policy["trust_profile"] == "test" {
+            let _ = writeln!(
+                s,
+                "  trust profile: test PKI (the IIN check digit is not enforced)"
+            );
+        }
         for c in self.checks.iter() {
             let code = c.code.map(|c| format!(" {c}")).unwrap_or_default();
             let _ = writeln!(s, "  [{:?}] {}{}", c.outcome, c.name, code);
