@@ -374,13 +374,15 @@ fn gost_key_algorithm(alg: &spki::AlgorithmIdentifierOwned) -> Option<(GostFamil
 /// Loads any private key qoltanba signs with from PKCS#8 DER: RSA and ECDSA
 /// (through `ring`, with their default hashes) or GOST.
 pub fn from_pkcs8_any(der: &[u8]) -> Result<Box<dyn Signer>, SignError> {
-    match RingSigner::from_pkcs8(der, None, false) {
-        Ok(s) => Ok(Box::new(s)),
-        Err(ring_error) => match GostSigner::from_pkcs8(der) {
-            Ok(s) => Ok(Box::new(s)),
-            Err(SignError::Key(g)) if g.contains("not a GOST key algorithm") => Err(ring_error),
-            Err(e) => Err(e),
-        },
+    use der::Decode;
+    let is_gost = GostPrivateKeyInfo::from_der(der)
+        .ok()
+        .and_then(|info| gost_key_algorithm(&info.algorithm))
+        .is_some();
+    if is_gost {
+        Ok(Box::new(GostSigner::from_pkcs8(der)?))
+    } else {
+        Ok(Box::new(RingSigner::from_pkcs8(der, None, false)?))
     }
 }
 

@@ -218,8 +218,9 @@ pub fn stamp(transport: &dyn TsaTransport, url: &str, data: &[u8]) -> Result<Vec
     stamp_with(transport, url, data, Digest::Sha256)
 }
 
-/// [`stamp`] with the imprint made by `digest` (Kalkan asks GOST TSAs for
-/// a GOST imprint: Streebog for GOST 34.10-2015 signatures).
+/// [`stamp`] with the imprint made by `digest`: Kalkan's GOST CAdES-T
+/// tokens carry a GOST imprint (GOST 34.311-95 over a GOST 34.310-2004
+/// signature in the national CA's test material; Streebog for 2015 keys).
 pub fn stamp_with(
     transport: &dyn TsaTransport,
     url: &str,
