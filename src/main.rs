@@ -233,6 +233,13 @@ enum PkiCommand {
         #[arg(long, value_name = "DIR", default_value = "certs")]
         out: PathBuf,
     },
+    /// Write the GOST demo hierarchies (GOST 34.10-2015/512 and GOST
+    /// 34.310-2004; test keys only) into a folder.
+    DemoGost {
+        /// Output folder.
+        #[arg(long, value_name = "DIR", default_value = "certs/gost")]
+        out: PathBuf,
+    },
 }
 
 /// A usage error: exit status 2.
@@ -547,6 +554,12 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         }
         Some(Command::Pki(PkiCommand::Demo { out })) => {
             let summary = pki::demo::generate(&out)
+                .map_err(|e| UsageError(format!("{}: {e}", out.display())))?;
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Pki(PkiCommand::DemoGost { out })) => {
+            let summary = pki::demo::gost::generate(&out)
                 .map_err(|e| UsageError(format!("{}: {e}", out.display())))?;
             println!("{summary}");
             Ok(ExitCode::SUCCESS)

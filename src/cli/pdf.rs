@@ -6,7 +6,7 @@ use super::{Format, TrustArgs, UsageError, inputs, read, with_revocation};
 use clap::{Args, Subcommand};
 use qoltanba::pdf::{self, SignOptions, StampPlacement};
 use qoltanba::pki::ocsp::{HttpTransport, OcspClient, RecordingTransport};
-use qoltanba::pki::signer::{RingSigner, Signer};
+use qoltanba::pki::signer::Signer;
 use qoltanba::pki::{Policy, RevocationMode, TrustStore, Usage};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,7 +54,7 @@ pub struct SignArgs {
     /// A key in the signer key store (QOLTANBA_DATA_DIR).
     #[arg(long, value_name = "ID", conflicts_with = "key")]
     key_id: Option<String>,
-    /// A PKCS#8 key (PEM or DER), for tests; needs --cert.
+    /// A PKCS#8 key (PEM or DER: RSA, ECDSA or GOST), for tests; needs --cert.
     #[arg(long, value_name = "FILE", hide = true, requires = "cert")]
     key: Option<PathBuf>,
     /// The signer certificate for --key.
@@ -167,7 +167,8 @@ fn load_key(a: &SignArgs) -> Result<Result<Key, qoltanba::keys::KeyError>, Usage
         .into_iter()
         .next()
         .ok_or_else(|| UsageError("--key: no key".into()))?;
-    let signer = RingSigner::from_pkcs8(&pkcs8, None, false)
+    // RSA, ECDSA or GOST (the demo GOST keys are PKCS#8 too).
+    let signer = qoltanba::pki::signer::from_pkcs8_any(&pkcs8)
         .map_err(|e| UsageError(format!("--key: {e}")))?;
     let cert = pem_or_der(&read(cert)?, &["CERTIFICATE"])?
         .into_iter()
@@ -178,7 +179,7 @@ fn load_key(a: &SignArgs) -> Result<Result<Key, qoltanba::keys::KeyError>, Usage
         chain.extend(pem_or_der(&read(c)?, &["CERTIFICATE"])?);
     }
     Ok(Ok(Key {
-        signer: Box::new(signer),
+        signer,
         cert,
         chain,
     }))

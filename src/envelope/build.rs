@@ -331,10 +331,22 @@ pub fn signed_data(
     signers: &[SignerSpec<'_>],
     certs: &[&[u8]],
 ) -> Result<SignedData, BuildError> {
+    signed_data_of(super::parse::OID_DATA, content, attached, signers, certs)
+}
+
+/// [`signed_data`] over content of another type (e.g. a time-stamp token's
+/// id-ct-TSTInfo): the eContentType and every content-type attribute.
+pub fn signed_data_of(
+    content_type: Oid,
+    content: &[u8],
+    attached: bool,
+    signers: &[SignerSpec<'_>],
+    certs: &[&[u8]],
+) -> Result<SignedData, BuildError> {
     let mut infos = SetOfVec::new();
     let mut digests = SetOfVec::new();
     for s in signers {
-        let si = signer_info(content, super::parse::OID_DATA, s)?;
+        let si = signer_info(content, content_type, s)?;
         if !digests
             .iter()
             .any(|d: &AlgorithmIdentifierOwned| d == &si.digest_alg)
@@ -350,9 +362,11 @@ pub fn signed_data(
             set.insert(choice).map_err(enc)?;
         }
     }
-    let any_v3 = infos
-        .iter()
-        .any(|i: &SignerInfo| i.version == CmsVersion::V3);
+    // RFC 5652 5.1: version 3 for a subjectKeyIdentifier signer or content other than id-data.
+    let any_v3 = content_type != super::parse::OID_DATA
+        || infos
+            .iter()
+            .any(|i: &SignerInfo| i.version == CmsVersion::V3);
     Ok(SignedData {
         version: if any_v3 {
             CmsVersion::V3
@@ -361,7 +375,7 @@ pub fn signed_data(
         },
         digest_algorithms: digests,
         encap_content_info: EncapsulatedContentInfo {
-            econtent_type: super::parse::OID_DATA,
+            econtent_type: content_type,
             econtent: if attached {
                 Some(Any::encode_from(&OctetString::new(content).map_err(enc)?).map_err(enc)?)
             } else {

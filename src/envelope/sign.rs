@@ -319,8 +319,26 @@ pub fn add_signature_timestamp(
     transport: &dyn crate::tsp::TsaTransport,
     url: &str,
 ) -> Result<Vec<u8>, SignEnvelopeError> {
+    add_signature_timestamp_with(
+        envelope,
+        index,
+        transport,
+        url,
+        crate::pki::algorithms::Digest::Sha256,
+    )
+}
+
+/// [`add_signature_timestamp`] with the token's imprint made by `digest`
+/// (a GOST TSA is asked for a GOST imprint).
+pub fn add_signature_timestamp_with(
+    envelope: &[u8],
+    index: usize,
+    transport: &dyn crate::tsp::TsaTransport,
+    url: &str,
+    digest: crate::pki::algorithms::Digest,
+) -> Result<Vec<u8>, SignEnvelopeError> {
     let value = signature_value(envelope, index)?;
-    let token = crate::tsp::stamp(transport, url, &value)
+    let token = crate::tsp::stamp_with(transport, url, &value, digest)
         .map_err(|e| SignEnvelopeError::Tsa(e.to_string()))?;
     let any = Any::from_der(&token).map_err(|e| SignEnvelopeError::Tsa(format!("token: {e}")))?;
     add_unsigned_attribute(envelope, index, crate::tsp::OID_SIGNATURE_TIME_STAMP, any)

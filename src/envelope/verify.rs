@@ -433,12 +433,19 @@ fn verify_signer(
         .or(scheme.as_ref().err())
         .or(key_problem.as_ref())
         .map(|e| e.to_string());
+    // A key that cannot be what its algorithm says (a GOST point off its
+    // curve, an RSA key that does not parse) makes the certificate
+    // malformed: no policy could make it verify anything.
+    let alg_code = match (&digest, &scheme, &key_problem) {
+        (Ok(_), Ok(_), Some(algorithms::AlgError::Malformed(_))) => Code::CertMalformed,
+        _ => Code::AlgorithmUnsupported,
+    };
     match &alg_error {
         None => checks.push(Check::passed("algorithms", alg_detail)),
         Some(p) => {
             let mut d = alg_detail;
             d["problem"] = json!(p);
-            checks.push(Check::failed("algorithms", Code::AlgorithmUnsupported, d));
+            checks.push(Check::failed("algorithms", alg_code, d));
         }
     }
     // 2 and 3. Digest and signature.

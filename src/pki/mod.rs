@@ -427,6 +427,12 @@ pub fn verify_certificate(
             "algorithms",
             json!({ "key": k.kind.algorithm(), "bits": k.kind.bits(), "curve": k.kind.curve(), "name": k.kind.label(), "signature_algorithm": algorithm_name(&leaf.sig_alg.oid) }),
         )),
+        // A key that is not what its algorithm says: the certificate is malformed.
+        Err(e @ algorithms::AlgError::Malformed(_)) => checks.push(Check::failed(
+            "algorithms",
+            Code::CertMalformed,
+            json!({ "problem": e.to_string() }),
+        )),
         Err(e) => checks.push(Check::failed(
             "algorithms",
             Code::AlgorithmUnsupported,

@@ -238,6 +238,82 @@ impl GostSigner {
         self.key.to_le_bytes()
     }
 
+    /// The public key point X‖Y, little-endian halves.
+    pub fn public_key_point(&self) -> Result<Vec<u8>, SignError> {
+        self.key
+            .public_key()
+            .map_err(|e| SignError::Key(e.to_string()))
+    }
+
+    /// The standard the key's OIDs name.
+    pub fn family(&self) -> GostFamily {
+        self.family
+    }
+
+    /// Reads a GOST PKCS#8 PrivateKeyInfo (as [`GostSigner::to_pkcs8`] writes
+    /// it): the key OID and parameters of the SubjectPublicKeyInfo, and the
+    /// scalar as an OCTET STRING, little-endian (R 1323565.1.023, as the gost
+    /// engine writes it), or as an INTEGER (big-endian), or bare.
+    pub fn from_pkcs8(der: &[u8]) -> Result<GostSigner, SignError> {
+        use der::Decode;
+        let bad = |why: &str| SignError::Key(format!("GOST PKCS#8: {why}"));
+        let info = GostPrivateKeyInfo::from_der(der).map_err(|e| bad(&e.to_string()))?;
+        if info.version != 0 {
+            return Err(bad("version is not 0"));
+        }
+        let (family, curve) = gost_key_algorithm(&info.algorithm).ok_or_else(|| {
+            bad(&format!(
+                "not a GOST key algorithm ({})",
+                super::algorithms::name_of(&info.algorithm.oid)
+            ))
+        })?;
+        let n = curve.len();
+        let inner = info.private_key.as_bytes();
+        let mut d = zeroize::Zeroizing::new(Vec::with_capacity(n));
+        if let Ok(o) = der::asn1::OctetString::from_der(inner) {
+            d.extend_from_slice(o.as_bytes());
+        } else if let Ok(i) = der::asn1::Uint::from_der(inner) {
+            let be = i.as_bytes();
+            if be.len() > n {
+                return Err(bad("private key longer than the curve"));
+            }
+            d.resize(n - be.len(), 0);
+            d.extend_from_slice(be);
+            d.reverse();
+        } else {
+            d.extend_from_slice(inner);
+        }
+        let key = gost::SigningKey::from_le_bytes(curve, &d).map_err(|e| bad(&e.to_string()))?;
+        GostSigner::new(key, family)
+    }
+
+    /// The key as a PKCS#8 PrivateKeyInfo (DER): the SubjectPublicKeyInfo's
+    /// algorithm and parameters, and the scalar as an OCTET STRING,
+    /// little-endian. For test keys; production keys stay sealed.
+    pub fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, SignError> {
+        use der::Encode;
+        let e = |x: der::Error| SignError::Key(x.to_string());
+        let spki = spki::SubjectPublicKeyInfoRef::try_from(self.spki.as_slice())
+            .map_err(|x| SignError::Key(x.to_string()))?;
+        let algorithm = spki::AlgorithmIdentifierOwned {
+            oid: spki.algorithm.oid,
+            parameters: spki.algorithm.parameters.map(der::asn1::Any::from),
+        };
+        let secret = self.key.to_le_bytes();
+        let scalar = zeroize::Zeroizing::new(
+            der::asn1::OctetString::new(secret.as_slice())
+                .map_err(e)?
+                .to_der()
+                .map_err(e)?,
+        );
+        let info = GostPrivateKeyInfo {
+            version: 0,
+            algorithm,
+            private_key: der::asn1::OctetString::new(scalar.as_slice()).map_err(e)?,
+        };
+        Ok(zeroize::Zeroizing::new(info.to_der().map_err(e)?))
+    }
+
     /// The curve.
     pub fn curve(&self) -> gost::Curve {
         self.key.curve()
@@ -263,6 +339,50 @@ impl Signer for GostSigner {
         self.key
             .sign(&digest, &self.rng)
             .map_err(|e| SignError::Failed(e.to_string()))
+    }
+}
+
+/// PrivateKeyInfo (RFC 5208) without attributes.
+#[derive(der::Sequence)]
+struct GostPrivateKeyInfo {
+    version: u8,
+    algorithm: spki::AlgorithmIdentifierOwned,
+    private_key: der::asn1::OctetString,
+}
+
+/// The family and curve a GOST key AlgorithmIdentifier names (key OID,
+/// SEQUENCE { parameter set, digest OID OPTIONAL, ... }).
+fn gost_key_algorithm(alg: &spki::AlgorithmIdentifierOwned) -> Option<(GostFamily, gost::Curve)> {
+    use super::algorithms::oid;
+    let (family, size) = match alg.oid {
+        oid::GOST_2004_KEY => (GostFamily::Kz2004, None),
+        oid::GOST_2015_256_KEY => (GostFamily::Kz2015, Some(32)),
+        oid::GOST_2015_512_KEY => (GostFamily::Kz2015, Some(64)),
+        oid::RU_GOST_2012_256_KEY => (GostFamily::Ru2012, Some(32)),
+        oid::RU_GOST_2012_512_KEY => (GostFamily::Ru2012, Some(64)),
+        _ => return None,
+    };
+    let params: Vec<der::asn1::ObjectIdentifier> = alg.parameters.as_ref()?.decode_as().ok()?;
+    let curve = gost::Curve::from_params_oid(&params.first()?.to_string())?;
+    let fits = match size {
+        None => curve == gost::Curve::CryptoProA,
+        Some(n) => curve.len() == n,
+    };
+    fits.then_some((family, curve))
+}
+
+/// Loads any private key qoltanba signs with from PKCS#8 DER: RSA and ECDSA
+/// (through `ring`, with their default hashes) or GOST.
+pub fn from_pkcs8_any(der: &[u8]) -> Result<Box<dyn Signer>, SignError> {
+    use der::Decode;
+    let is_gost = GostPrivateKeyInfo::from_der(der)
+        .ok()
+        .and_then(|info| gost_key_algorithm(&info.algorithm))
+        .is_some();
+    if is_gost {
+        Ok(Box::new(GostSigner::from_pkcs8(der)?))
+    } else {
+        Ok(Box::new(RingSigner::from_pkcs8(der, None, false)?))
     }
 }
 
@@ -316,4 +436,33 @@ pub fn gost_spki(
     }
     .to_der()
     .map_err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gost_pkcs8_round_trips_on_every_curve() {
+        for (curve, family) in [
+            (gost::Curve::CryptoProA, GostFamily::Kz2004),
+            (gost::Curve::Tc26_256A, GostFamily::Kz2015),
+            (gost::Curve::Tc26_512A, GostFamily::Kz2015),
+            (gost::Curve::Tc26_512A, GostFamily::Ru2012),
+        ] {
+            let k = GostSigner::generate(curve, family).unwrap();
+            let der = k.to_pkcs8().unwrap();
+            let back = GostSigner::from_pkcs8(&der).unwrap();
+            assert_eq!(back.public_key_spki(), k.public_key_spki());
+            assert_eq!(back.family(), family);
+            let sig = back.sign(b"message").unwrap();
+            let key = PublicKey::from_spki_der(&k.public_key_spki()).unwrap();
+            super::super::algorithms::verify(k.scheme(), &key, b"message", &sig).unwrap();
+            // A truncated PrivateKeyInfo is refused.
+            let mut short = der.to_vec();
+            let last = short.len() - 1;
+            short.truncate(last);
+            assert!(GostSigner::from_pkcs8(&short).is_err());
+        }
+    }
 }

@@ -5,12 +5,15 @@
 //! parameters) and the facts of a token. Checking a token's signature and its
 //! TSA certificate is `envelope::timestamp`'s job, through the same code that
 //! verifies envelopes. Refuses responses without a granted status, tokens
-//! whose content is not TSTInfo, and nonces that differ.
+//! whose content is not TSTInfo, and nonces that differ. `responder` is a
+//! TSA for tests and the demo PKI.
 
 use crate::asn1::{Walker, ctx, single};
 use crate::pki::algorithms::Digest;
 use der::asn1::ObjectIdentifier as Oid;
 use der::{Decode, Encode, Tag};
+
+pub mod responder;
 
 /// id-ct-TSTInfo
 pub const OID_TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -212,6 +215,18 @@ fn generalized_time(content: &[u8]) -> Result<i64, TspError> {
 /// Asks `url` for a token over `data` (its SHA-256); checks the reply
 /// answers this request (imprint, nonce) and returns the token DER.
 pub fn stamp(transport: &dyn TsaTransport, url: &str, data: &[u8]) -> Result<Vec<u8>, TspError> {
+    stamp_with(transport, url, data, Digest::Sha256)
+}
+
+/// [`stamp`] with the imprint made by `digest`: Kalkan's GOST CAdES-T
+/// tokens carry a GOST imprint (GOST 34.311-95 over a GOST 34.310-2004
+/// signature in the national CA's test material; Streebog for 2015 keys).
+pub fn stamp_with(
+    transport: &dyn TsaTransport,
+    url: &str,
+    data: &[u8],
+    digest: Digest,
+) -> Result<Vec<u8>, TspError> {
     use ring::rand::SecureRandom;
     let mut nonce = [0u8; 16];
     ring::rand::SystemRandom::new()
@@ -219,8 +234,8 @@ pub fn stamp(transport: &dyn TsaTransport, url: &str, data: &[u8]) -> Result<Vec
         .map_err(|_| bad("no randomness"))?;
     nonce[0] &= 0x7F;
     nonce[0] |= 0x01;
-    let hash = Digest::Sha256.hash(data);
-    let req = request(Digest::Sha256, &hash, &nonce)?;
+    let hash = digest.hash(data);
+    let req = request(digest, &hash, &nonce)?;
     let resp = transport.post(url, &req).map_err(TspError::Unreachable)?;
     let token = token_from_response(&resp)?;
     let env = crate::envelope::parse::parse(&token).map_err(|e| bad(e.0))?;

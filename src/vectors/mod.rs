@@ -9,11 +9,14 @@
 //! no vector may reach the network.
 //!
 //! `suite` gathers manifests and the built-in suites and runs them in
-//! parallel, `wycheproof` is the built-in primitive suite, `report` writes
+//! parallel, `primitive` judges one signature value (manifest vectors of
+//! kind `primitive` and the built-in suite), `wycheproof` is the built-in
+//! primitive suite, `report` writes
 //! HTML, JUnit and JSON, `archive` unpacks uploaded vector folders.
 
 pub mod archive;
 mod crl;
+pub mod primitive;
 pub mod report;
 pub mod suite;
 pub mod wycheproof;
@@ -36,8 +39,9 @@ pub enum Kind {
     Envelope,
     /// A certificate through `qoltanba cert verify`.
     Certificate,
-    /// A signature primitive through `pki::algorithms::verify` (the built-in
-    /// Wycheproof suite; not yet accepted in manifests).
+    /// A signature primitive through `pki::algorithms::verify`: a key, a
+    /// message, a signature value and an algorithm (the built-in Wycheproof
+    /// suite, and manifest vectors such as the GOST ones).
     Primitive,
     /// A signed PDF through `qoltanba pdf verify` (the whole file's result,
     /// and optionally each signature's code).
@@ -104,6 +108,11 @@ pub struct Inputs {
     /// An OCSP responder URL used instead of the certificates' own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocsp: Option<String>,
+    /// OCSP responses (DER) given with the data, as a PDF's DSS carries
+    /// them: believed only when they pass every OCSP check. With them and
+    /// no `ocsp` URL, no responder is asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocsp_responses: Option<Vec<String>>,
 }
 
 /// One vector.
@@ -130,6 +139,15 @@ pub struct Vector {
     /// Required usage (certificates): sign, auth or any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// Primitives: the public key (SubjectPublicKeyInfo or certificate, PEM or DER).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Primitives: the signature algorithm OID (dotted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_algorithm: Option<String>,
+    /// Primitives: the digest OID, for signature OIDs that name no hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest_algorithm: Option<String>,
     /// Overrides of the manifest's inputs.
     #[serde(flatten)]
     pub inputs: Inputs,
@@ -153,6 +171,12 @@ struct RawVector {
     #[serde(default)]
     usage: Option<Usage>,
     #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    signature_algorithm: Option<String>,
+    #[serde(default)]
+    digest_algorithm: Option<String>,
+    #[serde(default)]
     at: Option<String>,
     #[serde(default)]
     trust_dir: Option<String>,
@@ -168,6 +192,8 @@ struct RawVector {
     revocation: Option<String>,
     #[serde(default)]
     ocsp: Option<String>,
+    #[serde(default)]
+    ocsp_responses: Option<Vec<String>>,
     expect: Expected,
 }
 
@@ -181,6 +207,9 @@ impl From<RawVector> for Vector {
             data: r.data,
             iin: r.iin,
             usage: r.usage,
+            key: r.key,
+            signature_algorithm: r.signature_algorithm,
+            digest_algorithm: r.digest_algorithm,
             inputs: Inputs {
                 at: r.at,
                 trust_dir: r.trust_dir,
@@ -190,6 +219,7 @@ impl From<RawVector> for Vector {
                 crls: r.crls,
                 revocation: r.revocation,
                 ocsp: r.ocsp,
+                ocsp_responses: r.ocsp_responses,
             },
             expect: r.expect,
         }
@@ -299,6 +329,10 @@ fn merged(defaults: &Inputs, v: &Inputs) -> Inputs {
         crls: v.crls.clone().or_else(|| defaults.crls.clone()),
         revocation: v.revocation.clone().or_else(|| defaults.revocation.clone()),
         ocsp: v.ocsp.clone().or_else(|| defaults.ocsp.clone()),
+        ocsp_responses: v
+            .ocsp_responses
+            .clone()
+            .or_else(|| defaults.ocsp_responses.clone()),
     }
 }
 
@@ -352,30 +386,32 @@ pub struct Confinement {
 
 /// Runs one vector; with `root` (an uploaded folder) every file must lie
 /// inside it, `trust_dir` too, and nothing may reach the network (no `ocsp`
-/// URL, revocation `crl` or `none` only). Without `trust` or `trust_dir` the
-/// service's trust folder is used.
+/// URL; revocation `crl` or `none`, or OCSP from the vector's own
+/// `ocsp_responses`). Without `trust` or `trust_dir` the service's trust
+/// folder is used.
 pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confinement) -> Outcome {
     let root = within.root.as_deref();
     let read = |dir: &Path, rel: &str| read_in(dir, rel, root);
     let result = (|| -> Result<crate::verdict::Verdict, String> {
         let i = merged(defaults, &v.inputs);
-        if v.kind == Kind::Primitive {
-            return Err(
-                "primitive vectors come from the built-in suite (--suite wycheproof)".into(),
-            );
-        }
         if root.is_some() {
             if i.ocsp.is_some() {
                 return Err("uploaded vectors may not name an OCSP responder".into());
             }
-            if !matches!(i.revocation.as_deref(), None | Some("crl") | Some("none")) {
-                return Err("uploaded vectors may use revocation crl or none only".into());
+            // OCSP modes only from the responses given with the vectors.
+            if !matches!(i.revocation.as_deref(), None | Some("crl") | Some("none"))
+                && i.ocsp_responses.is_none()
+            {
+                return Err("uploaded vectors may use revocation crl or none only, or OCSP from the responses they carry (ocsp_responses)".into());
             }
         }
         let at = match &i.at {
             Some(s) => crate::time::parse_rfc3339(s)?,
             None => crate::time::now(),
         };
+        if v.kind == Kind::Primitive {
+            return primitive::vector(dir, v, at, root);
+        }
         let mut extra = Extra::default();
         let store: Arc<TrustStore> = match (&i.trust, &i.test_trust, &i.trust_dir) {
             (Some(_), _, _) | (_, Some(_), _) => Arc::new({
@@ -420,6 +456,11 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
         for f in i.crls.iter().flatten() {
             crls.add_bytes(&read(dir, f)?, f);
         }
+        for f in i.ocsp_responses.iter().flatten() {
+            crls.add_ocsp(&read(dir, f)?, f);
+        }
+        // Stored responses and no responder named: offline, nobody is asked.
+        let offline = i.ocsp_responses.is_some() && i.ocsp.is_none();
         let (no_revocation, mode) = match i.revocation.as_deref() {
             None => (false, RevocationMode::Crl),
             Some("none") => (true, RevocationMode::Crl),
@@ -439,7 +480,7 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
             iin: v.iin.clone(),
             revocation: mode,
             ocsp_url: i.ocsp.clone(),
-            ocsp: (mode != RevocationMode::Crl).then(|| Arc::new(OcspClient::http())),
+            ocsp: (mode != RevocationMode::Crl && !offline).then(|| Arc::new(OcspClient::http())),
         };
         let input = read(dir, &v.input)?;
         Ok(match v.kind {
@@ -461,7 +502,7 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
             Kind::Certificate => {
                 pki::verify_certificate(&input, &store, &extra, &crls, at, &policy)
             }
-            Kind::Primitive => return Err("primitive vectors are built in".into()),
+            Kind::Primitive => return Err("primitive vectors are judged above".into()),
             Kind::Pdf => {
                 let req = crate::pdf::verify::PdfVerifyRequest {
                     at,

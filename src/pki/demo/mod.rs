@@ -6,8 +6,15 @@
 //! an on-hold certificate, base and delta CRLs. Names, serials and validity
 //! windows are fixed (relative to `EPOCH`); keys are fresh test keys.
 //! Everything it writes is for tests and the embedded default only.
+//!
+//! `gost` makes the GOST hierarchies (`certs/gost/`) through `x509`, a
+//! certificate builder over any `Signer`; `crl` and `ocsp` issue CRLs and
+//! OCSP responses for either.
 
 pub mod crl;
+pub mod gost;
+pub mod ocsp;
+pub mod x509;
 
 use crate::pki::profile as p;
 use crate::pki::signer::RingSigner;
@@ -449,6 +456,13 @@ outside tests and the embedded default of `cargo run`.
 Validity windows are fixed relative to 2026-01-01T00:00:00Z: the root for 20
 years, intermediates 15, people 5 (expired: 2024-2025). The demo CRLs are
 valid until 2036 so the embedded default keeps working; real CRLs live days.
+
+`gost/` holds the GOST hierarchies (GOST 34.10-2015/512 and GOST
+34.310-2004, each with a root, an NCA-style intermediate, a delegated OCSP
+responder, a TSA, the same people and base and delta CRLs), made by
+`qoltanba pki demo-gost --out certs/gost`; its keys are published test keys
+too (PKCS#8, the GOST scalar little-endian). See `gost/README.md`. `qoltanba
+pki demo` does not touch it; the embedded default trusts only `trust/`.
 ";
 
 /// Writes the demo PKI into `out`; returns a one-line summary.
