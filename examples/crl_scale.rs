@@ -1,10 +1,12 @@
 //! Measures loading a CRL of N entries (default 1,000,000) in a fresh
 //! process: wall time and resident memory.
-//! `cargo run --release --example crl_scale [N]`.
+//! `cargo run --release --example crl_scale [N] [rsa|gost]`: signed by the
+//! RSA demo intermediate, or by the GOST 34.10-2015/512 one (certs/gost),
+//! as the national CA signs its GOST CRL.
 
 use qoltanba::pki::cert::Certificate;
 use qoltanba::pki::crl::RevocationList;
-use qoltanba::pki::demo::{Ca, crl};
+use qoltanba::pki::demo::crl;
 use std::path::Path;
 use std::time::Instant;
 
@@ -19,8 +21,19 @@ fn status(field: &str) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("certs");
-    let ca_der = pem::parse(std::fs::read(root.join("trust/nca-rsa.pem")).expect("ca"))
+    let gost = args.iter().any(|a| a == "gost");
+    let (root, ca_name) = if gost {
+        (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("certs/gost"),
+            "gost2015-nca",
+        )
+    } else {
+        (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("certs"),
+            "nca-rsa",
+        )
+    };
+    let ca_der = pem::parse(std::fs::read(root.join(format!("trust/{ca_name}.pem"))).expect("ca"))
         .expect("pem")
         .into_contents();
     if args.get(1).map(String::as_str) == Some("load") {
@@ -57,10 +70,10 @@ fn main() {
         .get(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let key = pem::parse(std::fs::read(root.join("ca/nca-rsa.key.pem")).expect("key"))
+    let key = pem::parse(std::fs::read(root.join(format!("ca/{ca_name}.key.pem"))).expect("key"))
         .expect("pem")
         .into_contents();
-    let ca = Ca::load("nca-rsa", ca_der.clone(), key).expect("ca");
+    let signer = qoltanba::pki::signer::from_pkcs8_any(&key).expect("signer");
     let t0 = qoltanba::pki::demo::EPOCH;
     let entries = (0..n)
         .map(|i| {
@@ -78,7 +91,7 @@ fn main() {
         delta_of: None,
         entries,
     };
-    let bytes = crl::issue(&ca_der, &ca.signer().expect("signer"), &spec).expect("crl");
+    let bytes = crl::issue(&ca_der, signer.as_ref(), &spec).expect("crl");
     let path = std::env::temp_dir().join(format!("qoltanba-crl-{n}.crl"));
     std::fs::write(&path, &bytes).expect("write");
     println!(
@@ -89,6 +102,7 @@ fn main() {
     let status = std::process::Command::new(std::env::current_exe().expect("exe"))
         .arg("load")
         .arg(&path)
+        .arg(if gost { "gost" } else { "rsa" })
         .status()
         .expect("child");
     std::process::exit(status.code().unwrap_or(1));
