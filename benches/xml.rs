@@ -37,7 +37,9 @@ fn pem_der(rel: &str) -> Vec<u8> {
 
 /// A request of about 10 KB: an applicant and a list of documents.
 pub fn request_10k() -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<request xmlns=\"urn:kz:egov:housing\" xmlns:p=\"urn:kz:person\">\n  <p:applicant iin=\"880101300123\">Әсет Төлегенұлы Сейітов</p:applicant>\n  <documents>\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<request xmlns=\"urn:kz:egov:housing\" xmlns:p=\"urn:kz:person\">\n  <p:applicant iin=\"880101300123\">Әсет Төлегенұлы Сейітов</p:applicant>\n  <documents>\n",
+    );
     let mut i = 0;
     while s.len() < 9_000 {
         i += 1;
@@ -53,7 +55,8 @@ pub fn request_10k() -> String {
 fn bench(c: &mut Criterion) {
     let store = TrustStore::from_dir(&root().join("certs/trust")).expect("store");
     let cert = pem_der("certs/people/citizen-rsa.pem");
-    let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false).expect("key");
+    let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
+        .expect("key");
     let signed = xmldsig::sign_enveloped(request_10k().as_bytes(), &key, &cert).expect("sign");
     let out = root().join("target/xml-bench");
     let _ = std::fs::create_dir_all(&out);
@@ -68,7 +71,11 @@ fn bench(c: &mut Criterion) {
         ..Default::default()
     };
     let v = xmldsig::verify(&req, &store);
-    assert!(v.verdict.passed(), "bench document must verify: {}", v.verdict.summary());
+    assert!(
+        v.verdict.passed(),
+        "bench document must verify: {}",
+        v.verdict.summary()
+    );
     eprintln!("signed document: {} bytes", signed.len());
 
     // The raw work: three RSA-2048 verifies, SHA-256, parse + canonicalisation.
@@ -78,9 +85,16 @@ fn bench(c: &mut Criterion) {
     let text = std::str::from_utf8(&signed).expect("utf8");
     let (signed_info, value) = {
         let x = Xml::parse(text).expect("parse");
-        let sig = x.doc.descendants().find(|n| n.tag_name().name() == "Signature").expect("sig");
+        let sig = x
+            .doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "Signature")
+            .expect("sig");
         let info = qoltanba::xmldsig::signature::read(sig).expect("read");
-        (c14n::to_vec(info.signed_info, None, &C14n::exclusive()).expect("c14n"), info.value)
+        (
+            c14n::to_vec(info.signed_info, None, &C14n::exclusive()).expect("c14n"),
+            info.value,
+        )
     };
     let rsa = |spki: &[u8]| {
         let info = spki::SubjectPublicKeyInfoRef::try_from(spki).expect("spki");
@@ -88,18 +102,32 @@ fn bench(c: &mut Criterion) {
     };
     let (k_leaf, k_inter, k_root) = (rsa(&leaf.spki), rsa(&inter.spki), rsa(&anchor.spki));
     let alg = &ring::signature::RSA_PKCS1_2048_8192_SHA256;
-    c.bench_function("xml raw: ring RSA x3 + SHA-256 + parse + C14N (10 KB)", |b| {
-        b.iter(|| {
-            let x = Xml::parse(black_box(text)).expect("parse");
-            let sig = x.doc.descendants().find(|n| n.tag_name().name() == "Signature").expect("sig");
-            let doc = c14n::to_vec(x.doc.root(), Some(sig.id()), &C14n::exclusive()).expect("c14n");
-            black_box(ring::digest::digest(&ring::digest::SHA256, &doc));
-            black_box(ring::digest::digest(&ring::digest::SHA256, &signed_info));
-            ring::signature::UnparsedPublicKey::new(alg, &k_leaf).verify(&signed_info, &value).expect("sig");
-            ring::signature::UnparsedPublicKey::new(alg, &k_inter).verify(leaf.tbs(), &leaf.signature).expect("leaf");
-            ring::signature::UnparsedPublicKey::new(alg, &k_root).verify(inter.tbs(), &inter.signature).expect("inter");
-        })
-    });
+    c.bench_function(
+        "xml raw: ring RSA x3 + SHA-256 + parse + C14N (10 KB)",
+        |b| {
+            b.iter(|| {
+                let x = Xml::parse(black_box(text)).expect("parse");
+                let sig = x
+                    .doc
+                    .descendants()
+                    .find(|n| n.tag_name().name() == "Signature")
+                    .expect("sig");
+                let doc =
+                    c14n::to_vec(x.doc.root(), Some(sig.id()), &C14n::exclusive()).expect("c14n");
+                black_box(ring::digest::digest(&ring::digest::SHA256, &doc));
+                black_box(ring::digest::digest(&ring::digest::SHA256, &signed_info));
+                ring::signature::UnparsedPublicKey::new(alg, &k_leaf)
+                    .verify(&signed_info, &value)
+                    .expect("sig");
+                ring::signature::UnparsedPublicKey::new(alg, &k_inter)
+                    .verify(leaf.tbs(), &leaf.signature)
+                    .expect("leaf");
+                ring::signature::UnparsedPublicKey::new(alg, &k_root)
+                    .verify(inter.tbs(), &inter.signature)
+                    .expect("inter");
+            })
+        },
+    );
     c.bench_function("xml qoltanba verify, warm (10 KB, CRLs, IIN)", |b| {
         b.iter(|| black_box(xmldsig::verify(black_box(&req), &store)))
     });

@@ -480,9 +480,7 @@ async fn role_matrix_follows_the_route_table() {
             let normal = match route.path {
                 // An empty sign or finish body is a request error, after auth.
                 "/v1/sign" | "/v1/sign/finish" | "/v1/xml/sign" | "/v1/applications"
-                | "/v1/attachments" => {
-                    StatusCode::BAD_REQUEST
-                }
+                | "/v1/attachments" => StatusCode::BAD_REQUEST,
                 // No such application: a 404 after auth.
                 p if p.contains("{number}")
                     && (route.method == "GET" || p.ends_with("/deliver")) =>

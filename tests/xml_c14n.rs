@@ -11,7 +11,11 @@ use std::process::Command;
 
 fn ours(doc: &str, method: Method, comments: bool) -> String {
     let x = Xml::parse(doc).unwrap_or_else(|e| panic!("{e}: {doc}"));
-    let c = C14n { method, comments, inclusive_prefixes: Vec::new() };
+    let c = C14n {
+        method,
+        comments,
+        inclusive_prefixes: Vec::new(),
+    };
     String::from_utf8(c14n::to_vec(x.doc.root(), None, &c).unwrap()).unwrap()
 }
 
@@ -19,14 +23,30 @@ fn xmllint(doc: &str, flag: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("d.xml");
     std::fs::write(&f, doc).unwrap();
-    let o = Command::new("xmllint").arg(flag).arg(&f).output().expect("xmllint is installed (scripts/test installs libxml2-utils)");
-    assert!(o.status.success(), "xmllint {flag}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("xmllint")
+        .arg(flag)
+        .arg(&f)
+        .output()
+        .expect("xmllint is installed (scripts/test installs libxml2-utils)");
+    assert!(
+        o.status.success(),
+        "xmllint {flag}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout).unwrap()
 }
 
 fn judged(doc: &str) {
-    for (flag, method) in [("--c14n", Method::Inclusive10), ("--exc-c14n", Method::Exclusive), ("--c14n11", Method::Inclusive11)] {
-        assert_eq!(ours(doc, method, true), xmllint(doc, flag), "{flag} of\n{doc}");
+    for (flag, method) in [
+        ("--c14n", Method::Inclusive10),
+        ("--exc-c14n", Method::Exclusive),
+        ("--c14n11", Method::Inclusive11),
+    ] {
+        assert_eq!(
+            ours(doc, method, true),
+            xmllint(doc, flag),
+            "{flag} of\n{doc}"
+        );
     }
 }
 
@@ -44,7 +64,10 @@ fn w3c_c14n_examples() {
     let want = "<doc>\n   <text>First line&#xD;\nSecond line</text>\n   <value>2</value>\n   <compute>value&gt;\"0\" &amp;&amp; value&lt;\"10\" ?\"valid\":\"error\"</compute>\n   <compute expr=\"value>&quot;0&quot; &amp;&amp; value&lt;&quot;10&quot; ?&quot;valid&quot;:&quot;error&quot;\">valid</compute>\n   <norm attr=\" '    &#xD;&#xA;&#x9;   ' \"></norm>\n</doc>";
     assert_eq!(ours(doc, Method::Inclusive10, false), want);
     // 3.6 UTF-8 encoding.
-    assert_eq!(ours("<doc>&#169;</doc>", Method::Inclusive10, false), "<doc>©</doc>");
+    assert_eq!(
+        ours("<doc>&#169;</doc>", Method::Inclusive10, false),
+        "<doc>©</doc>"
+    );
 }
 
 #[test]
@@ -54,8 +77,16 @@ fn exclusive_c14n_example_and_prefix_lists() {
     let b = "<n2:pdu xmlns:n1=\"http://example.com\" xmlns:n2=\"http://foo.example\" xml:lang=\"fr\" xml:space=\"retain\"><n1:elem2 xmlns:n1=\"http://example.net\" xml:lang=\"en\"><n3:stuff xmlns:n3=\"ftp://example.org\"/></n1:elem2></n2:pdu>";
     let sub = |doc: &str, method: Method, prefixes: Vec<String>| {
         let x = Xml::parse(doc).unwrap();
-        let e = x.doc.descendants().find(|n| n.tag_name().name() == "elem2").unwrap();
-        let c = C14n { method, comments: false, inclusive_prefixes: prefixes };
+        let e = x
+            .doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "elem2")
+            .unwrap();
+        let c = C14n {
+            method,
+            comments: false,
+            inclusive_prefixes: prefixes,
+        };
         String::from_utf8(c14n::to_vec(e, None, &c).unwrap()).unwrap()
     };
     let want = "<n1:elem2 xmlns:n1=\"http://example.net\" xml:lang=\"en\"><n3:stuff xmlns:n3=\"ftp://example.org\"></n3:stuff></n1:elem2>";
@@ -93,24 +124,53 @@ fn libxml2_agrees_on_namespaces_order_whitespace_comments_and_text() {
 /// Generated documents: elements from a few names and namespaces, with
 /// attributes, text (Kazakh, Russian, markup characters) and comments.
 fn element(depth: u32) -> BoxedStrategy<String> {
-    let name = prop_oneof![Just("a"), Just("p:b"), Just("q:c"), Just("құжат"), Just("d")];
+    let name = prop_oneof![
+        Just("a"),
+        Just("p:b"),
+        Just("q:c"),
+        Just("құжат"),
+        Just("d")
+    ];
     let text = "[a-zA-Zәғқңөұүһі АБВабв&<>\"'\t\r\n]{0,12}".prop_map(|t| {
-        t.replace('&', "&amp;").replace('<', "&lt;").replace('\r', "&#13;")
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('\r', "&#13;")
     });
-    let attrs = proptest::collection::vec((prop_oneof![Just("x"), Just("p:y"), Just("z"), Just("q:w")], "[a-zа-я \t&<\"]{0,6}"), 0..3);
-    let decls = proptest::collection::vec(prop_oneof![
-        Just(" xmlns:p=\"urn:p\""),
-        Just(" xmlns:p=\"urn:p2\""),
-        Just(" xmlns:q=\"urn:q\""),
-        Just(" xmlns=\"urn:d\""),
-        Just(" xmlns=\"\""),
-    ], 0..2);
-    let leaf = (name.clone(), attrs.clone(), decls.clone(), text.clone()).prop_map(|(n, a, d, t)| render(n, &a, &d, &t));
+    let attrs = proptest::collection::vec(
+        (
+            prop_oneof![Just("x"), Just("p:y"), Just("z"), Just("q:w")],
+            "[a-zа-я \t&<\"]{0,6}",
+        ),
+        0..3,
+    );
+    let decls = proptest::collection::vec(
+        prop_oneof![
+            Just(" xmlns:p=\"urn:p\""),
+            Just(" xmlns:p=\"urn:p2\""),
+            Just(" xmlns:q=\"urn:q\""),
+            Just(" xmlns=\"urn:d\""),
+            Just(" xmlns=\"\""),
+        ],
+        0..2,
+    );
+    let leaf = (name.clone(), attrs.clone(), decls.clone(), text.clone())
+        .prop_map(|(n, a, d, t)| render(n, &a, &d, &t));
     if depth == 0 {
         return leaf.boxed();
     }
-    let kids = proptest::collection::vec(prop_oneof![element(depth - 1), text.clone(), Just("<!-- c -->".to_string())], 0..4);
-    prop_oneof![leaf, (name, attrs, decls, kids).prop_map(|(n, a, d, k)| render(n, &a, &d, &k.concat()))].boxed()
+    let kids = proptest::collection::vec(
+        prop_oneof![
+            element(depth - 1),
+            text.clone(),
+            Just("<!-- c -->".to_string())
+        ],
+        0..4,
+    );
+    prop_oneof![
+        leaf,
+        (name, attrs, decls, kids).prop_map(|(n, a, d, k)| render(n, &a, &d, &k.concat()))
+    ]
+    .boxed()
 }
 
 fn render(name: &str, attrs: &[(&str, String)], decls: &[&str], inner: &str) -> String {
@@ -127,7 +187,12 @@ fn render(name: &str, attrs: &[(&str, String)], decls: &[&str], inner: &str) -> 
     for (k, v) in attrs {
         if !names.contains(k) {
             names.push(*k);
-            s.push_str(&format!(" {k}=\"{}\"", v.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;")));
+            s.push_str(&format!(
+                " {k}=\"{}\"",
+                v.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('"', "&quot;")
+            ));
         }
     }
     format!("{s}>{inner}</{name}>")

@@ -78,7 +78,12 @@ fn cli_sign_then_verify_with_exit_statuses() {
     };
     let bytes_out = dir.path().join("signed-bytes.xml");
     let o = verify(&signed, &["--signed-out", bytes_out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["code"], "OK");
     assert_eq!(v["envelope"]["references"][0]["path"], "/request");
@@ -87,7 +92,13 @@ fn cli_sign_then_verify_with_exit_statuses() {
     assert!(!String::from_utf8_lossy(&canonical).contains("Signature"));
     // Tampered: FAILED, exit 1. Another IIN: FAILED. Not XML: FAILED.
     let tampered = dir.path().join("tampered.xml");
-    std::fs::write(&tampered, std::fs::read_to_string(&signed).unwrap().replace("Әсет", "Асет")).unwrap();
+    std::fs::write(
+        &tampered,
+        std::fs::read_to_string(&signed)
+            .unwrap()
+            .replace("Әсет", "Асет"),
+    )
+    .unwrap();
     let o = verify(&tampered, &["--format", "text"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("DIGEST_MISMATCH"));
@@ -99,10 +110,19 @@ fn cli_sign_then_verify_with_exit_statuses() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     // Untrusted (another anchor): INDETERMINATE, exit 3.
-    let o = verify(&signed, &["--trust", repo("testdata/certs/rogue-root.pem").to_str().unwrap()]);
+    let o = verify(
+        &signed,
+        &[
+            "--trust",
+            repo("testdata/certs/rogue-root.pem").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(3));
     // Usage errors: exit 2.
-    let o = qoltanba().args(["xml", "verify", "/nonexistent.xml"]).output().unwrap();
+    let o = qoltanba()
+        .args(["xml", "verify", "/nonexistent.xml"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -130,7 +150,10 @@ fn cli_signs_for_the_gateway() {
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.contains("signed: /SOAP-ENV:Envelope/SOAP-ENV:Body"), "{text}");
+    assert!(
+        text.contains("signed: /SOAP-ENV:Envelope/SOAP-ENV:Body"),
+        "{text}"
+    );
     // An hour later the 10-minute Timestamp has expired.
     let later = qoltanba::time::rfc3339(qoltanba::time::now() + 3600);
     let o = qoltanba()
@@ -143,7 +166,11 @@ fn cli_signs_for_the_gateway() {
     assert_eq!(o.status.code(), Some(1));
 }
 
-async fn app() -> (std::sync::Arc<qoltanba::api::AppState>, axum::Router, tempfile::TempDir) {
+async fn app() -> (
+    std::sync::Arc<qoltanba::api::AppState>,
+    axum::Router,
+    tempfile::TempDir,
+) {
     let dir = tempfile::tempdir().unwrap();
     let config = qoltanba::config::Config {
         data_dir: dir.path().to_path_buf(),
@@ -167,38 +194,81 @@ async fn post(router: &axum::Router, path: &str, token: &str, body: Value) -> (S
     let resp = router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test]
 async fn http_sign_and_verify() {
     let (state, router, dir) = app().await;
     let now = qoltanba::time::now();
-    let (_, portal) = state.store.create_api_key("p", Role::Portal, now).await.unwrap();
-    let (_, provider) = state.store.create_api_key("e", Role::Provider, now).await.unwrap();
+    let (_, portal) = state
+        .store
+        .create_api_key("p", Role::Portal, now)
+        .await
+        .unwrap();
+    let (_, provider) = state
+        .store
+        .create_api_key("e", Role::Provider, now)
+        .await
+        .unwrap();
     let keys = qoltanba::keys::KeyStore::open(&state.config.data_dir, None).unwrap();
     let p12 = std::fs::read(p12_of("employee", dir.path())).unwrap();
     keys.import_p12(&p12, "", "employee", false).unwrap();
 
     for (wsse, doc) in [(false, request("")), (true, GATEWAY_REQUEST.to_string())] {
-        let (s, r) = post(&router, "/v1/xml/sign", &provider, json!({ "key_id": "employee", "xml": STANDARD.encode(&doc), "wsse": wsse })).await;
+        let (s, r) = post(
+            &router,
+            "/v1/xml/sign",
+            &provider,
+            json!({ "key_id": "employee", "xml": STANDARD.encode(&doc), "wsse": wsse }),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{r}");
         let signed = STANDARD.decode(r["xml"].as_str().unwrap()).unwrap();
-        let (s, v) = post(&router, "/v1/xml/verify", &portal, json!({ "xml": STANDARD.encode(&signed) })).await;
+        let (s, v) = post(
+            &router,
+            "/v1/xml/verify",
+            &portal,
+            json!({ "xml": STANDARD.encode(&signed) }),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["code"], "OK", "{v}");
         let reference = &v["envelope"]["references"][0];
-        let bytes = STANDARD.decode(reference["signed_bytes"].as_str().unwrap()).unwrap();
+        let bytes = STANDARD
+            .decode(reference["signed_bytes"].as_str().unwrap())
+            .unwrap();
         assert_eq!(reference["signed_length"], json!(bytes.len()));
         assert!(!bytes.is_empty());
-        assert_eq!(v["envelope"]["format"], if wsse { "ws-security" } else { "xmldsig" });
+        assert_eq!(
+            v["envelope"]["format"],
+            if wsse { "ws-security" } else { "xmldsig" }
+        );
         // A portal key may not sign.
-        let (s, _) = post(&router, "/v1/xml/sign", &portal, json!({ "key_id": "employee", "xml": STANDARD.encode(&doc) })).await;
+        let (s, _) = post(
+            &router,
+            "/v1/xml/sign",
+            &portal,
+            json!({ "key_id": "employee", "xml": STANDARD.encode(&doc) }),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
     // A failed verdict is a 200 result; a body that is not base64 is a 400.
-    let (s, v) = post(&router, "/v1/xml/verify", &portal, json!({ "xml": STANDARD.encode("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>") })).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::OK, Some("ENVELOPE_MALFORMED")));
+    let (s, v) = post(
+        &router,
+        "/v1/xml/verify",
+        &portal,
+        json!({ "xml": STANDARD.encode("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>") }),
+    )
+    .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::OK, Some("ENVELOPE_MALFORMED"))
+    );
     let (s, _) = post(&router, "/v1/xml/verify", &portal, json!({ "xml": "%%%" })).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let _ = AT;

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 fn realkz(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realkz").join(p)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/realkz")
+        .join(p)
 }
 
 fn read(p: &str) -> Vec<u8> {
@@ -39,7 +41,9 @@ fn store() -> (TrustStore, Extra) {
         "ncanode-go/internal__testdata__certs__nca_gost2022_test.cer",
     ] {
         let der = qoltanba::input::decode_der(&read(ca), &["CERTIFICATE"]).unwrap();
-        extra.certs.push(Arc::new(Certificate::from_der(&der).unwrap()));
+        extra
+            .certs
+            .push(Arc::new(Certificate::from_der(&der).unwrap()));
     }
     (s, extra)
 }
@@ -56,12 +60,23 @@ fn verify(c: &Case<'_>) -> Verdict {
     let (store, extra) = store();
     let mut xml = read(c.file);
     if c.trim {
-        let start = xml.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+        let start = xml
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
         xml.drain(..start);
     }
     let mut crls = RevocationStore::default();
     for f in c.revocation.unwrap_or(&[]) {
-        crls.add_bytes_checked(&read(f), f, &store.cas().into_iter().chain(extra.certs.iter().cloned()).collect::<Vec<_>>());
+        crls.add_bytes_checked(
+            &read(f),
+            f,
+            &store
+                .cas()
+                .into_iter()
+                .chain(extra.certs.iter().cloned())
+                .collect::<Vec<_>>(),
+        );
     }
     let req = XmlVerifyRequest {
         xml: &xml,
@@ -123,29 +138,81 @@ fn case(file: &str, at: &str) -> Case<'static> {
 fn ncanode_go_enveloped_rsa_and_gost_2004() {
     let in_2020 = "2020-06-01T00:00:00Z";
     for (name, sign, auth) in [
-        ("personal__active__RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9", Code::Ok, Code::KeyUsageInvalid),
-        ("personal__revoked__RSA256_346a7e57c2995259140b6fc375b6ff3bba7e852f", Code::Ok, Code::KeyUsageInvalid),
-        ("personal__active__AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d", Code::KeyUsageInvalid, Code::Ok),
-        ("personal__revoked__AUTH_RSA256_60d5a0346dd52fb5f3b9148e6cfbcd6cf323d119", Code::KeyUsageInvalid, Code::Ok),
-        ("organization__active__AUTH_RSA256_d682726b55b3e62600ea8fe1c74e75fc96f47790", Code::KeyUsageInvalid, Code::Ok),
-        ("organization__revoked__AUTH_RSA256_7d6d313ac5bf7367a2a69f28607a8deb80dd3ba9", Code::KeyUsageInvalid, Code::Ok),
-        ("organization__active__GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b", Code::Ok, Code::KeyUsageInvalid),
-        ("organization__revoked__GOSTKNCA_c372b7809440fcb681051bbc89ea2f089fd2fe16", Code::Ok, Code::KeyUsageInvalid),
+        (
+            "personal__active__RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9",
+            Code::Ok,
+            Code::KeyUsageInvalid,
+        ),
+        (
+            "personal__revoked__RSA256_346a7e57c2995259140b6fc375b6ff3bba7e852f",
+            Code::Ok,
+            Code::KeyUsageInvalid,
+        ),
+        (
+            "personal__active__AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d",
+            Code::KeyUsageInvalid,
+            Code::Ok,
+        ),
+        (
+            "personal__revoked__AUTH_RSA256_60d5a0346dd52fb5f3b9148e6cfbcd6cf323d119",
+            Code::KeyUsageInvalid,
+            Code::Ok,
+        ),
+        (
+            "organization__active__AUTH_RSA256_d682726b55b3e62600ea8fe1c74e75fc96f47790",
+            Code::KeyUsageInvalid,
+            Code::Ok,
+        ),
+        (
+            "organization__revoked__AUTH_RSA256_7d6d313ac5bf7367a2a69f28607a8deb80dd3ba9",
+            Code::KeyUsageInvalid,
+            Code::Ok,
+        ),
+        (
+            "organization__active__GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b",
+            Code::Ok,
+            Code::KeyUsageInvalid,
+        ),
+        (
+            "organization__revoked__GOSTKNCA_c372b7809440fcb681051bbc89ea2f089fd2fe16",
+            Code::Ok,
+            Code::KeyUsageInvalid,
+        ),
     ] {
         let file = format!("{DK}{name}.xml");
         let v = verify(&case(&file, in_2020));
         assert_eq!(v.code, sign, "{name} (sign policy): {}", v.to_text());
         let top = &v.signers[0];
-        for check in ["format", "content", "algorithms", "digest", "signature", "chain", "validity"] {
+        for check in [
+            "format",
+            "content",
+            "algorithms",
+            "digest",
+            "signature",
+            "chain",
+            "validity",
+        ] {
             assert!(
-                top.checks.iter().any(|c| c.name == check && c.outcome == qoltanba::verdict::Outcome::Passed),
+                top.checks
+                    .iter()
+                    .any(|c| c.name == check && c.outcome == qoltanba::verdict::Outcome::Passed),
                 "{name}: {check} passed"
             );
         }
-        let v = verify(&Case { usage: Usage::Auth, ..case(&file, in_2020) });
+        let v = verify(&Case {
+            usage: Usage::Auth,
+            ..case(&file, in_2020)
+        });
         assert_eq!(v.code, auth, "{name} (auth policy)");
-        let v = verify(&Case { revocation: Some(ALL_CRLS), ..case(&file, in_2020) });
-        assert_eq!(v.code, Code::RevocationUnavailable, "{name} with the 2022 CRLs");
+        let v = verify(&Case {
+            revocation: Some(ALL_CRLS),
+            ..case(&file, in_2020)
+        });
+        assert_eq!(
+            v.code,
+            Code::RevocationUnavailable,
+            "{name} with the 2022 CRLs"
+        );
         let v = verify(&case(&file, "2026-06-01T00:00:00Z"));
         assert_eq!(v.code, Code::CertExpired, "{name} now");
     }
@@ -156,11 +223,16 @@ fn ncanode_go_enveloped_rsa_and_gost_2004() {
 #[test]
 fn the_verdict_names_the_signed_element_and_carries_its_bytes() {
     let (store, extra) = store();
-    let xml = read(&format!("{DK}personal__active__RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.xml"));
+    let xml = read(&format!(
+        "{DK}personal__active__RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.xml"
+    ));
     let req = XmlVerifyRequest {
         xml: &xml,
         at: t("2020-06-01T00:00:00Z"),
-        policy: Policy { no_revocation: true, ..Default::default() },
+        policy: Policy {
+            no_revocation: true,
+            ..Default::default()
+        },
         extra,
         ..Default::default()
     };
@@ -202,8 +274,14 @@ fn ncanode_constants() {
         let v = verify(&case(f, "2021-06-01T00:00:00Z"));
         assert_eq!(v.code, Code::EnvelopeMalformed, "{f} as kept");
     }
-    let trimmed = |f: &str, at: &str| Case { trim: true, ..case(f, at) };
-    let one = verify(&trimmed("ncanode/groovy/XmlServiceTest.XML_SIGNED_VALID_STRING.xml", "2021-06-01T00:00:00Z"));
+    let trimmed = |f: &str, at: &str| Case {
+        trim: true,
+        ..case(f, at)
+    };
+    let one = verify(&trimmed(
+        "ncanode/groovy/XmlServiceTest.XML_SIGNED_VALID_STRING.xml",
+        "2021-06-01T00:00:00Z",
+    ));
     assert_eq!(one.code, Code::Ok, "{}", one.to_text());
     let two = verify(&trimmed(
         "ncanode/groovy/XmlServiceTest.XML_SIGNED_VALID_STRING_TWO_SIGNERS.xml",
@@ -211,8 +289,14 @@ fn ncanode_constants() {
     ));
     assert_eq!(codes(&two), vec![Code::DigestMismatch, Code::Ok]);
     assert_eq!(two.code, Code::DigestMismatch);
-    assert_eq!(two.signers[1].signer.as_ref().unwrap()["key"]["algorithm"], "GOST 34.10-2015");
-    let wsse = verify(&trimmed("ncanode/groovy/WsseServiceTest.XML_SIGNED_STRING.xml", "2021-06-01T00:00:00Z"));
+    assert_eq!(
+        two.signers[1].signer.as_ref().unwrap()["key"]["algorithm"],
+        "GOST 34.10-2015"
+    );
+    let wsse = verify(&trimmed(
+        "ncanode/groovy/WsseServiceTest.XML_SIGNED_STRING.xml",
+        "2021-06-01T00:00:00Z",
+    ));
     assert_eq!(wsse.code, Code::Ok, "{}", wsse.to_text());
     assert_eq!(wsse.envelope.as_ref().unwrap()["format"], "ws-security");
     assert_eq!(
@@ -220,7 +304,11 @@ fn ncanode_constants() {
         "/SOAP-ENV:Envelope/SOAP-ENV:Body"
     );
     assert_eq!(
-        wsse.checks.iter().find(|c| c.name == "lifetime").unwrap().outcome,
+        wsse.checks
+            .iter()
+            .find(|c| c.name == "lifetime")
+            .unwrap()
+            .outcome,
         qoltanba::verdict::Outcome::Skipped
     );
     // The applicant's IIN as the gateway request states it (<iin>
@@ -232,7 +320,10 @@ fn ncanode_constants() {
     let req = XmlVerifyRequest {
         xml: &xml,
         at: t("2021-06-01T00:00:00Z"),
-        policy: Policy { no_revocation: true, ..Default::default() },
+        policy: Policy {
+            no_revocation: true,
+            ..Default::default()
+        },
         extra,
         iin_element: Some("iin".into()),
         ..Default::default()
@@ -251,16 +342,31 @@ fn ncanode_constants() {
 /// likewise.
 #[test]
 fn unsigned_and_broken_examples() {
-    let v = verify(&case("skarm-kalkan/testdata__examples__test_wsse.xml", "2026-06-01T00:00:00Z"));
+    let v = verify(&case(
+        "skarm-kalkan/testdata__examples__test_wsse.xml",
+        "2026-06-01T00:00:00Z",
+    ));
     assert_eq!(v.code, Code::EnvelopeMalformed);
-    let problem = v.signers[0].checks[0].detail["problem"].as_str().unwrap().to_string();
+    let problem = v.signers[0].checks[0].detail["problem"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(problem.contains("BinarySecurityToken"), "{problem}");
     for f in [
         "skarm-kalkan/testdata__examples__test_xml.xml",
         "ncanode/groovy/WsseServiceTest.XML_VALID_STRING.xml",
     ] {
-        let v = verify(&Case { trim: true, ..case(f, "2026-06-01T00:00:00Z") });
+        let v = verify(&Case {
+            trim: true,
+            ..case(f, "2026-06-01T00:00:00Z")
+        });
         assert_eq!(v.code, Code::EnvelopeMalformed, "{f}");
-        assert!(v.checks[0].detail["problem"].as_str().unwrap().contains("no ds:Signature"), "{f}");
+        assert!(
+            v.checks[0].detail["problem"]
+                .as_str()
+                .unwrap()
+                .contains("no ds:Signature"),
+            "{f}"
+        );
     }
 }

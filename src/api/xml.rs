@@ -120,8 +120,11 @@ pub async fn sign(
     ApiJson(body): ApiJson<XmlSignBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let xml = b64("xml", &body.xml)?;
-    let keys = crate::keys::KeyStore::open(&state.config.data_dir, state.config.master_key_file.as_deref())
-        .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
+    let keys = crate::keys::KeyStore::open(
+        &state.config.data_dir,
+        state.config.master_key_file.as_deref(),
+    )
+    .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
     let key = keys
         .load(&body.key_id)
         .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
@@ -131,7 +134,11 @@ pub async fn sign(
     if !owner_roles(&cert).contains(&caller.0.role) {
         return Err(ApiError::new(
             ProblemCode::Forbidden,
-            format!("key {} may not be used by role {}", body.key_id, caller.0.role.as_str()),
+            format!(
+                "key {} may not be used by role {}",
+                body.key_id,
+                caller.0.role.as_str()
+            ),
         ));
     }
     let now = crate::time::now();
@@ -150,7 +157,10 @@ pub async fn sign(
         };
         xmldsig::sign_wsse(&xml, &key, &key.cert_der, &opts)
     } else if body.timestamp_ttl.is_some() {
-        return Err(ApiError::new(ProblemCode::RequestFieldInvalid, "timestamp_ttl needs wsse"));
+        return Err(ApiError::new(
+            ProblemCode::RequestFieldInvalid,
+            "timestamp_ttl needs wsse",
+        ));
     } else {
         xmldsig::sign_enveloped(&xml, &key, &key.cert_der)
     }

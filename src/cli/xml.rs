@@ -2,7 +2,9 @@
 //! (enveloped XMLDSig, as NCALayer's signXml makes them) and WS-Security
 //! messages of the e-government gateway.
 
-use crate::{Format, TrustArgs, UsageArg, UsageError, inputs, print_verdict, read, with_revocation};
+use crate::{
+    Format, TrustArgs, UsageArg, UsageError, inputs, print_verdict, read, with_revocation,
+};
 use clap::{Args, Subcommand};
 use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
 use qoltanba::pki::{Policy, TrustStore, Usage};
@@ -110,12 +112,21 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, UsageError> {
     };
     let v = xmldsig::verify(&req, &i.store);
     if let Some(out) = &a.signed_out {
-        let bytes: Vec<u8> = v.signed.iter().flat_map(|s| s.bytes.iter().copied()).collect();
+        let bytes: Vec<u8> = v
+            .signed
+            .iter()
+            .flat_map(|s| s.bytes.iter().copied())
+            .collect();
         std::fs::write(out, bytes).map_err(|e| UsageError(format!("{}: {e}", out.display())))?;
     }
     if a.trust.format == Format::Text {
         for s in &v.signed {
-            println!("signed: {} ({} bytes, signature #{})", s.path, s.bytes.len(), s.signature);
+            println!(
+                "signed: {} ({} bytes, signature #{})",
+                s.path,
+                s.bytes.len(),
+                s.signature
+            );
         }
     }
     Ok(print_verdict(&v.verdict, a.trust.format))
@@ -130,16 +141,25 @@ fn load_key(a: &SignArgs) -> Result<Result<LoadedKey, KeyError>, UsageError> {
                 })?,
                 None => String::new(),
             });
-            Ok(qoltanba::keys::open_p12_with(&read(p12)?, &password, KeyOptions::default()))
+            Ok(qoltanba::keys::open_p12_with(
+                &read(p12)?,
+                &password,
+                KeyOptions::default(),
+            ))
         }
         (None, Some(id)) => {
             let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from);
-            Ok(KeyStore::open(&qoltanba::config::Config::data_dir_from_env(), master.as_deref())
-                .and_then(|s| s.load_with(id, KeyOptions::default())))
+            Ok(KeyStore::open(
+                &qoltanba::config::Config::data_dir_from_env(),
+                master.as_deref(),
+            )
+            .and_then(|s| s.load_with(id, KeyOptions::default())))
         }
-        _ => Err(UsageError("give exactly one of --p12 FILE or --key-id ID".into())),
+        _ => Err(UsageError(
+            "give exactly one of --p12 FILE or --key-id ID".into(),
+        )),
     }
 }
 
@@ -165,7 +185,8 @@ fn sign(a: SignArgs) -> Result<ExitCode, UsageError> {
     };
     let now = qoltanba::time::now();
     let trust = if a.trust.is_empty() {
-        TrustStore::from_dir(&TrustStore::default_dir()).map_err(|e| UsageError(format!("trust store: {e}")))?
+        TrustStore::from_dir(&TrustStore::default_dir())
+            .map_err(|e| UsageError(format!("trust store: {e}")))?
     } else {
         let mut s = TrustStore::new("--trust");
         for p in &a.trust {
@@ -189,7 +210,8 @@ fn sign(a: SignArgs) -> Result<ExitCode, UsageError> {
     };
     match signed {
         Ok(out) => {
-            std::fs::write(&a.out, out).map_err(|e| UsageError(format!("{}: {e}", a.out.display())))?;
+            std::fs::write(&a.out, out)
+                .map_err(|e| UsageError(format!("{}: {e}", a.out.display())))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => refuse("SIGN_FAILED", &e),

@@ -89,7 +89,10 @@ const SIGNATURE_METHODS: &[(&str, Scheme)] = &[
 /// The digests by `DigestMethod` URI.
 const DIGEST_METHODS: &[(&str, Digest)] = &[
     ("http://www.w3.org/2001/04/xmlenc#sha256", Digest::Sha256),
-    ("http://www.w3.org/2001/04/xmldsig-more#sha384", Digest::Sha384),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#sha384",
+        Digest::Sha384,
+    ),
     ("http://www.w3.org/2001/04/xmlenc#sha512", Digest::Sha512),
     (
         "http://www.w3.org/2001/04/xmldsig-more#gost34311",
@@ -202,9 +205,8 @@ pub fn transform(uri: &str) -> Result<Transform, UriError> {
         return Ok(Transform::C14n(c));
     }
     let why = match uri {
-        "http://www.w3.org/TR/1999/REC-xpath-19991116" | "http://www.w3.org/2002/06/xmldsig-filter2" => {
-            "XPath transforms are not evaluated"
-        }
+        "http://www.w3.org/TR/1999/REC-xpath-19991116"
+        | "http://www.w3.org/2002/06/xmldsig-filter2" => "XPath transforms are not evaluated",
         "http://www.w3.org/TR/1999/REC-xslt-19991116" => "XSLT transforms are not evaluated",
         "http://www.w3.org/2000/09/xmldsig#base64" => "base64 transforms are not accepted",
         _ => {
@@ -224,7 +226,7 @@ pub fn transform(uri: &str) -> Result<Transform, UriError> {
 /// An ECDSA signature value as XML writes it (r‖s, big-endian, each half the
 /// curve's size) to DER, as `pki::algorithms::verify` takes it.
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 || raw.len() > 132 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) || raw.len() > 132 {
         return None;
     }
     let (r, s) = raw.split_at(raw.len() / 2);

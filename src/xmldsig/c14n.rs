@@ -99,7 +99,9 @@ impl C14n {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum C14nError {
     /// C14N 1.1 would have to fix up an inherited `xml:base`.
-    #[error("C14N 1.1 of a subtree whose omitted ancestors carry xml:base={value:?} is not supported")]
+    #[error(
+        "C14N 1.1 of a subtree whose omitted ancestors carry xml:base={value:?} is not supported"
+    )]
     XmlBaseFixup {
         /// The ancestor's xml:base.
         value: String,
@@ -170,7 +172,10 @@ struct Writer<'c> {
 
 /// The namespace a prefix (`""`: the default) is rendered with in `ctx`.
 fn rendered<'s>(ctx: &[(&'s str, &'s str)], prefix: &str) -> Option<&'s str> {
-    ctx.iter().rev().find(|(p, _)| *p == prefix).map(|(_, u)| *u)
+    ctx.iter()
+        .rev()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, u)| *u)
 }
 
 /// The namespace a prefix is bound to at `n` (`""` for the default).
@@ -264,11 +269,17 @@ impl Writer<'_> {
                 {
                     continue;
                 }
-                let inherited = n.ancestors().skip(1).filter(|a| a.is_element()).find_map(|a| {
-                    a.attributes()
-                        .find(|x| x.namespace() == Some(roxmltree::NS_XML_URI) && x.name() == *local)
-                        .map(|x| x.value())
-                });
+                let inherited = n
+                    .ancestors()
+                    .skip(1)
+                    .filter(|a| a.is_element())
+                    .find_map(|a| {
+                        a.attributes()
+                            .find(|x| {
+                                x.namespace() == Some(roxmltree::NS_XML_URI) && x.name() == *local
+                            })
+                            .map(|x| x.value())
+                    });
                 if let Some(v) = inherited {
                     if self.c.method == Method::Inclusive11 && *local == "base" {
                         return Err(C14nError::XmlBaseFixup {

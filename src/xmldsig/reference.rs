@@ -14,11 +14,11 @@
 //! and the `wsu:Timestamp` when there is one; comments inside signed
 //! content, which no reference covers, are refused.
 
+use super::NS_DSIG;
 use super::algorithms::{self, Transform, UriError};
 use super::c14n::{self, C14n, C14nError, Method};
 use super::signature::{ReferenceInfo, SignatureInfo};
 use super::tree::{Xml, is, path, qname};
-use super::NS_DSIG;
 use crate::pki::algorithms::Digest;
 use roxmltree::{Node, NodeId};
 
@@ -151,7 +151,9 @@ pub fn dereference<'a, 'i>(
     }
     let id = uri
         .strip_prefix('#')
-        .filter(|id| !id.is_empty() && !id.starts_with("xpointer(") && !id.contains(char::is_whitespace))
+        .filter(|id| {
+            !id.is_empty() && !id.starts_with("xpointer(") && !id.contains(char::is_whitespace)
+        })
         .ok_or_else(|| ReferenceError::NotSameDocument { uri: uri.into() })?;
     let found = xml.by_id(id);
     match found.len() {

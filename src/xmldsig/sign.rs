@@ -131,7 +131,7 @@ fn signature_xml(sig_uri: &str, dig_uri: &str, refs: &[(String, bool)], key_info
 
 /// Applies (position, bytes removed, text inserted) edits, any order.
 fn apply(text: &str, mut edits: Vec<(usize, usize, String)>) -> String {
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_string();
     for (at, remove, insert) in edits {
         out.replace_range(at..at + remove, &insert);
@@ -169,12 +169,16 @@ fn no_comments(e: Node<'_, '_>) -> Result<(), SignError> {
     }
 }
 
+/// Which elements the new signature's references cover, found in the
+/// draft: (element, or None for the whole document; enveloped or not).
+type Targets = dyn Fn(&Xml<'_>, Node<'_, '_>) -> Vec<(Option<roxmltree::NodeId>, bool)>;
+
 /// Fills in the digests, then signs the canonical `SignedInfo`.
 fn finish(
     draft: String,
     signer: &dyn Signer,
     scheme: Scheme,
-    targets: &dyn Fn(&Xml<'_>, Node<'_, '_>) -> Vec<(Option<roxmltree::NodeId>, bool)>,
+    targets: &Targets,
 ) -> Result<Vec<u8>, SignError> {
     let exc = C14n::exclusive();
     // Pass 1: the digests over the document as it will be sent.
@@ -208,13 +212,21 @@ fn finish(
             .ok_or_else(|| SignError::Internal("no SignedInfo".into()))?;
         let signed_info = c14n::to_vec(si, None, &exc)?;
         let raw = signer.sign(&signed_info)?;
-        match (scheme, crate::pki::algorithms::PublicKey::from_spki_der(&signer.public_key_spki()).map(|k| k.kind)) {
-            (Scheme::Ecdsa(_), Ok(KeyKind::Ec { bits })) => ecdsa_der_to_raw(&raw, bits.div_ceil(8))
-                .ok_or_else(|| SignError::Internal("ECDSA signature is not DER".into()))?,
+        match (
+            scheme,
+            crate::pki::algorithms::PublicKey::from_spki_der(&signer.public_key_spki())
+                .map(|k| k.kind),
+        ) {
+            (Scheme::Ecdsa(_), Ok(KeyKind::Ec { bits })) => {
+                ecdsa_der_to_raw(&raw, bits.div_ceil(8))
+                    .ok_or_else(|| SignError::Internal("ECDSA signature is not DER".into()))?
+            }
             _ => raw,
         }
     };
-    Ok(doc.replacen(VALUE_PLACEHOLDER, &b64(&value), 1).into_bytes())
+    Ok(doc
+        .replacen(VALUE_PLACEHOLDER, &b64(&value), 1)
+        .into_bytes())
 }
 
 /// The signature just inserted: the last `ds:Signature` holding the value placeholder.
@@ -231,7 +243,11 @@ fn last_signature<'a, 'i>(x: &'a Xml<'i>) -> Result<Node<'a, 'i>, SignError> {
 
 /// Signs a document with an enveloped signature over the whole document
 /// (`URI=""`), placed as the document element's last child.
-pub fn sign_enveloped(xml: &[u8], signer: &dyn Signer, cert_der: &[u8]) -> Result<Vec<u8>, SignError> {
+pub fn sign_enveloped(
+    xml: &[u8],
+    signer: &dyn Signer,
+    cert_der: &[u8],
+) -> Result<Vec<u8>, SignError> {
     let text = tree::text(xml)?;
     let x = Xml::parse(text)?;
     let root = x.doc.root_element();
@@ -299,7 +315,11 @@ pub fn sign_wsse(
             let (gt, self_closing) = start_tag_end(text, soap.body)
                 .ok_or_else(|| SignError::Internal("no end of the Body's start tag".into()))?;
             let at = if self_closing { gt - 1 } else { gt };
-            let bound = soap.body.namespaces().find(|n| n.name() == Some("wsu")).map(|n| n.uri());
+            let bound = soap
+                .body
+                .namespaces()
+                .find(|n| n.name() == Some("wsu"))
+                .map(|n| n.uri());
             let attr = match bound {
                 Some(NS_WSU) => format!(" wsu:Id=\"{id}\""),
                 Some(_) => format!(" xmlns:qwsu=\"{NS_WSU}\" qwsu:Id=\"{id}\""),
@@ -352,12 +372,16 @@ pub fn sign_wsse(
                 Some(p) => format!("{p}:Header"),
                 None => "Header".to_string(),
             };
-            edits.push((soap.body.range().start, 0, format!("<{tag}>{security}</{tag}>")));
+            edits.push((
+                soap.body.range().start,
+                0,
+                format!("<{tag}>{security}</{tag}>"),
+            ));
         }
     }
     let draft = apply(text, edits);
     let with_ts = opts.timestamp_ttl.is_some();
-    finish(draft, signer, scheme, &|x, _| {
+    finish(draft, signer, scheme, &move |x, _| {
         let mut t = Vec::new();
         if let Ok(s) = wsse::read(x) {
             t.push((Some(s.body.id()), false));

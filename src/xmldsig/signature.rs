@@ -169,7 +169,13 @@ fn prefix_list(n: Node<'_, '_>) -> Result<Vec<String>, SignatureError> {
             let list = c.attribute("PrefixList").unwrap_or("");
             out = list
                 .split_ascii_whitespace()
-                .map(|p| if p == "#default" { String::new() } else { p.to_string() })
+                .map(|p| {
+                    if p == "#default" {
+                        String::new()
+                    } else {
+                        p.to_string()
+                    }
+                })
                 .collect();
             if out.len() > 64 {
                 return Err(SignatureError::TooMany {
@@ -212,18 +218,20 @@ fn reference(r: Node<'_, '_>) -> Result<ReferenceInfo, SignatureError> {
             transforms.push((algorithm(x)?, prefix_list(x)?));
         }
     }
-    let dm = kids.next().filter(|d| is(*d, NS_DSIG, "DigestMethod")).ok_or(
-        SignatureError::Missing {
+    let dm = kids
+        .next()
+        .filter(|d| is(*d, NS_DSIG, "DigestMethod"))
+        .ok_or(SignatureError::Missing {
             parent: name(r),
             missing: "DigestMethod",
-        },
-    )?;
-    let dv = kids.next().filter(|d| is(*d, NS_DSIG, "DigestValue")).ok_or(
-        SignatureError::Missing {
+        })?;
+    let dv = kids
+        .next()
+        .filter(|d| is(*d, NS_DSIG, "DigestValue"))
+        .ok_or(SignatureError::Missing {
             parent: name(r),
             missing: "DigestValue",
-        },
-    )?;
+        })?;
     if let Some(extra) = kids.next() {
         return Err(SignatureError::Unexpected {
             element: name(extra),
@@ -256,7 +264,9 @@ fn key_info(k: Node<'_, '_>) -> Result<KeyRef, SignatureError> {
                 }
                 // X509IssuerSerial, X509SubjectName, X509SKI: hints only.
             }
-        } else if is(c, NS_WSSE, "SecurityTokenReference") || is(c, NS_WSSE11, "SecurityTokenReference") {
+        } else if is(c, NS_WSSE, "SecurityTokenReference")
+            || is(c, NS_WSSE11, "SecurityTokenReference")
+        {
             no_text(c)?;
             let inner = elements(c).next().ok_or(SignatureError::Missing {
                 parent: name(c),
@@ -280,10 +290,12 @@ fn key_info(k: Node<'_, '_>) -> Result<KeyRef, SignatureError> {
                 });
             }
             if is(inner, NS_WSSE, "Reference") {
-                let uri = inner.attribute("URI").ok_or(SignatureError::MissingAttribute {
-                    element: name(inner),
-                    attribute: "URI",
-                })?;
+                let uri = inner
+                    .attribute("URI")
+                    .ok_or(SignatureError::MissingAttribute {
+                        element: name(inner),
+                        attribute: "URI",
+                    })?;
                 return Ok(KeyRef::TokenReference(uri.to_string()));
             }
             return Err(SignatureError::Unexpected {
@@ -304,18 +316,20 @@ fn key_info(k: Node<'_, '_>) -> Result<KeyRef, SignatureError> {
 pub fn read<'a, 'i>(sig: Node<'a, 'i>) -> Result<SignatureInfo<'a, 'i>, SignatureError> {
     no_text(sig)?;
     let mut kids = elements(sig);
-    let si = kids.next().filter(|n| is(*n, NS_DSIG, "SignedInfo")).ok_or(
-        SignatureError::Missing {
+    let si = kids
+        .next()
+        .filter(|n| is(*n, NS_DSIG, "SignedInfo"))
+        .ok_or(SignatureError::Missing {
             parent: name(sig),
             missing: "SignedInfo (first)",
-        },
-    )?;
-    let sv = kids.next().filter(|n| is(*n, NS_DSIG, "SignatureValue")).ok_or(
-        SignatureError::Missing {
+        })?;
+    let sv = kids
+        .next()
+        .filter(|n| is(*n, NS_DSIG, "SignatureValue"))
+        .ok_or(SignatureError::Missing {
             parent: name(sig),
             missing: "SignatureValue (second)",
-        },
-    )?;
+        })?;
     let mut key = KeyRef::None;
     let mut seen_key = false;
     for rest in kids {

@@ -268,14 +268,19 @@ mod tests {
             Err(XmlError::Encoding { .. })
         ));
         assert!(text(b"<?xml version=\"1.0\" encoding=\"UTF8\"?><a/>").is_ok());
-        assert!(matches!(text(b"<a>\xff</a>"), Err(XmlError::NotUtf8 { .. })));
+        assert!(matches!(
+            text(b"<a>\xff</a>"),
+            Err(XmlError::NotUtf8 { .. })
+        ));
         let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
         assert_eq!(
             Xml::parse(&deep).err(),
             Some(XmlError::TooDeep { max: MAX_DEPTH })
         );
         assert!(matches!(
-            Xml::parse("<a xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\"/></a>"),
+            Xml::parse(
+                "<a xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\"/></a>"
+            ),
             Err(XmlError::XInclude { .. })
         ));
         assert!(matches!(

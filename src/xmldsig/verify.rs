@@ -11,13 +11,13 @@
 //! the signed elements and carries the exact bytes each reference covers.
 //! Never panics on input; every failure is a check with a code.
 
+use super::NS_DSIG;
 use super::algorithms::{self, ecdsa_raw_to_der};
 use super::c14n::{self, C14n, Method};
 use super::reference::{self, Chain, Expect};
 use super::signature::{self, KeyRef, SignatureInfo};
 use super::tree::{self, Xml, is, path, qname};
 use super::wsse;
-use super::NS_DSIG;
 use crate::pki::algorithms::{KeyKind, Scheme, VerifyError};
 use crate::pki::cert::{Certificate, hex, sha256};
 use crate::pki::revocation::RevocationStore;
@@ -146,7 +146,8 @@ pub fn verify(req: &XmlVerifyRequest<'_>, store: &TrustStore) -> XmlVerdict {
             format!("{} signatures (at most {MAX_SIGNATURES})", sigs.len()),
         );
     }
-    let own_crls = req.crls.crls.is_empty() && req.crls.rejected.is_empty() && req.crls.ocsps.is_empty();
+    let own_crls =
+        req.crls.crls.is_empty() && req.crls.rejected.is_empty() && req.crls.ocsps.is_empty();
     let crls: std::borrow::Cow<'_, RevocationStore> = if own_crls {
         std::borrow::Cow::Borrowed(&store.revocation)
     } else {
@@ -228,7 +229,10 @@ fn reconcile_iin(verdicts: &mut [Verdict]) {
         if i != owner && other {
             *v = v.with_check(
                 "iin",
-                Check::skipped("iin", &format!("the request's IIN is signature #{}'s", owner + 1)),
+                Check::skipped(
+                    "iin",
+                    &format!("the request's IIN is signature #{}'s", owner + 1),
+                ),
             );
         }
     }
@@ -263,7 +267,10 @@ impl<'a, 'i> One<'_, 'a, 'i> {
 
     /// The signer's certificate and the other certificates that came with it.
     #[allow(clippy::type_complexity)]
-    fn certificates(&self, info: &SignatureInfo<'a, 'i>) -> Result<(Option<Arc<Certificate>>, Vec<Arc<Certificate>>), String> {
+    fn certificates(
+        &self,
+        info: &SignatureInfo<'a, 'i>,
+    ) -> Result<(Option<Arc<Certificate>>, Vec<Arc<Certificate>>), String> {
         let find = |pred: &dyn Fn(&Certificate) -> bool| {
             self.req.extra.certs.iter().find(|c| pred(c)).cloned()
         };
@@ -279,7 +286,11 @@ impl<'a, 'i> One<'_, 'a, 'i> {
                 // The signer's is the one that issues none of the others.
                 let leaf = certs
                     .iter()
-                    .find(|c| !certs.iter().any(|o| o.fingerprint != c.fingerprint && o.named_issuer_is(c)))
+                    .find(|c| {
+                        !certs
+                            .iter()
+                            .any(|o| o.fingerprint != c.fingerprint && o.named_issuer_is(c))
+                    })
                     .or(certs.first())
                     .cloned();
                 Ok((leaf, certs))
@@ -298,10 +309,14 @@ impl<'a, 'i> One<'_, 'a, 'i> {
                     .map_err(|e| format!("certificate in wsse:BinarySecurityToken: {e}"))?;
                 Ok((Some(c.clone()), vec![c]))
             }
-            KeyRef::KeyIdentifierSki(ski) => Ok((find(&|c| c.ski.as_deref() == Some(ski.as_slice())), Vec::new())),
+            KeyRef::KeyIdentifierSki(ski) => Ok((
+                find(&|c| c.ski.as_deref() == Some(ski.as_slice())),
+                Vec::new(),
+            )),
             KeyRef::KeyIdentifierThumbprint(t) => Ok((
                 find(&|c| {
-                    ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &c.der).as_ref() == t.as_slice()
+                    ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &c.der).as_ref()
+                        == t.as_slice()
                 }),
                 Vec::new(),
             )),
@@ -323,7 +338,10 @@ impl<'a, 'i> One<'_, 'a, 'i> {
                     json!({ "problem": e.to_string(), "signature": sig_path }),
                 ));
                 self.skipped_rest(&mut checks, "content", "the signature could not be read");
-                return (Verdict::new(checks, req.at, req.policy.describe(), None, None), Vec::new());
+                return (
+                    Verdict::new(checks, req.at, req.policy.describe(), None, None),
+                    Vec::new(),
+                );
             }
         };
         let (cert, key_certs) = match self.certificates(&info) {
@@ -334,8 +352,15 @@ impl<'a, 'i> One<'_, 'a, 'i> {
                     Code::EnvelopeMalformed,
                     json!({ "problem": problem, "signature": sig_path }),
                 ));
-                self.skipped_rest(&mut checks, "content", "the signer's certificate could not be read");
-                return (Verdict::new(checks, req.at, req.policy.describe(), None, None), Vec::new());
+                self.skipped_rest(
+                    &mut checks,
+                    "content",
+                    "the signer's certificate could not be read",
+                );
+                return (
+                    Verdict::new(checks, req.at, req.policy.describe(), None, None),
+                    Vec::new(),
+                );
             }
         };
         checks.push(Check::passed(
@@ -392,10 +417,15 @@ impl<'a, 'i> One<'_, 'a, 'i> {
         }
 
         // 1. Algorithms.
-        let key_problem = cert.as_ref().and_then(|c| c.key.as_ref().err().map(|e| e.to_string()));
+        let key_problem = cert
+            .as_ref()
+            .and_then(|c| c.key.as_ref().err().map(|e| e.to_string()));
         let mut alg_problems: Vec<String> = Vec::new();
         if si_c14n.is_none() {
-            alg_problems.push(format!("canonicalization method {} is not supported", info.c14n.0));
+            alg_problems.push(format!(
+                "canonicalization method {} is not supported",
+                info.c14n.0
+            ));
         }
         if let Err(e) = &scheme {
             alg_problems.push(e.to_string());
@@ -459,7 +489,11 @@ impl<'a, 'i> One<'_, 'a, 'i> {
                     json!({ "problem": p, "references": rows }),
                 ),
                 (None, true) => Check::passed("digest", json!({ "references": rows })),
-                (None, false) => Check::failed("digest", Code::DigestMismatch, json!({ "references": rows })),
+                (None, false) => Check::failed(
+                    "digest",
+                    Code::DigestMismatch,
+                    json!({ "references": rows }),
+                ),
             });
         } else {
             checks.push(Check::skipped(
@@ -518,13 +552,19 @@ impl<'a, 'i> One<'_, 'a, 'i> {
             }
             None => {
                 for name in ["chain", "validity", "revocation", "key_usage", "iin"] {
-                    checks.push(Check::skipped(name, "the signer's certificate was not found"));
+                    checks.push(Check::skipped(
+                        name,
+                        "the signer's certificate was not found",
+                    ));
                 }
             }
         }
         let mut policy_json = policy.describe();
         policy_json["iin_element"] = json!(req.iin_element);
-        (Verdict::new(checks, req.at, policy_json, signer_json, None), content)
+        (
+            Verdict::new(checks, req.at, policy_json, signer_json, None),
+            content,
+        )
     }
 }
 
@@ -541,11 +581,22 @@ fn key_info_name(k: &KeyRef) -> &'static str {
 
 /// The applicant's IIN as the signed content states it in `<name>`
 /// elements (all of them must agree, and agree with the request's).
-fn iin_in_content(targets: &[Node<'_, '_>], name: &str, request: Option<&str>) -> Result<String, Check> {
+fn iin_in_content(
+    targets: &[Node<'_, '_>],
+    name: &str,
+    request: Option<&str>,
+) -> Result<String, Check> {
     let mut found: Vec<String> = Vec::new();
     for t in targets {
-        let e = if t.is_root() { t.document().root_element() } else { *t };
-        for d in e.descendants().filter(|d| d.is_element() && d.tag_name().name() == name) {
+        let e = if t.is_root() {
+            t.document().root_element()
+        } else {
+            *t
+        };
+        for d in e
+            .descendants()
+            .filter(|d| d.is_element() && d.tag_name().name() == name)
+        {
             let v = tree::inner_text(d).trim().to_string();
             if !found.contains(&v) {
                 found.push(v);
@@ -575,16 +626,25 @@ fn iin_in_content(targets: &[Node<'_, '_>], name: &str, request: Option<&str>) -
 }
 
 /// Step 3: the signature value over the canonical `SignedInfo`.
-fn signature_check(info: &SignatureInfo<'_, '_>, cert: &Certificate, sc: Scheme, cm: &C14n) -> Check {
+fn signature_check(
+    info: &SignatureInfo<'_, '_>,
+    cert: &Certificate,
+    sc: Scheme,
+    cm: &C14n,
+) -> Check {
     let Ok(key) = cert.key.as_ref() else {
         return Check::skipped("signature", "key not supported");
     };
-    let mut detail = json!({ "certificate": cert.label(), "scheme": sc.name(), "canonicalization": cm.uri() });
+    let mut detail =
+        json!({ "certificate": cert.label(), "scheme": sc.name(), "canonicalization": cm.uri() });
     let fits = matches!(
         (sc, key.kind),
         (Scheme::Ecdsa(_), KeyKind::Ec { .. })
             | (Scheme::Gost(_), KeyKind::Gost { .. })
-            | (Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. }, KeyKind::Rsa { .. })
+            | (
+                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
+                KeyKind::Rsa { .. }
+            )
     );
     if !fits {
         detail["problem"] = json!("the signature method does not fit the certificate's key");

@@ -134,12 +134,16 @@ pub fn read<'a, 'i>(xml: &'a Xml<'i>) -> Result<Soap<'a, 'i>, WsseError> {
     let mut signature = None;
     let mut timestamp = None;
     if let Some(s) = security {
-        let sigs: Vec<Node<'a, 'i>> = elements(s).filter(|e| is(*e, NS_DSIG, "Signature")).collect();
+        let sigs: Vec<Node<'a, 'i>> = elements(s)
+            .filter(|e| is(*e, NS_DSIG, "Signature"))
+            .collect();
         if sigs.len() > 1 {
             return Err(WsseError::Signatures { count: sigs.len() });
         }
         signature = sigs.first().copied();
-        let stamps: Vec<Node<'a, 'i>> = elements(s).filter(|e| is(*e, NS_WSU, "Timestamp")).collect();
+        let stamps: Vec<Node<'a, 'i>> = elements(s)
+            .filter(|e| is(*e, NS_WSU, "Timestamp"))
+            .collect();
         if stamps.len() > 1 {
             return Err(WsseError::Timestamp {
                 problem: format!("{} Timestamp elements", stamps.len()),
@@ -177,7 +181,11 @@ pub fn read<'a, 'i>(xml: &'a Xml<'i>) -> Result<Soap<'a, 'i>, WsseError> {
 
 /// The certificate a `wsse:Reference URI="#id"` names: a
 /// `BinarySecurityToken` (X.509 v3, base64) in the Security header.
-pub fn token<'a, 'i>(xml: &'a Xml<'i>, uri: &str, security: Option<Node<'a, 'i>>) -> Result<Vec<u8>, WsseError> {
+pub fn token<'a, 'i>(
+    xml: &'a Xml<'i>,
+    uri: &str,
+    security: Option<Node<'a, 'i>>,
+) -> Result<Vec<u8>, WsseError> {
     let err = |problem: String| WsseError::Token {
         uri: uri.into(),
         problem,
@@ -199,10 +207,16 @@ pub fn token<'a, 'i>(xml: &'a Xml<'i>, uri: &str, security: Option<Node<'a, 'i>>
         }
     };
     if !(is(t, NS_WSSE, "BinarySecurityToken") || is(t, NS_WSSE11, "BinarySecurityToken")) {
-        return Err(err(format!("{} is not a wsse:BinarySecurityToken", path(t))));
+        return Err(err(format!(
+            "{} is not a wsse:BinarySecurityToken",
+            path(t)
+        )));
     }
     if security.is_some_and(|s| t.parent().map(|p| p.id()) != Some(s.id())) {
-        return Err(err(format!("{} is outside the wsse:Security header", path(t))));
+        return Err(err(format!(
+            "{} is outside the wsse:Security header",
+            path(t)
+        )));
     }
     let vt = t.attribute("ValueType").unwrap_or("");
     if !(vt.ends_with("#X509v3") || vt.ends_with("#X509")) {
@@ -229,7 +243,9 @@ pub fn lifetime_check(ts: Option<&Timestamp<'_, '_>>, at: i64) -> Check {
         "clock_skew_seconds": CLOCK_SKEW,
     });
     let problem = match (ts.created, ts.expires) {
-        (Some(c), _) if c > at + CLOCK_SKEW => Some("the message was created after the validation time"),
+        (Some(c), _) if c > at + CLOCK_SKEW => {
+            Some("the message was created after the validation time")
+        }
         (_, Some(e)) if e <= at => Some("the message expired before the validation time"),
         (Some(c), Some(e)) if e < c => Some("the message expires before it was created"),
         _ => None,
