@@ -6,6 +6,9 @@
 //!   PAdES signing as incremental updates, verification and modification analysis.
 //! - [`envelope`]: CMS SignedData request envelopes: BER normalisation,
 //!   parsing, and condition 2 (the verdict on a request's signature).
+//! - [`xmldsig`]: XML request documents (enveloped XMLDSig, as NCALayer's
+//!   `signXml` makes them) and WS-Security SOAP messages of the gateway:
+//!   safe parsing, canonicalisation, condition 2 with wrapping defences, signing.
 //! - [`keys`]: the signer key store: PKCS#12 import, keys sealed at rest,
 //!   loading a key as a `Signer`, whether its certificate may sign now.
 //! - [`pki`]: certificates, trust store, path building, CRLs, OCSP, the national
@@ -32,3 +35,4 @@ pub mod tsp;
 pub mod vectors;
 pub mod verdict;
 pub mod workflow;
+pub mod xmldsig;

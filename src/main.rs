@@ -25,6 +25,9 @@ mod vectors_cli;
 #[path = "cli/pdf.rs"]
 mod pdf_cli;
 
+#[path = "cli/xml.rs"]
+mod xml_cli;
+
 #[derive(Parser)]
 #[command(
     name = "qoltanba",
@@ -66,6 +69,9 @@ enum Command {
     /// Test vectors: run manifests and the built-in suites, write reports.
     #[command(subcommand)]
     Vectors(vectors_cli::VectorsCommand),
+    /// XML request documents (enveloped XMLDSig) and WS-Security messages: verify, sign.
+    #[command(subcommand)]
+    Xml(xml_cli::XmlCommand),
 }
 
 #[derive(Subcommand)]
@@ -444,6 +450,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         Some(Command::Keys(cmd)) => keys_cli::signer_keys(cmd),
         Some(Command::Pdf(cmd)) => pdf_cli::run(cmd),
         Some(Command::Vectors(cmd)) => vectors_cli::run(cmd),
+        Some(Command::Xml(cmd)) => xml_cli::run(cmd),
         Some(Command::Audit(AuditCommand::Verify { format })) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;

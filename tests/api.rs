@@ -409,6 +409,7 @@ fn sample_body(path: &str) -> Value {
             json!({ "data": b64(b"request"), "certificate": pem("citizen-rsa.pem") })
         }
         "/v1/vectors/run" => json!({ "archive": b64(&empty_vectors_tar()) }),
+        "/v1/xml/verify" => json!({ "xml": b64(b"<request/>"), "at": AT }),
         _ => json!({}),
     }
 }
@@ -478,9 +479,8 @@ async fn role_matrix_follows_the_route_table() {
             matrix += &format!("{:>9}", status.as_u16());
             let normal = match route.path {
                 // An empty sign or finish body is a request error, after auth.
-                "/v1/sign" | "/v1/sign/finish" | "/v1/applications" | "/v1/attachments" => {
-                    StatusCode::BAD_REQUEST
-                }
+                "/v1/sign" | "/v1/sign/finish" | "/v1/xml/sign" | "/v1/applications"
+                | "/v1/attachments" => StatusCode::BAD_REQUEST,
                 // No such application: a 404 after auth.
                 p if p.contains("{number}")
                     && (route.method == "GET" || p.ends_with("/deliver")) =>

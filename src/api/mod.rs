@@ -3,7 +3,7 @@
 //! Owns the routes (`routes` says who may call what), request handling
 //! (bounded JSON in, verdicts or RFC 9457 problems out), the audit writer,
 //! metrics, logs with request ids, limits and graceful shutdown. Verdicts come
-//! from `envelope` and `pki`; records go to `store`.
+//! from `envelope`, `xmldsig` and `pki`; records go to `store`.
 
 pub mod applications;
 pub mod audit_sink;
@@ -21,6 +21,7 @@ pub mod sign;
 pub mod survey;
 pub mod vectors;
 pub mod verify;
+pub mod xml;
 
 use crate::config::Config;
 use crate::pki::TrustStore;
@@ -252,6 +253,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/sign/prepare", post(sign::prepare))
         .route("/v1/sign/finish", post(sign::finish))
         .route("/v1/vectors/run", post(vectors::run))
+        .route("/v1/xml/verify", post(xml::verify))
+        .route("/v1/xml/sign", post(xml::sign))
         .route("/v1/audit/verify", get(ops::audit_verify))
         .route("/v1/applications", post(applications::submit))
         .route(

@@ -14,6 +14,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::sign::prepare,
         super::sign::finish,
         super::vectors::run,
+        super::xml::verify,
+        super::xml::sign,
         super::ops::audit_verify,
         super::applications::submit,
         super::results::upload,
@@ -33,7 +35,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::ops::metrics,
         super::ops::openapi,
     ),
-    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody)),
+    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody, super::xml::XmlVerifyBody, super::xml::XmlSignBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

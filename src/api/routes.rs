@@ -66,6 +66,16 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         method: "POST",
+        path: "/v1/xml/verify",
+        roles: Some(ALL),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/xml/sign",
+        roles: Some(SIGNERS),
+    },
+    RouteSpec {
+        method: "POST",
         path: "/v1/vectors/run",
         roles: Some(REVIEWERS),
     },

@@ -38,6 +38,16 @@ pub fn message(code: Code) -> Message {
             "Подлинность ЭЦП не подтверждена: документ изменён после подписания.",
             "The authenticity of the electronic digital signature was not confirmed: the document was changed after it was signed.",
         ),
+        Code::SignedElementInvalid => m(
+            "ЭЦҚ түпнұсқалығы расталмады: қолтаңба құжаттың өзіне емес, оның басқа бөлігіне қойылған немесе құжатта қол қойылған бөлік екіұшты.",
+            "Подлинность ЭЦП не подтверждена: подпись относится не к самому документу, а к другой его части, или подписанная часть документа неоднозначна.",
+            "The authenticity of the electronic digital signature was not confirmed: the signature covers another part of the document than the one presented as signed, or the signed part is ambiguous.",
+        ),
+        Code::MessageExpired => m(
+            "ЭЦҚ түпнұсқалығы расталмады: хабарламаның қолданылу мерзімі (WS-Security уақыт белгісі) тексеру уақытын қамтымайды.",
+            "Подлинность ЭЦП не подтверждена: срок действия сообщения (метка времени WS-Security) не охватывает время проверки.",
+            "The authenticity of the electronic digital signature was not confirmed: the message's lifetime (its WS-Security timestamp) does not cover the validation time.",
+        ),
         Code::SignatureInvalid => m(
             "ЭЦҚ түпнұсқалығы расталмады: қолтаңба тіркеу куәлігінің кілтіне сәйкес келмейді.",
             "Подлинность ЭЦП не подтверждена: подпись не соответствует ключу регистрационного свидетельства.",

@@ -101,19 +101,23 @@ pub enum Code {
     PdfModified,
     ByteRangeInvalid,
     DocmdpViolation,
+    SignedElementInvalid,
+    MessageExpired,
 }
 
 impl Code {
     /// Every code, in check order (for tables and docs).
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 29] = [
         Code::Ok,
         Code::EnvelopeMalformed,
         Code::ContentMissing,
         Code::AlgorithmUnsupported,
         Code::DigestMismatch,
+        Code::SignedElementInvalid,
         Code::SignatureInvalid,
         Code::SignerCertMissing,
         Code::TimestampInvalid,
+        Code::MessageExpired,
         Code::ChainUntrusted,
         Code::ChainInvalid,
         Code::CertExpired,
@@ -165,6 +169,8 @@ impl Code {
             Code::PdfModified => "PDF_MODIFIED",
             Code::ByteRangeInvalid => "BYTE_RANGE_INVALID",
             Code::DocmdpViolation => "DOCMDP_VIOLATION",
+            Code::SignedElementInvalid => "SIGNED_ELEMENT_INVALID",
+            Code::MessageExpired => "MESSAGE_EXPIRED",
         }
     }
 
@@ -201,6 +207,8 @@ impl Code {
             Code::PdfMalformed | Code::ByteRangeInvalid => (Failed, Some(S::FormatFailure)),
             Code::PdfNotSigned => (Indeterminate, Some(S::SignedDataNotFound)),
             Code::PdfModified | Code::DocmdpViolation => (Failed, Some(S::HashFailure)),
+            Code::SignedElementInvalid => (Failed, Some(S::FormatFailure)),
+            Code::MessageExpired => (Failed, Some(S::SigConstraintsFailure)),
             Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
                 (Failed, Some(S::SigConstraintsFailure))
             }
