@@ -142,6 +142,88 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+    gost(c);
+}
+
+/// The same shape in GOST: a detached GOST 34.10-2015/512 envelope, a
+/// two-level GOST chain (citizen → GOST NCA → GOST root) and GOST CRLs. The
+/// raw baseline is the GOST work alone through `pki::gost` (no other GOST
+/// implementation is at hand in Rust): three GOST-512 verifications and the
+/// Streebog-512 hashes of the content, the signed attributes and the two
+/// certificates' TBS.
+fn gost(c: &mut Criterion) {
+    use qoltanba::pki::algorithms::{Digest, KeyKind};
+    use qoltanba::pki::gost;
+    let store = TrustStore::from_dir(&root().join("certs/gost/trust")).expect("store");
+    let env_bytes = std::fs::read(root().join("testdata/gost/envelopes/gost2015-detached.p7s"))
+        .expect("envelope");
+    let data = std::fs::read(root().join("testdata/gost/envelopes/request.json")).expect("data");
+    let policy = Policy {
+        usage: Usage::Sign,
+        iin: Some("880101300123".into()),
+        ..Default::default()
+    };
+    let request = || VerifyRequest {
+        envelope: &env_bytes,
+        data: Some(&data),
+        at: AT,
+        policy: policy.clone(),
+        ..Default::default()
+    };
+    let v = envelope::verify(&request(), &store);
+    assert!(
+        v.passed(),
+        "GOST bench envelope must verify: {}",
+        v.summary()
+    );
+    let parsed = parse::parse(&env_bytes).expect("parse");
+    let signer = &parsed.signers[0];
+    let attrs = signer.signed_attrs_der.clone().expect("signed attrs");
+    let sig = signer.signature.clone();
+    let leaf = pem_cert("certs/gost/people/gost2015-citizen.pem");
+    let inter = pem_cert("certs/gost/trust/gost2015-nca.pem");
+    let anchor = pem_cert("certs/gost/trust/gost2015-root.pem");
+    let key = |c: &Certificate| {
+        let k = c.key.as_ref().expect("key");
+        let KeyKind::Gost { curve, .. } = k.kind else {
+            panic!("not a GOST key")
+        };
+        (curve, k.key.clone())
+    };
+    let (leaf_key, inter_key, root_key) = (key(&leaf), key(&inter), key(&anchor));
+    let d = Digest::Streebog512;
+    let raw = || {
+        black_box(d.hash(&data));
+        gost::verify(leaf_key.0, &leaf_key.1, &d.hash(&attrs), &sig).expect("envelope sig");
+        gost::verify(
+            inter_key.0,
+            &inter_key.1,
+            &d.hash(leaf.tbs()),
+            &leaf.signature,
+        )
+        .expect("leaf");
+        gost::verify(
+            root_key.0,
+            &root_key.1,
+            &d.hash(inter.tbs()),
+            &inter.signature,
+        )
+        .expect("intermediate");
+    };
+    raw();
+    let mut g = c.benchmark_group("verify_gost2015_512_detached_2level");
+    g.sample_size(30);
+    g.bench_function("raw_gost_crypto", |b| b.iter(raw));
+    g.bench_function("qoltanba_cold_edges", |b| {
+        b.iter(|| {
+            store.clear_edge_cache();
+            black_box(envelope::verify(&request(), &store))
+        })
+    });
+    g.bench_function("qoltanba_warm_edges", |b| {
+        b.iter(|| black_box(envelope::verify(&request(), &store)))
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);
