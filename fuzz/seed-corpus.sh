@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")"
 root=..
-for t in envelope_verify ber_to_der certificate crl input_decode iin pdf_verify; do
+for t in envelope_verify ber_to_der certificate crl input_decode iin pdf_verify gost_key; do
   mkdir -p "corpus/$t"
 done
 
@@ -41,6 +41,8 @@ printf '88010130012' > corpus/iin/eleven
 # PDFs: unsigned, signed, signed by a revoked signer, tampered.
 cp "$root"/testdata/pdfs/*.pdf corpus/pdf_verify/
 
-for t in envelope_verify ber_to_der certificate crl input_decode iin pdf_verify; do
+# GOST keys: no seeds; the target wraps its key bytes in a GOST SPKI itself.
+
+for t in envelope_verify ber_to_der certificate crl input_decode iin pdf_verify gost_key; do
   echo "corpus/$t: $(ls "corpus/$t" | wc -l) files"
 done
