@@ -29,9 +29,9 @@
 //! self-signed roots are checked with `--no-revocation`.
 //!
 //! The test IINs (123456789011, 123456789012) fail the IIN check digit, as
-//! the NCA test PKI issues them: with `--iin` the verdict is `IIN_INVALID`
-//! today. (A trust profile marking an anchor as a test PKI, where the IIN
-//! is compared without the checksum, will change those rows; they say so.)
+//! the NCA test PKI issues them: with `--iin` under a production anchor
+//! (`--trust`) the verdict is `IIN_INVALID`; under the same anchor marked as
+//! a test PKI (`--test-trust`) the IIN is compared without the checksum.
 
 mod common;
 
@@ -809,16 +809,73 @@ fn revoked_and_on_hold_serials_in_the_real_crls() {
     fails.assert_none("revocation");
 }
 
+/// The same Kalkan envelopes with the NCA test CA given as a test-PKI anchor
+/// (`--test-trust`): the IIN is compared without the check digit, so the
+/// signer's own IIN passes and another gives IIN_MISMATCH; the verdict says
+/// which trust profile decided.
+#[test]
+fn kalkan_envelopes_under_the_test_pki_profile() {
+    let mut fails = Failures::default();
+    for env in [
+        "skarm-kalkan/testdata__cms__individual_attached.der",
+        "skarm-kalkan/testdata__cms__legal_entity_attached.der",
+    ] {
+        for (iin, want) in [
+            ("123456789011", PASSED),
+            (
+                "123456789012",
+                ("FAILED", Some("SIG_CONSTRAINTS_FAILURE"), "IIN_MISMATCH"),
+            ),
+        ] {
+            let r = qoltanba(&[
+                "verify",
+                "--signature",
+                &p(env),
+                "--test-trust",
+                &p(CA_GOST2022),
+                "--crl",
+                &p(CRL_GOST2022_CURRENT),
+                "--at",
+                AT_CURRENT,
+                "--iin",
+                iin,
+                "--format",
+                "json",
+            ]);
+            if !same(&r.json, want) {
+                fails.add(
+                    env,
+                    format!("--iin {iin}: {:?}, expected {want:?}", outcome_of(&r.json)),
+                );
+            }
+            if r.json["policy"]["trust_profile"] != "test" {
+                fails.add(
+                    env,
+                    format!("trust profile {}", r.json["policy"]["trust_profile"]),
+                );
+            }
+            let iin_check = r.json["checks"]
+                .as_array()
+                .and_then(|c| c.iter().find(|c| c["name"] == "iin"))
+                .cloned()
+                .unwrap_or_default();
+            if iin_check["detail"]["test_pki"] != true {
+                fails.add(env, format!("iin check {iin_check}"));
+            }
+        }
+    }
+    fails.assert_none("test PKI profile");
+}
+
 /// A CRL can say nothing about a certificate that expired before the CRL
 /// was issued: CAs drop expired certificates from their CRLs (RFC 5280
 /// 3.3; no ExpiredCertsOnCRL extension is in these CRLs). mitwork-kalkan
 /// files its entries 2 and 3 as revoked; they expired 2024-11-08 and
 /// 2024-11-09, before every CRL of the material (the nearest, skarm-kalkan's,
 /// is of 2025-04-29), and no CRL lists them. At a time inside their validity
-/// the only CRL given cannot attest them, so their status is unknown —
-/// today qoltanba takes the CRL's silence for "not revoked" and passes them.
+/// the only CRL given cannot attest them, so their status is unknown
+/// (REVOCATION_UNAVAILABLE, the CRL's silence is not "not revoked").
 #[test]
-#[ignore = "pki::revocation uses a CRL issued after the certificate's notAfter as proof of non-revocation (fix belongs in src/pki/revocation.rs)"]
 fn a_crl_issued_after_the_certificate_expired_does_not_vouch_for_it() {
     let rows = [
         (
@@ -921,8 +978,8 @@ fn envelope_cases() -> Vec<EnvelopeCase> {
         kalkan_2026("individual, detached, the legal entity's document", "skarm-kalkan/testdata__cms__individual_detached.der", Data::File("skarm-kalkan/testdata__cms__legal_entity_document.txt"), WRONG_DOCUMENT, None),
         kalkan_2026("legal entity, detached, the individual's document", "skarm-kalkan/testdata__cms__legal_entity_detached.der", Data::File("skarm-kalkan/testdata__cms__individual_document.txt"), WRONG_DOCUMENT, None),
         // The certificate's IIN 123456789011 fails the check digit, as the
-        // NCA test PKI issues it. (A test-PKI trust profile will compare it
-        // without the checksum and pass this row.)
+        // NCA test PKI issues it: refused under a production anchor (see
+        // kalkan_envelopes_under_the_test_pki_profile for --test-trust).
         kalkan_2026("individual, attached, with its IIN", "skarm-kalkan/testdata__cms__individual_attached.der", Data::Absent, BAD_IIN, Some("123456789011")),
         kalkan_2026("legal entity, attached, with its IIN", "skarm-kalkan/testdata__cms__legal_entity_attached.der", Data::Absent, BAD_IIN, Some("123456789011")),
         EnvelopeCase {
@@ -1347,11 +1404,20 @@ fn stored_ocsp_responses_of_the_national_ca() {
         if r.map_err(|e| e.code().as_str()).err() != Some("OCSP_INVALID") {
             fails.add(c.file, "stored: not OCSP_INVALID".into());
         }
-        // qoltanba's own CertIDs are SHA-1: they do not name these answers.
+        // qoltanba's own CertIDs are SHA-1; the NCA's answers name the
+        // certificate with SHA-256. The issuer's name and key are hashed again
+        // with the response's algorithm, so the answer is found (and judged
+        // as above) rather than passed over as "about another certificate".
         let ours = message::cert_id(&cert, &ca).expect("cert id");
+        assert_eq!(ours.hash_algorithm.oid.to_string(), "1.3.14.3.2.26");
         let r = verify::verify_stored(&bytes, &ours, &ca, c.file);
-        if r.as_ref().err() != Some(&OcspError::NoMatchingResponse) {
+        if r.as_ref().err() != Some(&OcspError::NonceMissing) {
             fails.add(c.file, format!("stored, SHA-1 CertID: {r:?}"));
+        }
+        // The same certificate number under another CA is not named.
+        let r = verify::verify_stored(&bytes, &ours, &other, c.file);
+        if r.as_ref().err() != Some(&OcspError::NoMatchingResponse) {
+            fails.add(c.file, format!("stored, another CA: {r:?}"));
         }
     }
     fails.assert_none("OCSP");

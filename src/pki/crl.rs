@@ -110,6 +110,9 @@ pub struct RevocationList {
     pub scope: Scope,
     /// authorityKeyIdentifier keyIdentifier.
     pub aki: Option<Vec<u8>>,
+    /// ExpiredCertsOnCRL (RFC 5280 5.2.x, X.509 2019): certificates that
+    /// expired at or after this time are still listed when revoked.
+    pub expired_certs_on_crl: Option<i64>,
     /// SHA-256 of the whole CRL.
     pub fingerprint: [u8; 32],
     /// Where it came from (file name or URL), for reports.
@@ -141,6 +144,7 @@ const OID_IDP: &[u8] = &[0x55, 0x1D, 0x1C];
 const OID_AKI: &[u8] = &[0x55, 0x1D, 0x23];
 const OID_FRESHEST: &[u8] = &[0x55, 0x1D, 0x2E];
 const OID_ISSUER_ALT: &[u8] = &[0x55, 0x1D, 0x12];
+const OID_EXPIRED_CERTS_ON_CRL: &[u8] = &[0x55, 0x1D, 0x3C];
 
 /// One extension: (OID content, critical, extnValue content, whole raw).
 type RawExtension<'a> = (&'a [u8], bool, &'a [u8], &'a [u8]);
@@ -295,6 +299,7 @@ impl RevocationList {
             base_number: None,
             scope: Scope::default(),
             aki: None,
+            expired_certs_on_crl: None,
             fingerprint: sha256(der),
             source: source.to_string(),
             entries: Vec::new(),
@@ -321,6 +326,9 @@ impl RevocationList {
                         }
                     }
                     OID_FRESHEST | OID_ISSUER_ALT => {}
+                    OID_EXPIRED_CERTS_ON_CRL => {
+                        crl.expired_certs_on_crl = Some(time_of(value).map_err(bad)?);
+                    }
                     other if critical => {
                         return Err(CrlError::UnsupportedCritical(oid_text(other)));
                     }

@@ -75,6 +75,31 @@ pub fn same_cert_id(a: &CertId, b: &CertId) -> bool {
         && strip_zeros(a.serial_number.as_bytes()) == strip_zeros(b.serial_number.as_bytes())
 }
 
+/// Whether a response's CertID names the certificate of `ours` (SHA-1,
+/// as qoltanba asks) issued by `issuer`, whatever hash the responder chose:
+/// the national CA's responders answer with SHA-256 CertIDs, and a response
+/// stored with a document was asked for by someone else. The issuer's name
+/// and key are hashed again with the response's algorithm (SHA-1, SHA-2 or
+/// a GOST hash); an algorithm qoltanba does not know matches nothing.
+pub fn names_certificate(response: &CertId, ours: &CertId, issuer: &Certificate) -> bool {
+    if same_cert_id(response, ours) {
+        return true;
+    }
+    if strip_zeros(response.serial_number.as_bytes()) != strip_zeros(ours.serial_number.as_bytes())
+    {
+        return false;
+    }
+    let Ok(d) = crate::pki::algorithms::Digest::from_oid(&response.hash_algorithm.oid) else {
+        return false;
+    };
+    let Ok(info) = SubjectPublicKeyInfoRef::from_der(&issuer.spki) else {
+        return false;
+    };
+    response.issuer_name_hash.as_bytes() == d.hash(&issuer.subject_raw).as_slice()
+        && response.issuer_key_hash.as_bytes()
+            == d.hash(info.subject_public_key.raw_bytes()).as_slice()
+}
+
 /// The DER of an unsigned OCSPRequest for one certificate, with a nonce.
 pub fn request_der(id: &CertId, nonce: &[u8]) -> Result<Vec<u8>, OcspError> {
     let enc = |e: der::Error| OcspError::Malformed(format!("encoding the request: {e}"));

@@ -61,7 +61,7 @@ pub fn verify_stored(
     let about_it = matches!(
         message::parse_response(bytes)?,
         (OcspResponseStatus::Successful, Some(b))
-            if b.data.responses.iter().any(|r| message::same_cert_id(&r.cert_id, id))
+            if b.data.responses.iter().any(|r| message::names_certificate(&r.cert_id, id, issuer))
     );
     if !about_it {
         return Err(OcspError::NoMatchingResponse);
@@ -102,7 +102,7 @@ fn check(
     let single = data
         .responses
         .iter()
-        .find(|r| message::same_cert_id(&r.cert_id, id))
+        .find(|r| message::names_certificate(&r.cert_id, id, issuer))
         .ok_or(OcspError::NoMatchingResponse)?;
     if let Some(oid) = message::unknown_critical(single.single_extensions.as_ref()) {
         return Err(OcspError::UnknownCritical(oid));

@@ -269,6 +269,22 @@ impl RevocationStore {
                 detail: crate::verdict::obj! { "crls": used, "listed_in": from.clone(), "source": "crl" },
             };
         }
+        // A complete CRL lists unexpired certificates only (RFC 5280 3.3): one
+        // issued after this certificate expired may have dropped it, so its
+        // silence proves nothing, unless its ExpiredCertsOnCRL keeps it.
+        let keeps_expired = base
+            .expired_certs_on_crl
+            .is_some_and(|since| since <= cert.not_after);
+        if entry.is_none() && base.this_update > cert.not_after && !keeps_expired {
+            return Status::Failed(
+                Code::RevocationUnavailable,
+                crate::verdict::obj! {
+                    "crls": used,
+                    "problem": "the CRL was issued after the certificate expired: a CA drops expired certificates from its CRLs, so it cannot say this one was not revoked",
+                    "not_after": crate::time::rfc3339(cert.not_after),
+                },
+            );
+        }
         match next_update {
             Some(n) if n >= at => {}
             Some(n) => {
