@@ -14,6 +14,8 @@ use std::sync::Arc;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "cli/cert.rs"]
+mod cert_cli;
 #[path = "cli/keys.rs"]
 mod keys_cli;
 #[path = "cli/sign.rs"]
@@ -513,32 +515,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             let v = qoltanba::envelope::verify(&req, &i.store);
             Ok(print_verdict(&v, a.trust.format))
         }
-        Some(Command::Cert(CertCommand::Info { file, format })) => {
-            let bytes = read(&file)?;
-            let c = qoltanba::input::decode_der(&bytes, &["CERTIFICATE", "TRUSTED CERTIFICATE"])
-                .map_err(|e| e.to_string())
-                .and_then(|der| Certificate::from_der(&der).map_err(|e| e.to_string()));
-            match c {
-                Ok(c) => {
-                    let info = pki::describe(&c);
-                    match format {
-                        Format::Json => println!("{}", qoltanba::verdict::pretty(&info)),
-                        Format::Text => print!("{}", pki::describe_text(&info)),
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    let err = serde_json::json!({ "code": "CERT_MALFORMED", "message": qoltanba::verdict::Code::CertMalformed.message(), "detail": e });
-                    match format {
-                        Format::Json => {
-                            println!("{}", qoltanba::verdict::pretty(&err))
-                        }
-                        Format::Text => println!("CERT_MALFORMED: {e}"),
-                    }
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
+        Some(Command::Cert(CertCommand::Info { file, format })) => cert_cli::info(&file, format),
         Some(Command::Cert(CertCommand::Verify { cert, usage, trust })) => {
             let bytes = read(&cert)?;
             let i = inputs(&trust)?;

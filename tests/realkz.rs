@@ -1523,3 +1523,25 @@ fn ncanode_time_stamp_response_and_token() {
     );
     assert_eq!(v.code.as_str(), "CHAIN_UNTRUSTED", "{}", v.to_text());
 }
+
+/// A PEM bundle (ncanode's derived CMS certificate sets hold the signers'
+/// certificates one after another) is described certificate by certificate:
+/// a JSON array in file order, each with its key named.
+#[test]
+fn cert_info_describes_every_certificate_of_a_bundle() {
+    let r = qoltanba(&[
+        "cert",
+        "info",
+        &p("ncanode/derived/CmsServiceTest.SIGNED_CMS.certs.pem"),
+        "--format",
+        "json",
+    ]);
+    let all = r.json.as_array().expect("an array for a bundle");
+    let names: Vec<&str> = all
+        .iter()
+        .map(|c| c["key"]["name"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(names, ["GOST 34.10-2015 512", "RSA 2048"]);
+    let one = qoltanba(&["cert", "info", &p(CA_GOST2022), "--format", "json"]);
+    assert!(one.json.is_object(), "one certificate: one object");
+}
