@@ -19,7 +19,6 @@ use crate::pki::profile as p;
 use crate::pki::signer::{GostSigner, Signer};
 use std::path::Path;
 
-
 /// One GOST hierarchy of the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hierarchy {
