@@ -9,6 +9,8 @@
 //!   an update must change (form, page, permissions), `update` writes it.
 //! - [`verify`]: every signature's condition-2 verdict (through
 //!   `envelope::verify`), ByteRange coverage, time-stamps, DocMDP.
+//! - [`ltv`]: B-LTA: the DSS with `/VRI` and document time-stamps in
+//!   revisions of their own, and their renewal.
 //! - [`twophase`]: the same signature with the key on the signer's device.
 //! - [`diff`]: what each later revision changes, object by object.
 //! - [`cos`], [`xref`]: object syntax and file structure, read by offset so
@@ -19,6 +21,7 @@
 
 pub mod cos;
 pub mod diff;
+pub mod ltv;
 pub mod plan;
 pub mod render;
 pub mod sign;
