@@ -14,9 +14,11 @@
 //! code, not an error.
 //!
 //! `report` holds what is reported, `signature` checks one signature,
-//! `dss` reads the validation data.
+//! `dss` reads the validation data, `ltv` validates at past times from
+//! proofs of existence (document time-stamps) and reports the level.
 
 mod dss;
+mod ltv;
 mod report;
 mod signature;
 
@@ -165,6 +167,21 @@ fn verify_inner(
             &file, store, req, &extra, &crls, f, cert_p, &revisions, docmdp,
         )?);
     }
+    // Long-term validation (issue 19): at the times the proofs show.
+    let level = ltv::long_term(
+        &ltv::Context {
+            file: &file,
+            store,
+            req,
+            extra: &extra,
+            crls: &crls,
+            revisions: &revisions,
+            docmdp,
+            dss: &dss_counts,
+        },
+        &found,
+        &mut reports,
+    )?;
     let mut indication = Indication::Passed;
     let mut code = "OK".to_string();
     if reports.is_empty() {
@@ -190,5 +207,6 @@ fn verify_inner(
         signatures: reports,
         revisions,
         docmdp,
+        level,
     })
 }

@@ -59,6 +59,13 @@ pub struct SignatureReport {
     pub indication: Indication,
     /// Its code: the CMS code, or `BYTE_RANGE_INVALID`, `PDF_MODIFIED`, `DOCMDP_VIOLATION`.
     pub code: String,
+    // Long-term validation (issue 19), filled in by `verify::ltv`.
+    /// The PAdES level reached: `B-B`, `B-T`, `B-LT` or `B-LTA` (signatures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
+    /// How it was validated at a past time from proofs of existence, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_term: Option<Value>,
 }
 
 /// The whole file's report.
@@ -81,6 +88,9 @@ pub struct PdfReport {
     pub revisions: Vec<RevisionChanges>,
     /// The document's DocMDP permission (1, 2 or 3) when it is certified.
     pub docmdp: Option<i64>,
+    /// The lowest PAdES level of its signatures (issue 19, `verify::ltv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
 }
 
 impl PdfReport {
@@ -156,5 +166,6 @@ pub(super) fn malformed(req: &PdfVerifyRequest, len: u64, problem: String) -> Pd
         signatures: Vec::new(),
         revisions: Vec::new(),
         docmdp: None,
+        level: None,
     }
 }

@@ -278,6 +278,8 @@ pub(super) fn verify_one(
         unauthorised_changes: unauthorised,
         indication,
         code,
+        level: None,
+        long_term: None,
     })
 }
 
