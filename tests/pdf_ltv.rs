@@ -225,7 +225,7 @@ fn rendered() -> Vec<u8> {
     pdf::render(
         &ResultDoc::from_json(&json).unwrap(),
         &[Lang::Kk],
-        now() - 3600,
+        epoch("2026-06-01T00:00:00Z"),
     )
     .unwrap()
 }
@@ -952,4 +952,51 @@ fn command_line_sign_ltv_renew_twice_and_verify_in_2046() {
     ]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("LTV_RENEWAL_TOO_LATE"), "{err}");
+}
+
+/// The service's scheduled renewal decides per file: due when the last
+/// proof's TSA certificate expires within the window, kept otherwise.
+#[test]
+fn scheduled_renewal_renews_only_what_is_due() {
+    let t0 = now() - 900;
+    let short = TestTsa::new(&tsa_pki().short, t0);
+    let file = b_lta(&short, t0);
+    let long = TestTsa::new(&tsa_pki().long, t0 + 120);
+    let tsa = (&long as &dyn TsaTransport, "http://tsa.invalid/");
+    let short_expiry = Some(
+        qoltanba::pki::cert::Certificate::from_der(&tsa_pki().short.0)
+            .unwrap()
+            .not_after,
+    );
+    // A week's window: the two-year TSA is not due.
+    match pdf::ltv::renew_if_due(&file, now(), 7 * 86_400, &store(), &[], tsa).unwrap() {
+        pdf::ltv::Renewal::NotDue { expires } => assert_eq!(expires, short_expiry),
+        other => panic!("{other:?}"),
+    }
+    // A three-year window: due, renewed with the 2060 TSA.
+    let renewed =
+        match pdf::ltv::renew_if_due(&file, now(), 3 * YEAR, &store(), &crls_at(t0 + 90), tsa)
+            .unwrap()
+        {
+            pdf::ltv::Renewal::Renewed { pdf, expires } => {
+                let long_expiry = qoltanba::pki::cert::Certificate::from_der(&tsa_pki().long.0)
+                    .unwrap()
+                    .not_after;
+                assert_eq!(expires, Some(long_expiry));
+                pdf
+            }
+            other => panic!("{other:?}"),
+        };
+    assert!(renewed.starts_with(&file));
+    let v = verify_at(&renewed, now(), &store());
+    assert_eq!(
+        (v["indication"].as_str(), v["level"].as_str()),
+        (Some("PASSED"), Some("B-LTA")),
+        "{v:#}"
+    );
+    // An unsigned file has nothing to renew.
+    assert!(matches!(
+        pdf::ltv::renew_if_due(&rendered(), now(), YEAR, &store(), &[], tsa).unwrap(),
+        pdf::ltv::Renewal::Unsigned
+    ));
 }

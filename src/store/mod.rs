@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod documents;
 pub mod keys;
+pub mod results;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -11,6 +11,7 @@
 //!   renewal (`pdf renew`) append.
 //! - [`expiry`]: the newest proof and when its TSA certificate expires
 //!   (what a renewal must beat).
+//! - [`renewal`]: whether a kept file is due for renewal, and renewing it.
 //! - [`material`]: which validation data a file's signatures and
 //!   time-stamps need: every chain up to a trust anchor, the CRLs of those
 //!   issuers.
@@ -22,12 +23,14 @@ pub mod dss;
 pub mod expiry;
 pub mod extend;
 pub mod material;
+pub mod renewal;
 pub mod timestamp;
 
 pub use dss::append_dss;
 pub use expiry::{LastProof, last_proof};
 pub use extend::{Extended, extend_bytes, extend_file};
 pub use material::{material, renewal_material};
+pub use renewal::{Renewal, renew_if_due};
 pub use timestamp::append_doc_timestamp;
 
 use super::PdfError;
