@@ -8,7 +8,8 @@
 //! earliest TSA-certificate expiry among kept results' last proofs; negative
 //! once one has passed), `qoltanba_ltv_results_watched`,
 //! `qoltanba_ltv_renewals_total` and `qoltanba_ltv_renewal_failures_total`.
-//! Without a TSA URL the results are watched, not renewed.
+//! Without a TSA URL the results are watched, not renewed. The CRLs put in
+//! the DSS are the trust folder's `.crl` files.
 
 use super::AppState;
 use crate::pdf::ltv::{Renewal, last_proof, renew_if_due};
@@ -38,6 +39,12 @@ pub async fn renewal_pass(state: &Arc<AppState>) -> PassOutcome {
             return out;
         }
     };
+    // The validation data for the TSA chains: the trust folder's CRL files
+    // (those the CRL refresh keeps current).
+    let crls: Arc<Vec<Vec<u8>>> = Arc::new(match &state.config.trust_dir {
+        Some(dir) => crl_files(dir),
+        None => crl_files(&crate::pki::TrustStore::default_dir()),
+    });
     let b64 = base64::engine::general_purpose::STANDARD;
     let now = crate::time::now();
     let before = i64::try_from(state.config.ltv_renew_before_seconds).unwrap_or(i64::MAX);
@@ -49,6 +56,7 @@ pub async fn renewal_pass(state: &Arc<AppState>) -> PassOutcome {
         let trust = state.trust();
         let tsa = state.config.ltv_tsa_url.clone();
         let upstreams = state.upstreams.clone();
+        let crls = crls.clone();
         let decided = tokio::task::spawn_blocking(move || match tsa {
             Some(url) => {
                 let http = crate::tsp::HttpTsa::default();
@@ -56,7 +64,7 @@ pub async fn renewal_pass(state: &Arc<AppState>) -> PassOutcome {
                     inner: &http,
                     health: &upstreams,
                 };
-                renew_if_due(&pdf, now, before, &trust, &[], (&watched, &url))
+                renew_if_due(&pdf, now, before, &trust, &crls, (&watched, &url))
             }
             None => last_proof(&pdf.as_slice()).map(|l| Renewal::NotDue {
                 expires: l.and_then(|l| l.tsa_not_after),
@@ -98,4 +106,22 @@ pub async fn renewal_pass(state: &Arc<AppState>) -> PassOutcome {
         metrics::gauge!("qoltanba_ltv_earliest_expiry_seconds").set((e - now) as f64);
     }
     out
+}
+
+/// The `.crl` files of a folder (at most 1000, each at most 64 MiB).
+fn crl_files(dir: &std::path::Path) -> Vec<Vec<u8>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "crl"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .take(1000)
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= 64 << 20))
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect()
 }
