@@ -1000,3 +1000,65 @@ fn scheduled_renewal_renews_only_what_is_due() {
         pdf::ltv::Renewal::Unsigned
     ));
 }
+
+/// Broken input: codes, never a panic; a broken document time-stamp is
+/// reported and the level falls to B-LT.
+#[test]
+fn broken_inputs_get_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let q = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+            .args(args)
+            .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let garbage = write(d, "garbage.pdf", b"%PDF-1.7\nnot really\n");
+    let unsigned = write(d, "unsigned.pdf", &rendered());
+    let out = d.join("out.pdf");
+    for (file, code) in [(&garbage, "PDF_MALFORMED"), (&unsigned, "PDF_NOT_SIGNED")] {
+        let (status, err) = q(&[
+            "pdf",
+            "renew",
+            file.to_str().unwrap(),
+            "--tsa",
+            "http://127.0.0.1:9/",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(status, 1, "{err}");
+        assert!(err.contains(code), "{err}");
+        assert!(!out.exists());
+    }
+    // The library refuses what it cannot read.
+    assert!(pdf::ltv::append_dss(&b"garbage".as_slice(), &Default::default(), now()).is_err());
+    assert!(pdf::ltv::last_proof(&b"%PDF-1.4\n".as_slice()).is_err());
+    // A document time-stamp whose token was altered fails; the signature
+    // still passes, at level B-LT.
+    let tsa = TestTsa::new(&tsa_pki().short, now());
+    let mut file = b_lta(&tsa, now() - 900);
+    // The token's message imprint: the SHA-256 of the ByteRange, in its TSTInfo.
+    let sigs = sig_dicts(&file);
+    let imprint = ring::digest::digest(&ring::digest::SHA256, &signed_bytes(&file, &sigs[1].1));
+    let hex = hex_upper(imprint.as_ref());
+    let at = file
+        .windows(hex.len())
+        .position(|w| w.eq_ignore_ascii_case(hex.as_bytes()))
+        .unwrap();
+    file[at] = if file[at] == b'0' { b'1' } else { b'0' };
+    let v = verify_at(&file, now(), &store());
+    assert_eq!(v["signatures"][1]["kind"], "document_timestamp");
+    assert_ne!(
+        v["signatures"][1]["indication"], "PASSED",
+        "{:#}",
+        v["signatures"][1]
+    );
+    assert_eq!(v["signatures"][0]["indication"], "PASSED");
+    assert_eq!(v["signatures"][0]["level"], "B-LT");
+    assert_eq!(v["level"], "B-LT");
+}
