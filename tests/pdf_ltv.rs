@@ -1062,3 +1062,98 @@ fn broken_inputs_get_codes() {
     assert_eq!(v["signatures"][0]["level"], "B-LT");
     assert_eq!(v["level"], "B-LT");
 }
+
+/// The service's renewal task over the results it keeps: a B-LTA result
+/// whose TSA certificate expires within the window is renewed in the store
+/// (the old file a prefix of the new), and the earliest expiry is exported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_renews_kept_results_and_exports_the_earliest_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = now() - 900;
+    let short = TestTsa::new(&tsa_pki().short, t0);
+    let file = b_lta(&short, t0);
+    let long: &'static TestTsa = Box::leak(Box::new(TestTsa::new(&tsa_pki().long, t0 + 120)));
+    let url = serve(long, 1);
+    let config = qoltanba::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        trust_dir: Some(repo("certs/trust")),
+        crl_refresh_seconds: 0,
+        ltv_tsa_url: Some(url),
+        ltv_renew_before_seconds: 3 * YEAR as u64,
+        ..Default::default()
+    };
+    let service = qoltanba::api::build(config).await.unwrap();
+    let state = service.state.clone();
+    let (app, _) = state
+        .store
+        .register(&qoltanba::store::applications::NewApplication {
+            provider: "120340000123",
+            year: 2026,
+            service: "housing",
+            channel: "portal",
+            iin: "880101300123",
+            request_sha256: "ab",
+            request: "{}",
+            envelope: "",
+            at: t0,
+            deadline: "2026-12-31",
+            stages: "{}",
+            created_by: "test",
+        })
+        .await
+        .unwrap();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let stored = b64.encode(&file);
+    assert!(
+        state
+            .store
+            .transition(
+                &app.number,
+                &app.status,
+                &app.status,
+                ("test", "admin"),
+                "test",
+                "",
+                None,
+                Some(&stored),
+                t0
+            )
+            .await
+            .unwrap()
+    );
+    let out = qoltanba::api::ltv_renewal::renewal_pass(&state).await;
+    let long_expiry = qoltanba::pki::cert::Certificate::from_der(&tsa_pki().long.0)
+        .unwrap()
+        .not_after;
+    assert_eq!((out.watched, out.renewed, out.failed), (1, 1, 0), "{out:?}");
+    assert_eq!(out.earliest_expiry, Some(long_expiry));
+    let renewed = b64
+        .decode(
+            state
+                .store
+                .application(&app.number)
+                .await
+                .unwrap()
+                .unwrap()
+                .result
+                .unwrap(),
+        )
+        .unwrap();
+    assert!(renewed.starts_with(&file) && renewed.len() > file.len());
+    assert_eq!(
+        sig_dicts(&renewed).len(),
+        3,
+        "the signature and two document time-stamps"
+    );
+    let metrics = state.metrics.render();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("qoltanba_ltv_earliest_expiry_seconds ")),
+        "{metrics}"
+    );
+    // The next pass: nothing due (the new TSA lives to 2060).
+    let out = qoltanba::api::ltv_renewal::renewal_pass(&state).await;
+    assert_eq!((out.watched, out.renewed), (1, 0));
+}
