@@ -505,6 +505,9 @@ impl Verdict {
             }
         }
         let _ = writeln!(s, "  validation time: {}", self.validation_time);
+        if let Some(level) = &self.level {
+            let _ = writeln!(s, "  level: {level}");
+        }
         if self.policy["trust_profile"] == "test" {
             let _ = writeln!(
                 s,
