@@ -17,12 +17,15 @@
 //! `dss` reads the validation data.
 
 mod dss;
+mod mdp;
 mod report;
 mod signature;
 
-pub use report::{Coverage, PdfReport, SignatureReport};
+pub use mdp::{Certification, JudgedChange, Lock};
+pub use report::{Coverage, PdfReport, Reason, SignatureReport, StructureFinding};
 
-use super::diff::{self, RevisionChanges};
+use super::diff::{self, RevisionChanges, graph::Graph};
+use super::layout;
 use super::plan::{docmdp_of_sig, signature_fields};
 use super::xref::{Entry, FileSource, PdfFile, Source};
 use super::{PdfError, cos};
@@ -30,7 +33,7 @@ use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, TrustStore};
 use crate::verdict::Indication;
 use lopdf::Object;
-use report::malformed;
+use report::{malformed, too_complex};
 use serde_json::json;
 use signature::{byte_range, verify_one};
 
@@ -69,12 +72,14 @@ pub fn verify_file(
 pub fn verify_source(src: &dyn Source, store: &TrustStore, req: &PdfVerifyRequest) -> PdfReport {
     match verify_inner(src, store, req) {
         Ok(r) => r,
+        Err(e @ PdfError::Limit { .. }) => too_complex(req, src.len(), e.to_string()),
         Err(e) => malformed(req, src.len(), e.to_string()),
     }
 }
 
 struct Found {
     field: String,
+    field_dict: lopdf::Dictionary,
     sig: lopdf::Dictionary,
     contents_span: Option<(u64, u64)>,
     revision: usize,
@@ -87,9 +92,12 @@ fn verify_inner(
 ) -> Result<PdfReport, PdfError> {
     let file = PdfFile::open(src)?;
     let last = file.revisions.len() - 1;
-    if file.trailer().has(b"Encrypt") {
+    // An encrypted document is refused; encryption added by an update is a
+    // change (`layout` reports it).
+    if file.revisions[0].trailer.has(b"Encrypt") {
         return Err(PdfError::Encrypted);
     }
+    let findings = layout::examine(&file)?;
     let (_, catalog) = file.catalog(last)?;
     let fields = match catalog.get(b"AcroForm") {
         Ok(f) => match file.resolve(f, last)? {
@@ -136,6 +144,7 @@ fn verify_inner(
         };
         found.push(Found {
             field,
+            field_dict: fd.clone(),
             sig,
             contents_span: span,
             revision,
@@ -150,19 +159,37 @@ fn verify_inner(
     let mut extra = req.extra.clone();
     let mut crls = req.crls.clone();
     let dss_counts = dss::read_dss(&file, &catalog, last, &mut extra, &mut crls)?;
-    let revisions: Vec<RevisionChanges> = (1..file.revisions.len())
-        .map(|r| diff::analyse(&file, r))
-        .collect::<Result<_, _>>()?;
-    // Certification: the first signature's DocMDP (and the catalog's /Perms).
-    let mut docmdp = None;
-    let mut reports = Vec::new();
+    // What every revision after the first signature's changed.
+    let first = found.iter().map(|f| f.revision).min().unwrap_or(last);
+    let revisions = analyse_after(&file, first)?;
+    // Certification: the first signature with a DocMDP reference.
+    let mut certification = None;
+    let mut cert_of = Vec::new();
     for f in &found {
-        let cert_p = docmdp_of_sig(&file, &f.sig, last)?;
-        if docmdp.is_none() {
-            docmdp = cert_p;
+        let p = docmdp_of_sig(&file, &f.sig, last)?;
+        if certification.is_none()
+            && let Some(p) = p
+        {
+            certification = Some(Certification {
+                p,
+                revision: f.revision,
+            });
         }
+        cert_of.push(p);
+    }
+    let mut reports = Vec::new();
+    for (f, p) in found.iter().zip(cert_of) {
+        let lock = Lock::of(&file, &f.sig, &f.field_dict, last)?;
+        let judgement = mdp::judge(
+            f.revision,
+            &revisions,
+            &findings,
+            file.revisions.len(),
+            certification,
+            lock.as_ref(),
+        );
         reports.push(verify_one(
-            &file, store, req, &extra, &crls, f, cert_p, &revisions, docmdp,
+            &file, store, req, &extra, &crls, f, p, &revisions, judgement,
         )?);
     }
     let mut indication = Indication::Passed;
@@ -184,11 +211,43 @@ fn verify_inner(
         file: json!({
             "length": src.len(),
             "revisions": file.revisions.len(),
+            "linearized": file.linearized,
             "dss": dss_counts,
         }),
         problem: None,
         signatures: reports,
+        structure: findings
+            .into_iter()
+            .map(|f| StructureFinding {
+                code: f.code().as_str(),
+                finding: f,
+            })
+            .collect(),
         revisions,
-        docmdp,
+        docmdp: certification.map(|c| c.p),
     })
+}
+
+/// The analysis of every revision after `first` (0-based), each against
+/// the one before, with the reference graph carried forward.
+fn analyse_after(file: &PdfFile<'_>, first: usize) -> Result<Vec<RevisionChanges>, PdfError> {
+    let last = file.revisions.len() - 1;
+    if first >= last {
+        return Ok(Vec::new());
+    }
+    let mut graph = Graph::build(file, first)?;
+    let mut out = Vec::new();
+    for r in first + 1..=last {
+        out.push(diff::analyse(file, r, &graph)?);
+        if r < last {
+            for (n, e) in &file.revisions[r].entries {
+                let o = match e {
+                    Entry::Free => Object::Null,
+                    _ => file.object((*n, 0), r).unwrap_or(Object::Null),
+                };
+                graph.update(*n, &o);
+            }
+        }
+    }
+    Ok(out)
 }
