@@ -115,7 +115,6 @@ def form(w, step):
             pdf_name("/FT"): pdf_name("/Tx"),
             pdf_name("/T"): pdf_string(name),
             pdf_name("/F"): generic.NumberObject(4),
-            pdf_name("/P"): page_ref,
             pdf_name("/Rect"): generic.ArrayObject(
                 [generic.NumberObject(x) for x in (300, 700, 550, 720)]
             ),
@@ -165,8 +164,7 @@ def annotate(w):
                     [generic.NumberObject(x) for x in (10, 10, 30, 30)]
                 ),
                 pdf_name("/Contents"): pdf_string("checked"),
-                pdf_name("/P"): page_ref,
-            }
+                }
         )
     )
     add_annot(w, page_ref, annot)

@@ -254,10 +254,12 @@ pub fn judge(
             });
         }
     }
-    j.code = if ambiguous {
-        Some(Code::PdfAmbiguous)
-    } else if structural {
+    // A definite change after signing is said before an ambiguity (a
+    // re-pointed entry also makes the old body a shadow).
+    j.code = if structural {
         Some(Code::PdfModified)
+    } else if ambiguous {
+        Some(Code::PdfAmbiguous)
     } else if docmdp_violation {
         Some(Code::DocmdpViolation)
     } else if modified {

@@ -33,7 +33,7 @@ use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, TrustStore};
 use crate::verdict::Indication;
 use lopdf::Object;
-use report::{malformed, too_complex};
+use report::{malformed, structural, too_complex};
 use serde_json::json;
 use signature::{byte_range, verify_one};
 
@@ -91,13 +91,30 @@ fn verify_inner(
     req: &PdfVerifyRequest,
 ) -> Result<PdfReport, PdfError> {
     let file = PdfFile::open(src)?;
-    let last = file.revisions.len() - 1;
     // An encrypted document is refused; encryption added by an update is a
     // change (`layout` reports it).
     if file.revisions[0].trailer.has(b"Encrypt") {
         return Err(PdfError::Encrypted);
     }
     let findings = layout::examine(&file)?;
+    match verify_revisions(&file, store, req, &findings) {
+        // A file whose structure already told what is wrong, and that then
+        // cannot be read as its chain says: the structure is the verdict.
+        Err(e) if !findings.is_empty() && !matches!(e, PdfError::Limit { .. }) => {
+            Ok(structural(req, src.len(), e.to_string(), findings))
+        }
+        r => r,
+    }
+}
+
+fn verify_revisions(
+    file: &PdfFile<'_>,
+    store: &TrustStore,
+    req: &PdfVerifyRequest,
+    findings: &[layout::Finding],
+) -> Result<PdfReport, PdfError> {
+    let src = file.source();
+    let last = file.revisions.len() - 1;
     let (_, catalog) = file.catalog(last)?;
     let fields = match catalog.get(b"AcroForm") {
         Ok(f) => match file.resolve(f, last)? {
@@ -183,7 +200,7 @@ fn verify_inner(
         let judgement = mdp::judge(
             f.revision,
             &revisions,
-            &findings,
+            findings,
             file.revisions.len(),
             certification,
             lock.as_ref(),
@@ -217,7 +234,8 @@ fn verify_inner(
         problem: None,
         signatures: reports,
         structure: findings
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|f| StructureFinding {
                 code: f.code().as_str(),
                 finding: f,

@@ -5,7 +5,7 @@ use super::PdfVerifyRequest;
 use super::mdp::JudgedChange;
 use crate::pdf::diff::{Level, RevisionChanges};
 use crate::pdf::layout::Finding;
-use crate::verdict::{Indication, Message, Verdict};
+use crate::verdict::{Code, Indication, Message, Verdict};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -223,6 +223,34 @@ pub(super) fn too_complex(req: &PdfVerifyRequest, len: u64, problem: String) -> 
     PdfReport {
         indication: Indication::Indeterminate,
         code: "PDF_TOO_COMPLEX".into(),
+        ..malformed(req, len, problem)
+    }
+}
+
+/// A file whose structure findings decide it, and that cannot be read
+/// further as its cross-reference chain says (`problem` says where).
+pub(super) fn structural(
+    req: &PdfVerifyRequest,
+    len: u64,
+    problem: String,
+    findings: Vec<Finding>,
+) -> PdfReport {
+    // As `mdp::judge`: a definite change first, then an ambiguity.
+    let code = if findings.iter().any(|f| f.code() == Code::PdfModified) {
+        Code::PdfModified
+    } else {
+        Code::PdfAmbiguous
+    };
+    PdfReport {
+        indication: code.indication().0,
+        code: code.as_str().into(),
+        structure: findings
+            .into_iter()
+            .map(|f| StructureFinding {
+                code: f.code().as_str(),
+                finding: f,
+            })
+            .collect(),
         ..malformed(req, len, problem)
     }
 }
