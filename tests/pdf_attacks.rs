@@ -213,6 +213,12 @@ fn no_published_attack_passes_and_every_honest_file_does() {
         json!({"op": "dss", "in": p("ph-lt-ts.pdf"), "out": p("ph-lta.pdf"), "at": "2026-12-01T00:00:00Z",
                "crls": [repo("certs/trust/root-ca.crl"), repo("certs/trust/nca-rsa.crl")]}),
         json!({"op": "annotate", "in": p("ph-one.pdf"), "out": p("ph-one-annot.pdf")}),
+        json!({"op": "sign", "in": p("base.pdf"), "out": p("ph-p1.pdf"), "who": "head", "field": "Cert", "certify": 1}),
+        json!({"op": "dss", "in": p("ph-p1.pdf"), "out": p("ph-p1-dss.pdf"), "at": "2026-12-01T00:00:00Z",
+               "crls": [repo("certs/trust/root-ca.crl"), repo("certs/trust/nca-rsa.crl")]}),
+        json!({"op": "timestamp", "in": p("ph-p1-dss.pdf"), "out": p("ph-p1-dss-ts.pdf"), "tsa": p("")}),
+        json!({"op": "annotate", "in": p("ph-p1.pdf"), "out": p("ph-p1-annot.pdf")}),
+        json!({"op": "fill", "in": p("ph-cert.pdf"), "out": p("ph-cert-fill-only.pdf"), "fill": {"Decision": "Approved"}}),
     ];
     // Five signatures and five form fills, one revision each.
     let names: Vec<String> = (1..=5).map(|i| format!("S{i}")).collect();
@@ -247,6 +253,8 @@ fn no_published_attack_passes_and_every_honest_file_does() {
     case("pyHanko: approval signature, then a form fill", "honest", f("ph-approve-fill.pdf"), "OK", None, None);
     case("pyHanko: signature, document time-stamp, DSS (B-LTA shape)", "honest", f("ph-lta.pdf"), "OK", None, None);
     case("pyHanko: five signatures and five form fills", "honest", f("five-10.pdf"), "OK", None, None);
+    case("pyHanko: certification P=1, then a DSS, then a document time-stamp", "honest", f("ph-p1-dss-ts.pdf"), "OK", None, None);
+    case("pyHanko: certification P=2, then a form fill", "honest", f("ph-cert-fill-only.pdf"), "OK", None, None);
 
     // --- Honest: endesive, and ours after it.
     let ende = d.join("endesive.pdf");
@@ -258,6 +266,7 @@ fn no_published_attack_passes_and_every_honest_file_does() {
     // --- DocMDP / FieldMDP.
     case("DocMDP P=2, then a comment", "mdp", f("ph-cert-annot.pdf"), "DOCMDP_VIOLATION", Some("annotation"), None);
     case("FieldMDP lock on Decision, then Decision filled", "mdp", f("ph-lock-fill.pdf"), "PDF_MODIFIED", Some("locked_field"), None);
+    case("DocMDP P=1, then a comment", "mdp", f("ph-p1-annot.pdf"), "DOCMDP_VIOLATION", Some("annotation"), None);
     case("approval signature, then a comment", "mdp", f("ph-one-annot.pdf"), "PDF_MODIFIED", Some("annotation"), None);
 
     // --- Incremental saving attacks on our one-signature file.
@@ -609,4 +618,92 @@ fn shadow(d: &Path, base: &[u8], case: &mut Add<'_>) {
     // Then an honest second signature on the prepared file stays honest.
     let two = own_sign(&signed, &emp, true, false);
     case("shadow: the prepared file, signed twice", "honest", write(d, "shadow-two.pdf", &two), "OK", None, None);
+}
+
+/// Random updates over a signed file: a report that keeps its invariants,
+/// never a panic, and never PASSED when an object of the signed revision
+/// (other than the document information) was given another value.
+mod mutated_revisions {
+    use super::*;
+    use proptest::prelude::*;
+    use qoltanba::pdf::verify::PdfVerifyRequest;
+    use qoltanba::pki::{Policy, TrustStore};
+    use qoltanba::verdict::Indication;
+    use std::sync::OnceLock;
+
+    fn signed() -> &'static (Vec<u8>, TrustStore, forge::Facts) {
+        static S: OnceLock<(Vec<u8>, TrustStore, forge::Facts)> = OnceLock::new();
+        S.get_or_init(|| {
+            let one = own_sign(&rendered("notification"), &who("head"), true, false);
+            let f = facts(&one);
+            (one, TrustStore::from_dir(&repo("certs/trust")).unwrap(), f)
+        })
+    }
+
+    const KEYS: [&str; 12] = [
+        "Type", "Contents", "Annots", "Kids", "Font", "V", "AP", "Rect", "Parent", "Resources",
+        "Subtype", "OCProperties",
+    ];
+
+    fn value(size: u32) -> impl Strategy<Value = Object> {
+        prop_oneof![
+            any::<i32>().prop_map(|i| Object::Integer(i64::from(i))),
+            (1..size + 3).prop_map(|n| Object::Reference((n, 0))),
+            "[A-Za-z]{1,8}".prop_map(|s| Object::Name(s.into_bytes())),
+            Just(Object::Null),
+        ]
+    }
+
+    fn object(size: u32) -> impl Strategy<Value = Object> {
+        prop_oneof![
+            value(size),
+            proptest::collection::vec((0..KEYS.len(), value(size)), 0..5).prop_map(|kv| {
+                let mut d = Dictionary::new();
+                for (k, v) in kv {
+                    d.set(KEYS[k], v);
+                }
+                Object::Dictionary(d)
+            }),
+            proptest::collection::vec(any::<u8>(), 0..64).prop_map(|b| stream(&b)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_updates_never_pass_a_changed_signed_object(
+            picks in proptest::collection::vec((any::<u32>(), object(400)), 1..4),
+            root in proptest::option::of(1u32..400),
+        ) {
+            let (one, store, fx) = signed();
+            let info = match &fx.info { Some(Object::Reference(r)) => Some(r.0), _ => None };
+            let mut objects = Vec::new();
+            let mut changed = false;
+            for (k, o) in picks {
+                let n = 1 + k % (fx.size + 2);
+                if objects.iter().any(|(m, _)| *m == n) {
+                    continue;
+                }
+                if n < fx.size && Some(n) != info {
+                    let before = forge::resolve(one, &Object::Reference((n, 0)));
+                    changed |= before != o;
+                }
+                objects.push((n, o));
+            }
+            changed |= root.is_some();
+            let bytes = append(one, Update {
+                objects,
+                trailer: root.map(|r| Box::new(move |t: &mut Dictionary| t.set("Root", Object::Reference((r, 0)))) as Box<dyn Fn(&mut Dictionary)>),
+                ..Default::default()
+            });
+            let req = PdfVerifyRequest { at: qoltanba::time::now(), policy: Policy::default(), ..Default::default() };
+            let r = qoltanba::pdf::verify_bytes(&bytes, store, &req);
+            prop_assert_eq!(r.indication == Indication::Passed, r.code == "OK");
+            prop_assert!(serde_json::to_string(&r).is_ok());
+            if changed {
+                prop_assert_ne!(r.indication, Indication::Passed, "{}", r.to_text());
+            }
+        }
+    }
 }
