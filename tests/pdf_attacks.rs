@@ -195,6 +195,10 @@ fn no_published_attack_passes_and_every_honest_file_does() {
     // --- Honest: pyHanko (and the attacks that need a pyHanko-made form).
     tsa(d);
     let p = |n: &str| d.join(n).display().to_string();
+    // The same document linearized, with object streams, and both (qpdf).
+    honest::qpdf(&["--linearize"], &base_f, &d.join("lin.pdf"));
+    honest::qpdf(&["--object-streams=generate"], &base_f, &d.join("objs.pdf"));
+    honest::qpdf(&["--linearize", "--object-streams=generate"], &base_f, &d.join("linobjs.pdf"));
     let mut plan = vec![
         json!({"op": "sign", "in": p("base.pdf"), "out": p("ph-one.pdf"), "who": "head", "field": "Head", "box": [40, 40, 300, 120]}),
         json!({"op": "sign", "in": p("ph-one.pdf"), "out": p("ph-two.pdf"), "who": "employee", "field": "Employee", "box": [320, 40, 560, 120]}),
@@ -218,6 +222,12 @@ fn no_published_attack_passes_and_every_honest_file_does() {
                "crls": [repo("certs/trust/root-ca.crl"), repo("certs/trust/nca-rsa.crl")]}),
         json!({"op": "timestamp", "in": p("ph-p1-dss.pdf"), "out": p("ph-p1-dss-ts.pdf"), "tsa": p("")}),
         json!({"op": "annotate", "in": p("ph-p1.pdf"), "out": p("ph-p1-annot.pdf")}),
+        json!({"op": "sign", "in": p("lin.pdf"), "out": p("lin-ph.pdf"), "who": "head", "field": "Head", "box": [40, 40, 300, 120]}),
+        json!({"op": "sign", "in": p("objs.pdf"), "out": p("objs-ph.pdf"), "who": "head", "field": "Head", "box": [40, 40, 300, 120]}),
+        json!({"op": "sign", "in": p("objs-ph.pdf"), "out": p("objs-ph2.pdf"), "who": "employee", "field": "Employee", "box": [320, 40, 560, 120]}),
+        json!({"op": "form", "in": p("linobjs.pdf"), "out": p("lo-form.pdf"), "text": "Decision", "value": "", "empty": ["S1", "S2"]}),
+        json!({"op": "sign", "in": p("lo-form.pdf"), "out": p("lo-cert.pdf"), "who": "head", "field": "S1", "certify": 2}),
+        json!({"op": "sign", "in": p("lo-cert.pdf"), "out": p("lo-cert-fill.pdf"), "who": "employee", "field": "S2", "fill": {"Decision": "Yes"}}),
         json!({"op": "fill", "in": p("ph-cert.pdf"), "out": p("ph-cert-fill-only.pdf"), "fill": {"Decision": "Approved"}}),
     ];
     // Five signatures and five form fills, one revision each.
@@ -255,6 +265,24 @@ fn no_published_attack_passes_and_every_honest_file_does() {
     case("pyHanko: five signatures and five form fills", "honest", f("five-10.pdf"), "OK", None, None);
     case("pyHanko: certification P=1, then a DSS, then a document time-stamp", "honest", f("ph-p1-dss-ts.pdf"), "OK", None, None);
     case("pyHanko: certification P=2, then a form fill", "honest", f("ph-cert-fill-only.pdf"), "OK", None, None);
+
+    case("pyHanko: a linearized file, signed", "honest", f("lin-ph.pdf"), "OK", None, None);
+    case("pyHanko: object streams, signed twice", "honest", f("objs-ph2.pdf"), "OK", None, None);
+    case(
+        "pyHanko: linearized with object streams, certified P=2, then fill and sign",
+        "honest",
+        f("lo-cert-fill.pdf"),
+        "OK",
+        None,
+        None,
+    );
+    let objs_own = own_sign(&std::fs::read(f("objs.pdf")).unwrap(), &head, true, false);
+    case("own: object streams, signed", "honest", write(d, "objs-own.pdf", &objs_own), "OK", None, None);
+    let lin_own = own_sign(&std::fs::read(f("lin.pdf")).unwrap(), &head, true, false);
+    case("own: a linearized file, signed", "honest", write(d, "lin-own.pdf", &lin_own), "OK", None, None);
+    let mut lin_junk = std::fs::read(f("lin-ph.pdf")).unwrap();
+    lin_junk.extend_from_slice(b"\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+    case("ISA: a body after %%EOF of a signed linearized file", "isa", write(d, "lin-isa.pdf", &lin_junk), "PDF_MODIFIED", Some("update_without_xref"), None);
 
     // --- Honest: endesive, and ours after it.
     let ende = d.join("endesive.pdf");
@@ -605,6 +633,33 @@ fn shadow(d: &Path, base: &[u8], case: &mut Add<'_>) {
     f2.set("Encoding", Object::Dictionary(enc));
     let bytes = update(&signed, vec![(font, Object::Dictionary(f2))]);
     case("shadow replace: the font's /Differences re-defined", "shadow", write(d, "shadow-font.pdf", &bytes), "PDF_MODIFIED", Some("font"), None);
+    // Replace: a ToUnicode map added to the font (copy and search say other words).
+    let fresh = facts(&signed).size;
+    let mut f3 = match helvetica() {
+        Object::Dictionary(x) => x,
+        _ => unreachable!(),
+    };
+    f3.set("ToUnicode", Object::Reference((fresh, 0)));
+    let bytes = update(&signed, vec![
+        (font, Object::Dictionary(f3)),
+        (fresh, stream(b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <0042> endbfchar endcmap end end")),
+    ]);
+    case("shadow replace: a /ToUnicode map added to the font", "shadow", write(d, "shadow-tounicode.pdf", &bytes), "PDF_MODIFIED", Some("font"), None);
+    // Replace: the page's XObject re-pointed at a new form.
+    let mut p4 = facts(&signed).page.1;
+    if let Ok(Object::Dictionary(r)) = p4.get(b"Resources") {
+        let mut r = r.clone();
+        let mut xo = Dictionary::new();
+        xo.set("Ov", Object::Reference((fresh, 0)));
+        r.set("XObject", Object::Dictionary(xo));
+        p4.set("Resources", Object::Dictionary(r));
+    }
+    let mut empty = lopdf::Stream::new(Dictionary::new(), Vec::new());
+    empty.dict.set("Type", Object::Name(b"XObject".to_vec()));
+    empty.dict.set("Subtype", Object::Name(b"Form".to_vec()));
+    empty.dict.set("BBox", Object::Array(vec![0.into(), 0.into(), 1.into(), 1.into()]));
+    let bytes = update(&signed, vec![(page_id, Object::Dictionary(p4)), (fresh, Object::Stream(empty))]);
+    case("shadow hide: the page's XObject re-pointed", "shadow", write(d, "shadow-repoint.pdf", &bytes), "PDF_MODIFIED", None, None);
     // Hide-and-replace: the page's content pointed at the unused stream.
     let mut p2 = facts(&signed).page.1;
     p2.set("Contents", Object::Reference((unused, 0)));
@@ -685,13 +740,15 @@ mod mutated_revisions {
                 if objects.iter().any(|(m, _)| *m == n) {
                     continue;
                 }
-                if n < fx.size && Some(n) != info {
-                    let before = forge::resolve(one, &Object::Reference((n, 0)));
+                // An object the signed revision holds (a free number may be reused).
+                let before = forge::resolve(one, &Object::Reference((n, 0)));
+                if n < fx.size && Some(n) != info && before != Object::Null {
                     changed |= before != o;
                 }
                 objects.push((n, o));
             }
-            changed |= root.is_some();
+            let current = match &fx.root { Object::Reference(r) => Some(r.0), _ => None };
+            changed |= root.is_some() && root != current;
             let bytes = append(one, Update {
                 objects,
                 trailer: root.map(|r| Box::new(move |t: &mut Dictionary| t.set("Root", Object::Reference((r, 0)))) as Box<dyn Fn(&mut Dictionary)>),

@@ -150,3 +150,11 @@ pub fn endesive_sign(input: &Path, output: &Path, who: &str) {
     let (ok, out) = run(c);
     assert!(ok, "endesive: {out}");
 }
+
+/// `qpdf ARGS in out`: a linearized or object-stream variant of a file.
+pub fn qpdf(args: &[&str], input: &Path, output: &Path) {
+    let mut c = Command::new("qpdf");
+    c.args(args).arg(input).arg(output);
+    let (ok, out) = run(c);
+    assert!(ok, "qpdf (installed by ./scripts/test) {args:?}: {out}");
+}
