@@ -108,7 +108,12 @@ fn bench(c: &mut Criterion) {
         for (name, path) in files {
             let bytes = std::fs::read(path).expect("read");
             let r = pdf::verify_bytes(&bytes, &store, &now);
-            assert_eq!(r.indication, qoltanba::verdict::Indication::Passed, "{}", r.to_text());
+            assert_eq!(
+                r.indication,
+                qoltanba::verdict::Indication::Passed,
+                "{}",
+                r.to_text()
+            );
             g.bench_function(format!("verify ({name}, pyHanko-made)"), |b| {
                 b.iter(|| black_box(pdf::verify_bytes(black_box(&bytes), &store, &now)))
             });
@@ -149,8 +154,10 @@ fn pyhanko_files(d: &ResultDoc) -> Option<Made> {
         plan.push(serde_json::json!({"op": "sign", "in": p(&format!("five-{}.pdf", 2 * i - 2)),
             "out": p(&format!("five-{}.pdf", 2 * i - 1)), "who": if i % 2 == 0 { "employee" } else { "head" },
             "field": format!("S{i}")}));
-        plan.push(serde_json::json!({"op": "fill", "in": p(&format!("five-{}.pdf", 2 * i - 1)),
-            "out": p(&format!("five-{}.pdf", 2 * i)), "fill": {"Decision": format!("Step {i}")}}));
+        plan.push(
+            serde_json::json!({"op": "fill", "in": p(&format!("five-{}.pdf", 2 * i - 1)),
+            "out": p(&format!("five-{}.pdf", 2 * i)), "fill": {"Decision": format!("Step {i}")}}),
+        );
     }
     let plan_path = dir.path().join("plan.json");
     std::fs::write(&plan_path, serde_json::to_vec(&plan).expect("json")).expect("write");
@@ -182,9 +189,12 @@ fn pyhanko_validate_times(dir: &Path, files: &[(&'static str, std::path::PathBuf
         .output()
         .expect("python runs");
     let out = String::from_utf8_lossy(&o.stdout);
-    let v: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("{}")).unwrap_or_default();
+    let v: serde_json::Value =
+        serde_json::from_str(out.lines().last().unwrap_or("{}")).unwrap_or_default();
     for (name, p) in files {
-        let ms = v[p.display().to_string()]["ms"].as_f64().unwrap_or(f64::NAN);
+        let ms = v[p.display().to_string()]["ms"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
         println!("pdf/pyHanko validate ({name}): {ms:.2} ms per file (mean of 20, in-process)");
     }
 }

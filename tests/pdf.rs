@@ -236,12 +236,23 @@ fn second_signer_keeps_the_first_valid() {
     assert_eq!(r.signatures[0].later_revisions, vec![3]);
     let rev3 = r.revisions.iter().find(|x| x.revision == 3).unwrap();
     // A signature, its new visible field, the page's /Annots and the form.
-    assert!(rev3.objects.iter().all(|o| o.level <= Level::FormFilling), "{:?}", rev3.objects);
-    assert!(rev3.categories.contains(&Category::Signature), "{:?}", rev3.categories);
+    assert!(
+        rev3.objects.iter().all(|o| o.level <= Level::FormFilling),
+        "{:?}",
+        rev3.objects
+    );
+    assert!(
+        rev3.categories.contains(&Category::Signature),
+        "{:?}",
+        rev3.categories
+    );
     assert!(
         rev3.categories.iter().all(|c| matches!(
             c,
-            Category::Signature | Category::SignatureField | Category::Catalog | Category::Structure
+            Category::Signature
+                | Category::SignatureField
+                | Category::Catalog
+                | Category::Structure
         )),
         "{:?}",
         rev3.objects

@@ -64,6 +64,9 @@ pub fn stream(content: &[u8]) -> Object {
     Object::Stream(Stream::new(Dictionary::new(), content.to_vec()))
 }
 
+/// An edit of an update's trailer.
+pub type TrailerEdit = Box<dyn Fn(&mut Dictionary)>;
+
 /// How an update is written.
 #[derive(Default)]
 pub struct Update {
@@ -74,7 +77,7 @@ pub struct Update {
     /// Bodies written before the section but not listed in it.
     pub unlisted: Vec<(u32, Object)>,
     /// Changes to the trailer after it is filled in.
-    pub trailer: Option<Box<dyn Fn(&mut Dictionary)>>,
+    pub trailer: Option<TrailerEdit>,
 }
 
 /// Appends an incremental update (a cross-reference table and trailer).

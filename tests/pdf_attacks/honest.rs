@@ -118,7 +118,11 @@ pub fn tsa(dir: &Path) {
             .current_dir(dir)
             .output()
             .expect("openssl is installed");
-        assert!(o.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     std::fs::write(
         dir.join("ext.cnf"),
@@ -126,15 +130,39 @@ pub fn tsa(dir: &Path) {
     )
     .unwrap();
     sh(&[
-        "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key.pem", "-out",
-        "tsa.csr", "-subj", "/C=KZ/O=QOLTANBA TEST/CN=TEST TSA",
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "tsa.key.pem",
+        "-out",
+        "tsa.csr",
+        "-subj",
+        "/C=KZ/O=QOLTANBA TEST/CN=TEST TSA",
     ]);
     let ca = repo("certs/trust/nca-rsa.pem");
     let key = repo("certs/ca/nca-rsa.key.pem");
     sh(&[
-        "x509", "-req", "-in", "tsa.csr", "-CA", ca.to_str().unwrap(), "-CAkey",
-        key.to_str().unwrap(), "-set_serial", "4344", "-out", "tsa.pem", "-days", "3650",
-        "-extfile", "ext.cnf", "-extensions", "tsa",
+        "x509",
+        "-req",
+        "-in",
+        "tsa.csr",
+        "-CA",
+        ca.to_str().unwrap(),
+        "-CAkey",
+        key.to_str().unwrap(),
+        "-set_serial",
+        "4344",
+        "-out",
+        "tsa.pem",
+        "-days",
+        "3650",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "tsa",
     ]);
 }
 

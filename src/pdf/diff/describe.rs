@@ -45,14 +45,18 @@ pub(super) fn describe(a: &Analysis<'_, '_>, n: u32) -> Result<(Category, String
         return added(a, n, &new);
     }
     let old = a.old_obj(n)?;
-    if let (Some(od), Some(nd)) = (dict_of(&old), dict_of(&new)) {
-        if let Some(c) = by_shape(a, n, od, nd, &new)? {
-            return Ok(c);
-        }
+    if let (Some(od), Some(nd)) = (dict_of(&old), dict_of(&new))
+        && let Some(c) = by_shape(a, n, od, nd, &new)?
+    {
+        return Ok(c);
     }
     // Otherwise by where the signed revision used it.
     let stream = matches!(new, Object::Stream(_));
-    let what = if stream { "stream rewritten" } else { "object changed" };
+    let what = if stream {
+        "stream rewritten"
+    } else {
+        "object changed"
+    };
     if let Some(u) = a.graph.usages(n).first() {
         let cat = role_of_key(&u.key);
         return Ok((
@@ -85,24 +89,33 @@ fn by_shape(
         Some("Font") | Some("FontDescriptor") | Some("Encoding") => {
             (Category::Font, font_detail(od, nd, &kt))
         }
-        Some("OCG") | Some("OCMD") => (Category::OptionalContent, format!("optional content group: {kt}")),
-        Some("XObject") => (Category::XObject, xobject_detail(nd, matches!(new, Object::Stream(_)), &kt)),
+        Some("OCG") | Some("OCMD") => (
+            Category::OptionalContent,
+            format!("optional content group: {kt}"),
+        ),
+        Some("XObject") => (
+            Category::XObject,
+            xobject_detail(nd, matches!(new, Object::Stream(_)), &kt),
+        ),
         Some("Annot") if name_of(nd, b"Subtype") == Some(b"Widget") => {
             (Category::FormStructure, format!("a form widget: {kt}"))
         }
         _ if nd.has(b"Differences") || nd.has(b"BaseEncoding") => {
             (Category::Font, format!("a font encoding: {kt}"))
         }
-        _ if nd.has(b"OCGs") || nd.has(b"ON") || nd.has(b"OFF") => {
-            (Category::OptionalContent, format!("what layers are shown: {kt}"))
-        }
-        _ if matches!(name_of(nd, b"Subtype"), Some(b"Form") | Some(b"Image")) => {
-            (Category::XObject, xobject_detail(nd, matches!(new, Object::Stream(_)), &kt))
-        }
+        _ if nd.has(b"OCGs") || nd.has(b"ON") || nd.has(b"OFF") => (
+            Category::OptionalContent,
+            format!("what layers are shown: {kt}"),
+        ),
+        _ if matches!(name_of(nd, b"Subtype"), Some(b"Form") | Some(b"Image")) => (
+            Category::XObject,
+            xobject_detail(nd, matches!(new, Object::Stream(_)), &kt),
+        ),
         _ if is_resources(od) || is_resources(nd) => resources(a, od, nd)?,
-        _ if matches!(new, Object::Stream(_)) && is_cmap(a, n)? => {
-            (Category::Font, "a ToUnicode map rewritten (what the text copies and searches as)".into())
-        }
+        _ if matches!(new, Object::Stream(_)) && is_cmap(a, n)? => (
+            Category::Font,
+            "a ToUnicode map rewritten (what the text copies and searches as)".into(),
+        ),
         _ if nd.has(b"FT") || nd.has(b"Kids") && nd.has(b"T") => {
             (Category::FormStructure, format!("a form field: {kt}"))
         }
@@ -113,15 +126,26 @@ fn by_shape(
 fn font_detail(od: &Dictionary, nd: &Dictionary, kt: &str) -> String {
     let mut parts = Vec::new();
     for (k, what) in [
-        (&b"Encoding"[..], "its encoding (/Differences: which glyph a code shows)"),
-        (b"Differences", "its /Differences (which glyph a code shows)"),
+        (
+            &b"Encoding"[..],
+            "its encoding (/Differences: which glyph a code shows)",
+        ),
+        (
+            b"Differences",
+            "its /Differences (which glyph a code shows)",
+        ),
         (b"ToUnicode", "its ToUnicode map"),
         (b"FontFile2", "its embedded font program"),
         (b"FontFile", "its embedded font program"),
         (b"FontFile3", "its embedded font program"),
         (b"Widths", "its widths"),
     ] {
-        if od.get(k).ok().is_none_or(|x| nd.get(k).ok().is_none_or(|y| !same(x, y))) && (od.has(k) || nd.has(k)) {
+        if od
+            .get(k)
+            .ok()
+            .is_none_or(|x| nd.get(k).ok().is_none_or(|y| !same(x, y)))
+            && (od.has(k) || nd.has(k))
+        {
             parts.push(what);
         }
     }
@@ -143,9 +167,16 @@ fn xobject_detail(nd: &Dictionary, stream: bool, kt: &str) -> String {
 
 fn is_resources(d: &Dictionary) -> bool {
     !d.has(b"Type")
-        && [&b"Font"[..], b"XObject", b"ExtGState", b"ProcSet", b"Properties", b"ColorSpace"]
-            .iter()
-            .any(|k| d.has(k))
+        && [
+            &b"Font"[..],
+            b"XObject",
+            b"ExtGState",
+            b"ProcSet",
+            b"Properties",
+            b"ColorSpace",
+        ]
+        .iter()
+        .any(|k| d.has(k))
 }
 
 /// A CMap (a ToUnicode map), by its first bytes.
@@ -153,7 +184,10 @@ fn is_cmap(a: &Analysis<'_, '_>, n: u32) -> Result<bool, PdfError> {
     let Some((_, Some((off, ind)))) = a.file.indirect((n, 0), a.new)? else {
         return Ok(false);
     };
-    let data = a.file.stream_data(off, &ind, Some(1 << 20)).unwrap_or_default();
+    let data = a
+        .file
+        .stream_data(off, &ind, Some(1 << 20))
+        .unwrap_or_default();
     Ok(find(&data, b"begincmap").is_some())
 }
 
@@ -180,10 +214,16 @@ fn page(
         return Ok(if kept && n.len() > o.len() {
             (
                 Category::Overlay,
-                format!("{} content stream(s) added over the page", n.len() - o.len()),
+                format!(
+                    "{} content stream(s) added over the page",
+                    n.len() - o.len()
+                ),
             )
         } else {
-            (Category::PageContent, "the page's content streams replaced".into())
+            (
+                Category::PageContent,
+                "the page's content streams replaced".into(),
+            )
         });
     }
     if keys.iter().any(|k| k == b"Resources") {
@@ -246,7 +286,10 @@ fn resources(
             ));
         }
     }
-    Ok((Category::Page, format!("resources: {}", keys_text(&changed_keys(od, nd, &[])))))
+    Ok((
+        Category::Page,
+        format!("resources: {}", keys_text(&changed_keys(od, nd, &[]))),
+    ))
 }
 
 fn catalog(keys: &[Vec<u8>]) -> (Category, String) {
@@ -274,9 +317,10 @@ fn added(a: &Analysis<'_, '_>, n: u32, new: &Object) -> Result<(Category, String
             Some("Font") | Some("FontDescriptor") | Some("Encoding") => {
                 Some((Category::Font, "a new font".to_string()))
             }
-            Some("OCG") | Some("OCMD") => {
-                Some((Category::OptionalContent, "a new optional content group".to_string()))
-            }
+            Some("OCG") | Some("OCMD") => Some((
+                Category::OptionalContent,
+                "a new optional content group".to_string(),
+            )),
             Some("Annot") => Some((Category::Annotation, "a new annotation".to_string())),
             _ if matches!(name_of(d, b"Subtype"), Some(b"Form") | Some(b"Image")) => {
                 Some((Category::XObject, "a new XObject".to_string()))
@@ -312,6 +356,11 @@ fn added(a: &Analysis<'_, '_>, n: u32, new: &Object) -> Result<(Category, String
     let stream = matches!(new, Object::Stream(_));
     Ok((
         Category::Other,
-        if stream { "a new stream" } else { "a new object" }.to_string(),
+        if stream {
+            "a new stream"
+        } else {
+            "a new object"
+        }
+        .to_string(),
     ))
 }

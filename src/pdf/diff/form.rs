@@ -11,9 +11,7 @@
 //! changes, and every other key must stay. An appearance stream rewritten in
 //! place must be used by its field alone.
 
-use super::{
-    Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, same,
-};
+use super::{Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, same};
 use crate::pdf::PdfError;
 use crate::pdf::cos;
 use lopdf::{Dictionary, Object, ObjectId};
@@ -26,7 +24,14 @@ const ALWAYS_MODIFIABLE: [&[u8]; 2] = [b"Ff", b"Type"];
 /// Keys of a widget (a field's kid) filling may change.
 const WIDGET_KEYS: [&[u8]; 6] = [b"AP", b"AS", b"F", b"DA", b"Q", b"Type"];
 /// AcroForm keys signing and filling may change.
-const ACROFORM_KEYS: [&[u8]; 6] = [b"Fields", b"DR", b"DA", b"Q", b"NeedAppearances", b"SigFlags"];
+const ACROFORM_KEYS: [&[u8]; 6] = [
+    b"Fields",
+    b"DR",
+    b"DA",
+    b"Q",
+    b"NeedAppearances",
+    b"SigFlags",
+];
 /// Most fields listed.
 const MAX_FIELDS: usize = 20_000;
 
@@ -124,7 +129,11 @@ fn list(
             widgets.push((id, d.clone()));
         }
         if out.contains_key(&name) && rev == a.new {
-            a.refuse(id.0, Category::FormStructure, format!("two fields named {name:?}"));
+            a.refuse(
+                id.0,
+                Category::FormStructure,
+                format!("two fields named {name:?}"),
+            );
             continue;
         }
         out.insert(
@@ -169,7 +178,11 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
         None => Dictionary::new(),
     };
     let Object::Dictionary(new_af) = a.resolve_new(&new_raw)? else {
-        a.refuse(new_root, Category::FormStructure, "/AcroForm is not a dictionary");
+        a.refuse(
+            new_root,
+            Category::FormStructure,
+            "/AcroForm is not a dictionary",
+        );
         return Ok(widgets);
     };
     // Where the AcroForm dictionary lives: its own object, or the catalog.
@@ -236,7 +249,12 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
             _ => None,
         };
         if a.safe_ref(old_ref, *r, "/Fields") {
-            a.allow_plain(r.0, Level::Lta, Category::SignatureField, "the form's field list");
+            a.allow_plain(
+                r.0,
+                Level::Lta,
+                Category::SignatureField,
+                "the form's field list",
+            );
             if !a.is_new(r.0) {
                 a.only_used_by(r.0, &[holder]);
             }
@@ -269,11 +287,10 @@ fn new_field(
     widgets: &mut NewWidgets,
 ) -> Result<(), PdfError> {
     if !f.is_sig() {
-        let ft = f
-            .ft
-            .as_deref()
-            .map(|t| format!("/{} ", String::from_utf8_lossy(t)))
-            .unwrap_or_default();
+        let ft =
+            f.ft.as_deref()
+                .map(|t| format!("/{} ", String::from_utf8_lossy(t)))
+                .unwrap_or_default();
         let detail = format!("a new {ft}field {name:?} (only signature fields may be added)");
         a.refuse(f.id.0, Category::FormStructure, detail.clone());
         for (w, _) in &f.widgets {
@@ -298,11 +315,27 @@ fn new_field(
     };
     // Allowed after a certification too, as Acrobat allows it (signing is
     // what P=2 permits); pyHanko refuses it unless told otherwise.
-    a.allow(f.id.0, level, Category::SignatureField, Some(name), !vis, true, what.clone());
+    a.allow(
+        f.id.0,
+        level,
+        Category::SignatureField,
+        Some(name),
+        !vis,
+        true,
+        what.clone(),
+    );
     if let Ok(Object::Reference(k)) = f.dict.get(b"Kids")
         && a.is_new(k.0)
     {
-        a.allow(k.0, level, Category::SignatureField, Some(name), !vis, true, what.clone());
+        a.allow(
+            k.0,
+            level,
+            Category::SignatureField,
+            Some(name),
+            !vis,
+            true,
+            what.clone(),
+        );
     }
     for key in [&b"AP"[..], b"Lock", b"SV"] {
         if let Ok(v) = f.dict.get(key) {
@@ -314,7 +347,15 @@ fn new_field(
         widgets.insert(w.0, (name.to_string(), level));
         if *w != f.id {
             if a.is_new(w.0) {
-                a.allow(w.0, level, Category::SignatureField, Some(name), !vis, true, what.clone());
+                a.allow(
+                    w.0,
+                    level,
+                    Category::SignatureField,
+                    Some(name),
+                    !vis,
+                    true,
+                    what.clone(),
+                );
             }
             if let Ok(v) = wd.get(b"AP") {
                 let v = v.clone();
@@ -328,7 +369,12 @@ fn new_field(
     Ok(())
 }
 
-fn changed_field(a: &mut Analysis<'_, '_>, name: &str, o: &Field, n: &Field) -> Result<(), PdfError> {
+fn changed_field(
+    a: &mut Analysis<'_, '_>,
+    name: &str,
+    o: &Field,
+    n: &Field,
+) -> Result<(), PdfError> {
     if o.ft != n.ft {
         a.refuse(
             n.id.0,
@@ -346,7 +392,11 @@ fn changed_field(a: &mut Analysis<'_, '_>, name: &str, o: &Field, n: &Field) -> 
         return Ok(());
     }
     let (od, nd) = (&o.dict, &n.dict);
-    if same(&Object::Dictionary(od.clone()), &Object::Dictionary(nd.clone())) && o.id == n.id {
+    if same(
+        &Object::Dictionary(od.clone()),
+        &Object::Dictionary(nd.clone()),
+    ) && o.id == n.id
+    {
         return widgets_of(a, name, o, n, Level::FormFilling, Category::FormFill);
     }
     let keys = changed_keys(od, nd, &VALUE_KEYS);
@@ -372,7 +422,15 @@ fn changed_field(a: &mut Analysis<'_, '_>, name: &str, o: &Field, n: &Field) -> 
                     true,
                     format!("the empty signature field {name:?} signed"),
                 );
-                appearance(a, name, n.id.0, od, nd, Level::FormFilling, Category::SignatureField)?;
+                appearance(
+                    a,
+                    name,
+                    n.id.0,
+                    od,
+                    nd,
+                    Level::FormFilling,
+                    Category::SignatureField,
+                )?;
                 widgets_of(a, name, o, n, Level::FormFilling, Category::SignatureField)?;
                 signature_value(a, name, n, visible(n))?;
             }
@@ -419,7 +477,15 @@ fn changed_field(a: &mut Analysis<'_, '_>, name: &str, o: &Field, n: &Field) -> 
         true,
         format!("the field {name:?} filled: {}", keys_text(&keys)),
     );
-    appearance(a, name, n.id.0, od, nd, Level::FormFilling, Category::FormFill)?;
+    appearance(
+        a,
+        name,
+        n.id.0,
+        od,
+        nd,
+        Level::FormFilling,
+        Category::FormFill,
+    )?;
     if let Ok(v) = nd.get(b"V")
         && od.get(b"V").ok().is_none_or(|x| !same(x, v))
     {
@@ -473,7 +539,10 @@ fn widgets_of(
             Some(name),
             shown.is_empty(),
             true,
-            format!("a widget of {name:?}: {}", keys_text(&changed_keys(ow, nw, &[]))),
+            format!(
+                "a widget of {name:?}: {}",
+                keys_text(&changed_keys(ow, nw, &[]))
+            ),
         );
         appearance(a, name, w.0, ow, nw, level, category)?;
     }
@@ -617,201 +686,14 @@ fn signature_value(
     } else {
         format!("the signature in {name:?}")
     };
-    a.allow(v.0, level, category, Some(name), locked_ok, true, what.clone());
+    a.allow(
+        v.0,
+        level,
+        category,
+        Some(name),
+        locked_ok,
+        true,
+        what.clone(),
+    );
     a.allow_deps(&sig, level, category, Some(name), &what)
-}
-
-/// Pages whose `/Annots` grew by new signature widgets or annotations, and
-/// annotations changed.
-pub(super) fn pages(a: &mut Analysis<'_, '_>, widgets: &NewWidgets) -> Result<(), PdfError> {
-    let written: Vec<u32> = a.written.keys().copied().collect();
-    for n in written {
-        if a.is_new(n) || a.bad.contains_key(&n) {
-            continue;
-        }
-        let (old, new) = (a.old_obj(n)?, a.new_obj(n)?);
-        match (&old, &new) {
-            (Object::Dictionary(od), Object::Dictionary(nd))
-                if name_of(nd, b"Type") == Some(b"Page") && name_of(od, b"Type") == Some(b"Page") =>
-            {
-                page(a, n, od, nd, widgets)?;
-            }
-            (Object::Array(oa), Object::Array(na)) => {
-                let pages: Vec<u32> = a
-                    .graph
-                    .usages(n)
-                    .iter()
-                    .filter(|u| u.key == b"Annots")
-                    .map(|u| u.from)
-                    .collect();
-                if pages.is_empty() || a.ok.contains_key(&n) {
-                    continue;
-                }
-                if let Some((level, cat, field, detail)) = annots(a, n, oa, na, widgets)? {
-                    a.allow(n, level, cat, field.as_deref(), true, true, detail);
-                    a.only_used_by(n, &pages);
-                }
-            }
-            (Object::Dictionary(od), Object::Dictionary(nd)) if is_annotation(od) && is_annotation(nd) => {
-                if a.ok.contains_key(&n) {
-                    continue;
-                }
-                let keys = changed_keys(od, nd, &[]);
-                a.allow(
-                    n,
-                    Level::Annotations,
-                    Category::Annotation,
-                    None,
-                    true,
-                    true,
-                    format!(
-                        "a /{} annotation changed: {}",
-                        String::from_utf8_lossy(name_of(nd, b"Subtype").unwrap_or_default()),
-                        keys_text(&keys)
-                    ),
-                );
-                let holders: Vec<u32> = a
-                    .graph
-                    .usages(n)
-                    .iter()
-                    .filter(|u| matches!(u.key.as_slice(), b"Annots" | b"Popup" | b"Parent" | b"IRT"))
-                    .map(|u| u.from)
-                    .collect();
-                a.only_used_by(n, &holders);
-                a.allow_deps(&new, Level::Annotations, Category::Annotation, None, "part of an annotation")?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn is_annotation(d: &Dictionary) -> bool {
-    d.has(b"Subtype")
-        && d.has(b"Rect")
-        && name_of(d, b"Subtype") != Some(b"Widget")
-        && !d.has(b"FT")
-        && (name_of(d, b"Type").is_none() || name_of(d, b"Type") == Some(b"Annot"))
-}
-
-fn page(
-    a: &mut Analysis<'_, '_>,
-    n: u32,
-    od: &Dictionary,
-    nd: &Dictionary,
-    widgets: &NewWidgets,
-) -> Result<(), PdfError> {
-    if !changed_keys(od, nd, &[b"Annots"]).is_empty() {
-        return Ok(()); // described as what it is
-    }
-    let list = |a: &Analysis<'_, '_>, d: &Dictionary, rev: usize| -> Result<Vec<Object>, PdfError> {
-        Ok(match d.get(b"Annots") {
-            Ok(x) => match a.file.resolve(x, rev)? {
-                Object::Array(v) => v,
-                _ => Vec::new(),
-            },
-            Err(_) => Vec::new(),
-        })
-    };
-    let (oa, na) = (list(a, od, a.old)?, list(a, nd, a.new)?);
-    if let Ok(Object::Reference(r)) = nd.get(b"Annots") {
-        let before = ref_of(od, b"Annots");
-        if !a.safe_ref(before, *r, "the page's /Annots") {
-            return Ok(());
-        }
-    }
-    if let Some((level, cat, field, detail)) = annots(a, n, &oa, &na, widgets)? {
-        a.allow(n, level, cat, field.as_deref(), true, true, format!("page /Annots: {detail}"));
-        if let Ok(Object::Reference(r)) = nd.get(b"Annots") {
-            a.allow(r.0, level, cat, field.as_deref(), true, true, format!("page /Annots: {detail}"));
-        }
-    }
-    Ok(())
-}
-
-type Judged = Option<(Level, Category, Option<String>, String)>;
-
-/// What a page's annotation list gained and lost.
-fn annots(
-    a: &mut Analysis<'_, '_>,
-    holder: u32,
-    old: &[Object],
-    new: &[Object],
-    widgets: &NewWidgets,
-) -> Result<Judged, PdfError> {
-    let has = |list: &[Object], x: &Object| list.iter().any(|y| same(x, y));
-    let mut level = Level::Lta;
-    let mut category = Category::SignatureField;
-    let mut field = None;
-    let mut what = Vec::new();
-    for x in old.iter().filter(|x| !has(new, x)).take(1000) {
-        let d = a.resolve_old(x)?;
-        let Some(d) = dict_of(&d) else { continue };
-        if name_of(d, b"Subtype") == Some(b"Widget") || d.has(b"FT") {
-            a.refuse(holder, Category::FormStructure, "a form widget removed from a page");
-            return Ok(None);
-        }
-        level = level.max(Level::Annotations);
-        category = Category::Annotation;
-        what.push(format!(
-            "removed a /{} annotation",
-            String::from_utf8_lossy(name_of(d, b"Subtype").unwrap_or_default())
-        ));
-    }
-    for x in new.iter().filter(|x| !has(old, x)).take(1000) {
-        if let Object::Reference(r) = x
-            && let Some((name, l)) = widgets.get(&r.0)
-        {
-            level = level.max(*l);
-            field = Some(name.clone());
-            what.push(format!("added the widget of {name:?}"));
-            continue;
-        }
-        let obj = a.resolve_new(x)?;
-        let Some(d) = dict_of(&obj) else {
-            a.refuse(holder, Category::Annotation, "a non-dictionary added to a page's annotations");
-            return Ok(None);
-        };
-        let sub = String::from_utf8_lossy(name_of(d, b"Subtype").unwrap_or_default()).into_owned();
-        if sub == "Widget" || d.has(b"FT") {
-            a.refuse(
-                holder,
-                Category::FormStructure,
-                "a form widget added to a page (only signature fields may be added)",
-            );
-            return Ok(None);
-        }
-        if let Object::Reference(r) = x {
-            if !a.is_new(r.0) {
-                a.refuse(
-                    r.0,
-                    Category::Annotation,
-                    "an existing object added to a page's annotations",
-                );
-                return Ok(None);
-            }
-            a.allow(
-                r.0,
-                Level::Annotations,
-                Category::Annotation,
-                None,
-                true,
-                true,
-                format!("a new /{sub} annotation"),
-            );
-        }
-        a.allow_deps(&obj, Level::Annotations, Category::Annotation, None, "part of a new annotation")?;
-        level = level.max(Level::Annotations);
-        category = Category::Annotation;
-        what.push(format!("added a /{sub} annotation"));
-    }
-    if level == Level::Annotations {
-        field = None;
-    }
-    let detail = if what.is_empty() {
-        "reordered".to_string()
-    } else {
-        what.join(", ")
-    };
-    Ok(Some((level, category, field, detail)))
 }

@@ -23,6 +23,7 @@
 //! its places. Whether a change is allowed for a given signature (DocMDP,
 //! FieldMDP) is `verify`'s decision; this module says what each change is.
 
+mod annots;
 mod describe;
 mod form;
 pub mod graph;
@@ -267,7 +268,10 @@ impl<'a, 's> Analysis<'a, 's> {
 
     /// A changed object that may only be used where the rule looked.
     fn only_used_by(&mut self, n: u32, referrers: &[u32]) {
-        self.places.entry(n).or_default().extend_from_slice(referrers);
+        self.places
+            .entry(n)
+            .or_default()
+            .extend_from_slice(referrers);
     }
 
     /// A reference in the new revision where the old had `old`: the same
@@ -280,7 +284,10 @@ impl<'a, 's> Analysis<'a, 's> {
         self.refuse(
             new.0,
             Category::Other,
-            format!("{what} now points at object {}, which existed before", new.0),
+            format!(
+                "{what} now points at object {}, which existed before",
+                new.0
+            ),
         );
         false
     }
@@ -458,7 +465,11 @@ pub fn analyse(file: &PdfFile<'_>, rev: usize, graph: &Graph) -> Result<Revision
         let existed = !a.is_new(*num);
         if *e == Entry::Free {
             if existed {
-                a.refuse(*num, Category::Freed, "an object of the signed revision deleted");
+                a.refuse(
+                    *num,
+                    Category::Freed,
+                    "an object of the signed revision deleted",
+                );
             }
             continue;
         }
@@ -485,7 +496,7 @@ pub fn analyse(file: &PdfFile<'_>, rev: usize, graph: &Graph) -> Result<Revision
     rules::structure(&mut a)?;
     rules::dss(&mut a)?;
     let widgets = form::form(&mut a)?;
-    form::pages(&mut a, &widgets)?;
+    annots::pages(&mut a, &widgets)?;
     rules::orphans(&mut a)?;
     // A changed object explained in one place must have no other.
     let places = std::mem::take(&mut a.places);

@@ -6,14 +6,23 @@
 //! `DSSCompareRule`, and its orphan and identical-object handling).
 
 use super::form::catalog;
-use super::{Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, refs, same};
+use super::{
+    Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, refs, same,
+};
 use crate::pdf::PdfError;
 use crate::pdf::xref::{PdfFile, find};
 use lopdf::{Dictionary, Object};
 use std::collections::BTreeSet;
 
 /// Catalog keys signing may change (each checked by its own rule).
-const CATALOG_KEYS: [&[u8]; 6] = [b"AcroForm", b"DSS", b"Extensions", b"Metadata", b"MarkInfo", b"Version"];
+const CATALOG_KEYS: [&[u8]; 6] = [
+    b"AcroForm",
+    b"DSS",
+    b"Extensions",
+    b"Metadata",
+    b"MarkInfo",
+    b"Version",
+];
 /// Largest stream compared byte for byte.
 const MAX_COMPARED: usize = 16 * 1024 * 1024;
 
@@ -28,7 +37,10 @@ pub(super) fn identical(
 ) -> Result<bool, PdfError> {
     match (old, new) {
         (Object::Stream(a), Object::Stream(b)) => {
-            if !same(&Object::Dictionary(a.dict.clone()), &Object::Dictionary(b.dict.clone())) {
+            if !same(
+                &Object::Dictionary(a.dict.clone()),
+                &Object::Dictionary(b.dict.clone()),
+            ) {
                 return Ok(false);
             }
             let data = |r: usize| -> Result<Option<Vec<u8>>, PdfError> {
@@ -70,7 +82,12 @@ pub(super) fn trailer_and_catalog(a: &mut Analysis<'_, '_>) -> Result<(), PdfErr
                 && a.written(info.0)
                 && matches!(a.new_obj(info.0)?, Object::Dictionary(_))
             {
-                a.allow_plain(info.0, Level::Lta, Category::Metadata, "the document information");
+                a.allow_plain(
+                    info.0,
+                    Level::Lta,
+                    Category::Metadata,
+                    "the document information",
+                );
             }
         }
         (Some(_), None) => a.refuse(0, Category::Trailer, "the trailer's /Info removed"),
@@ -127,7 +144,10 @@ fn is_xmp(a: &Analysis<'_, '_>, n: u32) -> Result<bool, PdfError> {
     if name_of(&s.dict, b"Type") != Some(b"Metadata") {
         return Ok(false);
     }
-    let data = a.file.stream_data(off, &ind, Some(MAX_COMPARED)).unwrap_or_default();
+    let data = a
+        .file
+        .stream_data(off, &ind, Some(MAX_COMPARED))
+        .unwrap_or_default();
     Ok(find(&data, b"xmpmeta").is_some() && find(&data, b"<!ENTITY").is_none())
 }
 
@@ -139,7 +159,12 @@ pub(super) fn structure(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
             && matches!(ind.object, Object::Stream(_))
             && a.is_new(ind.id.0)
         {
-            a.allow_plain(ind.id.0, Level::Lta, Category::Structure, "cross-reference stream");
+            a.allow_plain(
+                ind.id.0,
+                Level::Lta,
+                Category::Structure,
+                "cross-reference stream",
+            );
         }
     }
     let written: Vec<u32> = a.written.keys().copied().collect();
@@ -173,7 +198,11 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         holder = Some(r.0);
     }
     let Object::Dictionary(new) = a.resolve_new(&raw)? else {
-        a.refuse(holder.unwrap_or(0), Category::Dss, "/DSS is not a dictionary");
+        a.refuse(
+            holder.unwrap_or(0),
+            Category::Dss,
+            "/DSS is not a dictionary",
+        );
         return Ok(());
     };
     let old = match &old_raw {
@@ -187,10 +216,19 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         let unexpected: Vec<Vec<u8>> = new
             .iter()
             .map(|(k, _)| k.clone())
-            .filter(|k| !matches!(k.as_slice(), b"Type" | b"VRI" | b"Certs" | b"CRLs" | b"OCSPs"))
+            .filter(|k| {
+                !matches!(
+                    k.as_slice(),
+                    b"Type" | b"VRI" | b"Certs" | b"CRLs" | b"OCSPs"
+                )
+            })
             .collect();
         if !unexpected.is_empty() {
-            a.refuse(h, Category::Dss, format!("DSS: unexpected {}", keys_text(&unexpected)));
+            a.refuse(
+                h,
+                Category::Dss,
+                format!("DSS: unexpected {}", keys_text(&unexpected)),
+            );
             return Ok(());
         }
         a.allow_plain(h, Level::Lta, Category::Dss, "the DSS");
@@ -211,7 +249,11 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         a.allow_plain(r.0, Level::Lta, Category::Dss, "the VRI");
     }
     let Object::Dictionary(vri) = a.resolve_new(&vri_raw)? else {
-        a.refuse(holder.unwrap_or(0), Category::Dss, "/VRI is not a dictionary");
+        a.refuse(
+            holder.unwrap_or(0),
+            Category::Dss,
+            "/VRI is not a dictionary",
+        );
         return Ok(());
     };
     let old_vri = match &old_vri_raw {
@@ -223,16 +265,26 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
     };
     for (k, v) in old_vri.iter() {
         if vri.get(k).ok().is_none_or(|x| !same(x, v)) {
-            a.refuse(holder.unwrap_or(0), Category::Dss, "a VRI entry changed or removed");
+            a.refuse(
+                holder.unwrap_or(0),
+                Category::Dss,
+                "a VRI entry changed or removed",
+            );
         }
     }
     for (k, v) in vri.iter().take(10_000) {
         if old_vri.has(k) {
             continue;
         }
-        let hex = k.len() == 40 && k.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+        let hex = k.len() == 40
+            && k.iter()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
         if !hex {
-            a.refuse(holder.unwrap_or(0), Category::Dss, "a VRI key that is not a SHA-1 hash");
+            a.refuse(
+                holder.unwrap_or(0),
+                Category::Dss,
+                "a VRI key that is not a SHA-1 hash",
+            );
             continue;
         }
         if let Object::Reference(r) = v {
@@ -243,16 +295,29 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
             a.allow_plain(r.0, Level::Lta, Category::Dss, "a VRI entry");
         }
         let Object::Dictionary(e) = a.resolve_new(v)? else {
-            a.refuse(holder.unwrap_or(0), Category::Dss, "a VRI entry is not a dictionary");
+            a.refuse(
+                holder.unwrap_or(0),
+                Category::Dss,
+                "a VRI entry is not a dictionary",
+            );
             continue;
         };
         let bad: Vec<Vec<u8>> = e
             .iter()
             .map(|(k, _)| k.clone())
-            .filter(|k| !matches!(k.as_slice(), b"Type" | b"TU" | b"TS" | b"Cert" | b"CRL" | b"OCSP"))
+            .filter(|k| {
+                !matches!(
+                    k.as_slice(),
+                    b"Type" | b"TU" | b"TS" | b"Cert" | b"CRL" | b"OCSP"
+                )
+            })
             .collect();
         if !bad.is_empty() {
-            a.refuse(holder.unwrap_or(0), Category::Dss, format!("VRI: unexpected {}", keys_text(&bad)));
+            a.refuse(
+                holder.unwrap_or(0),
+                Category::Dss,
+                format!("VRI: unexpected {}", keys_text(&bad)),
+            );
         }
         for key in [&b"Cert"[..], b"CRL", b"OCSP"] {
             stream_list(a, &Dictionary::new(), &e, key)?;
@@ -301,7 +366,11 @@ fn stream_list(
             continue;
         }
         if !a.is_new(r.0) {
-            a.refuse(r.0, Category::Dss, "an existing object rewritten as validation data");
+            a.refuse(
+                r.0,
+                Category::Dss,
+                "an existing object rewritten as validation data",
+            );
             continue;
         }
         match a.new_obj(r.0)? {
@@ -325,7 +394,10 @@ pub(super) fn orphans(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         return Ok(());
     }
     let mut todo = Vec::new();
-    refs(&Object::Dictionary(a.file.revisions[a.new].trailer.clone()), &mut todo);
+    refs(
+        &Object::Dictionary(a.file.revisions[a.new].trailer.clone()),
+        &mut todo,
+    );
     let written: Vec<u32> = a.written.keys().copied().collect();
     for n in &written {
         if !a.is_new(*n) {
@@ -343,7 +415,11 @@ pub(super) fn orphans(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         let what = match a.new_obj(*n)? {
             o if dict_of(&o).and_then(|d| name_of(d, b"Type")).is_some() => format!(
                 "a new /{} nothing refers to",
-                String::from_utf8_lossy(dict_of(&o).and_then(|d| name_of(d, b"Type")).unwrap_or_default())
+                String::from_utf8_lossy(
+                    dict_of(&o)
+                        .and_then(|d| name_of(d, b"Type"))
+                        .unwrap_or_default()
+                )
             ),
             _ => "a new object nothing refers to".to_string(),
         };

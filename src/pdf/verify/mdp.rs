@@ -35,7 +35,10 @@ impl Lock {
     pub fn locks(&self, name: &str) -> bool {
         let under = |fs: &[String]| {
             fs.iter().any(|f| {
-                name == f || name.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('.'))
+                name == f
+                    || name
+                        .strip_prefix(f.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
             })
         };
         match self {
@@ -45,7 +48,11 @@ impl Lock {
         }
     }
 
-    fn from_params(file: &PdfFile<'_>, d: &Dictionary, rev: usize) -> Result<Option<Lock>, PdfError> {
+    fn from_params(
+        file: &PdfFile<'_>,
+        d: &Dictionary,
+        rev: usize,
+    ) -> Result<Option<Lock>, PdfError> {
         let fields = match d.get(b"Fields") {
             Ok(f) => match file.resolve(f, rev)? {
                 Object::Array(a) => a

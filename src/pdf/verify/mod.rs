@@ -130,7 +130,7 @@ fn verify_revisions(
         Err(_) => Vec::new(),
     };
     let mut found = Vec::new();
-    for (_, fd) in signature_fields(&file, &fields, last)?
+    for (_, fd) in signature_fields(file, &fields, last)?
         .into_iter()
         .take(MAX_SIGNATURES)
     {
@@ -175,15 +175,15 @@ fn verify_revisions(
     // Validation data in the DSS joins the request's.
     let mut extra = req.extra.clone();
     let mut crls = req.crls.clone();
-    let dss_counts = dss::read_dss(&file, &catalog, last, &mut extra, &mut crls)?;
+    let dss_counts = dss::read_dss(file, &catalog, last, &mut extra, &mut crls)?;
     // What every revision after the first signature's changed.
     let first = found.iter().map(|f| f.revision).min().unwrap_or(last);
-    let revisions = analyse_after(&file, first)?;
+    let revisions = analyse_after(file, first)?;
     // Certification: the first signature with a DocMDP reference.
     let mut certification = None;
     let mut cert_of = Vec::new();
     for f in &found {
-        let p = docmdp_of_sig(&file, &f.sig, last)?;
+        let p = docmdp_of_sig(file, &f.sig, last)?;
         if certification.is_none()
             && let Some(p) = p
         {
@@ -196,7 +196,7 @@ fn verify_revisions(
     }
     let mut reports = Vec::new();
     for (f, p) in found.iter().zip(cert_of) {
-        let lock = Lock::of(&file, &f.sig, &f.field_dict, last)?;
+        let lock = Lock::of(file, &f.sig, &f.field_dict, last)?;
         let judgement = mdp::judge(
             f.revision,
             &revisions,
@@ -206,7 +206,7 @@ fn verify_revisions(
             lock.as_ref(),
         );
         reports.push(verify_one(
-            &file, store, req, &extra, &crls, f, p, &revisions, judgement,
+            file, store, req, &extra, &crls, f, p, &revisions, judgement,
         )?);
     }
     let mut indication = Indication::Passed;

@@ -3,11 +3,11 @@
 //! `envelope::verify` (a document time-stamp's imprint included), and its
 //! decision given `mdp`'s judgement of what came after it.
 
+use super::mdp::{JudgedChange, Judgement};
+use super::report::Reason;
 use super::report::{Coverage, SignatureReport};
 use super::{Found, PdfVerifyRequest};
 use crate::envelope::{self, Prehashed, VerifyRequest};
-use super::mdp::{JudgedChange, Judgement};
-use super::report::Reason;
 use crate::pdf::diff::RevisionChanges;
 use crate::pdf::sign::parse_pdf_date;
 use crate::pdf::xref::{PdfFile, Source, int, read_range};
