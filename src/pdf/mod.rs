@@ -21,6 +21,7 @@
 
 pub mod cos;
 pub mod diff;
+pub mod layout;
 pub mod ltv;
 pub mod plan;
 pub mod render;
@@ -47,6 +48,15 @@ pub enum PdfError {
     /// The file is encrypted (not supported for signing or verification).
     #[error("encrypted PDFs are not supported")]
     Encrypted,
+    /// The file is larger or more complex than a limit allows (revisions,
+    /// objects, cross-reference entries): refused rather than read forever.
+    #[error("the file has more than {limit} {what}")]
+    Limit {
+        /// What was counted.
+        what: &'static str,
+        /// The most accepted.
+        limit: u64,
+    },
     /// A request that cannot be carried out (bad description, page, rectangle, field).
     #[error("{0}")]
     Input(String),

@@ -37,7 +37,8 @@ pub(super) struct Context<'a> {
     pub(super) extra: &'a Extra,
     pub(super) crls: &'a RevocationStore,
     pub(super) revisions: &'a [RevisionChanges],
-    pub(super) docmdp: Option<i64>,
+    /// Each signature's modification judgement (it does not depend on time).
+    pub(super) judgements: &'a [super::mdp::Judgement],
     /// How many certificates, CRLs and OCSP responses the DSS holds.
     pub(super) dss: &'a Value,
 }
@@ -65,7 +66,7 @@ pub(super) fn long_term(
         if let Some(p) = &proof
             && reports[i].indication != Indication::Passed
         {
-            let again = at_time(ctx, &found[i], p.time)?;
+            let again = at_time(ctx, &found[i], i, p.time)?;
             let before = json!({ "indication": reports[i].indication, "code": reports[i].code });
             let detail = |r: &SignatureReport| {
                 json!({
@@ -137,7 +138,12 @@ fn rank(level: &str) -> u8 {
 }
 
 /// The same validation at `at`.
-fn at_time(ctx: &Context<'_>, f: &Found, at: i64) -> Result<SignatureReport, PdfError> {
+fn at_time(
+    ctx: &Context<'_>,
+    f: &Found,
+    i: usize,
+    at: i64,
+) -> Result<SignatureReport, PdfError> {
     let req = PdfVerifyRequest {
         at,
         ..ctx.req.clone()
@@ -153,7 +159,7 @@ fn at_time(ctx: &Context<'_>, f: &Found, at: i64) -> Result<SignatureReport, Pdf
         f,
         cert_p,
         ctx.revisions,
-        ctx.docmdp,
+        ctx.judgements.get(i).cloned().unwrap_or_default(),
     )
 }
 
