@@ -54,6 +54,10 @@ pub struct Config {
     /// Base of the public verification URL in the stamps' QR codes
     /// (`QOLTANBA_PUBLIC_URL`); the document id and hash are appended.
     pub public_url: String,
+    /// The key in the key store that seals the PDF validation reports
+    /// (`QOLTANBA_SEAL_KEY_ID`; `qoltanba keys import --id`); unset means
+    /// PDF reports are refused (the XML and JSON ones need no key).
+    pub seal_key_id: Option<String>,
 }
 
 impl Default for Config {
@@ -76,6 +80,7 @@ impl Default for Config {
             registry_timeout_ms: 3000,
             registry_retries: 1,
             public_url: "http://127.0.0.1:8080/verify".into(),
+            seal_key_id: None,
         }
     }
 }
@@ -145,6 +150,9 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_PUBLIC_URL").filter(|v| !v.is_empty()) {
             c.public_url = v;
+        }
+        if let Some(v) = env("QOLTANBA_SEAL_KEY_ID").filter(|v| !v.is_empty()) {
+            c.seal_key_id = Some(v);
         }
         if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
             c.registry_url = Some(v);
