@@ -223,9 +223,8 @@ pub(super) fn options<'a>(
         .is_some_and(|d| d["decision"] == "refusal");
     let mut text = crate::pdf::stamp::text_from_certificate(cert, now).map_err(internal)?;
     // The code beside the QR opens the document on the public page.
-    text.access_code = Some(
-        crate::web::access::generate(&ring::rand::SystemRandom::new()).map_err(internal)?,
-    );
+    text.access_code =
+        Some(crate::web::access::generate(&ring::rand::SystemRandom::new()).map_err(internal)?);
     let public_url = state.config.public_url.clone();
     let draft_stage = s.stage == SignStage::Draft;
     Ok(SignOptions {
@@ -269,8 +268,8 @@ pub(super) async fn keep_access_code(
         .as_ref()
         .and_then(|s| s.text.access_code.as_deref())
     {
-        let hash = crate::web::access::hash(code, &ring::rand::SystemRandom::new())
-            .map_err(internal)?;
+        let hash =
+            crate::web::access::hash(code, &ring::rand::SystemRandom::new()).map_err(internal)?;
         state.store.put_access_code(number, &hash, now).await?;
     }
     Ok(())

@@ -75,9 +75,10 @@ pub async fn report(
                 .await?;
             Ok(report_response(&c, body.format, bytes))
         }
-        CheckOutcome::Done(_, Some(Err(e))) => {
-            Err(ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))
-        }
+        CheckOutcome::Done(_, Some(Err(e))) => Err(ApiError::new(
+            ProblemCode::ServiceUnavailable,
+            e.to_string(),
+        )),
         CheckOutcome::Done(_, None) => Err(ApiError::new(ProblemCode::Internal, "no report")),
         CheckOutcome::Busy => Err(ApiError::new(
             ProblemCode::ServiceUnavailable,

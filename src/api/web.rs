@@ -70,7 +70,10 @@ fn wants_json(headers: &HeaderMap) -> bool {
 /// The front door.
 #[utoipa::path(get, path = "/", responses((status = 200, description = "The front page (HTML, kk/ru/en)", content_type = "text/html")))]
 pub async fn front(RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
-    html(StatusCode::OK, pages::front::page(lang_of(q.as_deref(), &headers)))
+    html(
+        StatusCode::OK,
+        pages::front::page(lang_of(q.as_deref(), &headers)),
+    )
 }
 
 /// The API reference.
@@ -270,7 +273,10 @@ async fn open_document(
         return Ok(Opened::NotFound);
     }
     let now = crate::time::now();
-    if !state.web.code_tries.allow(client, std::time::Instant::now())
+    if !state
+        .web
+        .code_tries
+        .allow(client, std::time::Instant::now())
         || state
             .store
             .access_failures(&l.doc, now, access::WINDOW)
@@ -314,7 +320,11 @@ async fn open_document(
 pub async fn check_form(RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     html(
         StatusCode::OK,
-        pages::check::form_page(lang_of(q.as_deref(), &headers), None, crate::web::MAX_UPLOAD),
+        pages::check::form_page(
+            lang_of(q.as_deref(), &headers),
+            None,
+            crate::web::MAX_UPLOAD,
+        ),
     )
 }
 
@@ -349,7 +359,12 @@ async fn read_form(mut mp: Multipart) -> Result<Form, FormProblem> {
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(String::from);
         let bytes = field.bytes().await.map_err(too_large)?;
-        let text = || String::from_utf8_lossy(&bytes).chars().take(256).collect::<String>();
+        let text = || {
+            String::from_utf8_lossy(&bytes)
+                .chars()
+                .take(256)
+                .collect::<String>()
+        };
         let b64 = || {
             base64::engine::general_purpose::STANDARD
                 .decode(bytes.as_ref())
@@ -455,15 +470,8 @@ pub async fn run_check(
 
 /// A report as a download.
 pub fn report_response(c: &Checked, format: ReportFormat, bytes: Vec<u8>) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        report::file_name(c, format)
-    );
-    let mut r = (
-        [(header::CONTENT_TYPE, format.media_type())],
-        bytes,
-    )
-        .into_response();
+    let disposition = format!("attachment; filename=\"{}\"", report::file_name(c, format));
+    let mut r = ([(header::CONTENT_TYPE, format.media_type())], bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -477,7 +485,10 @@ fn problem_page(lang: Lang, json: bool, p: FormProblem) -> Response {
         FormProblem::NoFile => (StatusCode::BAD_REQUEST, ProblemCode::RequestFieldMissing),
         FormProblem::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::RequestTooLarge),
         FormProblem::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ProblemCode::TooManyRequests),
-        FormProblem::Busy => (StatusCode::SERVICE_UNAVAILABLE, ProblemCode::ServiceUnavailable),
+        FormProblem::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            ProblemCode::ServiceUnavailable,
+        ),
         FormProblem::Timeout => (StatusCode::SERVICE_UNAVAILABLE, ProblemCode::Timeout),
     };
     if json {
@@ -541,11 +552,7 @@ pub async fn check_upload(
             let format = format.unwrap_or(ReportFormat::Json);
             if format == ReportFormat::Json && !f.format.as_deref().is_some_and(|x| x == "json") {
                 // Accept: application/json asked for the verdict, not a download.
-                return (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    bytes,
-                )
-                    .into_response();
+                return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
             }
             report_response(&c, format, bytes)
         }

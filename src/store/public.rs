@@ -51,12 +51,11 @@ impl Store {
         now: i64,
         window: i64,
     ) -> Result<i64, StoreError> {
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT window_start, failures FROM access_tries WHERE number = $1",
-        )
-        .bind(number)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT window_start, failures FROM access_tries WHERE number = $1")
+                .bind(number)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(match row {
             Some((start, failures)) if now - start < window => failures,
             _ => 0,

@@ -268,7 +268,10 @@ mod tests {
     #[test]
     fn kinds_from_bytes() {
         assert_eq!(classify(b"%PDF-1.7\n"), FileKind::Pdf);
-        assert_eq!(classify(b"\xEF\xBB\xBF  <?xml version='1.0'?>"), FileKind::Xml);
+        assert_eq!(
+            classify(b"\xEF\xBB\xBF  <?xml version='1.0'?>"),
+            FileKind::Xml
+        );
         assert_eq!(classify(&[0x30, 0x82, 0x01]), FileKind::Cms);
         assert_eq!(classify(b"-----BEGIN PKCS7-----"), FileKind::Cms);
         assert_eq!(classify(b""), FileKind::Cms);
@@ -277,7 +280,12 @@ mod tests {
     #[test]
     fn garbage_is_a_verdict_not_a_panic() {
         let trust = TrustStore::default();
-        for bytes in [&b"%PDF-1.7 garbage"[..], b"<a>", b"\x30\x03\x02\x01\x00", b""] {
+        for bytes in [
+            &b"%PDF-1.7 garbage"[..],
+            b"<a>",
+            b"\x30\x03\x02\x01\x00",
+            b"",
+        ] {
             let c = check(
                 &Upload {
                     name: "x",

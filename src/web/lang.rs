@@ -12,7 +12,9 @@ pub const MAX_ACCEPT_LANGUAGE: usize = 512;
 pub const MAX_RANGES: usize = 16;
 
 /// A language of the pages and reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Kazakh.
@@ -130,9 +132,18 @@ mod tests {
     #[test]
     fn choice_then_browser_then_kazakh() {
         assert_eq!(Lang::negotiate(Some("EN"), Some("ru")), Lang::En);
-        assert_eq!(Lang::negotiate(Some("fr"), Some("ru-RU,ru;q=0.9")), Lang::Ru);
-        assert_eq!(Lang::negotiate(None, Some("de-DE,en;q=0.5,ru;q=0.7")), Lang::Ru);
-        assert_eq!(Lang::negotiate(None, Some("kk-KZ;q=0.8,en;q=0.8")), Lang::Kk);
+        assert_eq!(
+            Lang::negotiate(Some("fr"), Some("ru-RU,ru;q=0.9")),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("de-DE,en;q=0.5,ru;q=0.7")),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("kk-KZ;q=0.8,en;q=0.8")),
+            Lang::Kk
+        );
         assert_eq!(Lang::negotiate(None, Some("en;q=0,fr")), Lang::Kk);
         assert_eq!(Lang::negotiate(None, Some("ru;q=2,en;q=0.1")), Lang::En);
         assert_eq!(Lang::negotiate(None, None), Lang::Kk);

@@ -172,8 +172,14 @@ mod tests {
             parse(&format!("doc=%3Cscript%3E&sha256={H}")),
             Err(LinkError::Doc)
         );
-        assert_eq!(parse(&format!("doc=%ZZ&sha256={H}")), Err(LinkError::Encoding("doc")));
-        assert_eq!(parse(&format!("doc=%FF&sha256={H}")), Err(LinkError::Encoding("doc")));
+        assert_eq!(
+            parse(&format!("doc=%ZZ&sha256={H}")),
+            Err(LinkError::Encoding("doc"))
+        );
+        assert_eq!(
+            parse(&format!("doc=%FF&sha256={H}")),
+            Err(LinkError::Encoding("doc"))
+        );
         assert_eq!(parse("doc=A&sha256=abc"), Err(LinkError::Hash));
         assert_eq!(parse(&"a=b&".repeat(600)), Err(LinkError::TooLong));
         assert_eq!(parse(&"a&".repeat(20)), Err(LinkError::TooLong));

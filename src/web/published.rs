@@ -186,7 +186,7 @@ pub fn signed_revisions(pdf: &[u8], report: &PdfReport) -> Vec<String> {
         let Some(head) = pdf.get(..start) else {
             continue;
         };
-        let Some(eof) = find_last(head, b"%%EOF") else {
+        let Some(eof) = last_trailer_eof(head) else {
             continue;
         };
         let end = eof + 5;
@@ -206,8 +206,24 @@ pub fn signed_revisions(pdf: &[u8], report: &PdfReport) -> Vec<String> {
     out
 }
 
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+/// The last `%%EOF` that ends a file trailer (`startxref`, a number, then
+/// `%%EOF`): a stream may hold the bytes `%%EOF` too (a CMap's resource end).
+fn last_trailer_eof(hay: &[u8]) -> Option<usize> {
+    let mut end = hay.len();
+    while let Some(i) = hay[..end].windows(5).rposition(|w| w == b"%%EOF") {
+        let before = hay[..i].trim_ascii_end();
+        let digits = before.len()
+            - before
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+        if digits < before.len() && before[..digits].trim_ascii_end().ends_with(b"startxref") {
+            return Some(i);
+        }
+        end = i;
+    }
+    None
 }
 
 struct Cached {
@@ -262,11 +278,27 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn only_a_trailer_ends_a_revision() {
+        let f = b"%PDF-1.7\nstream\n%%EndResource\n%%EOF\nendstream\nstartxref\n12\n%%EOF\n1 0 obj";
+        let i = last_trailer_eof(f).unwrap();
+        assert_eq!(&f[i - 3..i], b"12\n");
+        assert_eq!(last_trailer_eof(b"%%EOF"), None);
+        assert_eq!(last_trailer_eof(b"x\n%%EOF"), None);
+    }
+
+    #[test]
     fn revocation_time_from_either_reading() {
-        let direct = json!({ "certificates": [{ "detail": { "revoked_at": "2026-02-01T00:00:00Z" } }] });
-        assert_eq!(revoked_at(&direct, 0).as_deref(), Some("2026-02-01T00:00:00Z"));
+        let direct =
+            json!({ "certificates": [{ "detail": { "revoked_at": "2026-02-01T00:00:00Z" } }] });
+        assert_eq!(
+            revoked_at(&direct, 0).as_deref(),
+            Some("2026-02-01T00:00:00Z")
+        );
         let later = json!({ "certificates": [{ "detail": { "note": "revoked later, at 2026-02-01T00:00:00Z" } }] });
-        assert_eq!(revoked_at(&later, 0).as_deref(), Some("2026-02-01T00:00:00Z"));
+        assert_eq!(
+            revoked_at(&later, 0).as_deref(),
+            Some("2026-02-01T00:00:00Z")
+        );
         assert_eq!(revoked_at(&json!({ "crls": [] }), 0), None);
     }
 }

@@ -177,14 +177,26 @@ impl Text {
                 "На страницах проверки не показываются данные заявителя; файлы, загруженные для проверки, не сохраняются.",
                 "The verification pages show no applicant data; files uploaded for a check are not stored.",
             ),
-            VerifyTitle => m("Құжатты тексеру", "Проверка документа", "Document verification"),
-            Valid => m("Құжат жарамды", "Документ действителен", "The document is valid"),
+            VerifyTitle => m(
+                "Құжатты тексеру",
+                "Проверка документа",
+                "Document verification",
+            ),
+            Valid => m(
+                "Құжат жарамды",
+                "Документ действителен",
+                "The document is valid",
+            ),
             ValidLead => m(
                 "Бұл құжат осы қызмет арқылы берілді және қол қойылды. Оның барлық қолтаңбасы қазір, кері қайтарылған тіркеу куәліктерінің ағымдағы деректері бойынша тексерілді және жарамды.",
                 "Этот документ выдан и подписан через этот сервис. Все его подписи проверены сейчас, по текущим данным об отзыве регистрационных свидетельств, и действительны.",
                 "This document was issued and signed through this service. Every signature on it was checked now, against current revocation data, and is valid.",
             ),
-            Invalid => m("Құжат жарамсыз", "Документ недействителен", "The document is not valid"),
+            Invalid => m(
+                "Құжат жарамсыз",
+                "Документ недействителен",
+                "The document is not valid",
+            ),
             InvalidLead => m(
                 "Бұл құжат осы қызмет арқылы берілді, бірақ қазір тексерілгенде оның қолтаңбасы расталмады. Себебі төменде көрсетілген.",
                 "Этот документ выдан через этот сервис, но при проверке сейчас его подпись не подтверждена. Причина указана ниже.",
@@ -210,7 +222,11 @@ impl Text {
                 "Этот сервис не выдавал документа, соответствующего этой ссылке: номер или хэш подписанной редакции не совпадает. Отсканируйте QR-код на оригинале документа ещё раз. Любое изменение документа меняет его хэш.",
                 "This service issued no document that matches this link: the number or the hash of the signed revision does not match. Scan the QR code on the original document again. Any change to a document changes its hash.",
             ),
-            Malformed => m("Сілтеме бүлінген", "Ссылка повреждена", "The link is damaged"),
+            Malformed => m(
+                "Сілтеме бүлінген",
+                "Ссылка повреждена",
+                "The link is damaged",
+            ),
             MalformedLead => m(
                 "Тексеру сілтемесінде құжат нөмірі (doc) және қол қойылған нұсқаның SHA-256 хэші (sha256, 64 он алтылық таңба) болуы керек. QR-кодты қайта сканерлеңіз.",
                 "Ссылка проверки должна содержать номер документа (doc) и SHA-256 подписанной редакции (sha256, 64 шестнадцатеричных символа). Отсканируйте QR-код ещё раз.",
@@ -232,7 +248,11 @@ impl Text {
             Timestamp => m("Уақыт белгісі", "Метка времени", "Time-stamp"),
             NoTimestamp => m("жоқ", "нет", "none"),
             Result => m("Нәтиже", "Результат", "Result"),
-            KzTime => m("Қазақстан уақыты, UTC+5", "время Казахстана, UTC+5", "Kazakhstan time, UTC+5"),
+            KzTime => m(
+                "Қазақстан уақыты, UTC+5",
+                "время Казахстана, UTC+5",
+                "Kazakhstan time, UTC+5",
+            ),
             LongTerm => m(
                 "Тіркеу куәлігі қол қойылғаннан кейін кері қайтарылды. Уақыт белгісі қолтаңбаның кері қайтарылғанға дейін қойылғанын дәлелдейді, сондықтан ол жарамды болып қалады (ұзақ мерзімді тексеру).",
                 "Регистрационное свидетельство отозвано после подписания. Метка времени доказывает, что подпись поставлена до отзыва, поэтому она остаётся действительной (долгосрочная проверка).",
@@ -244,7 +264,11 @@ impl Text {
                 "На этой странице не показываются данные заявителя.",
                 "This page shows no applicant data.",
             ),
-            AccessTitle => m("Құжаттың өзін көру", "Просмотр самого документа", "See the document itself"),
+            AccessTitle => m(
+                "Құжаттың өзін көру",
+                "Просмотр самого документа",
+                "See the document itself",
+            ),
             AccessLead => m(
                 "Құжат мөртабандағы QR-кодтың жанында басылған қолжетімділік кодын енгізген адамға ғана ашылады.",
                 "Документ открывается только тому, кто введёт код доступа, напечатанный рядом с QR-кодом на штампе.",
@@ -260,7 +284,11 @@ impl Text {
                 "Too many wrong codes were tried for this document. Try again later.",
             ),
             PosHead => m("Басшы", "Руководитель", "Head"),
-            PosMaySign => m("Қол қою құқығы бар тұлға", "Лицо с правом подписи", "Person authorised to sign"),
+            PosMaySign => m(
+                "Қол қою құқығы бар тұлға",
+                "Лицо с правом подписи",
+                "Person authorised to sign",
+            ),
             PosEmployee => m("Қызметкер", "Сотрудник", "Employee"),
             PosOfficial => m("Лауазымды тұлға", "Должностное лицо", "Official"),
             CheckTitle => m(
@@ -280,8 +308,16 @@ impl Text {
                 "Signed data (for a detached CMS signature, optional)",
             ),
             CheckSubmit => m("Тексеру", "Проверить", "Check"),
-            CheckAnother => m("Басқа файлды тексеру", "Проверить другой файл", "Check another file"),
-            CheckNoFile => m("Файл таңдалмаған.", "Файл не выбран.", "No file was chosen."),
+            CheckAnother => m(
+                "Басқа файлды тексеру",
+                "Проверить другой файл",
+                "Check another file",
+            ),
+            CheckNoFile => m(
+                "Файл таңдалмаған.",
+                "Файл не выбран.",
+                "No file was chosen.",
+            ),
             CheckTooLarge => m(
                 "Файл тым үлкен.",
                 "Файл слишком большой.",
@@ -359,14 +395,22 @@ impl Text {
             DocsParameters => m("Параметрлер", "Параметры", "Parameters"),
             DocsBody => m("Сұрау денесі", "Тело запроса", "Request body"),
             DocsResponses => m("Жауаптар", "Ответы", "Responses"),
-            DocsJson => m("OpenAPI құжаты (JSON)", "Документ OpenAPI (JSON)", "The OpenAPI document (JSON)"),
+            DocsJson => m(
+                "OpenAPI құжаты (JSON)",
+                "Документ OpenAPI (JSON)",
+                "The OpenAPI document (JSON)",
+            ),
             ReportTitle => m(
                 "Электрондық қолтаңбаларды тексеру хаттамасы",
                 "Протокол проверки электронных подписей",
                 "Signature validation report",
             ),
             ReportOverall => m("Жалпы нәтиже", "Общий результат", "Overall result"),
-            ReportFileSha256 => m("Файлдың SHA-256 хэші", "SHA-256 файла", "SHA-256 of the file"),
+            ReportFileSha256 => m(
+                "Файлдың SHA-256 хэші",
+                "SHA-256 файла",
+                "SHA-256 of the file",
+            ),
             ReportValidationTime => m("Тексеру уақыты", "Время проверки", "Validation time"),
             ReportSeal => m(
                 "Бұл хаттамаға qoltanba қызметінің мөрі (электрондық цифрлық қолтаңба) қойылған; оның түпнұсқалығын кез келген PDF тексеру құралымен тексеруге болады.",
@@ -406,7 +450,12 @@ mod tests {
 
     #[test]
     fn three_languages_differ_where_they_should() {
-        for t in [Text::Valid, Text::NotFound, Text::CheckTitle, Text::ReportTitle] {
+        for t in [
+            Text::Valid,
+            Text::NotFound,
+            Text::CheckTitle,
+            Text::ReportTitle,
+        ] {
             let msg = t.message();
             assert!(msg.kk != msg.ru && msg.ru != msg.en, "{t:?}");
         }

@@ -14,7 +14,10 @@ pub type Roles<'a> = &'a dyn Fn(&str, &str) -> Option<Vec<&'static str>>;
 
 /// A schema reference's target in `components.schemas`.
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+    match v["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
         Some(name) => &doc["components"]["schemas"][name],
         None => v,
     }
@@ -101,7 +104,11 @@ pub fn page(lang: Lang, openapi: &Value, roles: Roles<'_>) -> String {
                         "<li><code>{}</code> ({}{}) {}</li>",
                         escape(p["name"].as_str().unwrap_or("")),
                         escape(p["in"].as_str().unwrap_or("")),
-                        if p["required"] == true { ", required" } else { "" },
+                        if p["required"] == true {
+                            ", required"
+                        } else {
+                            ""
+                        },
                         escape(p["description"].as_str().unwrap_or(""))
                     );
                 }

@@ -91,7 +91,10 @@ fn signature(m: &mut String, n: usize, s: &SignatureView, lang: Lang) {
         t(Text::Result),
         &format!(
             "<span class=\"tag {class}\">{}</span> {}",
-            escape(super::super::report::pdf::indication_text(s.indication, lang)),
+            escape(super::super::report::pdf::indication_text(
+                s.indication,
+                lang
+            )),
             escape(lang.pick(&msg))
         ),
     );

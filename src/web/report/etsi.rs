@@ -43,9 +43,7 @@ fn outcome_indication(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "urn:etsi:019102:mainindication:passed",
         Outcome::Failed => "urn:etsi:019102:mainindication:failed",
-        Outcome::Indeterminate | Outcome::Skipped => {
-            "urn:etsi:019102:mainindication:indeterminate"
-        }
+        Outcome::Indeterminate | Outcome::Skipped => "urn:etsi:019102:mainindication:indeterminate",
     }
 }
 
@@ -67,7 +65,12 @@ pub fn report(c: &Checked, validator_cert: Option<&[u8]>) -> String {
         // The schema wants one report: the file's own status.
         s.push_str("<vr:SignatureValidationReport>\n");
         signers_document(&mut s, c);
-        status(&mut s, c.indication, c.details["sub_indication"].as_str(), &c.code);
+        status(
+            &mut s,
+            c.indication,
+            c.details["sub_indication"].as_str(),
+            &c.code,
+        );
         s.push_str("</vr:SignatureValidationReport>\n");
     }
     for (i, sig) in c.signatures.iter().enumerate() {
@@ -161,14 +164,20 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
         s.push_str("</vr:ValidationConstraint>\n");
     }
     if let Some(br) = &sig.byte_range {
-        let pdf_ok = !matches!(sig.code.as_str(), "BYTE_RANGE_INVALID" | "PDF_MODIFIED" | "DOCMDP_VIOLATION");
+        let pdf_ok = !matches!(
+            sig.code.as_str(),
+            "BYTE_RANGE_INVALID" | "PDF_MODIFIED" | "DOCMDP_VIOLATION"
+        );
         let _ = write!(
             s,
             "<vr:ValidationConstraint><vr:ValidationConstraintIdentifier>urn:qoltanba:check:pdf-coverage-and-changes</vr:ValidationConstraintIdentifier>\
              <vr:ValidationConstraintParameter><vr:Type>urn:qoltanba:byte-range</vr:Type><vr:Value>{}</vr:Value></vr:ValidationConstraintParameter>\
              <vr:ConstraintStatus><vr:Status>urn:etsi:019102:constraintStatus:applied</vr:Status></vr:ConstraintStatus>\
              <vr:ValidationStatus><vr:MainIndication>{}</vr:MainIndication></vr:ValidationStatus></vr:ValidationConstraint>\n",
-            br.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" "),
+            br.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
             if pdf_ok {
                 outcome_indication(Outcome::Passed)
             } else {
@@ -238,11 +247,17 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
         let _ = write!(
             attrs,
             "<vr:ByteRange>{}</vr:ByteRange>",
-            br.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")
+            br.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
     if !attrs.is_empty() {
-        let _ = writeln!(s, "<vr:SignatureAttributes>{attrs}</vr:SignatureAttributes>");
+        let _ = writeln!(
+            s,
+            "<vr:SignatureAttributes>{attrs}</vr:SignatureAttributes>"
+        );
     }
     // Who signed: the certificate, by its digest, as a validation object.
     if let Some(signer) = &v.signer {

@@ -72,7 +72,9 @@ pub struct Seal<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
     /// A PDF report was asked for, but no seal key is configured.
-    #[error("no seal key is configured (seal_key_id, QOLTANBA_SEAL_KEY_ID): PDF reports are signed with it")]
+    #[error(
+        "no seal key is configured (seal_key_id, QOLTANBA_SEAL_KEY_ID): PDF reports are signed with it"
+    )]
     NoSeal,
     /// Rendering or signing the PDF failed.
     #[error("PDF report: {0}")]
@@ -81,7 +83,11 @@ pub enum ReportError {
 
 /// A report's id: the file's hash and the validation time.
 pub fn report_id(c: &Checked) -> String {
-    format!("qoltanba-report-{}-{}", &c.sha256[..16.min(c.sha256.len())], c.at)
+    format!(
+        "qoltanba-report-{}-{}",
+        &c.sha256[..16.min(c.sha256.len())],
+        c.at
+    )
 }
 
 /// The report's file name.
@@ -97,8 +103,9 @@ pub fn build(
     seal: Option<&Seal<'_>>,
 ) -> Result<Vec<u8>, ReportError> {
     match format {
-        ReportFormat::Json => Ok(serde_json::to_vec_pretty(&super::check::to_json(c))
-            .unwrap_or_default()),
+        ReportFormat::Json => {
+            Ok(serde_json::to_vec_pretty(&super::check::to_json(c)).unwrap_or_default())
+        }
         ReportFormat::EtsiXml => Ok(etsi::report(c, seal.map(|s| s.cert)).into_bytes()),
         ReportFormat::Pdf => {
             let seal = seal.ok_or(ReportError::NoSeal)?;

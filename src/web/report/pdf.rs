@@ -119,10 +119,7 @@ pub fn sheet(c: &Checked, lang: Lang) -> Sheet {
                     )
                 })
                 .collect();
-            b.push(Block::Field(
-                t(Text::ChangeNotAllowed),
-                list.join("; "),
-            ));
+            b.push(Block::Field(t(Text::ChangeNotAllowed), list.join("; ")));
         }
     }
     if let Some(revs) = c.revisions.as_array().filter(|a| !a.is_empty()) {
