@@ -37,6 +37,9 @@ pub struct ReportArgs {
     /// Trust anchors (PEM/DER) instead of the configured trust store.
     #[arg(long, value_name = "FILE")]
     trust: Vec<PathBuf>,
+    /// CRLs (DER or PEM, base and delta) besides those of the trust store.
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
     /// Validation time (RFC 3339); default now.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -55,7 +58,7 @@ pub fn run(a: ReportArgs) -> Result<ExitCode, UsageError> {
         }
         None => qoltanba::time::now(),
     };
-    let store = if a.trust.is_empty() {
+    let mut store = if a.trust.is_empty() {
         let dir = TrustStore::default_dir();
         TrustStore::from_dir(&dir)
             .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?
@@ -67,6 +70,11 @@ pub fn run(a: ReportArgs) -> Result<ExitCode, UsageError> {
         }
         s
     };
+    for p in &a.crl {
+        store
+            .revocation
+            .add_bytes(&read(p)?, &p.display().to_string());
+    }
     let seal_id = a
         .seal_key
         .clone()
