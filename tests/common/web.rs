@@ -112,12 +112,18 @@ impl Site {
     /// With the head's and the employee's keys and the seal (the head's key
     /// stands in for the organisation's seal certificate of production).
     pub async fn new() -> Site {
+        Site::with_public_url(Config::default().public_url).await
+    }
+
+    /// As `new`, with the stamps' QR codes pointing at `public_url`.
+    pub async fn with_public_url(public_url: String) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let config = Config {
             data_dir: dir.path().to_path_buf(),
             trust_dir: Some(repo("certs/trust")),
             crl_refresh_seconds: 0,
             seal_key_id: Some(SEAL.into()),
+            public_url,
             ..Config::default()
         };
         let keys = qoltanba::keys::KeyStore::open(dir.path(), None).unwrap();
