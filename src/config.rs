@@ -58,6 +58,9 @@ pub struct Config {
     /// (`QOLTANBA_SEAL_KEY_ID`; `qoltanba keys import --id`); unset means
     /// PDF reports are refused (the XML and JSON ones need no key).
     pub seal_key_id: Option<String>,
+    /// Uploads to `/check` one client address may make per minute
+    /// (`QOLTANBA_CHECKS_PER_MINUTE`, default 30; 0 refuses every upload).
+    pub checks_per_minute: u32,
 }
 
 impl Default for Config {
@@ -81,6 +84,7 @@ impl Default for Config {
             registry_retries: 1,
             public_url: "http://127.0.0.1:8080/verify".into(),
             seal_key_id: None,
+            checks_per_minute: crate::web::CHECKS_PER_MINUTE,
         }
     }
 }
@@ -150,6 +154,12 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_PUBLIC_URL").filter(|v| !v.is_empty()) {
             c.public_url = v;
+        }
+        if let Some(v) = env("QOLTANBA_CHECKS_PER_MINUTE") {
+            c.checks_per_minute =
+                u32::try_from(num("QOLTANBA_CHECKS_PER_MINUTE", v)?).map_err(|_| {
+                    ConfigError::Invalid("QOLTANBA_CHECKS_PER_MINUTE is too large".into())
+                })?;
         }
         if let Some(v) = env("QOLTANBA_SEAL_KEY_ID").filter(|v| !v.is_empty()) {
             c.seal_key_id = Some(v);

@@ -382,10 +382,10 @@ pub async fn build(config: Config) -> Result<Service, String> {
         audit_public_key: public,
         metrics: metrics_handle(),
         demo_trust: demo,
+        web: crate::web::WebState::new(config.checks_per_minute),
         config,
         keys: auth::KeyCache::default(),
         prepare_secret,
-        web: Default::default(),
     });
     Ok(Service { state, audit_task })
 }

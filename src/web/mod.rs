@@ -56,9 +56,16 @@ pub struct WebState {
 
 impl Default for WebState {
     fn default() -> Self {
+        WebState::new(CHECKS_PER_MINUTE)
+    }
+}
+
+impl WebState {
+    /// With `checks_per_minute` uploads per client (the configuration's).
+    pub fn new(checks_per_minute: u32) -> Self {
         WebState {
             assessments: Default::default(),
-            checks: limits::RateLimiter::new(CHECKS_PER_MINUTE, Duration::from_secs(60)),
+            checks: limits::RateLimiter::new(checks_per_minute, Duration::from_secs(60)),
             code_tries: limits::RateLimiter::new(CODE_TRIES_PER_MINUTE, Duration::from_secs(60)),
             check_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(CHECKS_AT_ONCE)),
         }
