@@ -342,3 +342,28 @@ fn two_phase_with_openssl_pkeyutl_as_the_device() {
         stderr(&o)
     );
 }
+
+/// A binary whose trust folder is missing says so, and how to fix it, with
+/// no Rust type name (the first hour of a user who copied the binary).
+#[test]
+fn a_missing_trust_folder_is_named_with_the_fix() {
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args([
+            "cert",
+            "verify",
+            "--cert",
+            repo("certs/people/citizen-rsa.pem").to_str().unwrap(),
+        ])
+        .env("QOLTANBA_TRUST_DIR", "/nonexistent/qoltanba-trust")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no trust folder at /nonexistent/qoltanba-trust")
+            && err.contains("QOLTANBA_TRUST_DIR")
+            && err.contains("--trust FILE"),
+        "{err}"
+    );
+    assert!(!err.contains("Os {"), "{err}");
+}
