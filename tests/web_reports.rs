@@ -101,7 +101,8 @@ async fn cms_envelopes_attached_and_detached_and_garbage() {
     let pem = testdata("envelopes/rsa-attached.pem");
     let revoked = testdata("envelopes/revoked.p7s");
     let garbage = testdata("envelopes/garbage.txt");
-    let cases: Vec<(&str, Vec<(&str, Option<&str>, &[u8])>, &str, &str)> = vec![
+    type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a [u8])>;
+    let cases: Vec<(&str, Parts, &str, &str)> = vec![
         (
             "attached",
             vec![("file", Some("a.p7s"), &attached)],

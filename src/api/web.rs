@@ -550,7 +550,7 @@ pub async fn check_upload(
         }
         Ok(CheckOutcome::Done(c, Some(Ok(bytes)))) => {
             let format = format.unwrap_or(ReportFormat::Json);
-            if format == ReportFormat::Json && !f.format.as_deref().is_some_and(|x| x == "json") {
+            if format == ReportFormat::Json && f.format.as_deref().is_none_or(|x| x != "json") {
                 // Accept: application/json asked for the verdict, not a download.
                 return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
             }

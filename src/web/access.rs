@@ -130,7 +130,7 @@ pub fn matches(typed: &str, stored: &str) -> Result<bool, AccessError> {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || s.len() > 128 {
+    if !s.len().is_multiple_of(2) || s.len() > 128 {
         return None;
     }
     (0..s.len())

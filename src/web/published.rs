@@ -130,7 +130,7 @@ fn view(s: &SignatureReport) -> SignatureView {
         name,
         roles: signer["roles"]
             .as_array()
-            .map(|r| r.iter().filter_map(|x| text(x)).collect())
+            .map(|r| r.iter().filter_map(&text).collect())
             .unwrap_or_default(),
         organisation: text(&signer["subject"]["o"]),
         bin: text(&signer["bin"]),

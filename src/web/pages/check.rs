@@ -165,9 +165,9 @@ pub fn result_page(
             ),
         );
         m.push_str("</dl>\n");
-        let _ = write!(
+        let _ = writeln!(
             m,
-            "<table class=\"checks\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">code</th></tr></thead><tbody>\n",
+            "<table class=\"checks\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">code</th></tr></thead><tbody>",
             escape(t(Text::Checks)),
             escape(t(Text::Checks)),
             escape(t(Text::Result)),

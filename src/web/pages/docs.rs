@@ -115,7 +115,7 @@ pub fn page(lang: Lang, openapi: &Value, roles: Roles<'_>) -> String {
                 m.push_str("</ul>\n");
             }
             if let Some(content) = op["requestBody"]["content"].as_object() {
-                let _ = write!(m, "<h3>{}</h3>\n", t(Text::DocsBody));
+                let _ = writeln!(m, "<h3>{}</h3>", t(Text::DocsBody));
                 for (media, c) in content {
                     let schema = resolve(openapi, &c["schema"]);
                     let _ = write!(m, "<p><code>{}</code></p>", escape(media));
@@ -158,9 +158,9 @@ pub fn page(lang: Lang, openapi: &Value, roles: Roles<'_>) -> String {
             m.push_str("</section>\n");
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         m,
-        "<p><a href=\"{}\">{}</a></p>\n",
+        "<p><a href=\"{}\">{}</a></p>",
         href("/", &[], lang),
         t(Text::NavHome)
     );

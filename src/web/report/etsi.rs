@@ -55,10 +55,10 @@ fn sha256_method() -> &'static str {
 pub fn report(c: &Checked, validator_cert: Option<&[u8]>) -> String {
     let mut s = String::with_capacity(8192);
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<vr:ValidationReport xmlns:vr=\"{NS}\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" \
-         xmlns:XAdES=\"http://uri.etsi.org/01903/v1.3.2#\" xmlns:tsl=\"http://uri.etsi.org/02231/v2#\">\n"
+         xmlns:XAdES=\"http://uri.etsi.org/01903/v1.3.2#\" xmlns:tsl=\"http://uri.etsi.org/02231/v2#\">"
     );
     let mut objects = String::new();
     if c.signatures.is_empty() {
@@ -85,9 +85,9 @@ pub fn report(c: &Checked, validator_cert: Option<&[u8]>) -> String {
         .and_then(|d| crate::pki::cert::Certificate::from_der(d).ok())
         .map(|c| c.subject.dn)
     {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<vr:SignatureValidator><vr:DigitalId><tsl:X509SubjectName>{}</tsl:X509SubjectName></vr:DigitalId></vr:SignatureValidator>\n",
+            "<vr:SignatureValidator><vr:DigitalId><tsl:X509SubjectName>{}</tsl:X509SubjectName></vr:DigitalId></vr:SignatureValidator>",
             x(&subject)
         );
     }
@@ -96,9 +96,9 @@ pub fn report(c: &Checked, validator_cert: Option<&[u8]>) -> String {
 }
 
 fn signers_document(s: &mut String, c: &Checked) {
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<vr:SignersDocument><vr:DigestAlgAndValue>{}<ds:DigestValue>{}</ds:DigestValue></vr:DigestAlgAndValue></vr:SignersDocument>\n",
+        "<vr:SignersDocument><vr:DigestAlgAndValue>{}<ds:DigestValue>{}</ds:DigestValue></vr:DigestAlgAndValue></vr:SignersDocument>",
         sha256_method(),
         b64(&unhex(&c.sha256))
     );
@@ -136,10 +136,10 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
     );
     // Every check the verdict ran, then the PDF-level ones.
     s.push_str("<vr:ValidationConstraintsEvaluationReport>\n");
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<vr:SignatureValidationPolicy><vr:SignaturePolicyIdentifier><XAdES:SignaturePolicyImplied/></vr:SignaturePolicyIdentifier>\
-         <vr:PolicyName>{}</vr:PolicyName></vr:SignatureValidationPolicy>\n",
+         <vr:PolicyName>{}</vr:PolicyName></vr:SignatureValidationPolicy>",
         x(v.policy["name"].as_str().unwrap_or("condition-2"))
     );
     for check in v.checks.iter() {
@@ -168,12 +168,12 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
             sig.code.as_str(),
             "BYTE_RANGE_INVALID" | "PDF_MODIFIED" | "DOCMDP_VIOLATION"
         );
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<vr:ValidationConstraint><vr:ValidationConstraintIdentifier>urn:qoltanba:check:pdf-coverage-and-changes</vr:ValidationConstraintIdentifier>\
              <vr:ValidationConstraintParameter><vr:Type>urn:qoltanba:byte-range</vr:Type><vr:Value>{}</vr:Value></vr:ValidationConstraintParameter>\
              <vr:ConstraintStatus><vr:Status>urn:etsi:019102:constraintStatus:applied</vr:Status></vr:ConstraintStatus>\
-             <vr:ValidationStatus><vr:MainIndication>{}</vr:MainIndication></vr:ValidationStatus></vr:ValidationConstraint>\n",
+             <vr:ValidationStatus><vr:MainIndication>{}</vr:MainIndication></vr:ValidationStatus></vr:ValidationConstraint>",
             br.iter()
                 .map(|n| n.to_string())
                 .collect::<Vec<_>>()
@@ -201,10 +201,10 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
             "urn:etsi:019102:poetype:validation",
         ),
     };
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<vr:ValidationTimeInfo><vr:ValidationTime>{}</vr:ValidationTime><vr:BestSignatureTime>\
-         <vr:POETime>{}</vr:POETime><vr:TypeOfProof>{proof}</vr:TypeOfProof></vr:BestSignatureTime></vr:ValidationTimeInfo>\n",
+         <vr:POETime>{}</vr:POETime><vr:TypeOfProof>{proof}</vr:TypeOfProof></vr:BestSignatureTime></vr:ValidationTimeInfo>",
         crate::time::rfc3339(c.at),
         x(&best)
     );
@@ -263,17 +263,17 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
     if let Some(signer) = &v.signer {
         let fp = signer["fingerprints"]["sha256"].as_str().unwrap_or("");
         let id = format!("cert-{n}");
-        let _ = write!(
+        let _ = writeln!(
             objects,
             "<vr:ValidationObject id=\"{id}\"><vr:ObjectType>urn:etsi:019102:validationObject:certificate</vr:ObjectType>\
              <vr:ValidationObjectRepresentation><vr:DigestAlgAndValue>{}<ds:DigestValue>{}</ds:DigestValue></vr:DigestAlgAndValue>\
-             </vr:ValidationObjectRepresentation></vr:ValidationObject>\n",
+             </vr:ValidationObjectRepresentation></vr:ValidationObject>",
             sha256_method(),
             b64(&unhex(fp))
         );
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<vr:SignerInformation><vr:SignerCertificate VOReference=\"{id}\"/><vr:Signer>{}</vr:Signer></vr:SignerInformation>\n",
+            "<vr:SignerInformation><vr:SignerCertificate VOReference=\"{id}\"/><vr:Signer>{}</vr:Signer></vr:SignerInformation>",
             x(signer["subject"]["dn"].as_str().unwrap_or(""))
         );
     }
