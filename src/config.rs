@@ -7,6 +7,9 @@
 use serde::Deserialize;
 use std::path::PathBuf;
 
+/// Default of `checks_per_minute`: uploads to `/check` per client and minute.
+pub const CHECKS_PER_MINUTE: u32 = 30;
+
 /// Every setting of the service.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -54,6 +57,13 @@ pub struct Config {
     /// Base of the public verification URL in the stamps' QR codes
     /// (`QOLTANBA_PUBLIC_URL`); the document id and hash are appended.
     pub public_url: String,
+    /// The key in the key store that seals the PDF validation reports
+    /// (`QOLTANBA_SEAL_KEY_ID`; `qoltanba keys import --id`); unset means
+    /// PDF reports are refused (the XML and JSON ones need no key).
+    pub seal_key_id: Option<String>,
+    /// Uploads to `/check` one client address may make per minute
+    /// (`QOLTANBA_CHECKS_PER_MINUTE`, default 30; 0 refuses every upload).
+    pub checks_per_minute: u32,
     /// The revocation policy for production anchors
     /// (`QOLTANBA_REVOCATION_POLICY`): a preset (`strict`, `fallback`,
     /// `outage`) and/or items (`sources=`, `first=`, `crl-grace=`,
@@ -100,6 +110,8 @@ impl Default for Config {
             registry_timeout_ms: 3000,
             registry_retries: 1,
             public_url: "http://127.0.0.1:8080/verify".into(),
+            seal_key_id: None,
+            checks_per_minute: CHECKS_PER_MINUTE,
             revocation_policy: "strict".into(),
             test_revocation_policy: None,
             ocsp_timeout_ms: 5000,
@@ -176,6 +188,15 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_PUBLIC_URL").filter(|v| !v.is_empty()) {
             c.public_url = v;
+        }
+        if let Some(v) = env("QOLTANBA_CHECKS_PER_MINUTE") {
+            c.checks_per_minute =
+                u32::try_from(num("QOLTANBA_CHECKS_PER_MINUTE", v)?).map_err(|_| {
+                    ConfigError::Invalid("QOLTANBA_CHECKS_PER_MINUTE is too large".into())
+                })?;
+        }
+        if let Some(v) = env("QOLTANBA_SEAL_KEY_ID").filter(|v| !v.is_empty()) {
+            c.seal_key_id = Some(v);
         }
         if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
             c.registry_url = Some(v);

@@ -13,6 +13,9 @@
 //!   loading a key as a `Signer`, whether its certificate may sign now.
 //! - [`pki`]: certificates, trust store, path building, CRLs, OCSP, the national
 //!   CA's certificate profile, the demo PKI generator.
+//! - [`web`]: the public pages (the QR target `/verify`, `/check`, the front
+//!   door, the API reference) and the validation reports (sealed PDF, ETSI
+//!   TS 119 102-2 XML, JSON); served by `api`, verdicts from the modules below.
 //! - [`verdict`]: codes, ETSI indications, checks, kk/ru/en messages.
 //! - [`vectors`]: test-vector manifests and their runner.
 //! - [`iin`]: IIN/BIN check digits and what an IIN says.
@@ -35,5 +38,6 @@ pub mod time;
 pub mod tsp;
 pub mod vectors;
 pub mod verdict;
+pub mod web;
 pub mod workflow;
 pub mod xmldsig;

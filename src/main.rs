@@ -32,6 +32,9 @@ mod pdf_ltv_cli;
 #[path = "cli/xml.rs"]
 mod xml_cli;
 
+#[path = "cli/report.rs"]
+mod report_cli;
+
 #[derive(Parser)]
 #[command(
     name = "qoltanba",
@@ -76,6 +79,9 @@ enum Command {
     /// XML request documents (enveloped XMLDSig) and WS-Security messages: verify, sign.
     #[command(subcommand)]
     Xml(xml_cli::XmlCommand),
+    /// The validation report of a signed file (PDF, CMS, XML): a PDF sealed
+    /// with the service's key, the ETSI TS 119 102-2 XML report, or JSON.
+    Report(report_cli::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -466,6 +472,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         Some(Command::Pdf(cmd)) => pdf_cli::run(cmd),
         Some(Command::Vectors(cmd)) => vectors_cli::run(cmd),
         Some(Command::Xml(cmd)) => xml_cli::run(cmd),
+        Some(Command::Report(a)) => report_cli::run(a),
         Some(Command::Audit(AuditCommand::Verify { format })) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;

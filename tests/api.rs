@@ -481,6 +481,14 @@ async fn role_matrix_follows_the_route_table() {
                 // An empty sign or finish body is a request error, after auth.
                 "/v1/sign" | "/v1/sign/finish" | "/v1/xml/sign" | "/v1/applications"
                 | "/v1/attachments" => StatusCode::BAD_REQUEST,
+                // The public pages without their parameters (docs/web.md):
+                // a report of no file, a link without doc and sha256, an
+                // upload that is not multipart; a form posted as JSON; no
+                // asset named "{file}".
+                "/v1/reports" | "/verify" => StatusCode::BAD_REQUEST,
+                "/check" if route.method == "POST" => StatusCode::BAD_REQUEST,
+                "/verify/document" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "/assets/{file}" => StatusCode::NOT_FOUND,
                 // No such application: a 404 after auth.
                 p if p.contains("{number}")
                     && (route.method == "GET" || p.ends_with("/deliver")) =>

@@ -221,7 +221,10 @@ pub(super) fn options<'a>(
         .decision
         .as_ref()
         .is_some_and(|d| d["decision"] == "refusal");
-    let text = crate::pdf::stamp::text_from_certificate(cert, now).map_err(internal)?;
+    let mut text = crate::pdf::stamp::text_from_certificate(cert, now).map_err(internal)?;
+    // The code beside the QR opens the document on the public page.
+    text.access_code =
+        Some(crate::web::access::generate(&ring::rand::SystemRandom::new()).map_err(internal)?);
     let public_url = state.config.public_url.clone();
     let draft_stage = s.stage == SignStage::Draft;
     Ok(SignOptions {
@@ -250,6 +253,26 @@ pub(super) fn options<'a>(
             Vec::new()
         },
     })
+}
+
+/// Keeps the hash of the access code printed on the stamp of `opts` (the
+/// code itself is on the paper only).
+pub(super) async fn keep_access_code(
+    state: &AppState,
+    number: &str,
+    opts: &SignOptions<'_>,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some(code) = opts
+        .stamp
+        .as_ref()
+        .and_then(|s| s.text.access_code.as_deref())
+    {
+        let hash =
+            crate::web::access::hash(code, &ring::rand::SystemRandom::new()).map_err(internal)?;
+        state.store.put_access_code(number, &hash, now).await?;
+    }
+    Ok(())
 }
 
 /// Keeps the signed PDF when it verifies and moves the application on.
@@ -381,6 +404,7 @@ pub(super) async fn sign_with_key(
     let pdf = base_pdf(state, &s, &cert, now)?;
     let opts = options(state, &s, &key, &key.cert_der, &key.chain_der, now)?;
     let (signed, _) = crate::pdf::sign::sign_bytes(&pdf, &opts).map_err(internal)?;
+    keep_access_code(state, &s.app.number, &opts, now).await?;
     complete(state, caller, &s, &signed, &cert, now).await
 }
 

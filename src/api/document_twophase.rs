@@ -7,7 +7,8 @@
 use super::AppState;
 use super::auth::Caller;
 use super::document_sign::{
-    b64e, base_pdf, begin, check_signer, complete, field_invalid, internal, options,
+    b64e, base_pdf, begin, check_signer, complete, field_invalid, internal, keep_access_code,
+    options,
 };
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
@@ -97,6 +98,7 @@ pub async fn prepare(
     let pdf = base_pdf(&state, &s, &cert, now)?;
     let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
     let prepared = twophase::prepare(&pdf, &opts, &signer).map_err(internal)?;
+    keep_access_code(&state, &s.app.number, &opts, now).await?;
     let id = {
         use ring::rand::SecureRandom;
         let mut b = [0u8; 16];

@@ -16,12 +16,14 @@ pub mod ltv_renewal;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
+pub mod reports;
 pub mod results;
 pub mod routes;
 pub mod sign;
 pub mod survey;
 pub mod vectors;
 pub mod verify;
+pub mod web;
 pub mod xml;
 
 use crate::config::Config;
@@ -70,6 +72,8 @@ pub struct AppState {
     pub keys: auth::KeyCache,
     /// Binds two-phase prepared requests to this service.
     pub prepare_secret: Vec<u8>,
+    /// What the public pages keep in memory (assessments, per-client limits).
+    pub web: crate::web::WebState,
     /// The service's revocation policy for production anchors.
     pub revocation: crate::pki::revocation::RevocationPolicy,
     /// The revocation policy under test-PKI anchors, when it differs.
@@ -310,11 +314,24 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))
+        .route("/v1/reports", post(reports::report))
+        .route("/", get(web::front))
+        .route("/docs", get(web::docs))
+        .route("/assets/{file}", get(web::asset))
+        .route("/verify", get(web::verify_page))
+        .route("/verify/document", post(web::verify_document))
+        .route(
+            "/check",
+            get(web::check_form).post(web::check_upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD * 2),
+            ),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower::limit::ConcurrencyLimitLayer::new(concurrency))
+        .layer(middleware::from_fn(web::security_headers))
         .layer(middleware::from_fn(request_context))
         .with_state(state)
 }
@@ -390,6 +407,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         audit_public_key: public,
         metrics: metrics_handle(),
         demo_trust: demo,
+        web: crate::web::WebState::new(config.checks_per_minute),
         config,
         keys: auth::KeyCache::default(),
         prepare_secret,
@@ -470,6 +488,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("{listen}: {e}"))?;
     tracing::info!(%listen, "qoltanba serving");
     let app = router(service.state.clone());
+    // The client's address feeds the public pages' per-client limits.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -34,8 +34,16 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::ops::readyz,
         super::ops::metrics,
         super::ops::openapi,
+        super::reports::report,
+        super::web::front,
+        super::web::docs,
+        super::web::asset,
+        super::web::verify_page,
+        super::web::verify_document,
+        super::web::check_form,
+        super::web::check_upload,
     ),
-    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody, super::xml::XmlVerifyBody, super::xml::XmlSignBody)),
+    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody, super::xml::XmlVerifyBody, super::xml::XmlSignBody, super::reports::ReportBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

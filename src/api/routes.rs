@@ -169,6 +169,46 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/openapi.json",
         roles: None,
     },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/reports",
+        roles: Some(ALL),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/docs",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/assets/{file}",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/verify",
+        roles: None,
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/verify/document",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/check",
+        roles: None,
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/check",
+        roles: None,
+    },
 ];
 
 /// The table's entry for a matched route.

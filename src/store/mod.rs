@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod documents;
 pub mod keys;
+pub mod public;
 pub mod results;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -108,6 +109,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "CREATE TABLE IF NOT EXISTS pending_signatures (id TEXT PRIMARY KEY, number TEXT NOT NULL, key_id TEXT NOT NULL, stage TEXT NOT NULL, pdf TEXT NOT NULL, certificate TEXT NOT NULL, byte_range TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS pending_signatures (id TEXT PRIMARY KEY, number TEXT NOT NULL, key_id TEXT NOT NULL, stage TEXT NOT NULL, pdf TEXT NOT NULL, certificate TEXT NOT NULL, byte_range TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS access_codes (number TEXT NOT NULL, code_hash TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (number, code_hash))",
+        "CREATE TABLE IF NOT EXISTS access_codes (number TEXT NOT NULL, code_hash TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (number, code_hash))",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS access_tries (number TEXT PRIMARY KEY, window_start BIGINT NOT NULL, failures BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS access_tries (number TEXT PRIMARY KEY, window_start BIGINT NOT NULL, failures BIGINT NOT NULL)",
     ),
 ];
 

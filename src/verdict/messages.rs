@@ -230,6 +230,11 @@ pub fn problem_message(code: super::problem::ProblemCode) -> Message {
             "Этот метод не разрешён.",
             "This method is not allowed here.",
         ),
+        P::TooManyRequests => m(
+            "Сұраулар тым көп. Бір минуттан кейін қайталап көріңіз.",
+            "Слишком много запросов. Повторите попытку через минуту.",
+            "Too many requests. Please try again in a minute.",
+        ),
         P::Timeout => m(
             "Сұрау уақытында өңделмеді. Кейінірек қайталап көріңіз.",
             "Запрос не обработан вовремя. Повторите попытку позже.",

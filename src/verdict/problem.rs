@@ -21,6 +21,7 @@ pub enum ProblemCode {
     NotFound,
     MethodNotAllowed,
     Timeout,
+    TooManyRequests,
     NotImplemented,
     ServiceUnavailable,
     Internal,
@@ -33,7 +34,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every problem code.
-    pub const ALL: [ProblemCode; 20] = [
+    pub const ALL: [ProblemCode; 21] = [
         ProblemCode::RequestInvalidJson,
         ProblemCode::RequestFieldMissing,
         ProblemCode::RequestFieldUnknown,
@@ -46,6 +47,7 @@ impl ProblemCode {
         ProblemCode::NotFound,
         ProblemCode::MethodNotAllowed,
         ProblemCode::Timeout,
+        ProblemCode::TooManyRequests,
         ProblemCode::NotImplemented,
         ProblemCode::ServiceUnavailable,
         ProblemCode::Internal,
@@ -71,6 +73,7 @@ impl ProblemCode {
             ProblemCode::NotFound => "NOT_FOUND",
             ProblemCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ProblemCode::Timeout => "TIMEOUT",
+            ProblemCode::TooManyRequests => "TOO_MANY_REQUESTS",
             ProblemCode::NotImplemented => "NOT_IMPLEMENTED",
             ProblemCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ProblemCode::Internal => "INTERNAL",
@@ -97,6 +100,7 @@ impl ProblemCode {
             ProblemCode::NotFound => 404,
             ProblemCode::MethodNotAllowed => 405,
             ProblemCode::Timeout | ProblemCode::ServiceUnavailable => 503,
+            ProblemCode::TooManyRequests => 429,
             ProblemCode::NotImplemented => 501,
             ProblemCode::Internal => 500,
             ProblemCode::TransitionNotAllowed

@@ -10,6 +10,7 @@
 //! time comes in as a parameter; nothing here reads the clock.
 
 mod description;
+pub mod sheet;
 mod text;
 
 pub use description::{
@@ -244,6 +245,29 @@ fn krilla_err(e: krilla::error::KrillaError) -> PdfError {
 /// Renders `doc` in `langs` (in that order) as PDF/A-2b; `now` (Unix
 /// seconds) is the creation date.
 pub fn render(doc: &ResultDoc, langs: &[Lang], now: i64) -> Result<Vec<u8>, PdfError> {
+    let lines = layout(doc, langs);
+    let title = match doc.kind {
+        Kind::Notification => labels(langs[0]).title_notification,
+        Kind::Refusal => labels(langs[0]).title_refusal,
+    };
+    paint(
+        &lines,
+        STAMP_AREA,
+        Metadata::new()
+            .title(format!("{title} № {}", doc.application.number))
+            .language(langs[0].code().to_string())
+            .creator("qoltanba".into())
+            .producer("qoltanba (krilla)".into())
+            .authors(vec![doc.provider.name.get(langs[0]).to_string()])
+            .keywords(vec![format!("document-id:{}", doc.id())])
+            .creation_date(date_time(now))
+            .document_id(doc.id().to_string()),
+    )
+}
+
+/// Lays `lines` out on A4 pages, keeping `bottom_reserved` points free at
+/// the bottom of each page, as PDF/A-2b with `metadata`.
+fn paint(lines: &[Line], bottom_reserved: f32, metadata: Metadata) -> Result<Vec<u8>, PdfError> {
     let config = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
         .finish()
@@ -258,9 +282,8 @@ pub fn render(doc: &ResultDoc, langs: &[Lang], now: i64) -> Result<Vec<u8>, PdfE
         .ok_or_else(|| PdfError::Render("DejaVu Sans".into()))?;
     let bold = Font::new(dejavu::sans::bold().into(), 0)
         .ok_or_else(|| PdfError::Render("DejaVu Sans Bold".into()))?;
-    let lines = layout(doc, langs);
     let f = fonts();
-    let bottom = A4.1 - STAMP_AREA;
+    let bottom = A4.1 - bottom_reserved;
     let mut i = 0;
     while i < lines.len() {
         let mut page = document.start_page_with(
@@ -314,20 +337,6 @@ pub fn render(doc: &ResultDoc, langs: &[Lang], now: i64) -> Result<Vec<u8>, PdfE
         surface.finish();
         page.finish();
     }
-    let title = match doc.kind {
-        Kind::Notification => labels(langs[0]).title_notification,
-        Kind::Refusal => labels(langs[0]).title_refusal,
-    };
-    document.set_metadata(
-        Metadata::new()
-            .title(format!("{title} № {}", doc.application.number))
-            .language(langs[0].code().to_string())
-            .creator("qoltanba".into())
-            .producer("qoltanba (krilla)".into())
-            .authors(vec![doc.provider.name.get(langs[0]).to_string()])
-            .keywords(vec![format!("document-id:{}", doc.id())])
-            .creation_date(date_time(now))
-            .document_id(doc.id().to_string()),
-    );
+    document.set_metadata(metadata);
     document.finish().map_err(krilla_err)
 }

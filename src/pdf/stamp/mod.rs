@@ -1,7 +1,8 @@
 //! The officer's visible stamp: a signature appearance (a form XObject) with
 //! the officer's name, position, organisation and BIN, the certificate's
 //! serial, the signing time in Kazakhstan time (UTC+5), in Kazakh and
-//! Russian, and a QR code with the public verification URL.
+//! Russian, a QR code with the public verification URL and, beside it, the
+//! short access code that opens the document on that page.
 //!
 //! Owns the stamp's text, layout and content stream. The font (`font`) is
 //! DejaVu Sans, subset and embedded by `krilla` once for the Kazakh, Russian
@@ -43,6 +44,9 @@ pub struct StampText {
     pub document_id: String,
     /// The public verification URL (in the QR code).
     pub url: String,
+    /// The short access code printed beside the QR code: whoever holds the
+    /// paper may open the document itself on the verification page.
+    pub access_code: Option<String>,
 }
 
 /// A rendered appearance: the form XObject's content and size, with the font set.
@@ -178,7 +182,7 @@ pub fn appearance(t: &StampText, width: f32, height: f32) -> Result<Appearance, 
         .as_deref()
         .map(|b| format!(", БСН/БИН {b}"))
         .unwrap_or_default();
-    let lines_src: Vec<(String, bool)> = vec![
+    let mut lines_src: Vec<(String, bool)> = vec![
         (
             "Электрондық цифрлық қолтаңбамен қол қойылды / Подписано ЭЦП".to_string(),
             true,
@@ -196,6 +200,9 @@ pub fn appearance(t: &StampText, width: f32, height: f32) -> Result<Appearance, 
         ),
         (format!("Құжат / Документ №: {}", t.document_id), false),
     ];
+    if let Some(code) = &t.access_code {
+        lines_src.push((format!("Кіру коды / Код доступа: {code}"), true));
+    }
     let texts: Vec<&str> = lines_src.iter().map(|(s, _)| s.as_str()).collect();
     let font = font_for(&texts)?;
     let pad = 5.0;
@@ -341,6 +348,7 @@ mod tests {
             signing_time: 1_780_272_000,
             document_id: "KZ-2026-000123".into(),
             url: "http://127.0.0.1:8080/verify?doc=KZ-2026-000123&sha256=00".into(),
+            access_code: Some("ABCD-EFGH".into()),
         };
         let a = appearance(&t, 515.0, 120.0).unwrap();
         assert!(a.content.starts_with(b"q\n"));

@@ -138,12 +138,7 @@ fn rank(level: &str) -> u8 {
 }
 
 /// The same validation at `at`.
-fn at_time(
-    ctx: &Context<'_>,
-    f: &Found,
-    i: usize,
-    at: i64,
-) -> Result<SignatureReport, PdfError> {
+fn at_time(ctx: &Context<'_>, f: &Found, i: usize, at: i64) -> Result<SignatureReport, PdfError> {
     let req = PdfVerifyRequest {
         at,
         ..ctx.req.clone()

@@ -292,7 +292,24 @@ pub fn issue(
                 .subject_public_key_info
                 .to_der()
                 .map_err(err)?;
-            (ca.tbs_certificate.subject, Some(key_id(&ca_spki)?))
+            // The CA's own subjectKeyIdentifier when it has one (rcgen and
+            // other issuers compute it their way), else ours from its key.
+            let ski = ca
+                .tbs_certificate
+                .extensions
+                .iter()
+                .flatten()
+                .find(|e| e.extn_id.to_string() == "2.5.29.14")
+                .and_then(|e| {
+                    x509_cert::ext::pkix::SubjectKeyIdentifier::from_der(e.extn_value.as_bytes())
+                        .ok()
+                })
+                .map(|k| k.0.as_bytes().to_vec());
+            let aki = match ski {
+                Some(id) => id,
+                None => key_id(&ca_spki)?,
+            };
+            (ca.tbs_certificate.subject, Some(aki))
         }
         None => (subject.clone(), Some(key_id(&spec.spki)?)),
     };
