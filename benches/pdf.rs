@@ -95,8 +95,145 @@ fn bench(c: &mut Criterion) {
     g.bench_function("verify (1 signature)", |b| {
         b.iter(|| black_box(pdf::verify_bytes(black_box(&signed), &store, &req)))
     });
+    // pyHanko-made files (tests/judges/pdf_pyhanko.py): one signature, and
+    // five signatures with five form fills, one revision each; pyHanko's own
+    // validation of the same files is timed in the same run.
+    let made = pyhanko_files(&d);
+    if let Some((dir, files)) = &made {
+        let now = PdfVerifyRequest {
+            at: qoltanba::time::now(),
+            policy: Policy::default(),
+            ..Default::default()
+        };
+        for (name, path) in files {
+            let bytes = std::fs::read(path).expect("read");
+            let r = pdf::verify_bytes(&bytes, &store, &now);
+            assert_eq!(
+                r.indication,
+                qoltanba::verdict::Indication::Passed,
+                "{}",
+                r.to_text()
+            );
+            g.bench_function(format!("verify ({name}, pyHanko-made)"), |b| {
+                b.iter(|| black_box(pdf::verify_bytes(black_box(&bytes), &store, &now)))
+            });
+        }
+        pyhanko_validate_times(dir.path(), files);
+    }
     g.finish();
+    many_revisions(&signed, &store, &req);
     big_file(&key, &cert, &chain, &store, &req);
+}
+
+fn venv_python() -> Option<std::path::PathBuf> {
+    let pyhanko = std::env::var("QOLTANBA_PYHANKO")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root().join("target/pyhanko-venv/bin/pyhanko"));
+    let py = pyhanko.with_file_name("python");
+    py.exists().then_some(py)
+}
+
+type Made = (tempfile::TempDir, Vec<(&'static str, std::path::PathBuf)>);
+
+/// The pyHanko-made files, or None (with a note) without the judges' venv.
+fn pyhanko_files(d: &ResultDoc) -> Option<Made> {
+    let Some(py) = venv_python() else {
+        println!("pdf: no pyHanko venv (QOLTANBA_PYHANKO): the pyHanko-made cases are skipped");
+        return None;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let base = pdf::render(d, &[Lang::Kk], qoltanba::time::now() - 86_400).expect("render");
+    std::fs::write(dir.path().join("base.pdf"), base).expect("write");
+    let mut plan = vec![
+        serde_json::json!({"op": "sign", "in": p("base.pdf"), "out": p("one.pdf"), "who": "head", "field": "Head", "box": [40, 40, 300, 120]}),
+        serde_json::json!({"op": "form", "in": p("base.pdf"), "out": p("five-0.pdf"), "text": "Decision", "value": "",
+                           "empty": ["S1", "S2", "S3", "S4", "S5"]}),
+    ];
+    for i in 1..=5 {
+        plan.push(serde_json::json!({"op": "sign", "in": p(&format!("five-{}.pdf", 2 * i - 2)),
+            "out": p(&format!("five-{}.pdf", 2 * i - 1)), "who": if i % 2 == 0 { "employee" } else { "head" },
+            "field": format!("S{i}")}));
+        plan.push(
+            serde_json::json!({"op": "fill", "in": p(&format!("five-{}.pdf", 2 * i - 1)),
+            "out": p(&format!("five-{}.pdf", 2 * i)), "fill": {"Decision": format!("Step {i}")}}),
+        );
+    }
+    let plan_path = dir.path().join("plan.json");
+    std::fs::write(&plan_path, serde_json::to_vec(&plan).expect("json")).expect("write");
+    let o = std::process::Command::new(&py)
+        .arg(root().join("tests/judges/pdf_pyhanko.py"))
+        .arg(&plan_path)
+        .current_dir(root())
+        .output()
+        .expect("python runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let files = vec![
+        ("1 signature, 1 page", dir.path().join("one.pdf")),
+        ("5 signatures, 5 form fills", dir.path().join("five-10.pdf")),
+    ];
+    Some((dir, files))
+}
+
+/// pyHanko's validation (difference analysis included) of the same files,
+/// in-process after one warm-up: `tests/judges/pdf_validate.py --time`.
+fn pyhanko_validate_times(dir: &Path, files: &[(&'static str, std::path::PathBuf)]) {
+    let Some(py) = venv_python() else { return };
+    let o = std::process::Command::new(&py)
+        .arg(root().join("tests/judges/pdf_validate.py"))
+        .args(["--time", "20"])
+        .arg(root().join("certs/trust/root-ca.pem"))
+        .args(files.iter().map(|(_, p)| p))
+        .current_dir(dir)
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .expect("python runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let v: serde_json::Value =
+        serde_json::from_str(out.lines().last().unwrap_or("{}")).unwrap_or_default();
+    for (name, p) in files {
+        let ms = v[p.display().to_string()]["ms"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        println!("pdf/pyHanko validate ({name}): {ms:.2} ms per file (mean of 20, in-process)");
+    }
+}
+
+/// A file with 10,000 revisions of 20 kB each (200 MB): refused with
+/// PDF_TOO_COMPLEX, and how long that takes.
+fn many_revisions(signed: &[u8], store: &TrustStore, req: &PdfVerifyRequest) {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let f = qoltanba::pdf::xref::PdfFile::open(&signed).expect("structure");
+    let size = qoltanba::pdf::xref::int(f.trailer().get(b"Size").ok()).expect("size");
+    let root_ref = f.trailer().get(b"Root").expect("root").clone();
+    let mut out = signed.to_vec();
+    let mut prev = f.startxref;
+    let pad = vec![b'x'; 20_000];
+    for _ in 0..10_000 {
+        let at = out.len();
+        write!(out, "{size} 0 obj\n<< /Length {} >>\nstream\n", pad.len()).expect("write");
+        out.extend_from_slice(&pad);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+        let xref = out.len() as u64;
+        let mut t = lopdf::Dictionary::new();
+        t.set("Size", size + 1);
+        t.set("Root", root_ref.clone());
+        t.set("Prev", prev as i64);
+        write!(out, "xref\n{size} 1\n{at:010} 00000 n\r\ntrailer\n").expect("write");
+        qoltanba::pdf::cos::write(&mut out, &lopdf::Object::Dictionary(t));
+        write!(out, "\nstartxref\n{xref}\n%%EOF\n").expect("write");
+        prev = xref;
+    }
+    let t = std::time::Instant::now();
+    let r = pdf::verify_bytes(&out, store, req);
+    let took = t.elapsed();
+    assert_eq!(r.code, "PDF_TOO_COMPLEX", "{}", r.to_text());
+    println!(
+        "pdf/10,000 revisions ({:.0} MB): refused PDF_TOO_COMPLEX in {took:.2?}",
+        out.len() as f64 / 1_048_576.0
+    );
 }
 
 /// Peak resident memory (kB) since the last reset.

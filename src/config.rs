@@ -76,6 +76,15 @@ pub struct Config {
     /// Extra attempts after an OCSP responder failed or said `tryLater`
     /// (`QOLTANBA_OCSP_RETRIES`).
     pub ocsp_retries: u32,
+    /// The TSA that renews the kept results' document time-stamps
+    /// (`QOLTANBA_LTV_TSA_URL`); unset: results are watched, not renewed.
+    pub ltv_tsa_url: Option<String>,
+    /// Seconds between passes over the kept results
+    /// (`QOLTANBA_LTV_RENEW_SECONDS`); 0 turns the task off.
+    pub ltv_renew_seconds: u64,
+    /// Renew when the last proof's TSA certificate expires within this many
+    /// seconds (`QOLTANBA_LTV_RENEW_BEFORE_SECONDS`, default 90 days).
+    pub ltv_renew_before_seconds: u64,
 }
 
 impl Default for Config {
@@ -104,6 +113,9 @@ impl Default for Config {
             test_revocation_policy: None,
             ocsp_timeout_ms: 5000,
             ocsp_retries: 1,
+            ltv_tsa_url: None,
+            ltv_renew_seconds: 0,
+            ltv_renew_before_seconds: 90 * 86_400,
         }
     }
 }
@@ -217,6 +229,15 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_OCSP_RETRIES") {
             c.ocsp_retries = num("QOLTANBA_OCSP_RETRIES", v)? as u32;
+        }
+        if let Some(v) = env("QOLTANBA_LTV_TSA_URL").filter(|v| !v.is_empty()) {
+            c.ltv_tsa_url = Some(v);
+        }
+        if let Some(v) = env("QOLTANBA_LTV_RENEW_SECONDS") {
+            c.ltv_renew_seconds = num("QOLTANBA_LTV_RENEW_SECONDS", v)?;
+        }
+        if let Some(v) = env("QOLTANBA_LTV_RENEW_BEFORE_SECONDS") {
+            c.ltv_renew_before_seconds = num("QOLTANBA_LTV_RENEW_BEFORE_SECONDS", v)?;
         }
         c.validate()?;
         Ok(c)

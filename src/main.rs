@@ -26,6 +26,8 @@ mod vectors_cli;
 
 #[path = "cli/pdf.rs"]
 mod pdf_cli;
+#[path = "cli/pdf_ltv.rs"]
+mod pdf_ltv_cli;
 
 #[path = "cli/xml.rs"]
 mod xml_cli;

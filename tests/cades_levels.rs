@@ -444,3 +444,72 @@ fn kalkan_cades_t_is_b_t_at_its_time() {
     let v = run("2026-06-01T00:00:00Z");
     assert_eq!(v["level"], "B-B", "{v}");
 }
+
+/// Every single-byte change of a B-LTA envelope (a byte in each 97) gives a
+/// verdict, never a panic; one that still passes as B-LTA changed only
+/// bytes nothing signs and nothing needs: the archive token's own copies of
+/// the TSA's certificates (found again in certificate-values) or its
+/// digestAlgorithms list — never its TSTInfo, its SignerInfo, or anything
+/// else of the envelope.
+#[test]
+fn damaged_b_lta_envelopes_get_verdicts() {
+    use qoltanba::envelope::{VerifyRequest, verify};
+    use qoltanba::pki::{Policy, TrustStore};
+    let work = workdir();
+    let d = work.path();
+    let tsa = tsa_dir(false);
+    let url = serve_tsa(tsa.path().to_path_buf(), 8);
+    sign(d, "B-LTA", &url, "lta.p7s");
+    let good = std::fs::read(d.join("lta.p7s")).unwrap();
+    let data = std::fs::read(d.join("data.txt")).unwrap();
+    let store = TrustStore::from_dir(&repo("certs/trust")).unwrap();
+    let at = qoltanba::time::now();
+    let run = |bytes: &[u8]| {
+        verify(
+            &VerifyRequest {
+                envelope: bytes,
+                data: Some(&data),
+                at,
+                policy: Policy::default(),
+                ..Default::default()
+            },
+            &store,
+        )
+    };
+    let v = run(&good);
+    assert_eq!((v.code.as_str(), v.level.as_deref()), ("OK", Some("B-LTA")));
+    // Where the archive token lies, and its signed parts.
+    let find = |needle: &[u8]| {
+        good.windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p..p + needle.len())
+            .unwrap()
+    };
+    let (_, s) = signer(d, "lta.p7s");
+    let ats = s
+        .unsigned_attrs
+        .iter()
+        .find(|a| a.oid == OID_ARCHIVE_TIME_STAMP_V3)
+        .unwrap()
+        .values[0]
+        .clone();
+    let token = find(&ats);
+    let token_env = parse::parse(&ats).unwrap();
+    let tst = find(token_env.content.as_deref().unwrap());
+    let token_signer = find(&token_env.signers[0].archived_fields);
+    let mut passed = Vec::new();
+    for i in (0..good.len()).step_by(97) {
+        let mut bad = good.clone();
+        bad[i] ^= 0x5A;
+        let v = run(&bad);
+        if v.passed() && v.level.as_deref() == Some("B-LTA") {
+            passed.push(i);
+        }
+    }
+    for i in &passed {
+        assert!(
+            token.contains(i) && !tst.contains(i) && !token_signer.contains(i),
+            "a change at byte {i} still passes as B-LTA (archive token at {token:?}, its TSTInfo at {tst:?}, its SignerInfo at {token_signer:?})"
+        );
+    }
+}

@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod document_sign;
 pub mod document_twophase;
 pub mod json;
+pub mod ltv_renewal;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
@@ -464,6 +465,19 @@ pub async fn serve(config: Config) -> Result<(), String> {
             loop {
                 let Some(s) = state.upgrade() else { break };
                 refresh_crls(&s).await;
+                drop(s);
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+    if service.state.config.ltv_renew_seconds > 0 {
+        // Long-term results (issue 19): renewed before their TSA expires.
+        let state = Arc::downgrade(&service.state);
+        let every = Duration::from_secs(service.state.config.ltv_renew_seconds);
+        tokio::spawn(async move {
+            loop {
+                let Some(s) = state.upgrade() else { break };
+                ltv_renewal::renewal_pass(&s).await;
                 drop(s);
                 tokio::time::sleep(every).await;
             }

@@ -28,6 +28,10 @@ pub enum PdfCommand {
     },
     /// Sign a PDF (PAdES, an incremental update; the original bytes stay a prefix).
     Sign(Box<SignArgs>),
+    /// Renew a B-LTA PDF's proofs: a new DSS revision (validation data for
+    /// the last document time-stamp's TSA chain) and a new document
+    /// time-stamp, before the last one's TSA certificate expires.
+    Renew(Box<super::pdf_ltv_cli::RenewArgs>),
     /// Verify every signature of a PDF and what changed after each.
     Verify {
         /// The PDF.
@@ -90,8 +94,10 @@ pub struct SignArgs {
     /// A time-stamp authority (RFC 3161): PAdES B-T.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
-    /// Add a DSS with the chain, CRLs and the OCSP responses the signer
-    /// check used (see --revocation): PAdES B-LT.
+    /// Long-term: after the signature, a revision with the DSS (the chains
+    /// of the signer and of the TSA, CRLs, the OCSP responses the signer
+    /// check used (see --revocation), `/VRI`): PAdES B-LT; with --tsa, then
+    /// a document time-stamp: PAdES B-LTA.
     #[arg(long)]
     ltv: bool,
     /// Which sources decide revocation in the signer check: crl, ocsp, both
@@ -216,6 +222,7 @@ pub fn run(cmd: PdfCommand) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::SUCCESS)
         }
         PdfCommand::Sign(a) => sign(&a),
+        PdfCommand::Renew(a) => super::pdf_ltv_cli::renew(&a),
         PdfCommand::Verify { file, trust } => {
             let i = inputs(&trust)?;
             let req = pdf::verify::PdfVerifyRequest {
@@ -319,34 +326,12 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
         }
         None
     };
-    let ltv = if a.ltv {
-        let mut crls = Vec::new();
-        if a.crl.is_empty() {
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                let mut files: Vec<PathBuf> =
-                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                files.sort();
-                for p in files
-                    .iter()
-                    .filter(|p| p.extension().is_some_and(|e| e == "crl"))
-                {
-                    crls.push(read(p)?);
-                }
-            }
-        } else {
-            for p in &a.crl {
-                crls.push(read(p)?);
-            }
-        }
-        let mut ltv = pdf::sign::ltv_material(&key.cert, &key.chain, &store, &crls);
-        for r in recorder.responses() {
-            if !ltv.ocsps.contains(&r) {
-                ltv.ocsps.push(r);
-            }
-        }
-        Some(ltv)
+    // --ltv: the validation data goes into a revision of its own after the
+    // signature, then a document time-stamp (B-LTA), see `pdf_ltv_cli`.
+    let crls = if a.ltv {
+        super::pdf_ltv_cli::crl_files(&a.crl, &dir)?
     } else {
-        None
+        Vec::new()
     };
     let transport = qoltanba::tsp::HttpTsa::default();
     let opts = SignOptions {
@@ -368,17 +353,39 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
             .tsa
             .as_ref()
             .map(|u| (&transport as &dyn qoltanba::tsp::TsaTransport, u.clone())),
-        ltv,
+        ltv: None,
         add_fields: a.add_field.clone(),
     };
-    match pdf::sign_file(&a.input, &a.out, &opts) {
-        Ok(o) => {
+    let signed = pdf::sign_file(&a.input, &a.out, &opts).and_then(|o| {
+        if !a.ltv {
+            return Ok((o, None));
+        }
+        let ocsps = recorder.responses();
+        super::pdf_ltv_cli::extend_signed(&a.out, &store, &crls, &ocsps, now, a.tsa.as_deref())
+            .map(|e| (o, Some(e)))
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&a.out);
+            })
+    });
+    match signed {
+        Ok((o, ext)) => {
+            let level = match (&ext, o.timestamped) {
+                (Some(e), _) if e.doc_timestamp.is_some() => "B-LTA",
+                (Some(_), _) => "B-LT",
+                (None, true) => "B-T",
+                (None, false) => "B-B",
+            };
             match a.format {
                 Format::Json => {
-                    println!("{}", qoltanba::verdict::pretty(&o))
+                    let mut v = serde_json::to_value(&o).unwrap_or_default();
+                    v["level"] = serde_json::json!(level);
+                    if let Some(e) = &ext {
+                        v["ltv"] = serde_json::to_value(e).unwrap_or_default();
+                    }
+                    println!("{}", qoltanba::verdict::pretty(&v))
                 }
                 Format::Text => println!(
-                    "signed {} (field {:?}, ByteRange {:?}{}); verify at {}",
+                    "signed {} (PAdES {level}, field {:?}, ByteRange {:?}{}); verify at {}",
                     a.out.display(),
                     o.field,
                     o.byte_range,

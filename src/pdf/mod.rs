@@ -9,6 +9,8 @@
 //!   an update must change (form, page, permissions), `update` writes it.
 //! - [`verify`]: every signature's condition-2 verdict (through
 //!   `envelope::verify`), ByteRange coverage, time-stamps, DocMDP.
+//! - [`ltv`]: B-LTA: the DSS with `/VRI` and document time-stamps in
+//!   revisions of their own, and their renewal.
 //! - [`twophase`]: the same signature with the key on the signer's device.
 //! - [`diff`]: what each later revision changes, object by object.
 //! - [`cos`], [`xref`]: object syntax and file structure, read by offset so
@@ -19,6 +21,8 @@
 
 pub mod cos;
 pub mod diff;
+pub mod layout;
+pub mod ltv;
 pub mod plan;
 pub mod render;
 pub mod sign;
@@ -44,6 +48,15 @@ pub enum PdfError {
     /// The file is encrypted (not supported for signing or verification).
     #[error("encrypted PDFs are not supported")]
     Encrypted,
+    /// The file is larger or more complex than a limit allows (revisions,
+    /// objects, cross-reference entries): refused rather than read forever.
+    #[error("the file has more than {limit} {what}")]
+    Limit {
+        /// What was counted.
+        what: &'static str,
+        /// The most accepted.
+        limit: u64,
+    },
     /// A request that cannot be carried out (bad description, page, rectangle, field).
     #[error("{0}")]
     Input(String),

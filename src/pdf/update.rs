@@ -342,7 +342,7 @@ pub(super) struct Update {
 }
 
 impl Update {
-    fn new(base: u64, next: u32) -> Update {
+    pub(super) fn new(base: u64, next: u32) -> Update {
         Update {
             bytes: Vec::with_capacity(64 * 1024),
             base,
@@ -353,30 +353,30 @@ impl Update {
         }
     }
 
-    fn alloc(&mut self) -> ObjectId {
+    pub(super) fn alloc(&mut self) -> ObjectId {
         let id = self.next;
         self.next += 1;
         (id, 0)
     }
 
-    fn begin(&mut self, id: ObjectId) {
+    pub(super) fn begin(&mut self, id: ObjectId) {
         self.offsets
             .insert(id.0, (self.base + self.bytes.len() as u64, id.1));
         self.bytes
             .extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
     }
 
-    fn end(&mut self) {
+    pub(super) fn end(&mut self) {
         self.bytes.extend_from_slice(b"\nendobj\n");
     }
 
-    fn object(&mut self, id: ObjectId, o: &Object) {
+    pub(super) fn object(&mut self, id: ObjectId, o: &Object) {
         self.begin(id);
         cos::write(&mut self.bytes, o);
         self.end();
     }
 
-    fn stream(&mut self, id: ObjectId, dict: &Dictionary, content: &[u8]) {
+    pub(super) fn stream(&mut self, id: ObjectId, dict: &Dictionary, content: &[u8]) {
         let mut d = dict.clone();
         d.set("Length", content.len() as i64);
         self.begin(id);
@@ -389,15 +389,26 @@ impl Update {
 
     /// The cross-reference section and trailer, in the file's style.
     fn finish(&mut self, plan: &Plan) -> Result<(), PdfError> {
+        self.finish_xref(&plan.trailer, plan.kind, plan.prev)
+    }
+
+    /// The cross-reference section and trailer after a revision whose
+    /// trailer, style and `startxref` are given.
+    pub(super) fn finish_xref(
+        &mut self,
+        last_trailer: &Dictionary,
+        kind: XrefKind,
+        prev: u64,
+    ) -> Result<(), PdfError> {
         let mut trailer = Dictionary::new();
         for key in [&b"Root"[..], b"Info", b"ID"] {
-            if let Ok(v) = plan.trailer.get(key) {
+            if let Ok(v) = last_trailer.get(key) {
                 trailer.set(key, v.clone());
             }
         }
-        trailer.set("Prev", plan.prev as i64);
+        trailer.set("Prev", prev as i64);
         let xref_at = self.base + self.bytes.len() as u64;
-        match plan.kind {
+        match kind {
             XrefKind::Table => {
                 trailer.set("Size", i64::from(self.next));
                 self.bytes.extend_from_slice(b"xref\n");

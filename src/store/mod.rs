@@ -11,6 +11,7 @@ pub mod audit;
 pub mod documents;
 pub mod keys;
 pub mod public;
+pub mod results;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

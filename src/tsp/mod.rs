@@ -252,6 +252,17 @@ pub fn stamp_with(
     data: &[u8],
     digest: Digest,
 ) -> Result<Vec<u8>, TspError> {
+    stamp_hash(transport, url, digest, &digest.hash(data))
+}
+
+/// [`stamp_with`] for a hash already made with `digest` (a document
+/// time-stamp hashes a file streamed, never held whole).
+pub fn stamp_hash(
+    transport: &dyn TsaTransport,
+    url: &str,
+    digest: Digest,
+    hash: &[u8],
+) -> Result<Vec<u8>, TspError> {
     use ring::rand::SecureRandom;
     let mut nonce = [0u8; 16];
     ring::rand::SystemRandom::new()
@@ -259,8 +270,7 @@ pub fn stamp_with(
         .map_err(|_| bad("no randomness"))?;
     nonce[0] &= 0x7F;
     nonce[0] |= 0x01;
-    let hash = digest.hash(data);
-    let req = request(digest, &hash, &nonce)?;
+    let req = request(digest, hash, &nonce)?;
     let resp = transport.post(url, &req).map_err(TspError::Unreachable)?;
     let token = token_from_response(&resp)?;
     let env = crate::envelope::parse::parse(&token).map_err(|e| bad(e.0))?;
@@ -272,7 +282,7 @@ pub fn stamp_with(
             .as_deref()
             .ok_or_else(|| bad("the token has no TSTInfo"))?,
     )?;
-    if info.imprint != hash {
+    if info.imprint.as_slice() != hash {
         return Err(TspError::Mismatch("message imprint".into()));
     }
     if info.nonce.as_deref() != Some(crate::pki::cert::hex(&nonce).as_str()) {

@@ -153,6 +153,16 @@ pub fn message(code: Code) -> Message {
             "Подлинность документа не подтверждена: в заверенный документ внесено недопустимое изменение.",
             "The authenticity of the document was not confirmed: the certified document was changed in a way its certification forbids.",
         ),
+        Code::PdfAmbiguous => m(
+            "Құжаттың түпнұсқалығы расталмады: PDF файлының құрылымы екіұшты, әртүрлі бағдарламалар онда әртүрлі мазмұн көрсетуі мүмкін.",
+            "Подлинность документа не подтверждена: структура PDF-файла неоднозначна, разные программы могут показать в нём разное содержимое.",
+            "The authenticity of the document was not confirmed: the PDF's structure is ambiguous, so different programs may show different content.",
+        ),
+        Code::PdfTooComplex => m(
+            "Құжаттың түпнұсқалығы тексерілмеді: PDF файлы тым үлкен немесе тым күрделі (нұсқалары не нысандары тым көп).",
+            "Подлинность документа не проверена: PDF-файл слишком велик или сложен (слишком много редакций или объектов).",
+            "The authenticity of the document was not checked: the PDF is too large or too complex (too many revisions or objects).",
+        ),
         Code::CertMalformed => m(
             "ЭЦҚ түпнұсқалығы расталмады: тіркеу куәлігі бүлінген немесе оқылмайды.",
             "Подлинность ЭЦП не подтверждена: регистрационное свидетельство повреждено или не может быть прочитано.",
@@ -346,6 +356,239 @@ pub fn key_message(code: &str) -> Message {
             "Қол қою кілтін пайдалану мүмкін емес.",
             "Ключ подписи нельзя использовать.",
             "The signing key cannot be used.",
+        ),
+    }
+}
+
+/// Every sub-reason key a PDF report can give (docs/verdicts.md lists them).
+pub const PDF_REASONS: [&str; 37] = [
+    "bytes_after_eof",
+    "update_without_xref",
+    "section_outside_chain",
+    "hidden_section",
+    "prev_loop",
+    "prev_forward",
+    "startxref_mismatch",
+    "duplicate_entry",
+    "xref_repointed",
+    "shadowed_body",
+    "xref_target_hidden",
+    "trailer_changed",
+    "locked_field",
+    "new_visible_signature_field",
+    "signature",
+    "signature_field",
+    "timestamp",
+    "dss",
+    "metadata",
+    "catalog",
+    "structure",
+    "unused",
+    "unchanged",
+    "form_fill",
+    "form_resources",
+    "annotation",
+    "page_content",
+    "overlay",
+    "font",
+    "xobject",
+    "optional_content",
+    "page",
+    "page_tree",
+    "form_structure",
+    "freed",
+    "trailer",
+    "other",
+];
+
+/// The text of a PDF sub-reason: what was found after (or around) a
+/// signature, in words a citizen can be shown.
+pub fn pdf_reason(key: &str) -> Message {
+    match key {
+        "bytes_after_eof" => m(
+            "Файлдың соңғы «%%EOF» белгісінен кейін бөгде байттар қосылған.",
+            "После последней отметки «%%EOF» к файлу дописаны посторонние байты.",
+            "Bytes were appended after the file's last %%EOF marker.",
+        ),
+        "update_without_xref" => m(
+            "Файлдың соңына сілтемелер кестесіз нысандар қосылған: кейбір бағдарламалар оларды көрсетеді.",
+            "В конец файла дописаны объекты без таблицы ссылок: некоторые программы их покажут.",
+            "Objects were appended to the file without a cross-reference section; some programs will show them.",
+        ),
+        "section_outside_chain" => m(
+            "Файлда сілтемелер тізбегі өткізіп жіберетін сілтемелер бөлімі бар.",
+            "В файле есть раздел ссылок, который цепочка ссылок пропускает.",
+            "The file holds a cross-reference section that the chain of sections skips.",
+        ),
+        "hidden_section" => m(
+            "Сілтемелер бөлімі файлдың басқа бөлігінің ішіне жасырылған.",
+            "Раздел ссылок спрятан внутри другой части файла.",
+            "A cross-reference section is hidden inside another part of the file.",
+        ),
+        "prev_loop" => m(
+            "Файл нұсқаларының тізбегі (/Prev) тұйықталған.",
+            "Цепочка редакций файла (/Prev) замкнута в петлю.",
+            "The chain of the file's revisions (/Prev) loops.",
+        ),
+        "prev_forward" => m(
+            "Файл нұсқаларының тізбегі (/Prev) кейінгі нұсқаға сілтейді.",
+            "Цепочка редакций файла (/Prev) указывает на более позднюю редакцию.",
+            "The chain of the file's revisions (/Prev) points forward to a later revision.",
+        ),
+        "startxref_mismatch" => m(
+            "Нұсқаның өз «startxref» белгісі басқа сілтемелер бөлімін көрсетеді.",
+            "Собственная отметка «startxref» редакции указывает на другой раздел ссылок.",
+            "A revision's own startxref names another cross-reference section.",
+        ),
+        "duplicate_entry" => m(
+            "Бір сілтемелер бөлімінде бір нысан екі рет әртүрлі көрсетілген.",
+            "В одном разделе ссылок один объект указан дважды по-разному.",
+            "One cross-reference section lists an object twice, differently.",
+        ),
+        "xref_repointed" => m(
+            "Жаңарту қол қойылған нысанды файлдың бұрынғы бөлігіндегі басқа денеге бағыттаған.",
+            "Обновление перенаправило подписанный объект на другое тело в ранее записанной части файла.",
+            "An update re-points an object at another body in an earlier part of the file.",
+        ),
+        "shadowed_body" => m(
+            "Файлды қалпына келтіретін бағдарлама нысанның басқа нұсқасын таңдайды.",
+            "Программа, восстанавливающая файл, выберет другую версию объекта.",
+            "A program that recovers the file would pick another version of an object.",
+        ),
+        "xref_target_hidden" => m(
+            "Сілтемелер кестесі нысан жоқ немесе басқа нысанның ішіндегі орынды көрсетеді.",
+            "Таблица ссылок указывает на место, где нет объекта или где он спрятан внутри другого.",
+            "The cross-reference table points where no object starts, or inside another object.",
+        ),
+        "trailer_changed" => m(
+            "Жаңарту файлдың түбірін (/Root), шифрлауын немесе мәліметін басқа нысанға бағыттаған.",
+            "Обновление перенаправило корень файла (/Root), шифрование или сведения на другой объект.",
+            "An update points the file's root (/Root), encryption or information at another object.",
+        ),
+        "locked_field" => m(
+            "Қол қоюшы өзгертуге тыйым салған өріс өзгертілген.",
+            "Изменено поле, изменение которого подписант запретил.",
+            "A field the signer locked was changed.",
+        ),
+        "new_visible_signature_field" => m(
+            "Куәландырылған құжатқа бет үстіне салынатын жаңа көрінетін қолтаңба өрісі қосылған.",
+            "В заверенный документ добавлено новое видимое поле подписи, рисуемое поверх страницы.",
+            "A new visible signature field, drawn over the page, was added to the certified document.",
+        ),
+        "signature" => m(
+            "Куәландыру рұқсат етпейтін жаңа қолтаңба қосылған.",
+            "Добавлена новая подпись, которую заверение не разрешает.",
+            "A new signature was added, which the certification does not allow.",
+        ),
+        "signature_field" => m(
+            "Куәландыру рұқсат етпейтін қолтаңба өрісі қосылған немесе толтырылған.",
+            "Добавлено или заполнено поле подписи, что заверение не разрешает.",
+            "A signature field was added or filled, which the certification does not allow.",
+        ),
+        "timestamp" => m(
+            "Рұқсат етілмеген уақыт белгісі қосылған.",
+            "Добавлена неразрешённая метка времени.",
+            "A time-stamp was added where it is not allowed.",
+        ),
+        "dss" => m(
+            "Тексеру деректері (DSS) рұқсат етілмеген түрде өзгертілген.",
+            "Данные для проверки (DSS) изменены недопустимым образом.",
+            "The validation data (DSS) was changed in a way that is not allowed.",
+        ),
+        "metadata" => m(
+            "Құжат мәліметтері рұқсат етілмеген түрде өзгертілген.",
+            "Сведения о документе изменены недопустимым образом.",
+            "The document's metadata was changed in a way that is not allowed.",
+        ),
+        "catalog" => m(
+            "Құжаттың негізгі сөздігі (каталог) өзгертілген.",
+            "Изменён каталог документа.",
+            "The document's catalog was changed.",
+        ),
+        "structure" => m(
+            "Файлдың құрылымы рұқсат етілмеген түрде өзгертілген.",
+            "Структура файла изменена недопустимым образом.",
+            "The file's structure was changed in a way that is not allowed.",
+        ),
+        "unused" => m(
+            "Еш нәрсе сілтемейтін нысандар рұқсат етілмеген жерде қосылған.",
+            "Добавлены объекты, на которые ничто не ссылается, где это не разрешено.",
+            "Objects nothing refers to were added where that is not allowed.",
+        ),
+        "unchanged" => m(
+            "Нысандар өзгеріссіз қайта жазылған.",
+            "Объекты перезаписаны без изменений.",
+            "Objects were rewritten unchanged.",
+        ),
+        "form_fill" => m(
+            "Куәландыру рұқсат етпейтін форма өрісі толтырылған.",
+            "Заполнено поле формы, что заверение не разрешает.",
+            "A form field was filled in, which the certification does not allow.",
+        ),
+        "form_resources" => m(
+            "Форманың ресурстары рұқсат етілмеген түрде өзгертілген.",
+            "Ресурсы формы изменены недопустимым образом.",
+            "The form's resources were changed in a way that is not allowed.",
+        ),
+        "annotation" => m(
+            "Құжатқа ескертпе (аннотация) қосылған, өзгертілген немесе жойылған.",
+            "В документ добавлено, изменено или удалено примечание (аннотация).",
+            "An annotation (comment) was added, changed or deleted.",
+        ),
+        "page_content" => m(
+            "Беттің мазмұны ауыстырылған немесе өзгертілген.",
+            "Содержимое страницы заменено или изменено.",
+            "A page's content was replaced or changed.",
+        ),
+        "overlay" => m(
+            "Беттің үстіне жаңа мазмұн салынған.",
+            "Поверх страницы нарисовано новое содержимое.",
+            "New content was drawn over a page.",
+        ),
+        "font" => m(
+            "Қаріп қайта анықталған: мәтін басқаша көрінуі немесе оқылуы мүмкін.",
+            "Шрифт переопределён: текст может выглядеть или читаться иначе.",
+            "A font was redefined: the text may look or read differently.",
+        ),
+        "xobject" => m(
+            "Суреттер мен пішіндер (XObject) басқа мазмұнға бағытталған немесе қайта жазылған.",
+            "Изображение или форма (XObject) перенаправлены на другое содержимое или перезаписаны.",
+            "An image or form (XObject) was re-pointed or rewritten.",
+        ),
+        "optional_content" => m(
+            "Қабаттар (optional content) өзгертілген: көрінетін мазмұн басқа болуы мүмкін.",
+            "Изменены слои (optional content): видимое содержимое может стать другим.",
+            "Optional content (layers) changed: what is visible may differ.",
+        ),
+        "page" => m(
+            "Беттің параметрлері немесе ресурстары өзгертілген.",
+            "Изменены параметры или ресурсы страницы.",
+            "A page's settings or resources were changed.",
+        ),
+        "page_tree" => m(
+            "Беттер қосылған, жойылған немесе орны ауыстырылған.",
+            "Страницы добавлены, удалены или переставлены.",
+            "Pages were added, removed or reordered.",
+        ),
+        "form_structure" => m(
+            "Форманың құрылымы өзгертілген: өріс қосылған, жойылған немесе қол қойылған өріс өзгертілген.",
+            "Изменена структура формы: поле добавлено, удалено или изменено подписанное поле.",
+            "The form's structure changed: a field was added, removed, or a signed field changed.",
+        ),
+        "freed" => m(
+            "Қол қойылған құжаттың нысаны жойылған.",
+            "Удалён объект подписанного документа.",
+            "An object of the signed document was deleted.",
+        ),
+        "trailer" => m(
+            "Файлдың түбірі (/Root) немесе шифрлауы өзгертілген.",
+            "Изменён корень файла (/Root) или его шифрование.",
+            "The file's root (/Root) or its encryption was changed.",
+        ),
+        _ => m(
+            "Құжат қол қойылғаннан кейін рұқсат етілмеген түрде өзгертілген.",
+            "Документ изменён после подписания недопустимым образом.",
+            "The document was changed after signing in a way that is not allowed.",
         ),
     }
 }

@@ -101,13 +101,15 @@ pub enum Code {
     PdfModified,
     ByteRangeInvalid,
     DocmdpViolation,
+    PdfAmbiguous,
+    PdfTooComplex,
     SignedElementInvalid,
     MessageExpired,
 }
 
 impl Code {
     /// Every code, in check order (for tables and docs).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 31] = [
         Code::Ok,
         Code::EnvelopeMalformed,
         Code::ContentMissing,
@@ -137,6 +139,8 @@ impl Code {
         Code::PdfModified,
         Code::ByteRangeInvalid,
         Code::DocmdpViolation,
+        Code::PdfAmbiguous,
+        Code::PdfTooComplex,
     ];
 
     /// The code as it appears in JSON (e.g. `CERT_REVOKED`).
@@ -169,6 +173,8 @@ impl Code {
             Code::PdfModified => "PDF_MODIFIED",
             Code::ByteRangeInvalid => "BYTE_RANGE_INVALID",
             Code::DocmdpViolation => "DOCMDP_VIOLATION",
+            Code::PdfAmbiguous => "PDF_AMBIGUOUS",
+            Code::PdfTooComplex => "PDF_TOO_COMPLEX",
             Code::SignedElementInvalid => "SIGNED_ELEMENT_INVALID",
             Code::MessageExpired => "MESSAGE_EXPIRED",
         }
@@ -207,6 +213,8 @@ impl Code {
             Code::PdfMalformed | Code::ByteRangeInvalid => (Failed, Some(S::FormatFailure)),
             Code::PdfNotSigned => (Indeterminate, Some(S::SignedDataNotFound)),
             Code::PdfModified | Code::DocmdpViolation => (Failed, Some(S::HashFailure)),
+            Code::PdfAmbiguous => (Failed, Some(S::FormatFailure)),
+            Code::PdfTooComplex => (Indeterminate, Some(S::FormatFailure)),
             Code::SignedElementInvalid => (Failed, Some(S::FormatFailure)),
             Code::MessageExpired => (Failed, Some(S::SigConstraintsFailure)),
             Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
@@ -505,6 +513,9 @@ impl Verdict {
             }
         }
         let _ = writeln!(s, "  validation time: {}", self.validation_time);
+        if let Some(level) = &self.level {
+            let _ = writeln!(s, "  level: {level}");
+        }
         if self.policy["trust_profile"] == "test" {
             let _ = writeln!(
                 s,

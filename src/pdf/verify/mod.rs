@@ -14,15 +14,20 @@
 //! code, not an error.
 //!
 //! `report` holds what is reported, `signature` checks one signature,
-//! `dss` reads the validation data.
+//! `dss` reads the validation data, `ltv` validates at past times from
+//! proofs of existence (document time-stamps) and reports the level.
 
 mod dss;
+mod ltv;
+mod mdp;
 mod report;
 mod signature;
 
-pub use report::{Coverage, PdfReport, SignatureReport};
+pub use mdp::{Certification, JudgedChange, Lock};
+pub use report::{Coverage, PdfReport, Reason, SignatureReport, StructureFinding};
 
-use super::diff::{self, RevisionChanges};
+use super::diff::{self, RevisionChanges, graph::Graph};
+use super::layout;
 use super::plan::{docmdp_of_sig, signature_fields};
 use super::xref::{Entry, FileSource, PdfFile, Source};
 use super::{PdfError, cos};
@@ -30,7 +35,7 @@ use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, TrustStore};
 use crate::verdict::Indication;
 use lopdf::Object;
-use report::malformed;
+use report::{malformed, structural, too_complex};
 use serde_json::json;
 use signature::{byte_range, verify_one};
 
@@ -69,12 +74,14 @@ pub fn verify_file(
 pub fn verify_source(src: &dyn Source, store: &TrustStore, req: &PdfVerifyRequest) -> PdfReport {
     match verify_inner(src, store, req) {
         Ok(r) => r,
+        Err(e @ PdfError::Limit { .. }) => too_complex(req, src.len(), e.to_string()),
         Err(e) => malformed(req, src.len(), e.to_string()),
     }
 }
 
 struct Found {
     field: String,
+    field_dict: lopdf::Dictionary,
     sig: lopdf::Dictionary,
     contents_span: Option<(u64, u64)>,
     revision: usize,
@@ -86,10 +93,30 @@ fn verify_inner(
     req: &PdfVerifyRequest,
 ) -> Result<PdfReport, PdfError> {
     let file = PdfFile::open(src)?;
-    let last = file.revisions.len() - 1;
-    if file.trailer().has(b"Encrypt") {
+    // An encrypted document is refused; encryption added by an update is a
+    // change (`layout` reports it).
+    if file.revisions[0].trailer.has(b"Encrypt") {
         return Err(PdfError::Encrypted);
     }
+    let findings = layout::examine(&file)?;
+    match verify_revisions(&file, store, req, &findings) {
+        // A file whose structure already told what is wrong, and that then
+        // cannot be read as its chain says: the structure is the verdict.
+        Err(e) if !findings.is_empty() && !matches!(e, PdfError::Limit { .. }) => {
+            Ok(structural(req, src.len(), e.to_string(), findings))
+        }
+        r => r,
+    }
+}
+
+fn verify_revisions(
+    file: &PdfFile<'_>,
+    store: &TrustStore,
+    req: &PdfVerifyRequest,
+    findings: &[layout::Finding],
+) -> Result<PdfReport, PdfError> {
+    let src = file.source();
+    let last = file.revisions.len() - 1;
     let (_, catalog) = file.catalog(last)?;
     let fields = match catalog.get(b"AcroForm") {
         Ok(f) => match file.resolve(f, last)? {
@@ -105,7 +132,7 @@ fn verify_inner(
         Err(_) => Vec::new(),
     };
     let mut found = Vec::new();
-    for (_, fd) in signature_fields(&file, &fields, last)?
+    for (_, fd) in signature_fields(file, &fields, last)?
         .into_iter()
         .take(MAX_SIGNATURES)
     {
@@ -136,6 +163,7 @@ fn verify_inner(
         };
         found.push(Found {
             field,
+            field_dict: fd.clone(),
             sig,
             contents_span: span,
             revision,
@@ -149,22 +177,57 @@ fn verify_inner(
     // Validation data in the DSS joins the request's.
     let mut extra = req.extra.clone();
     let mut crls = req.crls.clone();
-    let dss_counts = dss::read_dss(&file, &catalog, last, &mut extra, &mut crls)?;
-    let revisions: Vec<RevisionChanges> = (1..file.revisions.len())
-        .map(|r| diff::analyse(&file, r))
-        .collect::<Result<_, _>>()?;
-    // Certification: the first signature's DocMDP (and the catalog's /Perms).
-    let mut docmdp = None;
-    let mut reports = Vec::new();
+    let dss_counts = dss::read_dss(file, &catalog, last, &mut extra, &mut crls)?;
+    // What every revision after the first signature's changed.
+    let first = found.iter().map(|f| f.revision).min().unwrap_or(last);
+    let revisions = analyse_after(file, first)?;
+    // Certification: the first signature with a DocMDP reference.
+    let mut certification = None;
+    let mut cert_of = Vec::new();
     for f in &found {
-        let cert_p = docmdp_of_sig(&file, &f.sig, last)?;
-        if docmdp.is_none() {
-            docmdp = cert_p;
+        let p = docmdp_of_sig(file, &f.sig, last)?;
+        if certification.is_none()
+            && let Some(p) = p
+        {
+            certification = Some(Certification {
+                p,
+                revision: f.revision,
+            });
         }
+        cert_of.push(p);
+    }
+    let mut reports = Vec::new();
+    let mut judgements = Vec::new();
+    for (f, p) in found.iter().zip(cert_of) {
+        let lock = Lock::of(file, &f.sig, &f.field_dict, last)?;
+        let judgement = mdp::judge(
+            f.revision,
+            &revisions,
+            findings,
+            file.revisions.len(),
+            certification,
+            lock.as_ref(),
+        );
+        judgements.push(judgement.clone());
         reports.push(verify_one(
-            &file, store, req, &extra, &crls, f, cert_p, &revisions, docmdp,
+            file, store, req, &extra, &crls, f, p, &revisions, judgement,
         )?);
     }
+    // Long-term validation (issue 19): at the times the proofs show.
+    let level = ltv::long_term(
+        &ltv::Context {
+            file,
+            store,
+            req,
+            extra: &extra,
+            crls: &crls,
+            revisions: &revisions,
+            judgements: &judgements,
+            dss: &dss_counts,
+        },
+        &found,
+        &mut reports,
+    )?;
     let mut indication = Indication::Passed;
     let mut code = "OK".to_string();
     if reports.is_empty() {
@@ -184,11 +247,45 @@ fn verify_inner(
         file: json!({
             "length": src.len(),
             "revisions": file.revisions.len(),
+            "linearized": file.linearized,
             "dss": dss_counts,
         }),
         problem: None,
         signatures: reports,
+        structure: findings
+            .iter()
+            .cloned()
+            .map(|f| StructureFinding {
+                code: f.code().as_str(),
+                finding: f,
+            })
+            .collect(),
         revisions,
-        docmdp,
+        docmdp: certification.map(|c| c.p),
+        level,
     })
+}
+
+/// The analysis of every revision after `first` (0-based), each against
+/// the one before, with the reference graph carried forward.
+fn analyse_after(file: &PdfFile<'_>, first: usize) -> Result<Vec<RevisionChanges>, PdfError> {
+    let last = file.revisions.len() - 1;
+    if first >= last {
+        return Ok(Vec::new());
+    }
+    let mut graph = Graph::build(file, first)?;
+    let mut out = Vec::new();
+    for r in first + 1..=last {
+        out.push(diff::analyse(file, r, &graph)?);
+        if r < last {
+            for (n, e) in &file.revisions[r].entries {
+                let o = match e {
+                    Entry::Free => Object::Null,
+                    _ => file.object((*n, 0), r).unwrap_or(Object::Null),
+                };
+                graph.update(*n, &o);
+            }
+        }
+    }
+    Ok(out)
 }

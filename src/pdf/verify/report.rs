@@ -2,8 +2,10 @@
 //! later changes, and the whole file's decision, as JSON and as text.
 
 use super::PdfVerifyRequest;
-use crate::pdf::diff::{self, RevisionChanges};
-use crate::verdict::{Indication, Verdict};
+use super::mdp::JudgedChange;
+use crate::pdf::diff::{Level, RevisionChanges};
+use crate::pdf::layout::Finding;
+use crate::verdict::{Code, Indication, Message, Verdict};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -53,12 +55,56 @@ pub struct SignatureReport {
     pub timestamp: Option<Value>,
     /// Revisions after this signature's.
     pub later_revisions: Vec<usize>,
-    /// Changes after this signature that nothing allows.
-    pub unauthorised_changes: Vec<diff::ObjectChange>,
+    /// The worst level of what came after (None: nothing did).
+    pub modification_level: Option<Level>,
+    /// Why it did not pass, when what came after or the file's structure
+    /// decided it: sub-reasons, each with its kk/ru/en text.
+    pub reasons: Vec<Reason>,
+    /// The changes after it that it does not allow.
+    pub unauthorised_changes: Vec<JudgedChange>,
+    /// Every change after it, each with whether it is allowed.
+    pub later_changes: Vec<JudgedChange>,
     /// This signature's own decision (its CMS, its coverage, what came after).
     pub indication: Indication,
-    /// Its code: the CMS code, or `BYTE_RANGE_INVALID`, `PDF_MODIFIED`, `DOCMDP_VIOLATION`.
+    /// Its code: the CMS code, or `BYTE_RANGE_INVALID`, `PDF_MODIFIED`,
+    /// `DOCMDP_VIOLATION`, `PDF_AMBIGUOUS`.
     pub code: String,
+    // Long-term validation (issue 19), filled in by `verify::ltv`.
+    /// The PAdES level reached: `B-B`, `B-T`, `B-LT` or `B-LTA` (signatures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
+    /// How it was validated at a past time from proofs of existence, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_term: Option<Value>,
+}
+
+/// A sub-reason: its key and its text in the three languages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    /// The key (`bytes_after_eof`, `page_content`, …; docs/verdicts.md).
+    pub reason: &'static str,
+    /// The text a citizen can be shown.
+    pub message: Message,
+}
+
+impl Reason {
+    /// The sub-reason for a key.
+    pub fn of(key: &'static str) -> Reason {
+        Reason {
+            reason: key,
+            message: crate::verdict::messages::pdf_reason(key),
+        }
+    }
+}
+
+/// A structure finding as reported: its code, sub-reason and data.
+#[derive(Debug, Clone, Serialize)]
+pub struct StructureFinding {
+    /// `PDF_MODIFIED` or `PDF_AMBIGUOUS`.
+    pub code: &'static str,
+    /// What was found, with its data (`reason` names it).
+    #[serde(flatten)]
+    pub finding: Finding,
 }
 
 /// The whole file's report.
@@ -77,10 +123,16 @@ pub struct PdfReport {
     pub problem: Option<String>,
     /// Every signature, oldest first.
     pub signatures: Vec<SignatureReport>,
-    /// What every revision after the first changed.
+    /// What the file's structure shows that its cross-reference chain
+    /// does not (bytes after `%%EOF`, re-pointed or shadowed objects, …).
+    pub structure: Vec<StructureFinding>,
+    /// What every revision after the first signature's changed.
     pub revisions: Vec<RevisionChanges>,
     /// The document's DocMDP permission (1, 2 or 3) when it is certified.
     pub docmdp: Option<i64>,
+    /// The lowest PAdES level of its signatures (issue 19, `verify::ltv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
 }
 
 impl PdfReport {
@@ -133,14 +185,31 @@ impl PdfReport {
             for c in &sig.unauthorised_changes {
                 let _ = writeln!(
                     s,
-                    "  modified after it: object {} {} ({:?}: {})",
-                    c.object, c.change, c.category, c.detail
+                    "  modified after it: revision {}, object {} {} ({:?}: {})",
+                    c.revision, c.object, c.change, c.category, c.detail
                 );
             }
+            for r in &sig.reasons {
+                let _ = writeln!(s, "  reason: {} — {}", r.reason, r.message.en);
+            }
+        }
+        for f in &self.structure {
+            let _ = writeln!(
+                s,
+                "structure: {} {}",
+                f.code,
+                serde_json::to_string(&f.finding).unwrap_or_default()
+            );
         }
         for r in &self.revisions {
             let cats: Vec<String> = r.categories.iter().map(|c| format!("{c:?}")).collect();
-            let _ = writeln!(s, "revision {}: {}", r.revision, cats.join(", "));
+            let _ = writeln!(
+                s,
+                "revision {}: {:?} — {}",
+                r.revision,
+                r.level,
+                cats.join(", ")
+            );
         }
         s
     }
@@ -154,7 +223,45 @@ pub(super) fn malformed(req: &PdfVerifyRequest, len: u64, problem: String) -> Pd
         file: json!({ "length": len }),
         problem: Some(problem),
         signatures: Vec::new(),
+        structure: Vec::new(),
         revisions: Vec::new(),
         docmdp: None,
+        level: None,
+    }
+}
+
+pub(super) fn too_complex(req: &PdfVerifyRequest, len: u64, problem: String) -> PdfReport {
+    PdfReport {
+        indication: Indication::Indeterminate,
+        code: "PDF_TOO_COMPLEX".into(),
+        ..malformed(req, len, problem)
+    }
+}
+
+/// A file whose structure findings decide it, and that cannot be read
+/// further as its cross-reference chain says (`problem` says where).
+pub(super) fn structural(
+    req: &PdfVerifyRequest,
+    len: u64,
+    problem: String,
+    findings: Vec<Finding>,
+) -> PdfReport {
+    // As `mdp::judge`: a definite change first, then an ambiguity.
+    let code = if findings.iter().any(|f| f.code() == Code::PdfModified) {
+        Code::PdfModified
+    } else {
+        Code::PdfAmbiguous
+    };
+    PdfReport {
+        indication: code.indication().0,
+        code: code.as_str().into(),
+        structure: findings
+            .into_iter()
+            .map(|f| StructureFinding {
+                code: f.code().as_str(),
+                finding: f,
+            })
+            .collect(),
+        ..malformed(req, len, problem)
     }
 }

@@ -1,12 +1,14 @@
 //! One signature: its ByteRange (sound, gap exactly its /Contents, covering
 //! its revision), the streamed digest of the ranges, the CMS verdict through
-//! `envelope::verify` (a document time-stamp's imprint included), and the
-//! changes after it that nothing allows.
+//! `envelope::verify` (a document time-stamp's imprint included), and its
+//! decision given `mdp`'s judgement of what came after it.
 
+use super::mdp::{JudgedChange, Judgement};
+use super::report::Reason;
 use super::report::{Coverage, SignatureReport};
 use super::{Found, PdfVerifyRequest};
 use crate::envelope::{self, Prehashed, VerifyRequest};
-use crate::pdf::diff::{Category, RevisionChanges};
+use crate::pdf::diff::RevisionChanges;
 use crate::pdf::sign::parse_pdf_date;
 use crate::pdf::xref::{PdfFile, Source, int, read_range};
 use crate::pdf::{PdfError, cos, hasher};
@@ -94,7 +96,7 @@ pub(super) fn verify_one(
     f: &Found,
     certification: Option<i64>,
     revisions: &[RevisionChanges],
-    docmdp: Option<i64>,
+    judgement: Judgement,
 ) -> Result<SignatureReport, PdfError> {
     let src = file.source();
     let len = src.len();
@@ -207,51 +209,25 @@ pub(super) fn verify_one(
         .iter()
         .find(|c| c.name == "timestamp")
         .map(|c| serde_json::to_value(c).unwrap_or(Value::Null));
-    // What came after.
-    let later: Vec<&RevisionChanges> = revisions
+    // What came after, judged by `mdp`.
+    let later: Vec<usize> = revisions
         .iter()
         .filter(|r| r.revision > f.revision + 1)
+        .map(|r| r.revision)
         .collect();
-    let mut allowed = vec![
-        Category::Signature,
-        Category::Dss,
-        Category::Timestamp,
-        Category::Structure,
-        Category::Metadata,
-        Category::Unused,
-    ];
-    if docmdp.unwrap_or(2) >= 2 && docmdp.is_some() {
-        allowed.push(Category::FormFill);
-    }
-    if docmdp == Some(3) {
-        allowed.push(Category::Annotation);
-    }
-    let mut unauthorised = Vec::new();
-    for r in &later {
-        for o in &r.objects {
-            let ok = allowed.contains(&o.category)
-                && !(docmdp == Some(1) && o.category == Category::Signature && !doc_ts);
-            if !ok {
-                unauthorised.push(o.clone());
-            }
-        }
-    }
-    let docmdp_violation = docmdp.is_some() && !unauthorised.is_empty();
     let (indication, code) = if !coverage.covers_revision {
         (Indication::Failed, "BYTE_RANGE_INVALID".to_string())
-    } else if !unauthorised.is_empty() {
-        (
-            Indication::Failed,
-            if docmdp_violation {
-                "DOCMDP_VIOLATION"
-            } else {
-                "PDF_MODIFIED"
-            }
-            .to_string(),
-        )
+    } else if let Some(c) = judgement.code {
+        (c.indication().0, c.as_str().to_string())
     } else {
         (verdict.indication, code_str(&verdict))
     };
+    let unauthorised: Vec<JudgedChange> = judgement
+        .changes
+        .iter()
+        .filter(|c| !c.allowed)
+        .cloned()
+        .collect();
     let text = |k: &[u8]| f.sig.get(k).ok().and_then(cos::text);
     let m = text(b"M");
     Ok(SignatureReport {
@@ -274,10 +250,15 @@ pub(super) fn verify_one(
         coverage,
         verdict,
         timestamp,
-        later_revisions: later.iter().map(|r| r.revision).collect(),
+        later_revisions: later,
+        modification_level: judgement.level,
+        reasons: judgement.reasons.iter().map(|r| Reason::of(r)).collect(),
         unauthorised_changes: unauthorised,
+        later_changes: judgement.changes,
         indication,
         code,
+        level: None,
+        long_term: None,
     })
 }
 

@@ -1,11 +1,15 @@
 //! A PDF file's structure: cross-reference sections (tables and streams),
 //! trailers, and the revisions that incremental updates make.
 //!
-//! Owns following the `startxref` chain (`/Prev`, `/XRefStm`) into
-//! revisions, the entries that say where each object lives as of a
-//! revision, and where each revision ends (its `%%EOF`). Refuses files
-//! without a readable `startxref` chain and bounds everything it reads:
-//! sections, entries, object sizes, decompressed streams.
+//! Owns following the `startxref` chain (`/Prev`, a hybrid file's
+//! `/XRefStm`) into revisions, the entries that say where each object lives
+//! as of a revision, and where each revision ends (its `%%EOF`). A
+//! linearized file's first-page section and its main section are one
+//! revision. What a lenient reader would silently repair is recorded as an
+//! [`Anomaly`] (a `/Prev` that loops or points forward, an object listed
+//! twice in one section) for `layout` to judge. Refuses files without a
+//! readable `startxref` chain and bounds everything it reads: revisions,
+//! entries, object sizes, decompressed streams.
 //!
 //! `source` gives random access to the bytes (memory, or a file read by
 //! offset, so a 200 MB file is never held in memory); `objects` reads the
@@ -21,19 +25,23 @@ use super::cos::{Indirect, Parser, SyntaxError};
 use lopdf::{Dictionary, Object};
 use objects::ObjStm;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
-/// Most cross-reference sections followed (revisions, hybrid streams).
-const MAX_SECTIONS: usize = 4096;
+/// Most revisions (incremental updates) read; a longer chain is refused.
+pub const MAX_REVISIONS: usize = 1000;
 /// Most objects a file may declare.
 const MAX_OBJECTS: u64 = 8_000_000;
+/// Most cross-reference entries read over all sections.
+const MAX_ENTRIES: usize = 4_000_000;
 /// Largest single object (dictionary, array) read.
 const MAX_OBJECT: usize = 16 * 1024 * 1024;
 /// Largest decoded object or cross-reference stream.
 const MAX_DECODED: usize = 64 * 1024 * 1024;
 /// Objects read before giving up (a reference loop or a hostile file).
 const MAX_READS: usize = 1_000_000;
+/// How far back from the end a `startxref` is looked for.
+const STARTXREF_SEARCH: u64 = 16 << 20;
 
 /// Where an object lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,23 +85,59 @@ pub struct Section {
     pub entries: BTreeMap<u32, Entry>,
     /// Its trailer dictionary (the stream's dictionary for a stream).
     pub trailer: Dictionary,
+    /// Where it ends (after the trailer dictionary, or the stream object).
+    pub end: u64,
+    /// Objects listed more than once in it with different entries.
+    pub duplicates: Vec<u32>,
+}
+
+/// What a lenient reader would repair silently, recorded for `layout`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anomaly {
+    /// A `/Prev` (or `/XRefStm`) names a section already read.
+    PrevLoop {
+        /// The section whose trailer says so.
+        section: u64,
+        /// The offset it names.
+        prev: u64,
+    },
+    /// A `/Prev` names a section after its own (outside a linearized file's
+    /// first-page section).
+    PrevForward {
+        /// The section whose trailer says so.
+        section: u64,
+        /// The offset it names.
+        prev: u64,
+    },
+    /// One section lists an object twice, with different entries.
+    DuplicateEntry {
+        /// The section.
+        section: u64,
+        /// The object number.
+        object: u32,
+    },
 }
 
 /// One revision: the sections written by one save, and where it ends.
 #[derive(Debug, Clone)]
 pub struct Revision {
-    /// Offset of its first section.
+    /// Offset of its first section (what `startxref` names).
     pub offset: u64,
-    /// Table or stream (its last section's).
+    /// Table or stream (its main section's).
     pub kind: XrefKind,
-    /// The objects it defines or frees (later sections of the same save win).
+    /// The objects it defines or frees.
     pub entries: BTreeMap<u32, Entry>,
     /// The trailer.
     pub trailer: Dictionary,
+    /// Where its bytes begin (the previous revision's `eof_eol`; 0 for the first).
+    pub start: u64,
     /// The offset just after its `%%EOF` marker (the file's length when missing).
     pub eof: u64,
     /// `eof` plus the end-of-line after the marker, if any.
     pub eof_eol: u64,
+    /// The offsets of its sections (a hybrid file's stream, a linearized
+    /// file's two parts).
+    pub sections: Vec<u64>,
 }
 
 /// An object with where it was read from: its offset and parse (None inside
@@ -107,6 +151,12 @@ pub struct PdfFile<'s> {
     pub revisions: Vec<Revision>,
     /// The offset the last `startxref` names (an update's `/Prev`).
     pub startxref: u64,
+    /// Where that last `startxref` keyword is.
+    pub startxref_at: u64,
+    /// Whether the file is linearized (its first object says so).
+    pub linearized: bool,
+    /// What a lenient reader would have repaired.
+    pub anomalies: Vec<Anomaly>,
     objstm: RefCell<HashMap<u64, Rc<ObjStm>>>,
     reads: RefCell<usize>,
 }
@@ -119,8 +169,17 @@ fn syntax(at: u64, e: SyntaxError) -> PdfError {
     PdfError::Malformed(format!("at byte {at}: {e}"))
 }
 
+/// A non-negative integer entry of a trailer, inside the file.
+fn offset_in(d: &Dictionary, key: &[u8], len: u64) -> Option<u64> {
+    match d.get(key) {
+        Ok(Object::Integer(p)) if *p >= 0 && (*p as u64) < len => Some(*p as u64),
+        _ => None,
+    }
+}
+
 impl<'s> PdfFile<'s> {
-    /// Reads the structure: `startxref`, then every section by `/Prev` and `/XRefStm`.
+    /// Reads the structure: the last `startxref`, then every section by
+    /// `/Prev` (and `/XRefStm`), newest first.
     pub fn open(src: &'s dyn Source) -> Result<PdfFile<'s>, PdfError> {
         let len = src.len();
         if len < 8 {
@@ -130,43 +189,136 @@ impl<'s> PdfFile<'s> {
         if !head.windows(5).any(|w| w == b"%PDF-") {
             return Err(bad("not a PDF: no %PDF- header"));
         }
-        let tail_len = 2048.min(len);
-        let tail = read_range(src, len - tail_len, tail_len as usize)?;
-        let sx = rfind(&tail, b"startxref").ok_or_else(|| bad("no startxref"))?;
-        let start = Parser::new(&tail, sx + 9)
-            .uint()
-            .ok_or_else(|| bad("startxref has no offset"))?;
+        let (startxref_at, start) = last_startxref(src)?;
         let mut file = PdfFile {
             src,
             revisions: Vec::new(),
             startxref: start,
+            startxref_at,
+            linearized: is_linearized(&head),
+            anomalies: Vec::new(),
             objstm: RefCell::new(HashMap::new()),
             reads: RefCell::new(0),
         };
-        let mut sections: Vec<Section> = Vec::new();
-        let mut todo = vec![start];
-        let mut seen = std::collections::HashSet::new();
-        while let Some(off) = todo.pop() {
+        // The chain, newest first: each element a revision's sections.
+        let mut chain: Vec<(Section, Vec<u64>)> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut entries = 0usize;
+        let mut next = Some(start);
+        while let Some(off) = next.take() {
             if !seen.insert(off) {
-                continue;
+                let from = chain.last().map(|(s, _)| s.offset).unwrap_or(off);
+                file.anomalies.push(Anomaly::PrevLoop {
+                    section: from,
+                    prev: off,
+                });
+                break;
             }
-            if sections.len() >= MAX_SECTIONS {
-                return Err(bad("too many cross-reference sections"));
+            if chain.len() >= MAX_REVISIONS {
+                return Err(PdfError::Limit {
+                    what: "revisions",
+                    limit: MAX_REVISIONS as u64,
+                });
             }
-            let s = file.section(off)?;
-            for key in [&b"Prev"[..], b"XRefStm"] {
-                if let Ok(Object::Integer(p)) = s.trailer.get(key)
-                    && *p >= 0
-                    && (*p as u64) < len
-                {
-                    todo.push(*p as u64);
+            let mut s = file.section(off)?;
+            let mut parts = vec![off];
+            if s.kind == XrefKind::Table
+                && let Some(x) = offset_in(&s.trailer, b"XRefStm", len)
+            {
+                if seen.insert(x) {
+                    // A hybrid file: the table's entries first, then the
+                    // stream's for what the table does not define.
+                    let st = file.xref_stream(x)?;
+                    file.note_duplicates(&st);
+                    for (num, e) in st.entries {
+                        match s.entries.get(&num) {
+                            None | Some(Entry::Free) => {
+                                s.entries.insert(num, e);
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    parts.push(x);
+                } else {
+                    file.anomalies.push(Anomaly::PrevLoop {
+                        section: off,
+                        prev: x,
+                    });
                 }
             }
-            sections.push(s);
+            file.note_duplicates(&s);
+            entries += s.entries.len();
+            if entries > MAX_ENTRIES {
+                return Err(PdfError::Limit {
+                    what: "cross-reference entries",
+                    limit: MAX_ENTRIES as u64,
+                });
+            }
+            next = offset_in(&s.trailer, b"Prev", len);
+            chain.push((s, parts));
         }
-        sections.sort_by_key(|s| s.offset);
-        file.revisions = file.group(sections)?;
+        file.revisions = file.revisions_of(chain)?;
         Ok(file)
+    }
+
+    fn note_duplicates(&mut self, s: &Section) {
+        for d in &s.duplicates {
+            self.anomalies.push(Anomaly::DuplicateEntry {
+                section: s.offset,
+                object: *d,
+            });
+        }
+    }
+
+    /// Turns the chain (newest first) into revisions (oldest first).
+    fn revisions_of(&mut self, chain: Vec<(Section, Vec<u64>)>) -> Result<Vec<Revision>, PdfError> {
+        let len = self.src.len();
+        let mut revs: Vec<Revision> = Vec::new();
+        for (s, parts) in chain.into_iter().rev() {
+            let (eof, eof_eol) = self.eof_after(s.end)?;
+            revs.push(Revision {
+                offset: s.offset,
+                kind: s.kind,
+                entries: s.entries,
+                trailer: s.trailer,
+                start: 0,
+                eof: eof.min(len),
+                eof_eol: eof_eol.min(len),
+                sections: parts,
+            });
+        }
+        // A linearized file: the oldest two chain elements are its main
+        // section (the end of the original file, no /Prev) and its first-page
+        // section (near the start, whose /Prev points forward to it). One
+        // revision, ending where the main section does.
+        if self.linearized && revs.len() >= 2 && revs[1].offset < revs[0].offset {
+            let main = revs.remove(0);
+            let first = &mut revs[0];
+            for (num, e) in main.entries {
+                first.entries.entry(num).or_insert(e);
+            }
+            first.eof = main.eof;
+            first.eof_eol = main.eof_eol;
+            first.sections.extend(main.sections);
+        }
+        // Every other forward /Prev is recorded.
+        for w in revs.windows(2) {
+            if w[0].offset > w[1].offset {
+                self.anomalies.push(Anomaly::PrevForward {
+                    section: w[1].offset,
+                    prev: w[0].offset,
+                });
+            }
+        }
+        let mut start = 0;
+        for r in &mut revs {
+            r.start = start.min(r.eof_eol);
+            start = r.eof_eol;
+        }
+        if revs.is_empty() {
+            return Err(bad("no cross-reference section"));
+        }
+        Ok(revs)
     }
 
     /// The source.
@@ -180,44 +332,12 @@ impl<'s> PdfFile<'s> {
         &self.revisions[self.revisions.len() - 1].trailer
     }
 
-    /// Groups sections into revisions by the `%%EOF` each is followed by.
-    fn group(&self, sections: Vec<Section>) -> Result<Vec<Revision>, PdfError> {
-        let len = self.src.len();
-        let mut revs: Vec<Revision> = Vec::new();
-        for s in sections {
-            let (eof, eof_eol) = self.eof_after(s.offset)?;
-            match revs.last_mut() {
-                Some(r) if r.eof == eof => {
-                    r.entries.extend(s.entries);
-                    if s.kind == XrefKind::Stream && r.kind == XrefKind::Table {
-                        // A hybrid file's XRefStm: the table's trailer stays.
-                    } else {
-                        r.trailer = s.trailer;
-                        r.kind = s.kind;
-                    }
-                }
-                _ => revs.push(Revision {
-                    offset: s.offset,
-                    kind: s.kind,
-                    entries: s.entries,
-                    trailer: s.trailer,
-                    eof: eof.min(len),
-                    eof_eol: eof_eol.min(len),
-                }),
-            }
-        }
-        if revs.is_empty() {
-            return Err(bad("no cross-reference section"));
-        }
-        Ok(revs)
-    }
-
     /// The first `%%EOF` at or after `offset` (looked for within 32 MB: a
     /// cross-reference section is followed by its trailer and marker).
     fn eof_after(&self, offset: u64) -> Result<(u64, u64), PdfError> {
         let len = self.src.len();
         let mut pos = offset;
-        const CHUNK: usize = 1 << 20;
+        const CHUNK: usize = 1 << 16;
         let limit = offset.saturating_add(32 << 20).min(len);
         while pos < limit {
             let buf = read_range(self.src, pos, CHUNK + 8)?;
@@ -255,13 +375,15 @@ impl<'s> PdfFile<'s> {
 
     fn table(&self, off: u64) -> Result<Section, PdfError> {
         let mut entries = BTreeMap::new();
-        let mut window = 1 << 16;
+        let mut duplicates = Vec::new();
+        let mut window = 1 << 12;
         loop {
             let buf = read_range(self.src, off, window)?;
             let complete = buf.len() < window;
             let mut p = Parser::new(&buf, 0);
             p.keyword(b"xref");
             entries.clear();
+            duplicates.clear();
             let result = (|| -> Result<Option<Dictionary>, PdfError> {
                 loop {
                     if p.keyword(b"trailer") {
@@ -280,7 +402,10 @@ impl<'s> PdfFile<'s> {
                         return Err(bad(format!("bad cross-reference table at byte {off}")));
                     };
                     if first + count > MAX_OBJECTS {
-                        return Err(bad("too many objects"));
+                        return Err(PdfError::Limit {
+                            what: "objects",
+                            limit: MAX_OBJECTS,
+                        });
                     }
                     for i in 0..count {
                         let (Some(a), Some(g)) = (p.uint(), p.uint()) else {
@@ -292,16 +417,14 @@ impl<'s> PdfFile<'s> {
                         };
                         let id = (first + i) as u32;
                         if p.keyword(b"n") {
-                            entries.insert(
-                                id,
-                                Entry::InFile {
-                                    offset: a,
-                                    generation: g.min(65535) as u16,
-                                },
-                            );
+                            let e = Entry::InFile {
+                                offset: a,
+                                generation: g.min(65535) as u16,
+                            };
+                            put(&mut entries, &mut duplicates, id, e);
                         } else if p.keyword(b"f") {
                             if id != 0 {
-                                entries.insert(id, Entry::Free);
+                                put(&mut entries, &mut duplicates, id, Entry::Free);
                             }
                         } else if p.pos + 4 >= buf.len() {
                             return Ok(None);
@@ -320,6 +443,8 @@ impl<'s> PdfFile<'s> {
                         kind: XrefKind::Table,
                         entries,
                         trailer,
+                        end: off + p.pos as u64,
+                        duplicates,
                     });
                 }
                 None if complete || window >= MAX_DECODED => {
@@ -341,6 +466,10 @@ impl<'s> PdfFile<'s> {
             return Err(bad(format!("object at byte {off} is not a /XRef stream")));
         }
         let data = self.stream_data(off, &ind, None)?;
+        let raw_len = match s.dict.get(b"Length") {
+            Ok(Object::Integer(n)) if *n >= 0 => *n as u64,
+            _ => 0,
+        };
         let dict = s.dict.clone();
         let w: Vec<usize> = match dict.get(b"W") {
             Ok(Object::Array(a)) if a.len() == 3 => a
@@ -374,10 +503,14 @@ impl<'s> PdfFile<'s> {
         }
         let field = |r: &[u8]| r.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b));
         let mut entries = BTreeMap::new();
+        let mut duplicates = Vec::new();
         let mut rows = data.chunks_exact(row);
         for (first, count) in index {
             if first + count > MAX_OBJECTS {
-                return Err(bad("too many objects"));
+                return Err(PdfError::Limit {
+                    what: "objects",
+                    limit: MAX_OBJECTS,
+                });
             }
             for i in 0..count {
                 let Some(r) = rows.next() else { break };
@@ -385,39 +518,76 @@ impl<'s> PdfFile<'s> {
                 let a = field(&r[w[0]..w[0] + w[1]]);
                 let b = field(&r[w[0] + w[1]..]);
                 let id = (first + i) as u32;
-                match t {
-                    0 if id != 0 => {
-                        entries.insert(id, Entry::Free);
-                    }
-                    1 => {
-                        entries.insert(
-                            id,
-                            Entry::InFile {
-                                offset: a,
-                                generation: b.min(65535) as u16,
-                            },
-                        );
-                    }
-                    2 => {
-                        entries.insert(
-                            id,
-                            Entry::InStream {
-                                stream: a.min(u64::from(u32::MAX)) as u32,
-                                index: b.min(u64::from(u32::MAX)) as u32,
-                            },
-                        );
-                    }
-                    _ => {}
-                }
+                let e = match t {
+                    0 if id != 0 => Entry::Free,
+                    1 => Entry::InFile {
+                        offset: a,
+                        generation: b.min(65535) as u16,
+                    },
+                    2 => Entry::InStream {
+                        stream: a.min(u64::from(u32::MAX)) as u32,
+                        index: b.min(u64::from(u32::MAX)) as u32,
+                    },
+                    _ => continue,
+                };
+                put(&mut entries, &mut duplicates, id, e);
             }
         }
+        let end = off + ind.stream_start.unwrap_or(0) as u64 + raw_len;
         Ok(Section {
             offset: off,
             kind: XrefKind::Stream,
             entries,
             trailer: dict,
+            end,
+            duplicates,
         })
     }
+}
+
+/// Records an entry; a second, different entry for the same object in one
+/// section is a duplicate (the last one is kept, as most readers do).
+fn put(entries: &mut BTreeMap<u32, Entry>, dups: &mut Vec<u32>, id: u32, e: Entry) {
+    if let Some(prev) = entries.insert(id, e)
+        && prev != e
+        && dups.len() < 1000
+    {
+        dups.push(id);
+    }
+}
+
+/// Whether the first object says the file is linearized.
+fn is_linearized(head: &[u8]) -> bool {
+    let Some(i) = find(head, b"obj") else {
+        return false;
+    };
+    let rest = &head[i..];
+    let end = find(rest, b"endobj").unwrap_or(rest.len());
+    find(&rest[..end], b"/Linearized").is_some()
+}
+
+/// The last `startxref` keyword and the offset after it, searched back from
+/// the end (bytes appended after a `%%EOF` do not hide it).
+fn last_startxref(src: &dyn Source) -> Result<(u64, u64), PdfError> {
+    let len = src.len();
+    const CHUNK: u64 = 1 << 16;
+    let mut end = len;
+    let stop = len.saturating_sub(STARTXREF_SEARCH);
+    while end > stop {
+        let from = end.saturating_sub(CHUNK).max(stop);
+        // Overlap by the keyword's length so it is never split.
+        let buf = read_range(src, from, (end - from + 16).min(len - from) as usize)?;
+        if let Some(i) = rfind(&buf, b"startxref") {
+            let at = from + i as u64;
+            let tail = read_range(src, at, 64)?;
+            let value = Parser::new(&tail, 9)
+                .uint()
+                .ok_or_else(|| bad("startxref has no offset"))?;
+            return Ok((at, value));
+        }
+        end = from;
+    }
+    Err(bad("no startxref"))
 }
 
 /// An integer object's value.
