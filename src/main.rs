@@ -30,6 +30,9 @@ mod pdf_cli;
 #[path = "cli/xml.rs"]
 mod xml_cli;
 
+#[path = "cli/signer_trust.rs"]
+mod signer_trust;
+
 #[derive(Parser)]
 #[command(
     name = "qoltanba",

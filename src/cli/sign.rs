@@ -2,12 +2,12 @@
 //! and counter-signatures, RFC 3161 time-stamps, and the two phases of
 //! signing with an external device (`sign prepare`, `sign finish`).
 
+use crate::signer_trust::SignerTrust;
 use crate::{UsageError, read};
 use clap::{Args, Subcommand, ValueEnum};
 use qoltanba::envelope::sign::{self as cades, OutputFormat};
 use qoltanba::envelope::twophase;
 use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
-use qoltanba::pki::TrustStore;
 use qoltanba::pki::algorithms::Digest;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,9 +54,12 @@ pub struct SignArgs {
     /// RSA-PSS instead of PKCS#1 v1.5.
     #[arg(long)]
     pss: bool,
-    /// Hash for RSA keys: sha256 (default), sha384, sha512.
+    /// Hash for RSA keys: sha256 (default), sha384, sha512. GOST keys sign
+    /// with their own (GOST 34.311-95 or Streebog).
     #[arg(long, value_name = "ALG")]
     digest: Option<String>,
+    #[command(flatten)]
+    signer_trust: SignerTrust,
 }
 
 #[derive(Subcommand)]
@@ -252,9 +255,8 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         Ok(k) => k,
         Err(e) => return refuse(e.code(), e),
     };
-    let now = qoltanba::time::now();
-    let trust = TrustStore::from_dir(&TrustStore::default_dir())
-        .map_err(|e| UsageError(format!("trust store: {e}")))?;
+    let now = a.signer_trust.now()?;
+    let trust = a.signer_trust.store(&[])?;
     if let Err(e) = key.check_usable(&trust, now) {
         return refuse(e.code(), e);
     }
