@@ -54,6 +54,15 @@ pub struct Config {
     /// Base of the public verification URL in the stamps' QR codes
     /// (`QOLTANBA_PUBLIC_URL`); the document id and hash are appended.
     pub public_url: String,
+    /// The provider's BIN, carried by its employees' and head's
+    /// certificates (`QOLTANBA_PROVIDER_BIN`); unset means the demo provider's.
+    pub provider_bin: Option<String>,
+    /// The time the application flow takes as now (registration, decisions,
+    /// officer signatures), instead of the clock: for tests over real
+    /// test-PKI material whose CRLs cover a fixed window. Set in code only,
+    /// never from a file or the environment.
+    #[serde(skip)]
+    pub fixed_now: Option<i64>,
 }
 
 impl Default for Config {
@@ -76,6 +85,8 @@ impl Default for Config {
             registry_timeout_ms: 3000,
             registry_retries: 1,
             public_url: "http://127.0.0.1:8080/verify".into(),
+            provider_bin: None,
+            fixed_now: None,
         }
     }
 }
@@ -145,6 +156,14 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_PUBLIC_URL").filter(|v| !v.is_empty()) {
             c.public_url = v;
+        }
+        if let Some(v) = env("QOLTANBA_PROVIDER_BIN").filter(|v| !v.is_empty()) {
+            if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid(
+                    "QOLTANBA_PROVIDER_BIN must be 12 digits".into(),
+                ));
+            }
+            c.provider_bin = Some(v);
         }
         if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
             c.registry_url = Some(v);

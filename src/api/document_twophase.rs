@@ -83,7 +83,7 @@ pub async fn prepare(
         .enumerate()
         .map(|(i, c)| b64(&format!("chain[{i}]"), c))
         .collect::<Result<_, _>>()?;
-    let now = crate::time::now();
+    let now = state.now();
     check_signer(&state, &caller, &s, &cert, &given, now).await?;
     // The CMS carries the whole chain, as a server-held key's does.
     let chain: Vec<Vec<u8>> =
@@ -160,7 +160,7 @@ pub async fn finish(
                 "no such prepared signature for this key and application",
             )
         })?;
-    let now = crate::time::now();
+    let now = state.now();
     if now > p.expires_at {
         state.store.drop_pending(&p.id).await?;
         return Err(field_invalid(

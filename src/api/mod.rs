@@ -69,6 +69,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Now, for the application flow: the clock, or the configured fixed time (tests).
+    pub fn now(&self) -> i64 {
+        self.config.fixed_now.unwrap_or_else(crate::time::now)
+    }
+
     /// The trust store in force now.
     pub fn trust(&self) -> Arc<TrustStore> {
         self.trust

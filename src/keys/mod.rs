@@ -27,7 +27,7 @@ pub use store::{KeyInfo, KeyStore, MasterKeyOrigin};
 use crate::pki::algorithms::{Digest, Scheme};
 use crate::pki::cert::Certificate;
 use crate::pki::signer::{SignError, Signer};
-use crate::pki::{self, Extra, Policy, TrustStore, Usage};
+use crate::pki::{self, Extra, Policy, TrustProfile, TrustStore, Usage};
 use crate::verdict::Code;
 use std::sync::Arc;
 
@@ -275,7 +275,7 @@ impl LoadedKey {
                 .collect(),
             rejected_certs: Vec::new(),
         };
-        usable(&self.certificate()?, store, &extra, at)
+        usable(&self.certificate()?, store, &extra, at).1
     }
 }
 
@@ -295,7 +295,7 @@ impl Signer for LoadedKey {
 /// the whole path, revocation from the store's CRLs, nonRepudiation. The
 /// first failing check, in verification order, decides the error.
 pub fn check_usable(cert: &Certificate, store: &TrustStore, at: i64) -> Result<(), KeyError> {
-    usable(cert, store, &Extra::default(), at)
+    usable(cert, store, &Extra::default(), at).1
 }
 
 /// [`check_usable`] with extra intermediates offered for path building.
@@ -305,10 +305,28 @@ pub fn check_usable_with(
     extra: &Extra,
     at: i64,
 ) -> Result<(), KeyError> {
+    usable(cert, store, extra, at).1
+}
+
+/// [`check_usable_with`], and whose PKI the certificate's path ends in: a
+/// test PKI's anchor (such as the NCA's test CA, whose IINs fail the check
+/// digit) or a production one; the profile is known even when the
+/// certificate may not sign, so a caller can check the IIN first.
+pub fn assess_signer(
+    cert: &Certificate,
+    store: &TrustStore,
+    extra: &Extra,
+    at: i64,
+) -> (TrustProfile, Result<(), KeyError>) {
     usable(cert, store, extra, at)
 }
 
-fn usable(cert: &Certificate, store: &TrustStore, extra: &Extra, at: i64) -> Result<(), KeyError> {
+fn usable(
+    cert: &Certificate,
+    store: &TrustStore,
+    extra: &Extra,
+    at: i64,
+) -> (TrustProfile, Result<(), KeyError>) {
     let leaf = Arc::new(cert.clone());
     // The default policy checks revocation; only the usage is pinned here.
     let policy = Policy {
@@ -316,10 +334,11 @@ fn usable(cert: &Certificate, store: &TrustStore, extra: &Extra, at: i64) -> Res
         ..Policy::default()
     };
     let v = pki::validate(&leaf, store, extra, &store.revocation, at, &policy);
+    let profile = v.trust_profile;
     let path = v.path.unwrap_or_else(|| vec![leaf.clone()]);
     for check in &v.checks {
         let Some(code) = check.code else { continue };
-        return Err(match code {
+        return (profile, Err(match code {
             Code::CertExpired => {
                 let c = path.iter().find(|c| at > c.not_after).unwrap_or(&leaf);
                 KeyError::Expired {
@@ -347,9 +366,9 @@ fn usable(cert: &Certificate, store: &TrustStore, extra: &Extra, at: i64) -> Res
                 key_usage: cert.key_usage.map(|k| k.names()).unwrap_or_default(),
             },
             other => KeyError::CertInvalid { code: other },
-        });
+        }));
     }
-    Ok(())
+    (profile, Ok(()))
 }
 
 #[cfg(test)]
