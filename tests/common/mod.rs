@@ -10,6 +10,8 @@
 
 #![allow(dead_code)]
 
+pub mod gost_judge;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
