@@ -14,9 +14,9 @@ use super::auth::Caller;
 use super::json::ApiJson;
 use super::problem::ApiError;
 use crate::pdf::sign::{SignOptions, StampPlacement};
-use crate::pki::{Policy, TrustProfile};
 use crate::pki::cert::Certificate;
 use crate::pki::signer::Signer;
+use crate::pki::{Policy, TrustProfile};
 use crate::store::applications::Application;
 use crate::store::audit::AuditEntry;
 use crate::store::documents::Draft;
@@ -135,11 +135,7 @@ pub(super) async fn check_holder(
 ) -> Result<(), ApiError> {
     let profile = crate::pki::profile::profile(cert);
     let test_pki = trust == TrustProfile::Test;
-    let Some(iin) = profile
-        .iin
-        .filter(|i| i.valid || test_pki)
-        .map(|i| i.value)
-    else {
+    let Some(iin) = profile.iin.filter(|i| i.valid || test_pki).map(|i| i.value) else {
         return Err(ApiError::new(
             ProblemCode::Forbidden,
             "the certificate carries no valid IIN of its holder",

@@ -264,7 +264,11 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
         Err(e) => return Ok(key_failure(&e)),
     };
     let dir = TrustStore::default_dir();
-    let crl_bytes = a.crl.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
+    let crl_bytes = a
+        .crl
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let store = crate::signer_trust::SignerTrust {
         trust: a.trust.clone(),
         test_trust: a.test_trust.clone(),

@@ -338,35 +338,39 @@ fn usable(
     let path = v.path.unwrap_or_else(|| vec![leaf.clone()]);
     for check in &v.checks {
         let Some(code) = check.code else { continue };
-        return (profile, Err(match code {
-            Code::CertExpired => {
-                let c = path.iter().find(|c| at > c.not_after).unwrap_or(&leaf);
-                KeyError::Expired {
-                    subject: c.subject.dn.clone(),
-                    not_after: c.not_after,
+        return (
+            profile,
+            Err(match code {
+                Code::CertExpired => {
+                    let c = path.iter().find(|c| at > c.not_after).unwrap_or(&leaf);
+                    KeyError::Expired {
+                        subject: c.subject.dn.clone(),
+                        not_after: c.not_after,
+                    }
                 }
-            }
-            Code::CertNotYetValid => {
-                let c = path.iter().find(|c| at < c.not_before).unwrap_or(&leaf);
-                KeyError::NotYetValid {
-                    subject: c.subject.dn.clone(),
-                    not_before: c.not_before,
+                Code::CertNotYetValid => {
+                    let c = path.iter().find(|c| at < c.not_before).unwrap_or(&leaf);
+                    KeyError::NotYetValid {
+                        subject: c.subject.dn.clone(),
+                        not_before: c.not_before,
+                    }
                 }
-            }
-            Code::CertRevoked => {
-                let by = &check.detail["decided_by"];
-                let text = |v: &serde_json::Value| v.as_str().map(String::from);
-                KeyError::Revoked {
-                    serial: text(&by["certificate"]["serial"]).unwrap_or_else(|| cert.serial_hex()),
-                    revoked_at: text(&by["revoked_at"]),
-                    reason: text(&by["reason"]),
+                Code::CertRevoked => {
+                    let by = &check.detail["decided_by"];
+                    let text = |v: &serde_json::Value| v.as_str().map(String::from);
+                    KeyError::Revoked {
+                        serial: text(&by["certificate"]["serial"])
+                            .unwrap_or_else(|| cert.serial_hex()),
+                        revoked_at: text(&by["revoked_at"]),
+                        reason: text(&by["reason"]),
+                    }
                 }
-            }
-            Code::KeyUsageInvalid => KeyError::NotForSigning {
-                key_usage: cert.key_usage.map(|k| k.names()).unwrap_or_default(),
-            },
-            other => KeyError::CertInvalid { code: other },
-        }));
+                Code::KeyUsageInvalid => KeyError::NotForSigning {
+                    key_usage: cert.key_usage.map(|k| k.names()).unwrap_or_default(),
+                },
+                other => KeyError::CertInvalid { code: other },
+            }),
+        );
     }
     (profile, Ok(()))
 }

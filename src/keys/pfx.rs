@@ -22,10 +22,10 @@ use crate::asn1::{Tlv, Walker, ctx, ctx_prim};
 use cbc::cipher::{
     BlockCipherDecrypt, BlockModeDecrypt, InnerIvInit, KeyInit, block_padding::Pkcs7,
 };
-use hmac::digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 use der::Tag;
 use der::asn1::ObjectIdentifier as Oid;
 use hmac::Mac;
+use hmac::digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 use pkcs12::kdf::{Pkcs12KeyType, derive_key};
 use zeroize::Zeroizing;
 
@@ -319,11 +319,12 @@ fn decrypt(alg: Tlv<'_>, ct: &[u8], pw: &Password<'_>) -> Result<Zeroizing<Vec<u
     // pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }
     let params = w.require(Tag::Sequence).map_err(|_| malformed())?;
     let mut pw_ = Walker::new(params.value).map_err(|_| malformed())?;
-    let salt = pw_.require(Tag::OctetString).map_err(|_| malformed())?.value;
+    let salt = pw_
+        .require(Tag::OctetString)
+        .map_err(|_| malformed())?
+        .value;
     let rounds = read_iterations(&mut pw_)? as i32;
-    let derive = |id, len| {
-        Zeroizing::new(derive_key::<sha1::Sha1>(&pw.bmp, salt, id, rounds, len))
-    };
+    let derive = |id, len| Zeroizing::new(derive_key::<sha1::Sha1>(&pw.bmp, salt, id, rounds, len));
     let key = derive(Pkcs12KeyType::EncryptionKey, key_len);
     let iv = derive(Pkcs12KeyType::Iv, 8);
     let plain = match which {
@@ -393,7 +394,8 @@ fn read_safe_contents(
     if depth > MAX_NESTING {
         return Err(malformed());
     }
-    let der = Zeroizing::new(crate::asn1::ber::to_der(bytes).map_err(|_| wrong_or_malformed(depth))?);
+    let der =
+        Zeroizing::new(crate::asn1::ber::to_der(bytes).map_err(|_| wrong_or_malformed(depth))?);
     let seq = crate::asn1::single(&der).map_err(|_| wrong_or_malformed(depth))?;
     if seq.tag != Tag::Sequence {
         return Err(wrong_or_malformed(depth));

@@ -8,8 +8,8 @@
 //! but a regular file, and any file whose seal does not open.
 
 use super::p12;
-use super::signer::{KeySigner, kind_name};
 use super::seal::{self, MasterKey, WriteError};
+use super::signer::{KeySigner, kind_name};
 use super::{KeyError, KeyOptions, LoadedKey, SealProblem, validate_id};
 use crate::pki::cert::Certificate;
 use crate::pki::profile::{self, UsageProfile};

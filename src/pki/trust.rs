@@ -330,8 +330,8 @@ impl TrustStore {
     /// set, that test PKI's folder (as the service reads them).
     pub fn configured() -> Result<TrustStore, String> {
         let dir = TrustStore::default_dir();
-        let mut store =
-            TrustStore::from_dir(&dir).map_err(|e| format!("trust store {}: {e}", dir.display()))?;
+        let mut store = TrustStore::from_dir(&dir)
+            .map_err(|e| format!("trust store {}: {e}", dir.display()))?;
         if let Some(test) = std::env::var_os("QOLTANBA_TEST_TRUST_DIR").filter(|v| !v.is_empty()) {
             let test = std::path::PathBuf::from(test);
             store
