@@ -304,3 +304,90 @@ async fn a_key_the_current_crl_revokes_does_not_sign() {
         "{body}"
     );
 }
+
+/// The head signs the result on their own device: prepare names Streebog-512
+/// and the document's digest; a client's GOST CAdES over the document data
+/// (here made with the head's NCA key as NCALayer would) finishes it; the
+/// delivered PDF verifies with both GOST signatures.
+#[tokio::test]
+async fn the_head_finishes_with_a_gost_cms_from_their_client() {
+    let app = App::new(true).await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let number = app.decided(&portal, &provider).await;
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &provider,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let key = qoltanba::keys::open_p12(&std::fs::read(realkz(HEAD)).expect("p12"), "Qwerty12")
+        .expect("opens");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (status, p) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign/prepare"),
+            &head,
+            Some(json!({ "certificate": b64.encode(&key.cert_der) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["digest_algorithm"], "gost34.11-2015-512", "{p}");
+    assert_eq!(p["digest_algorithm_oid"], "1.2.398.3.10.1.3.3", "{p}");
+    let data = b64
+        .decode(p["document_data"].as_str().expect("data"))
+        .expect("base64");
+    let digest = qoltanba::pki::algorithms::Digest::Streebog512.hash(&data);
+    assert_eq!(
+        b64.decode(p["document_digest"].as_str().expect("digest"))
+            .expect("base64"),
+        digest
+    );
+    let cms = qoltanba::envelope::sign::sign(
+        &data,
+        false,
+        &key,
+        &key.cert_der,
+        &key.chain_der,
+        epoch(AT),
+    )
+    .expect("the client signs");
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            &head,
+            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64.encode(&cms) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "result_signed", "{body}");
+    let (status, pdf) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report = qoltanba::pdf::verify::verify_bytes(
+        &pdf,
+        &app.state.trust(),
+        &qoltanba::pdf::verify::PdfVerifyRequest {
+            at: epoch(AT),
+            policy: Default::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    assert_eq!(report.code, "OK");
+    assert_eq!(report.signatures.len(), 2);
+}

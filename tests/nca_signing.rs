@@ -459,6 +459,7 @@ fn pdf_options<'a>(
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     }
 }
@@ -538,13 +539,12 @@ fn gostcrypto_verifies_our_gost_signatures() {
             let bytes = std::fs::read(e.path()).expect("reads");
             if let Ok(ders) = qoltanba::input::decode_all(&bytes, &["CERTIFICATE"]) {
                 for d in ders {
-                    if let Ok(c) = Certificate::from_der(&d) {
-                        if !certs
+                    if let Ok(c) = Certificate::from_der(&d)
+                        && !certs
                             .iter()
                             .any(|k: &Certificate| k.fingerprint == c.fingerprint)
-                        {
-                            certs.push(c);
-                        }
+                    {
+                        certs.push(c);
                     }
                 }
             }

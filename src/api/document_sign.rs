@@ -249,6 +249,7 @@ pub(super) fn options<'a>(
         certify: draft_stage,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: if draft_stage {
             vec![HEAD_FIELD.to_string()]
         } else {

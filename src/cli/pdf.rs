@@ -385,6 +385,7 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
             .as_ref()
             .map(|u| (&transport as &dyn qoltanba::tsp::TsaTransport, u.clone())),
         ltv,
+        extra_room: 0,
         add_fields: a.add_field.clone(),
     };
     match pdf::sign_file(&a.input, &a.out, &opts) {

@@ -85,14 +85,31 @@ enum SignPhase {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Phase two: the envelope from the prepared request and the device's signature value.
+    /// Phase two: the envelope from the prepared request and the device's
+    /// signature value, or a CMS the signer's own client made (verified in
+    /// full against --trust / --test-trust and their CRLs).
     Finish {
         /// The prepared request.
         #[arg(long, value_name = "FILE")]
         prepared: PathBuf,
         /// The raw signature value (binary).
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "cms",
+            conflicts_with = "cms"
+        )]
+        signature_value: Option<PathBuf>,
+        /// A CMS SignedData made by the signer's client over the prepared
+        /// data or its `content_digest` (DER, PEM or base64).
         #[arg(long, value_name = "FILE")]
-        signature_value: PathBuf,
+        cms: Option<PathBuf>,
+        /// With --cms: the data of a detached prepared request (needed only
+        /// when the client signed without signed attributes).
+        #[arg(long, value_name = "FILE", requires = "cms")]
+        data: Option<PathBuf>,
+        #[command(flatten)]
+        signer_trust: SignerTrust,
         /// Output format.
         #[arg(long, value_enum, default_value = "der")]
         format: Fmt,
@@ -226,18 +243,42 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         Some(SignPhase::Finish {
             prepared,
             signature_value,
+            cms,
+            data,
+            signer_trust,
             format,
             out,
         }) => {
             let p: twophase::Prepared = serde_json::from_slice(&read(&prepared)?)
                 .map_err(|e| UsageError(format!("--prepared: {e}")))?;
             let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
-            return match twophase::finish(
-                &p,
-                &read(&signature_value)?,
-                qoltanba::time::now(),
-                &secret,
-            ) {
+            let now = signer_trust.now()?;
+            let finished = match (signature_value, cms) {
+                (Some(v), None) => twophase::finish(&p, &read(&v)?, now, &secret),
+                (None, Some(c)) => {
+                    let store = signer_trust.store(&[])?;
+                    let data = data.as_deref().map(read).transpose()?;
+                    twophase::finish_cms(
+                        &p,
+                        &read(&c)?,
+                        data.as_deref(),
+                        now,
+                        &secret,
+                        &store,
+                        qoltanba::pki::Policy::default(),
+                    )
+                    .map(|(env, verdict)| {
+                        eprintln!("{}", verdict.summary());
+                        env
+                    })
+                }
+                _ => {
+                    return Err(UsageError(
+                        "give exactly one of --signature-value FILE or --cms FILE".into(),
+                    ));
+                }
+            };
+            return match finished {
                 Ok(env) => {
                     write(&out, &cades::encode_output(&env, format.into()))?;
                     Ok(ExitCode::SUCCESS)

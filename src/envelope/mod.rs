@@ -5,6 +5,7 @@
 //! revocation are delegated to `pki`; texts and indications to `verdict`.
 
 pub mod build;
+pub mod client;
 mod crypto;
 mod describe;
 pub mod identity;

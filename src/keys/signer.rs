@@ -16,7 +16,7 @@ use crate::pki::signer::{GostSigner, RingSigner, SignError, Signer, is_gost_pkcs
 #[derive(Debug)]
 pub enum KeySigner {
     /// RSA or ECDSA, in `ring`.
-    Ring(RingSigner),
+    Ring(Box<RingSigner>),
     /// GOST, in `pki::gost`.
     Gost(GostSigner),
 }
@@ -40,7 +40,7 @@ impl KeySigner {
             return Ok(KeySigner::Gost(g));
         }
         match RingSigner::from_pkcs8(pkcs8, options.digest, options.pss) {
-            Ok(s) => Ok(KeySigner::Ring(s)),
+            Ok(s) => Ok(KeySigner::Ring(Box::new(s))),
             Err(_) => {
                 // The key itself may be fine and only the requested scheme not.
                 let kind = RingSigner::from_pkcs8(pkcs8, None, false)

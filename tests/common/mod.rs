@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 pub mod gost_judge;
+pub mod pdf_judge;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
