@@ -63,6 +63,21 @@ pub struct Config {
     /// never from a file or the environment.
     #[serde(skip)]
     pub fixed_now: Option<i64>,
+    /// The revocation policy for production anchors
+    /// (`QOLTANBA_REVOCATION_POLICY`): a preset (`strict`, `fallback`,
+    /// `outage`) and/or items (`sources=`, `first=`, `crl-grace=`,
+    /// `accept-stale`); a request's `revocation` / `revocation_policy`
+    /// overrides it.
+    pub revocation_policy: String,
+    /// The revocation policy under test-PKI anchors
+    /// (`QOLTANBA_TEST_REVOCATION_POLICY`); unset means the production one.
+    pub test_revocation_policy: Option<String>,
+    /// Time one OCSP answer may take, retries included, in milliseconds
+    /// (`QOLTANBA_OCSP_TIMEOUT_MS`).
+    pub ocsp_timeout_ms: u64,
+    /// Extra attempts after an OCSP responder failed or said `tryLater`
+    /// (`QOLTANBA_OCSP_RETRIES`).
+    pub ocsp_retries: u32,
 }
 
 impl Default for Config {
@@ -87,6 +102,10 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080/verify".into(),
             provider_bin: None,
             fixed_now: None,
+            revocation_policy: "strict".into(),
+            test_revocation_policy: None,
+            ocsp_timeout_ms: 5000,
+            ocsp_retries: 1,
         }
     }
 }
@@ -188,6 +207,18 @@ impl Config {
         if let Some(v) = env("QOLTANBA_MASTER_KEY_FILE").filter(|v| !v.is_empty()) {
             c.master_key_file = Some(v.into());
         }
+        if let Some(v) = env("QOLTANBA_REVOCATION_POLICY").filter(|v| !v.is_empty()) {
+            c.revocation_policy = v;
+        }
+        if let Some(v) = env("QOLTANBA_TEST_REVOCATION_POLICY").filter(|v| !v.is_empty()) {
+            c.test_revocation_policy = Some(v);
+        }
+        if let Some(v) = env("QOLTANBA_OCSP_TIMEOUT_MS") {
+            c.ocsp_timeout_ms = num("QOLTANBA_OCSP_TIMEOUT_MS", v)?;
+        }
+        if let Some(v) = env("QOLTANBA_OCSP_RETRIES") {
+            c.ocsp_retries = num("QOLTANBA_OCSP_RETRIES", v)? as u32;
+        }
         c.validate()?;
         Ok(c)
     }
@@ -213,7 +244,31 @@ impl Config {
                 "log_format must be json or text".into(),
             ));
         }
+        self.revocation()?;
+        self.test_revocation()?;
+        if self.ocsp_timeout_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "ocsp_timeout_ms must be greater than zero".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// The production revocation policy.
+    pub fn revocation(&self) -> Result<crate::pki::revocation::RevocationPolicy, ConfigError> {
+        crate::pki::revocation::RevocationPolicy::parse(&self.revocation_policy)
+            .map_err(|e| ConfigError::Invalid(format!("revocation_policy: {e}")))
+    }
+
+    /// The test-PKI revocation policy, when one is set.
+    pub fn test_revocation(
+        &self,
+    ) -> Result<Option<crate::pki::revocation::RevocationPolicy>, ConfigError> {
+        self.test_revocation_policy
+            .as_deref()
+            .map(crate::pki::revocation::RevocationPolicy::parse)
+            .transpose()
+            .map_err(|e| ConfigError::Invalid(format!("test_revocation_policy: {e}")))
     }
 
     /// The database URL: the configured one, or SQLite in the data folder.
@@ -285,5 +340,15 @@ mod tests {
         .unwrap();
         let c = Config::load(Some(&f), |_| None).unwrap();
         assert_eq!(c.database_url(), "postgres://x");
+        let e = Config::load(None, |k| {
+            (k == "QOLTANBA_REVOCATION_POLICY").then(|| "fallback,crl-grace=2w".to_string())
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("revocation_policy"), "{e}");
+        let c = Config::load(None, |k| {
+            (k == "QOLTANBA_TEST_REVOCATION_POLICY").then(|| "outage".to_string())
+        })
+        .unwrap();
+        assert!(c.test_revocation().unwrap().is_some());
     }
 }

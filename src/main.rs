@@ -179,10 +179,16 @@ struct TrustArgs {
     /// Skip revocation checking (paths only; reported in the verdict's policy).
     #[arg(long)]
     no_revocation: bool,
-    /// Which sources decide revocation: crl, ocsp, both (both must say good)
-    /// or any (the first definitive answer, CRLs first).
-    #[arg(long, value_name = "MODE", default_value = "crl", value_parser = revocation_mode)]
-    revocation: pki::RevocationMode,
+    /// Which sources decide revocation: crl (default), ocsp, both (both must
+    /// say good) or any (the first definitive answer); overrides the
+    /// policy's sources.
+    #[arg(long, value_name = "MODE", value_parser = revocation_mode)]
+    revocation: Option<pki::RevocationMode>,
+    /// The revocation policy: a preset (strict, fallback, outage) and/or
+    /// items: sources=crl|ocsp|both|any, first=crl|ocsp, crl-grace=72h,
+    /// accept-stale. E.g. `fallback,crl-grace=3d`.
+    #[arg(long, value_name = "POLICY", value_parser = pki::revocation::RevocationPolicy::parse)]
+    revocation_policy: Option<pki::revocation::RevocationPolicy>,
     /// OCSP responder URL, instead of the certificates' own (authorityInfoAccess).
     #[arg(long, value_name = "URL")]
     ocsp: Option<String>,
@@ -263,9 +269,14 @@ fn revocation_mode(s: &str) -> Result<pki::RevocationMode, String> {
 /// The revocation part of the policy: mode, OCSP URL and, when OCSP is used,
 /// an HTTP client.
 fn with_revocation(t: &TrustArgs, p: Policy) -> Policy {
-    let uses_ocsp = t.revocation != pki::RevocationMode::Crl && !t.no_revocation;
+    let mut rp = t.revocation_policy.unwrap_or_default();
+    if let Some(m) = t.revocation {
+        rp.mode = m;
+    }
+    let uses_ocsp = rp.mode != pki::RevocationMode::Crl && !t.no_revocation;
     Policy {
-        revocation: t.revocation,
+        revocation: rp.mode,
+        revocation_rules: rp.rules,
         ocsp_url: t.ocsp.clone(),
         ocsp: uses_ocsp.then(|| Arc::new(pki::ocsp::OcspClient::http())),
         ..p

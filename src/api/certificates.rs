@@ -40,6 +40,14 @@ pub struct CertVerifyBody {
     pub crls: Option<Vec<String>>,
     /// Skip revocation checking.
     pub no_revocation: Option<bool>,
+    /// Which sources decide revocation: crl, ocsp, both, any.
+    #[schema(value_type = Option<String>)]
+    pub revocation: Option<crate::pki::RevocationMode>,
+    /// OCSP responder URL, instead of the certificate's own.
+    pub ocsp_url: Option<String>,
+    /// The revocation policy for this request (e.g. `fallback`), instead of
+    /// the service's.
+    pub revocation_policy: Option<String>,
 }
 
 fn cert_bytes(field: &str, v: &str) -> Result<Vec<u8>, ApiError> {
@@ -89,7 +97,31 @@ pub async fn verify(
         iin: None,
         ..Default::default()
     };
-    let verdict = pki::verify_certificate(&bytes, &state.trust(), &extra, &crls, at, &policy);
+    // The request's or the service's revocation policy, as for envelopes.
+    let policy = super::verify::revocation_policy(
+        &state,
+        policy,
+        body.revocation,
+        body.ocsp_url.clone(),
+        body.revocation_policy.as_deref(),
+    )?;
+    let trust = state.trust();
+    let verdict = if policy.ocsp.is_some() {
+        // OCSP goes over the network: off the async workers.
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || {
+            pki::verify_certificate(&bytes, &trust, &extra, &crls, at, &policy)
+        })
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                crate::verdict::problem::ProblemCode::Internal,
+                "verification task failed",
+            )
+        })?
+    } else {
+        pki::verify_certificate(&bytes, &trust, &extra, &crls, at, &policy)
+    };
     metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
     let hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&bytes));
     super::audited_verdict(

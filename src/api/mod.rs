@@ -50,6 +50,9 @@ pub struct AppState {
     pub workflow: crate::workflow::Workflow,
     /// The OCSP client (its response cache is shared by every request).
     pub ocsp: Arc<crate::pki::ocsp::OcspClient>,
+    /// Health of the OCSP responders, TSAs and CRL URLs asked (with their
+    /// circuit breakers), shown by `/readyz` and `/metrics`.
+    pub upstreams: Arc<crate::pki::upstream::Upstreams>,
     /// What the last CRL refresh did, per URL.
     pub crl_refresh: std::sync::RwLock<Vec<crate::pki::refresh::Outcome>>,
     /// Where audit records go.
@@ -66,6 +69,10 @@ pub struct AppState {
     pub keys: auth::KeyCache,
     /// Binds two-phase prepared requests to this service.
     pub prepare_secret: Vec<u8>,
+    /// The service's revocation policy for production anchors.
+    pub revocation: crate::pki::revocation::RevocationPolicy,
+    /// The revocation policy under test-PKI anchors, when it differs.
+    pub test_revocation: Option<crate::pki::revocation::RevocationPolicy>,
 }
 
 impl AppState {
@@ -129,6 +136,12 @@ pub async fn refresh_crls(state: &AppState) -> Vec<crate::pki::refresh::Outcome>
     for o in &outcomes {
         metrics::gauge!("qoltanba_crl_refresh_ok", "url" => o.url.clone())
             .set(if o.status == "failed" { 0.0 } else { 1.0 });
+        let took = std::time::Duration::from_millis(o.elapsed_ms);
+        if o.status == "failed" {
+            state.upstreams.failure("crl", &o.url, took, now, &o.detail);
+        } else {
+            state.upstreams.success("crl", &o.url, took, now);
+        }
     }
     if let Ok(mut r) = state.crl_refresh.write() {
         *r = outcomes.clone();
@@ -360,11 +373,22 @@ pub async fn build(config: Config) -> Result<Service, String> {
     let public = key.public_key_spki();
     let (audit, audit_task) =
         AuditSink::start(store.clone(), Arc::new(key), config.audit_checkpoint_every);
+    let revocation = config.revocation().map_err(|e| e.to_string())?;
+    let upstreams = Arc::new(crate::pki::upstream::Upstreams::default());
+    let test_revocation = config.test_revocation().map_err(|e| e.to_string())?;
     let state = Arc::new(AppState {
         store,
         trust: std::sync::RwLock::new(Arc::new(trust)),
         crl_refresh: std::sync::RwLock::new(Vec::new()),
-        ocsp: Arc::new(crate::pki::ocsp::OcspClient::http()),
+        ocsp: Arc::new(
+            crate::pki::ocsp::OcspClient::http()
+                .with_budget(
+                    std::time::Duration::from_millis(config.ocsp_timeout_ms),
+                    config.ocsp_retries,
+                )
+                .with_health(upstreams.clone()),
+        ),
+        upstreams,
         workflow: crate::workflow::Workflow::from_config(&config)?,
         audit,
         audit_public_key: public,
@@ -373,6 +397,8 @@ pub async fn build(config: Config) -> Result<Service, String> {
         config,
         keys: auth::KeyCache::default(),
         prepare_secret,
+        revocation,
+        test_revocation,
     });
     Ok(Service { state, audit_task })
 }

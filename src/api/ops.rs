@@ -17,8 +17,12 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready: trust store loaded, CRLs fresh, database reachable.
-#[utoipa::path(get, path = "/readyz", responses((status = 200, description = "Ready", body = Object), (status = 503, description = "Not ready", body = Object)))]
+/// Ready: database reachable and trust anchors loaded (503 otherwise). A
+/// stale or unreadable CRL, a failing CRL download or an OCSP responder or
+/// TSA whose circuit breaker is open makes the service `degraded`, still
+/// 200: it keeps answering from what it has (verdicts say how fresh), and an
+/// outage of the national CA must not take every instance out of rotation.
+#[utoipa::path(get, path = "/readyz", responses((status = 200, description = "Ready or degraded", body = Object), (status = 503, description = "Not ready", body = Object)))]
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     let now = crate::time::now();
     let db = state.store.ping().await;
@@ -29,13 +33,44 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         .map(|c| {
             let fresh = c.next_update.is_some_and(|n| n >= now);
             metrics::gauge!("qoltanba_crl_age_seconds", "issuer" => c.issuer_dn.clone()).set((now - c.this_update) as f64);
-            json!({ "issuer": c.issuer_dn, "source": c.source, "next_update": c.next_update.map(crate::time::rfc3339), "fresh": fresh })
+            if let Some(n) = c.next_update {
+                metrics::gauge!("qoltanba_crl_next_update_seconds", "issuer" => c.issuer_dn.clone()).set((n - now) as f64);
+            }
+            json!({ "issuer": c.issuer_dn, "source": c.source, "this_update": crate::time::rfc3339(c.this_update), "age_seconds": now - c.this_update, "next_update": c.next_update.map(crate::time::rfc3339), "fresh": fresh })
         })
         .collect();
-    let stale = crls.iter().any(|c| c["fresh"] == json!(false));
-    let ready = db && anchors > 0 && !stale && trust.revocation.rejected.is_empty();
+    let refresh = state
+        .crl_refresh
+        .read()
+        .map(|r| r.clone())
+        .unwrap_or_default();
+    let mut degraded = Vec::new();
+    if crls.iter().any(|c| c["fresh"] == json!(false)) {
+        degraded.push("a CRL is past its nextUpdate");
+    }
+    if !trust.revocation.rejected.is_empty() {
+        degraded.push("a CRL could not be read");
+    }
+    if refresh.iter().any(|o| o.status == "failed") {
+        degraded.push("a CRL download failed (the last good copy is in use)");
+    }
+    if state.upstreams.any_open() {
+        degraded.push("an upstream is not asked for a while (circuit open)");
+    }
+    let ready = db && anchors > 0;
+    let status = match (ready, degraded.is_empty()) {
+        (false, _) => "not_ready",
+        (true, true) => "ready",
+        (true, false) => "degraded",
+    };
     let body = json!({
-        "status": if ready { "ready" } else { "not_ready" },
+        "status": status,
+        "degraded": degraded,
+        "upstreams": state.upstreams.snapshot(),
+        "revocation_policy": {
+            "production": state.revocation.describe(),
+            "test": state.test_revocation.map(|p| p.describe()),
+        },
         "database": if db { "ok" } else { "unreachable" },
         "trust_anchors": anchors,
         "intermediates": trust.intermediates.len(),
@@ -43,7 +78,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         "demo_trust_store": state.demo_trust,
         "test_trust_anchors": trust.test_anchor_count(),
         "crls": crls,
-        "crl_refresh": state.crl_refresh.read().map(|r| r.clone()).unwrap_or_default(),
+        "crl_refresh": refresh,
         "crls_rejected": trust.revocation.rejected.iter().map(|r| r.describe()).collect::<Vec<_>>(),
     });
     let status = if ready {

@@ -244,11 +244,15 @@ pub async fn sign(
     if let Some(url) = &body.tsa {
         let url = url.clone();
         let signed = env.clone();
+        let health = state.upstreams.clone();
         env = tokio::task::spawn_blocking(move || {
             crate::envelope::sign::add_signature_timestamp(
                 &signed,
                 1,
-                &crate::tsp::HttpTsa::default(),
+                &crate::tsp::WatchedTsa {
+                    inner: &crate::tsp::HttpTsa::default(),
+                    health: &health,
+                },
                 &url,
             )
         })

@@ -41,24 +41,52 @@ pub struct VerifyBody {
     pub revocation: Option<crate::pki::RevocationMode>,
     /// OCSP responder URL, instead of the certificates' own.
     pub ocsp_url: Option<String>,
+    /// The revocation policy for this request (e.g. `fallback`,
+    /// `outage,crl-grace=24h`), instead of the service's.
+    pub revocation_policy: Option<String>,
 }
 
-/// The policy's revocation part: OCSP (with the shared client) when asked.
+/// The policy's revocation part: the service's policy (per trust profile),
+/// the request's own policy or sources when given, and OCSP (with the
+/// shared client) when a policy uses it.
 pub fn revocation_policy(
     state: &AppState,
     p: Policy,
     mode: Option<crate::pki::RevocationMode>,
     url: Option<String>,
-) -> Policy {
-    let mode = mode.unwrap_or_default();
-    let ocsp =
-        (mode != crate::pki::RevocationMode::Crl && !p.no_revocation).then(|| state.ocsp.clone());
-    Policy {
-        revocation: mode,
+    spec: Option<&str>,
+) -> Result<Policy, ApiError> {
+    use crate::pki::revocation::RevocationPolicy;
+    let given = spec.map(RevocationPolicy::parse).transpose().map_err(|e| {
+        ApiError::new(
+            ProblemCode::RequestFieldInvalid,
+            format!("revocation_policy: {e}"),
+        )
+    })?;
+    // The request's own choice applies to every anchor; else the service's,
+    // per trust profile.
+    let test = if given.is_some() || mode.is_some() {
+        None
+    } else {
+        state.test_revocation
+    };
+    let mut rp = given.unwrap_or(state.revocation);
+    if let Some(m) = mode {
+        rp.mode = m;
+    }
+    let uses_ocsp = [Some(rp), test]
+        .iter()
+        .flatten()
+        .any(|x| x.mode != crate::pki::RevocationMode::Crl);
+    let ocsp = (uses_ocsp && !p.no_revocation).then(|| state.ocsp.clone());
+    Ok(Policy {
+        revocation: rp.mode,
+        revocation_rules: rp.rules,
+        test_revocation: test,
         ocsp_url: url,
         ocsp,
         ..p
-    }
+    })
 }
 
 /// Parses `at`, or now.
@@ -123,7 +151,13 @@ pub async fn verify(
         iin: body.iin.clone(),
         ..Default::default()
     };
-    let policy = revocation_policy(&state, policy, body.revocation, body.ocsp_url.clone());
+    let policy = revocation_policy(
+        &state,
+        policy,
+        body.revocation,
+        body.ocsp_url.clone(),
+        body.revocation_policy.as_deref(),
+    )?;
     let trust = state.trust();
     let verdict = if policy.ocsp.is_some() {
         // OCSP goes over the network: off the async workers (the copies are cheap next to it).

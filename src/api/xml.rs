@@ -46,6 +46,8 @@ pub struct XmlVerifyBody {
     pub revocation: Option<crate::pki::RevocationMode>,
     /// OCSP responder URL, instead of the certificates' own.
     pub ocsp_url: Option<String>,
+    /// The revocation policy for this request, instead of the service's.
+    pub revocation_policy: Option<String>,
 }
 
 /// Verifies a signed XML document or WS-Security message (condition 2).
@@ -68,7 +70,13 @@ pub async fn verify(
         iin: body.iin.clone(),
         ..Default::default()
     };
-    let policy = revocation_policy(&state, policy, body.revocation, body.ocsp_url.clone());
+    let policy = revocation_policy(
+        &state,
+        policy,
+        body.revocation,
+        body.ocsp_url.clone(),
+        body.revocation_policy.as_deref(),
+    )?;
     let trust = state.trust();
     let iin_element = body.iin_element.clone();
     let xml_hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&xml));

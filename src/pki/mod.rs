@@ -21,6 +21,7 @@ pub mod refresh;
 pub mod revocation;
 pub mod signer;
 pub mod trust;
+pub mod upstream;
 
 use crate::iin::Iin;
 use crate::verdict::{Check, Code};
@@ -58,6 +59,11 @@ pub struct Policy {
     pub iin: Option<String>,
     /// Which sources decide step 6 (CRLs by default).
     pub revocation: RevocationMode,
+    /// The order of the sources and how stale a CRL may be (strict by default).
+    pub revocation_rules: revocation::RevocationRules,
+    /// The revocation policy for paths that end at a test-PKI anchor, when
+    /// it differs from the production one (config `test_revocation_policy`).
+    pub test_revocation: Option<revocation::RevocationPolicy>,
     /// An OCSP responder URL used instead of the certificates' own.
     pub ocsp_url: Option<String>,
     /// The OCSP client (network and cache) for the modes that use OCSP;
@@ -67,6 +73,17 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The revocation policy for a path ending at an anchor of `profile`.
+    pub fn revocation_policy(&self, profile: TrustProfile) -> revocation::RevocationPolicy {
+        match (profile, self.test_revocation) {
+            (TrustProfile::Test, Some(p)) => p,
+            _ => revocation::RevocationPolicy {
+                mode: self.revocation,
+                rules: self.revocation_rules,
+            },
+        }
+    }
+
     /// The policy as reported in verdicts.
     pub fn describe(&self) -> serde_json::Value {
         json!({
@@ -75,6 +92,7 @@ impl Policy {
             "revocation": if self.no_revocation { "skipped" } else { "required" },
             "revocation_sources": self.revocation.sources(),
             "revocation_mode": self.revocation.as_str(),
+            "revocation_policy": self.revocation_policy(TrustProfile::Production).describe(),
             "iin_check": self.iin.is_some(),
             "time_model": "shell",
             // Production until a path ends at a test-PKI anchor
@@ -297,6 +315,11 @@ pub fn validate(
         Some(p) => checks.push(path::validity_check(p, at)),
         None => checks.push(path::validity_check(&vec![leaf.clone()], at)),
     }
+    let trust_profile = path
+        .as_ref()
+        .and_then(|p| p.last())
+        .map(|anchor| store.profile_of(anchor))
+        .unwrap_or_default();
     if policy.no_revocation {
         checks.push(Check::skipped(
             "revocation",
@@ -307,7 +330,7 @@ pub fn validate(
             Some(p) => checks.push(crls.check_with(
                 p,
                 at,
-                policy.revocation,
+                policy.revocation_policy(trust_profile),
                 revocation::OcspSource {
                     client: policy.ocsp.as_deref(),
                     url: policy.ocsp_url.as_deref(),
@@ -319,11 +342,6 @@ pub fn validate(
             )),
         }
     }
-    let trust_profile = path
-        .as_ref()
-        .and_then(|p| p.last())
-        .map(|anchor| store.profile_of(anchor))
-        .unwrap_or_default();
     checks.push(key_usage_check(leaf, policy.usage));
     checks.push(iin_check(leaf, policy.iin.as_deref(), trust_profile));
     CertValidation {

@@ -61,6 +61,8 @@ pub struct Outcome {
     pub status: &'static str,
     /// Why it failed, or what was taken.
     pub detail: String,
+    /// How long the download and the checks took, milliseconds.
+    pub elapsed_ms: u64,
 }
 
 /// The file a URL's last good CRL is kept in.
@@ -142,6 +144,8 @@ pub fn refresh(
     let mut accepted = Vec::new();
     let mut outcomes = Vec::new();
     for url in urls {
+        let t0 = std::time::Instant::now();
+        let elapsed = || t0.elapsed().as_millis() as u64;
         let result = transport
             .get(url)
             .and_then(|bytes| accept(&bytes, url, cas, current, now).map(|c| (c, bytes)));
@@ -161,13 +165,18 @@ pub fn refresh(
                         crate::time::rfc3339(crl.this_update),
                         crl.len()
                     ),
+                    elapsed_ms: 0,
                 });
+                if let Some(o) = outcomes.last_mut() {
+                    o.elapsed_ms = elapsed();
+                }
                 accepted.push(Arc::new(crl));
             }
             Ok((None, _)) => outcomes.push(Outcome {
                 url: url.clone(),
                 status: "unchanged",
                 detail: String::new(),
+                elapsed_ms: elapsed(),
             }),
             Err(e) => {
                 tracing::warn!(%url, error = %e, "CRL refresh failed; keeping the last good copy");
@@ -177,6 +186,7 @@ pub fn refresh(
                     url: url.clone(),
                     status: "failed",
                     detail: e,
+                    elapsed_ms: elapsed(),
                 });
             }
         }

@@ -51,6 +51,31 @@ pub trait TsaTransport: Send + Sync {
     fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String>;
 }
 
+/// A transport that reports every exchange to the upstream registry (and
+/// refuses at once while the TSA's circuit breaker is open).
+pub struct WatchedTsa<'a> {
+    /// The transport asked.
+    pub inner: &'a dyn TsaTransport,
+    /// Where health is kept.
+    pub health: &'a crate::pki::upstream::Upstreams,
+}
+
+impl TsaTransport for WatchedTsa<'_> {
+    fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
+        self.health
+            .allow("tsa", url)
+            .map_err(|open| open.to_string())?;
+        let t0 = std::time::Instant::now();
+        let r = self.inner.post(url, body);
+        let now = crate::time::now();
+        match &r {
+            Ok(_) => self.health.success("tsa", url, t0.elapsed(), now),
+            Err(why) => self.health.failure("tsa", url, t0.elapsed(), now, why),
+        }
+        r
+    }
+}
+
 /// The HTTP transport (plain HTTP; bounded reply; 10 s timeout).
 pub struct HttpTsa {
     agent: ureq::Agent,

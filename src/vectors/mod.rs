@@ -481,6 +481,7 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
             revocation: mode,
             ocsp_url: i.ocsp.clone(),
             ocsp: (mode != RevocationMode::Crl && !offline).then(|| Arc::new(OcspClient::http())),
+            ..Default::default()
         };
         let input = read(dir, &v.input)?;
         Ok(match v.kind {

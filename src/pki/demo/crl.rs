@@ -97,3 +97,34 @@ pub fn issue(issuer_der: &[u8], signer: &dyn Signer, spec: &CrlSpec) -> Result<V
     };
     list.to_der().map_err(e)
 }
+
+/// The demo intermediates' CRLs, the same for every hierarchy: base (number
+/// 1: `revoked` for keyCompromise, `on-hold` for certificateHold) and delta
+/// (number 2 on base 1: `revoked-delta`, affiliationChanged), valid ten
+/// years from the demo epoch. `serial` gives a demo person's serial number.
+pub fn people_crls(serial: impl Fn(&str) -> Vec<u8>) -> (CrlSpec, CrlSpec) {
+    use super::{DAY, EPOCH, YEAR};
+    let window = (EPOCH, EPOCH + 10 * YEAR);
+    let base = CrlSpec {
+        this_update: window.0,
+        next_update: Some(window.1),
+        number: 1,
+        delta_of: None,
+        entries: vec![
+            (serial("revoked"), EPOCH + 31 * DAY, Some(1)),
+            (
+                serial("on-hold"),
+                EPOCH + 40 * DAY,
+                Some(crate::pki::crl::REASON_HOLD),
+            ),
+        ],
+    };
+    let delta = CrlSpec {
+        this_update: window.0 + DAY,
+        next_update: Some(window.1),
+        number: 2,
+        delta_of: Some(1),
+        entries: vec![(serial("revoked-delta"), EPOCH + 59 * DAY, Some(3))],
+    };
+    (base, delta)
+}

@@ -12,15 +12,12 @@
 //! tests only.
 
 use super::x509::{self, CertSpec, Usage};
-use super::{BASE_URL, EPOCH, Person, crl};
+use super::{BASE_URL, EPOCH, Person, YEAR, crl};
 use crate::pki::algorithms::GostFamily;
 use crate::pki::gost::Curve;
 use crate::pki::profile as p;
 use crate::pki::signer::{GostSigner, Signer};
 use std::path::Path;
-
-const DAY: i64 = 86_400;
-const YEAR: i64 = 365 * DAY;
 
 /// One GOST hierarchy of the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,29 +326,7 @@ pub fn nca_crls(h: &Hierarchy) -> (crl::CrlSpec, crl::CrlSpec) {
             .map(|p| h.serial(p.serial))
             .unwrap_or_default()
     };
-    let window = (EPOCH, EPOCH + 10 * YEAR);
-    let base = crl::CrlSpec {
-        this_update: window.0,
-        next_update: Some(window.1),
-        number: 1,
-        delta_of: None,
-        entries: vec![
-            (serial("revoked"), EPOCH + 31 * DAY, Some(1)),
-            (
-                serial("on-hold"),
-                EPOCH + 40 * DAY,
-                Some(crate::pki::crl::REASON_HOLD),
-            ),
-        ],
-    };
-    let delta = crl::CrlSpec {
-        this_update: window.0 + DAY,
-        next_update: Some(window.1),
-        number: 2,
-        delta_of: Some(1),
-        entries: vec![(serial("revoked-delta"), EPOCH + 59 * DAY, Some(3))],
-    };
-    (base, delta)
+    crl::people_crls(serial)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -532,27 +532,7 @@ pub fn generate(out: &Path) -> Result<String, String> {
             .unwrap_or_default()
     };
     let crl_window = (EPOCH, EPOCH + 10 * YEAR);
-    let base = crl::CrlSpec {
-        this_update: crl_window.0,
-        next_update: Some(crl_window.1),
-        number: 1,
-        delta_of: None,
-        entries: vec![
-            (serial("revoked"), EPOCH + 31 * DAY, Some(1)),
-            (
-                serial("on-hold"),
-                EPOCH + 40 * DAY,
-                Some(crate::pki::crl::REASON_HOLD),
-            ),
-        ],
-    };
-    let delta = crl::CrlSpec {
-        this_update: crl_window.0 + DAY,
-        next_update: Some(crl_window.1),
-        number: 2,
-        delta_of: Some(1),
-        entries: vec![(serial("revoked-delta"), EPOCH + 59 * DAY, Some(3))],
-    };
+    let (base, delta) = crl::people_crls(serial);
     let empty = |n| crl::CrlSpec {
         this_update: crl_window.0,
         next_update: Some(crl_window.1),

@@ -380,8 +380,7 @@ fn random_scalar<C: PrimeCurveParams>(
 fn public_on<C: PrimeCurveParams>(d: &[u8]) -> Result<Vec<u8>, GostError> {
     let mut d = secret_scalar::<C>(d)?;
     let q = (ProjectivePoint::<C>::generator() * d).to_affine();
-    d = C::Scalar::ZERO;
-    let _ = d;
+    d.zeroize();
     let mut out = le_bytes(&q.x());
     out.extend(le_bytes(&q.y()));
     Ok(out)
@@ -395,18 +394,18 @@ fn sign_on<C: PrimeCurveParams>(
 where
     C::Scalar: Reduce<FieldBytes<C>>,
 {
-    let d = secret_scalar::<C>(d)?;
+    let d = zeroize::Zeroizing::new(secret_scalar::<C>(d)?);
     let e = digest_scalar::<C>(digest)?;
     for _ in 0..64 {
         let k_bytes = zeroize::Zeroizing::new(random_scalar::<C>(rng)?);
-        let k = secret_scalar::<C>(&k_bytes)?;
+        let k = zeroize::Zeroizing::new(secret_scalar::<C>(&k_bytes)?);
         // Constant time: primeorder's `Mul` walks fixed radix-16 windows.
-        let c = (ProjectivePoint::<C>::generator() * k).to_affine();
+        let c = (ProjectivePoint::<C>::generator() * *k).to_affine();
         let r = <C::Scalar as Reduce<FieldBytes<C>>>::reduce(&c.x());
         if bool::from(r.is_zero()) {
             continue;
         }
-        let s = r * d + k * e;
+        let s = r * *d + *k * e;
         if bool::from(s.is_zero()) {
             continue;
         }

@@ -1,16 +1,22 @@
 //! The OCSP client: a transport (the network, as a trait), a nonce source,
 //! and a cache of believed answers shared across validations.
 //!
-//! Owns asking (URL choice, nonce, one POST) and remembering (and, for
+//! Owns asking (URL choice, nonce, POST) and remembering (and, for
 //! validation data a signer embeds, recording the raw responses). Good and
 //! revoked answers with a nextUpdate are kept, keyed by CertID, and reused
 //! while the validation time is inside their window; the cache is bounded.
+//! Asking survives a responder's bad moments within a time budget: a failed
+//! exchange, `tryLater` or `internalError` is retried with backoff, a nonce
+//! that is not ours is asked once more with a fresh one, and a responder that
+//! keeps failing is not asked at all for a while (`upstream`'s circuit
+//! breaker), so that it costs a quick "unavailable" instead of a timeout.
 //! Refuses nothing itself: every response goes through `verify`.
 
 use super::message::{self, MAX_RESPONSE_LEN, NONCE_LEN};
 use super::verify::verify_response;
 use super::{Answer, OcspError};
 use crate::pki::cert::Certificate;
+use crate::pki::upstream::Upstreams;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,6 +25,12 @@ use std::time::Duration;
 pub trait OcspTransport: Send + Sync {
     /// POSTs `body` to `url`; an error is any failure to get a response body.
     fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String>;
+    /// As `post`, giving up after `timeout` (transports without a clock of
+    /// their own ignore it).
+    fn post_within(&self, url: &str, body: &[u8], timeout: Duration) -> Result<Vec<u8>, String> {
+        let _ = timeout;
+        self.post(url, body)
+    }
 }
 
 /// Where request nonces come from.
@@ -73,9 +85,16 @@ impl HttpTransport {
 
 impl OcspTransport for HttpTransport {
     fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
+        self.post_within(url, body, HTTP_TIMEOUT)
+    }
+
+    fn post_within(&self, url: &str, body: &[u8], timeout: Duration) -> Result<Vec<u8>, String> {
         let mut resp = self
             .agent
             .post(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build()
             .content_type("application/ocsp-request")
             .header("accept", "application/ocsp-response")
             .send(body)
@@ -116,7 +135,11 @@ impl RecordingTransport {
 
 impl OcspTransport for RecordingTransport {
     fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
-        let r = self.inner.post(url, body)?;
+        self.post_within(url, body, HTTP_TIMEOUT)
+    }
+
+    fn post_within(&self, url: &str, body: &[u8], timeout: Duration) -> Result<Vec<u8>, String> {
+        let r = self.inner.post_within(url, body, timeout)?;
         self.seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -188,11 +211,21 @@ impl OcspCache {
     }
 }
 
+/// Default time one answer may take, retries included.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(5);
+/// Default extra attempts after a failure or `tryLater`.
+pub const DEFAULT_RETRIES: u32 = 1;
+/// Wait before the first retry; doubled for each further one.
+const BACKOFF: Duration = Duration::from_millis(100);
+
 /// Asks OCSP responders, through a transport, with a shared cache.
 pub struct OcspClient {
     transport: Arc<dyn OcspTransport>,
     nonces: Arc<dyn NonceSource>,
     cache: OcspCache,
+    health: Arc<Upstreams>,
+    budget: Duration,
+    retries: u32,
 }
 
 impl std::fmt::Debug for OcspClient {
@@ -210,7 +243,29 @@ impl OcspClient {
             transport,
             nonces: Arc::new(SystemNonces::default()),
             cache: OcspCache::new(DEFAULT_CACHE_CAPACITY),
+            health: Arc::new(Upstreams::default()),
+            budget: DEFAULT_BUDGET,
+            retries: DEFAULT_RETRIES,
         }
+    }
+
+    /// The same client with another time budget per answer and retry count.
+    pub fn with_budget(self, budget: Duration, retries: u32) -> Self {
+        OcspClient {
+            budget,
+            retries,
+            ..self
+        }
+    }
+
+    /// The same client reporting to (and guarded by) `health`.
+    pub fn with_health(self, health: Arc<Upstreams>) -> Self {
+        OcspClient { health, ..self }
+    }
+
+    /// The responders' health.
+    pub fn health(&self) -> &Arc<Upstreams> {
+        &self.health
     }
 
     /// A client over HTTP with the default timeout.
@@ -262,24 +317,70 @@ impl OcspClient {
         let url = url
             .or(cert.ocsp_urls.first().map(String::as_str))
             .ok_or(OcspError::NoResponder)?;
-        let mut nonce = [0u8; NONCE_LEN];
-        self.nonces
-            .fill(&mut nonce)
-            .map_err(|why| OcspError::Transport {
-                url: url.to_string(),
-                why,
-            })?;
-        let body = message::request_der(&id, &nonce)?;
-        let bytes = self
-            .transport
-            .post(url, &body)
-            .map_err(|why| OcspError::Transport {
-                url: url.to_string(),
-                why,
-            })?;
-        let answer = verify_response(&bytes, &id, issuer, &nonce, url)?;
-        self.cache.put(key, answer.clone(), at);
-        Ok(answer)
+        let transport = |why: String| OcspError::Transport {
+            url: url.to_string(),
+            why,
+        };
+        self.health
+            .allow("ocsp", url)
+            .map_err(|open| transport(open.to_string()))?;
+        let start = std::time::Instant::now();
+        let deadline = start + self.budget;
+        let mut last = transport("no attempt fitted in the time budget".into());
+        for attempt in 0..=self.retries {
+            let now = std::time::Instant::now();
+            let Some(left) = deadline
+                .checked_duration_since(now)
+                .filter(|d| !d.is_zero())
+            else {
+                break;
+            };
+            if attempt > 0 {
+                // Backoff, never past the budget.
+                let wait = BACKOFF.saturating_mul(1 << (attempt - 1).min(8));
+                if wait >= left {
+                    break;
+                }
+                std::thread::sleep(wait);
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let mut nonce = [0u8; NONCE_LEN];
+            self.nonces.fill(&mut nonce).map_err(transport)?;
+            let body = message::request_der(&id, &nonce)?;
+            let t0 = std::time::Instant::now();
+            let bytes = match self.transport.post_within(url, &body, left) {
+                Ok(b) => b,
+                Err(why) => {
+                    self.health.failure("ocsp", url, t0.elapsed(), at, &why);
+                    last = transport(why);
+                    continue;
+                }
+            };
+            match verify_response(&bytes, &id, issuer, &nonce, url) {
+                Ok(answer) => {
+                    self.health.success("ocsp", url, t0.elapsed(), at);
+                    self.cache.put(key, answer.clone(), at);
+                    return Ok(answer);
+                }
+                // The responder is up but cannot answer now: ask again.
+                Err(e @ OcspError::ResponderStatus("tryLater" | "internalError")) => {
+                    self.health
+                        .failure("ocsp", url, t0.elapsed(), at, &e.to_string());
+                    last = e;
+                }
+                // Not the answer to this request (a cache in between, a
+                // mix-up, a replay): ask once more with a fresh nonce.
+                Err(e @ OcspError::NonceMismatch) => {
+                    self.health.success("ocsp", url, t0.elapsed(), at);
+                    last = e;
+                }
+                Err(e) => {
+                    self.health.success("ocsp", url, t0.elapsed(), at);
+                    return Err(e);
+                }
+            }
+        }
+        Err(last)
     }
 }
 

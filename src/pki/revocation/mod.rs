@@ -10,6 +10,7 @@
 //! unusable or stale revocation data is never "not revoked".
 
 mod answer;
+mod policy;
 
 use super::cert::{Certificate, hex};
 use super::crl::{CrlError, REASON_HOLD, REASON_NONE, REASON_REMOVE, RevocationList};
@@ -18,6 +19,7 @@ use super::path::{Path, position};
 use crate::verdict::{Check, Code};
 pub use answer::StoredOcsp;
 use answer::{Status, both, from_crl, ocsp_status, rank};
+pub use policy::{First, PRESETS, RevocationPolicy, RevocationRules};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -127,6 +129,33 @@ impl RejectedCrl {
     }
 }
 
+/// A definitive answer from the second source, noting why the first could
+/// not decide (the verdict says which source decided, and why).
+fn with_fallback(second: Status, first: &Status) -> Status {
+    let note = |d: &mut Value| {
+        let f = match first {
+            Status::Failed(c, fd) => json!({ "code": c, "detail": fd }),
+            _ => Value::Null,
+        };
+        d["fallback_from"] = f;
+    };
+    match second {
+        Status::Good(mut d) => {
+            note(&mut d);
+            Status::Good(d)
+        }
+        Status::Revoked {
+            at,
+            reason,
+            mut detail,
+        } => {
+            note(&mut detail);
+            Status::Revoked { at, reason, detail }
+        }
+        other => other,
+    }
+}
+
 fn reason_name(r: u8) -> &'static str {
     match r {
         0 => "unspecified",
@@ -198,7 +227,13 @@ impl RevocationStore {
         true
     }
 
-    fn status(&self, cert: &Certificate, issuer: &Certificate, at: i64) -> Status {
+    fn status(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: i64,
+        rules: RevocationRules,
+    ) -> Status {
         let mut usable: Vec<&Arc<RevocationList>> = Vec::new();
         for crl in self.crls.iter().filter(|c| Self::in_scope(c, cert, issuer)) {
             if let Some(ku) = issuer.key_usage
@@ -285,13 +320,30 @@ impl RevocationStore {
                 },
             );
         }
+        let mut stale_note = None;
         match next_update {
             Some(n) if n >= at => {}
             Some(n) => {
-                return Status::Failed(
-                    Code::RevocationStale,
-                    crate::verdict::obj! { "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n) },
-                );
+                let past = at - n;
+                match rules.crl_grace {
+                    Some(g) if past > g => {
+                        return Status::Failed(
+                            Code::RevocationUnavailable,
+                            crate::verdict::obj! { "crls": used, "problem": "the last CRL's nextUpdate passed longer ago than the policy's grace", "next_update": crate::time::rfc3339(n), "past_next_update_seconds": past, "crl_grace_seconds": g },
+                        );
+                    }
+                    Some(g) if rules.accept_stale => {
+                        stale_note = Some(
+                            json!({ "past_next_update_seconds": past, "crl_grace_seconds": g, "next_update": crate::time::rfc3339(n), "accepted_by_policy": true }),
+                        );
+                    }
+                    _ => {
+                        return Status::Failed(
+                            Code::RevocationStale,
+                            crate::verdict::obj! { "crls": used, "problem": "nextUpdate is before the validation time", "next_update": crate::time::rfc3339(n), "past_next_update_seconds": past },
+                        );
+                    }
+                }
             }
             None => {
                 return Status::Failed(
@@ -300,8 +352,12 @@ impl RevocationStore {
                 );
             }
         }
-        let detail = crate::verdict::obj! { "crls": used, "source": "crl" };
+        let age = at - delta.map_or(base.this_update, |d| d.this_update.max(base.this_update));
+        let detail = crate::verdict::obj! { "crls": used, "source": "crl", "age_seconds": age };
         let mut d = detail;
+        if let Some(s) = stale_note {
+            d["stale"] = s;
+        }
         if let Some(e) = entry {
             d["note"] = json!(format!(
                 "revoked later, at {}",
@@ -317,25 +373,36 @@ impl RevocationStore {
         cert: &Certificate,
         issuer: &Certificate,
         at: i64,
-        mode: RevocationMode,
+        policy: RevocationPolicy,
         ocsp: OcspSource<'_>,
     ) -> Status {
-        match mode {
-            RevocationMode::Crl => self.status(cert, issuer, at),
-            RevocationMode::Ocsp => ocsp_status(cert, issuer, at, ocsp, &self.ocsps),
-            RevocationMode::Both => both(
-                from_crl(self.status(cert, issuer, at)),
-                ocsp_status(cert, issuer, at, ocsp, &self.ocsps),
-            ),
+        let rules = policy.rules;
+        let crl_status = || from_crl(self.status(cert, issuer, at, rules));
+        let ocsp_answer = || ocsp_status(cert, issuer, at, ocsp, &self.ocsps);
+        match policy.mode {
+            RevocationMode::Crl => self.status(cert, issuer, at, rules),
+            RevocationMode::Ocsp => ocsp_answer(),
+            RevocationMode::Both => both(crl_status(), ocsp_answer()),
             RevocationMode::Any => {
-                let crl = from_crl(self.status(cert, issuer, at));
-                if crl.definitive() {
-                    return crl;
+                // The first source that gives a definitive answer decides;
+                // the other is asked only when the first cannot say.
+                let (first, second): (&dyn Fn() -> Status, &dyn Fn() -> Status) = match rules.first
+                {
+                    First::Crl => (&crl_status, &ocsp_answer),
+                    First::Ocsp => (&ocsp_answer, &crl_status),
+                };
+                let a = first();
+                if a.definitive() {
+                    return a;
                 }
-                let o = ocsp_status(cert, issuer, at, ocsp, &self.ocsps);
-                if o.definitive() {
-                    return o;
+                let b = second();
+                if b.definitive() {
+                    return with_fallback(b, &a);
                 }
+                let (crl, o) = match rules.first {
+                    First::Crl => (a, b),
+                    First::Ocsp => (b, a),
+                };
                 match (crl, o) {
                     (Status::Failed(a, mut da), Status::Failed(b, db)) => {
                         if rank(b) < rank(a) {
@@ -358,7 +425,7 @@ impl RevocationStore {
         self.check_with(
             path,
             at,
-            RevocationMode::Crl,
+            RevocationPolicy::default(),
             OcspSource {
                 client: None,
                 url: None,
@@ -366,15 +433,16 @@ impl RevocationStore {
         )
     }
 
-    /// Runs step 6 with the sources of `mode` on every certificate of `path`
-    /// but the trust anchor.
+    /// Runs step 6 under `policy` (its sources, order and staleness rules)
+    /// on every certificate of `path` but the trust anchor.
     pub fn check_with(
         &self,
         path: &Path,
         at: i64,
-        mode: RevocationMode,
+        policy: RevocationPolicy,
         ocsp: OcspSource<'_>,
     ) -> Check {
+        let mode = policy.mode;
         let n = path.len();
         let mut results = Vec::new();
         let mut codes: Vec<(Code, Value)> = Vec::new();
@@ -400,7 +468,7 @@ impl RevocationStore {
         }
         for i in 0..n.saturating_sub(1) {
             let (cert, issuer) = (&path[i], &path[i + 1]);
-            let status = self.decide(cert, issuer, at, mode, ocsp);
+            let status = self.decide(cert, issuer, at, policy, ocsp);
             let mut item =
                 crate::verdict::obj! { "certificate": cert.label(), "position": position(i, n) };
             match status {
