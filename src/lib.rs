@@ -14,6 +14,7 @@
 //! - [`pki`]: certificates, trust store, path building, CRLs, OCSP, the national
 //!   CA's certificate profile, the demo PKI generator.
 //! - [`verdict`]: codes, ETSI indications, checks, kk/ru/en messages.
+//! - [`web`]: pages served to people: the officers' signing page (NCALayer).
 //! - [`vectors`]: test-vector manifests and their runner.
 //! - [`iin`]: IIN/BIN check digits and what an IIN says.
 //! - [`asn1`], [`input`], [`time`]: DER walking, input decoding, time.
@@ -34,5 +35,6 @@ pub mod time;
 pub mod tsp;
 pub mod vectors;
 pub mod verdict;
+pub mod web;
 pub mod workflow;
 pub mod xmldsig;

@@ -383,7 +383,7 @@ pub async fn status(
 
 /// What the application waits for next: `decision`, `employee_signature`,
 /// `head_signature`, `delivery`, or nothing once delivered.
-async fn awaiting(
+pub(super) async fn awaiting(
     state: &AppState,
     app: &crate::store::applications::Application,
 ) -> Result<Option<&'static str>, ApiError> {

@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod document_sign;
 pub mod document_twophase;
 pub mod json;
+pub mod officer;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
@@ -310,6 +311,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(results::result_pdf),
         )
         .route("/v1/reports/survey", get(survey::survey_report))
+        .route("/v1/officer/queue", get(officer::queue))
+        .route("/officer", get(crate::web::officer::page))
+        .route("/officer/officer.js", get(crate::web::officer::script))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

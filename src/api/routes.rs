@@ -151,6 +151,21 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         method: "GET",
+        path: "/v1/officer/queue",
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/officer",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/officer/officer.js",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
         path: "/healthz",
         roles: None,
     },

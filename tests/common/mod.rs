@@ -10,7 +10,9 @@
 
 #![allow(dead_code)]
 
+pub mod cdp;
 pub mod gost_judge;
+pub mod ncalayer;
 pub mod pdf_judge;
 
 use serde_json::Value;
