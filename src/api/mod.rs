@@ -11,6 +11,7 @@ pub mod auth;
 pub mod certificates;
 pub mod document_sign;
 pub mod document_twophase;
+pub mod egov_qr;
 pub mod json;
 pub mod officer;
 pub mod openapi;
@@ -74,6 +75,8 @@ pub struct AppState {
     pub revocation: crate::pki::revocation::RevocationPolicy,
     /// The revocation policy under test-PKI anchors, when it differs.
     pub test_revocation: Option<crate::pki::revocation::RevocationPolicy>,
+    /// Open eGov mobile QR signing sessions.
+    pub egov_qr: egov_qr::Sessions,
 }
 
 impl AppState {
@@ -311,6 +314,19 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(results::result_pdf),
         )
         .route("/v1/reports/survey", get(survey::survey_report))
+        .route(
+            "/v1/applications/{number}/sign/egov-qr",
+            post(egov_qr::open),
+        )
+        .route(
+            "/v1/applications/{number}/sign/egov-qr/{session}",
+            get(egov_qr::poll),
+        )
+        .route("/v1/egov-qr/{token}", get(egov_qr::api1))
+        .route(
+            "/v1/egov-qr/{token}/documents",
+            get(egov_qr::documents_get).put(egov_qr::documents_put),
+        )
         .route("/v1/officer/queue", get(officer::queue))
         .route("/officer", get(crate::web::officer::page))
         .route("/officer/officer.js", get(crate::web::officer::script))
@@ -403,6 +419,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         prepare_secret,
         revocation,
         test_revocation,
+        egov_qr: Default::default(),
     });
     Ok(Service { state, audit_task })
 }
