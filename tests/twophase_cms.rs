@@ -473,3 +473,110 @@ fn sign_finish_takes_a_client_cms_of_each_shape() {
     assert_eq!(code, 1);
     assert!(text.contains("CMS_CONTENT_MISMATCH"), "{text}");
 }
+
+/// The demo GOST TSA (`certs/gost/ca`) answering in process, as the TSA a
+/// client's NCALayer asks for a CAdES-T.
+struct LocalTsa;
+
+impl qoltanba::tsp::TsaTransport for LocalTsa {
+    fn post(&self, _url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
+        let key = qoltanba::pki::signer::GostSigner::from_pkcs8(&pem_der(
+            "certs/gost/ca/gost2015-tsa.key.pem",
+        ))
+        .map_err(|e| e.to_string())?;
+        let tsa = qoltanba::tsp::responder::Tsa {
+            signer: &key,
+            cert: &pem_der("certs/gost/ca/gost2015-tsa.pem"),
+            chain: &[pem_der("certs/gost/trust/gost2015-nca.pem")],
+            policy: qoltanba::tsp::responder::DEMO_POLICY,
+        };
+        Ok(qoltanba::tsp::responder::respond(
+            &tsa,
+            body,
+            qoltanba::time::now(),
+            &[7],
+        ))
+    }
+}
+
+/// A CAdES-T the client made (its signature time-stamped by the TSA it
+/// chose) finishes the head's signature; the token goes into the PDF with
+/// the CMS and the signature verifies with its time-stamp.
+#[tokio::test]
+async fn a_client_cades_t_keeps_its_time_stamp() {
+    let app = App::new().await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let number = app.decided(&portal, &provider).await;
+    let p = app.prepare(&number, &provider, "employee").await;
+    let (status, body) = app
+        .finish(
+            &number,
+            &provider,
+            &p,
+            &openssl_cms("employee", &unb64(&p["document_data"]), &["-cades"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let p = app.prepare(&number, &head, "head").await;
+    let cms = openssl_cms("head", &unb64(&p["document_data"]), &["-cades"]);
+    let cms_t = qoltanba::envelope::sign::add_signature_timestamp(
+        &cms,
+        1,
+        &LocalTsa,
+        "http://tsa.invalid/",
+    )
+    .expect("stamps");
+    let (status, body) = app.finish(&number, &head, &p, &cms_t).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, pdf) = app
+        .raw(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    // The signature time-stamp attribute (1.2.840.113549.1.9.16.2.14) is in the last /Contents.
+    let text = String::from_utf8_lossy(&pdf).to_uppercase();
+    assert!(
+        text.contains("060B2A864886F70D010910020E"),
+        "the token is embedded"
+    );
+    let mut store = qoltanba::pki::TrustStore::from_dir(&repo("certs/trust")).expect("trust");
+    store
+        .add_test_dir(&repo("certs/gost/trust"))
+        .expect("the demo GOST PKI, the TSA's");
+    let report = qoltanba::pdf::verify::verify_bytes(
+        &pdf,
+        &store,
+        &qoltanba::pdf::verify::PdfVerifyRequest {
+            at: qoltanba::time::now(),
+            policy: Default::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    assert_eq!(report.code, "OK");
+    let ts = report.signatures[1]
+        .timestamp
+        .clone()
+        .expect("the time-stamp is reported");
+    assert_eq!(ts["outcome"], "passed", "{ts}");
+    assert_eq!(
+        ts["detail"]["token_verdict"]["indication"], "PASSED",
+        "{ts}"
+    );
+    assert_eq!(ts["detail"]["serial"], "07", "{ts}");
+    assert_eq!(
+        report.signatures[0]
+            .timestamp
+            .as_ref()
+            .map(|t| t["outcome"].clone()),
+        Some(serde_json::json!("skipped")),
+        "the employee's CMS had none"
+    );
+}
