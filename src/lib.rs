@@ -25,6 +25,7 @@ pub mod api;
 pub mod asn1;
 pub mod config;
 pub mod envelope;
+pub mod files;
 pub mod iin;
 pub mod input;
 pub mod keys;

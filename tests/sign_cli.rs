@@ -186,7 +186,41 @@ fn unusable_keys_are_refused_with_codes() {
         assert_eq!(o.status.code(), Some(1), "{name}");
         assert!(stderr(&o).contains(code), "{name}: {}", stderr(&o));
         assert!(!e.path("x").exists(), "{name}: nothing written");
+        // What to do, and no Rust debug output.
+        for debug in ["Some(", "None", "[\"", "Os {"] {
+            assert!(!stderr(&o).contains(debug), "{name}: {}", stderr(&o));
+        }
     }
+    // A certificate that does not chain to the trust folder: the code, the
+    // message and how to fix it; never the Rust variant name.
+    let p12 = e.p12("citizen-rsa", "nca-rsa");
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args([
+            "sign",
+            "--data",
+            data.to_str().unwrap(),
+            "--p12",
+            p12.to_str().unwrap(),
+            "--password-env",
+            "P12_PASSWORD",
+            "--out",
+            e.path("x").to_str().unwrap(),
+        ])
+        .env("QOLTANBA_DATA_DIR", e.path("data"))
+        .env("QOLTANBA_MASTER_KEY_FILE", e.path("master.key"))
+        .env("QOLTANBA_TRUST_DIR", repo("certs/gost/trust"))
+        .env("P12_PASSWORD", "секрет-123")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("KEY_CERT_INVALID")
+            && err.contains("CHAIN_UNTRUSTED")
+            && err.contains("--trust FILE")
+            && !err.contains("ChainUntrusted"),
+        "{err}"
+    );
     // Usage errors are exit 2.
     let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--out", "x"]);
     assert_eq!(o.status.code(), Some(2));
@@ -341,4 +375,29 @@ fn two_phase_with_openssl_pkeyutl_as_the_device() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A binary whose trust folder is missing says so, and how to fix it, with
+/// no Rust type name (the first hour of a user who copied the binary).
+#[test]
+fn a_missing_trust_folder_is_named_with_the_fix() {
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args([
+            "cert",
+            "verify",
+            "--cert",
+            repo("certs/people/citizen-rsa.pem").to_str().unwrap(),
+        ])
+        .env("QOLTANBA_TRUST_DIR", "/nonexistent/qoltanba-trust")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no trust folder at /nonexistent/qoltanba-trust")
+            && err.contains("QOLTANBA_TRUST_DIR")
+            && err.contains("--trust FILE"),
+        "{err}"
+    );
+    assert!(!err.contains("Os {"), "{err}");
 }

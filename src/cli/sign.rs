@@ -5,9 +5,11 @@
 use crate::signer_trust::SignerTrust;
 use crate::{UsageError, read};
 use clap::{Args, Subcommand, ValueEnum};
+use qoltanba::envelope::longterm::{Level, write as longterm};
 use qoltanba::envelope::sign::{self as cades, OutputFormat};
 use qoltanba::envelope::twophase;
 use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
+use qoltanba::pki::TrustStore;
 use qoltanba::pki::algorithms::Digest;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +62,18 @@ pub struct SignArgs {
     digest: Option<String>,
     #[command(flatten)]
     signer_trust: SignerTrust,
+    /// CAdES baseline level: B-B (default), B-T (a signature time-stamp),
+    /// B-LT (and the validation data inside), B-LTA (and an archive
+    /// time-stamp). B-T and up need --tsa.
+    #[arg(long, value_name = "LEVEL", value_parser = level)]
+    level: Option<Level>,
+    /// CRLs for B-LT (default: those in the trust folder).
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
+}
+
+fn level(s: &str) -> Result<Level, String> {
+    Level::parse(s).ok_or_else(|| "one of B-B, B-T, B-LT, B-LTA".to_string())
 }
 
 #[derive(Subcommand)]
@@ -117,6 +131,76 @@ enum SignPhase {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Raises an existing signature to a CAdES level (B-T, B-LT, B-LTA); on
+    /// a B-LTA signature, adds another archive time-stamp (renewal).
+    Extend {
+        /// The envelope.
+        #[arg(long = "in", value_name = "FILE")]
+        input: PathBuf,
+        /// The signed data, for a detached envelope and B-LTA.
+        #[arg(long, value_name = "FILE")]
+        data: Option<PathBuf>,
+        /// The level to reach.
+        #[arg(long, value_name = "LEVEL", value_parser = level)]
+        level: Level,
+        /// The TSA.
+        #[arg(long, value_name = "URL")]
+        tsa: String,
+        /// Which signer (1-based, in the envelope's order).
+        #[arg(long, default_value_t = 1)]
+        signer: usize,
+        /// CRLs for B-LT (default: those in the trust folder).
+        #[arg(long, value_name = "FILE")]
+        crl: Vec<PathBuf>,
+        /// Trust anchors and CAs whose certificates go into the validation
+        /// data (default: the trust folder).
+        #[arg(long, value_name = "FILE")]
+        trust: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "der")]
+        format: Fmt,
+        /// Where to write the envelope.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// The CRL files given, or every `*.crl` of the trust folder.
+fn crl_files(given: &[PathBuf]) -> Result<Vec<Vec<u8>>, UsageError> {
+    if !given.is_empty() {
+        return given.iter().map(|p| read(p)).collect();
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(TrustStore::default_dir())
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "crl"))
+        .map(|p| read(p))
+        .collect()
+}
+
+/// Raises signer `index` of `envelope` to `level` with the TSA at `url`.
+fn raise(
+    envelope: &[u8],
+    index: usize,
+    level: Level,
+    data: Option<&[u8]>,
+    url: &str,
+    store: &TrustStore,
+    crls: &[Vec<u8>],
+) -> Result<Vec<u8>, cades::SignEnvelopeError> {
+    longterm::extend(
+        envelope,
+        index,
+        level,
+        data,
+        &qoltanba::tsp::HttpTsa::default(),
+        url,
+        Digest::Sha256,
+        &|env: &[u8]| longterm::material(env, index, store, crls),
+    )
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -286,6 +370,49 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
                 Err(e) => refuse(e.code(), e),
             };
         }
+        Some(SignPhase::Extend {
+            input,
+            data,
+            level,
+            tsa,
+            signer,
+            crl,
+            trust,
+            format,
+            out,
+        }) => {
+            let store = if trust.is_empty() {
+                TrustStore::from_dir(&TrustStore::default_dir())
+                    .map_err(|e| UsageError(format!("trust store: {e}")))?
+            } else {
+                let mut s = TrustStore::new("--trust");
+                for p in &trust {
+                    s.add_mixed(&read(p)?, &p.display().to_string());
+                }
+                s
+            };
+            let crls = crl_files(&crl)?;
+            let data = data.as_deref().map(read).transpose()?;
+            return match raise(
+                &read(&input)?,
+                signer,
+                level,
+                data.as_deref(),
+                &tsa,
+                &store,
+                &crls,
+            ) {
+                Ok(env) => {
+                    write(&out, &cades::encode_output(&env, format.into()))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(cades::SignEnvelopeError::ContentMissing) => Err(UsageError(
+                    "the envelope is detached: give --data FILE for B-LTA".into(),
+                )),
+                Err(cades::SignEnvelopeError::Tsa(e)) => refuse("TSA_FAILED", e),
+                Err(e) => refuse("SIGN_FAILED", e),
+            };
+        }
         None => {}
     }
     let out = a
@@ -304,8 +431,10 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
     let data = a.data.as_deref().map(read).transpose()?;
     let signed = match (&a.add_to, a.counter) {
         (None, _) => {
-            let data = data.ok_or_else(|| UsageError("--data FILE is required".into()))?;
-            cades::sign(&data, a.attached, &key, &key.cert_der, &key.chain_der, now)
+            let data = data
+                .as_deref()
+                .ok_or_else(|| UsageError("--data FILE is required".into()))?;
+            cades::sign(data, a.attached, &key, &key.cert_der, &key.chain_der, now)
         }
         (Some(existing), false) => cades::add_signer(
             &read(existing)?,
@@ -333,7 +462,40 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         }
         Err(e) => return refuse("SIGN_FAILED", e),
     };
-    if let Some(url) = &a.tsa {
+    let wanted = a.level.unwrap_or(if a.tsa.is_some() {
+        Level::BT
+    } else {
+        Level::BB
+    });
+    if wanted > Level::BB && a.tsa.is_none() {
+        return Err(UsageError(format!(
+            "--level {} needs --tsa URL",
+            wanted.name()
+        )));
+    }
+    if wanted > Level::BT {
+        if a.counter {
+            return Err(UsageError(
+                "--level raises a signature, not a counter-signature".into(),
+            ));
+        }
+        let index = signer_index(&envelope, &key.cert_der).unwrap_or(1);
+        let crls = crl_files(&a.crl)?;
+        let url = a.tsa.as_deref().unwrap_or_default();
+        envelope = match raise(
+            &envelope,
+            index,
+            wanted,
+            data.as_deref(),
+            url,
+            &trust,
+            &crls,
+        ) {
+            Ok(e) => e,
+            Err(cades::SignEnvelopeError::Tsa(e)) => return refuse("TSA_FAILED", e),
+            Err(e) => return refuse("SIGN_FAILED", e),
+        };
+    } else if let Some(url) = &a.tsa {
         if a.counter {
             return Err(UsageError(
                 "--tsa stamps a signature, not a counter-signature".into(),

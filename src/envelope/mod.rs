@@ -9,6 +9,7 @@ pub mod client;
 mod crypto;
 mod describe;
 pub mod identity;
+pub mod longterm;
 pub mod parse;
 pub mod sign;
 pub mod timestamp;

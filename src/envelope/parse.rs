@@ -84,6 +84,10 @@ pub struct Signer {
     pub signature: Vec<u8>,
     /// Unsigned attributes, parsed.
     pub unsigned_attrs: Vec<Attribute>,
+    /// The SignerInfo's fields version, sid, digestAlgorithm, signedAttrs,
+    /// signatureAlgorithm and signature as encoded, one after the other:
+    /// what an archive-time-stamp-v3 covers of it (ETSI EN 319 122-1 5.5.3).
+    pub archived_fields: Vec<u8>,
 }
 
 impl Signer {
@@ -210,9 +214,9 @@ fn signer(t: &Tlv<'_>) -> Result<Signer, FormatError> {
     let sig_alg = AlgorithmIdentifierOwned::from_der(w.require(Tag::Sequence).map_err(fe)?.raw)
         .map_err(fe)?;
     let signature = w.require(Tag::OctetString).map_err(fe)?.value.to_vec();
-    let unsigned_attrs = match w.optional(ctx(1)).map_err(fe)? {
-        Some(a) => attributes(a.value)?,
-        None => Vec::new(),
+    let (unsigned_attrs, unsigned_len) = match w.optional(ctx(1)).map_err(fe)? {
+        Some(a) => (attributes(a.value)?, a.raw.len()),
+        None => (Vec::new(), 0),
     };
     if !w.is_empty() {
         return Err(FormatError("SignerInfo has trailing fields".into()));
@@ -231,6 +235,7 @@ fn signer(t: &Tlv<'_>) -> Result<Signer, FormatError> {
         sig_alg,
         signature,
         unsigned_attrs,
+        archived_fields: t.value[..t.value.len() - unsigned_len].to_vec(),
     })
 }
 

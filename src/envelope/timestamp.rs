@@ -37,13 +37,38 @@ pub fn check(
         .iter()
         .find(|a| a.oid == OID_SIGNATURE_TIME_STAMP)
         .and_then(|a| a.values.first())?;
+    Some(check_token(
+        "timestamp",
+        token,
+        &s.signature,
+        store,
+        extra,
+        crls,
+        at,
+        policy,
+    ))
+}
+
+/// Checks a time-stamp token whose imprint must be the hash of `covered`;
+/// the check is named `name`.
+#[allow(clippy::too_many_arguments)]
+pub fn check_token(
+    name: &'static str,
+    token: &[u8],
+    covered: &[u8],
+    store: &TrustStore,
+    extra: &Extra,
+    crls: &RevocationStore,
+    at: i64,
+    policy: &Policy,
+) -> Stamp {
     let fail = |problem: String, detail: serde_json::Value| {
         let mut d = detail;
         d["problem"] = json!(problem);
-        Some(Stamp {
-            check: Check::failed("timestamp", Code::TimestampInvalid, d),
+        Stamp {
+            check: Check::failed(name, Code::TimestampInvalid, d),
             poe: None,
-        })
+        }
     };
     let env = match parse::parse(token) {
         Ok(e) => e,
@@ -67,9 +92,9 @@ pub fn check(
             detail,
         );
     };
-    if d.hash(&s.signature) != info.imprint {
+    if d.hash(covered) != info.imprint {
         return fail(
-            "the token's imprint is not the hash of this signature".into(),
+            "the token's imprint is not the hash of what it should cover".into(),
             detail,
         );
     }
@@ -103,10 +128,10 @@ pub fn check(
             v.code
         ));
         detail["effect"] = json!("ignored");
-        return Some(Stamp {
-            check: Check::unused("timestamp", detail),
+        return Stamp {
+            check: Check::unused(name, detail),
             poe: None,
-        });
+        };
     }
     if !v.passed() {
         return fail(
@@ -125,8 +150,8 @@ pub fn check(
             detail,
         );
     }
-    Some(Stamp {
-        check: Check::passed("timestamp", detail),
+    Stamp {
+        check: Check::passed(name, detail),
         poe: Some(info.gen_time),
-    })
+    }
 }

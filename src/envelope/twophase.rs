@@ -402,6 +402,6 @@ pub fn local_secret(data_dir: &std::path::Path) -> Result<Vec<u8>, String> {
         .fill(&mut b)
         .map_err(|_| "no randomness".to_string())?;
     std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
-    crate::store::audit::write_private(&path, &b)?;
+    crate::files::write_private(&path, &b)?;
     Ok(b)
 }

@@ -138,12 +138,26 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
             extra.certs.push(c.clone());
         }
     }
+    // Validation data the signers carry (CAdES B-LT): their certificates
+    // join the pool, their CRLs and OCSP responses the revocation data.
+    let carried: Vec<super::longterm::Embedded> =
+        env.signers.iter().map(super::longterm::embedded).collect();
+    for c in carried.iter().flat_map(|e| e.certs.iter()) {
+        if let Ok(c) = Certificate::from_der(c)
+            && !extra.certs.iter().any(|x| x.fingerprint == c.fingerprint)
+        {
+            extra.certs.push(Arc::new(c));
+        }
+    }
     // The store's revocation data as it is, unless the request or the
     // envelope brings more (then a copy of the list of Arcs, extended).
     let own = req.crls.crls.is_empty()
         && req.crls.rejected.is_empty()
         && req.crls.ocsps.is_empty()
-        && env.crls.is_empty();
+        && env.crls.is_empty()
+        && carried
+            .iter()
+            .all(|e| e.crls.is_empty() && e.ocsps.is_empty());
     let crls: std::borrow::Cow<'_, RevocationStore> = if own {
         std::borrow::Cow::Borrowed(&store.revocation)
     } else {
@@ -153,6 +167,20 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
         crls.ocsps.extend(req.crls.ocsps.iter().cloned());
         for (i, raw) in env.crls.iter().enumerate() {
             crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
+        }
+        for (n, e) in carried.iter().enumerate() {
+            for (i, raw) in e.crls.iter().enumerate() {
+                crls.add_bytes(
+                    raw,
+                    &format!("signer #{} revocation-values CRL #{}", n + 1, i + 1),
+                );
+            }
+            for (i, raw) in e.ocsps.iter().enumerate() {
+                crls.add_ocsp(
+                    raw,
+                    &format!("signer #{} revocation-values OCSP #{}", n + 1, i + 1),
+                );
+            }
         }
         std::borrow::Cow::Owned(crls)
     };
@@ -488,31 +516,72 @@ fn verify_signer(
     // 4–8.
     let signer_json = cert.as_ref().map(|c| pki::describe(c));
     let mut policy_json = req.policy.describe();
+    let mut level = None;
     match &cert {
         Some(c) => {
             let mut v = pki::validate(c, store, extra, crls, at, &req.policy);
-            if let Some(stamp) = super::timestamp::check(s, store, extra, crls, at, &req.policy) {
-                // A sound time-stamp is proof the signature existed at its time:
-                // a certificate expired since (or revoked after it) still passes.
-                let expired_since = v
-                    .checks
-                    .iter()
-                    .any(|c| matches!(c.code, Some(Code::CertExpired) | Some(Code::CertRevoked)));
-                if let (Some(t), true) = (stamp.poe, expired_since) {
+            // Archive time-stamps first (newest at `at`): the earliest sound
+            // one proves the rest existed then.
+            let whole = if pre.is_none() { content } else { None };
+            let archive =
+                super::longterm::archive::check(env, s, whole, store, extra, crls, at, &req.policy);
+            let archive_poe = archive.as_ref().and_then(|a| a.poe);
+            let mut stamp = super::timestamp::check(s, store, extra, crls, at, &req.policy);
+            // A signature time-stamp that cannot be validated now (its TSA's
+            // certificate expired) is checked at the archive's proof time.
+            if let (Some(st), Some(t)) = (&stamp, archive_poe)
+                && st.poe.is_none()
+                && st.check.outcome != crate::verdict::Outcome::Failed
+            {
+                let mut again = super::timestamp::check(s, store, extra, crls, t, &req.policy);
+                if let Some(a) = again.as_mut() {
+                    a.check.detail["checked_at"] = json!(crate::time::rfc3339(t));
+                    a.check.detail["checked_at_because"] =
+                        json!("proof of existence from the archive time-stamp");
+                }
+                stamp = again;
+            }
+            let stamp_passed = stamp.as_ref().is_some_and(|st| st.poe.is_some());
+            // The earliest proof that the signature existed.
+            let poe = match (stamp.as_ref().and_then(|st| st.poe), archive_poe) {
+                (Some(a), _) => Some((a, "signature time-stamp")),
+                (None, Some(b)) => Some((b, "archive time-stamp")),
+                _ => None,
+            };
+            if let Some((t, source)) = poe {
+                // A sound proof of existence: a certificate expired since, or
+                // revoked after it, or whose revocation data is gone now,
+                // still passes when every check passes at the proof's time.
+                if v.checks.iter().any(|c| c.code.is_some()) && t < at {
                     let at_poe = pki::validate(c, store, extra, crls, t, &req.policy);
                     if at_poe.checks.iter().all(|c| c.code.is_none()) {
                         v = at_poe;
                         policy_json["name"] = json!("condition-2/long-term");
-                        policy_json["poe"] = json!({ "time": crate::time::rfc3339(t), "source": "signature time-stamp" });
+                        policy_json["poe"] =
+                            json!({ "time": crate::time::rfc3339(t), "source": source });
                     }
                 }
-                checks.push(stamp.check);
-            } else {
-                checks.push(Check::skipped(
+            }
+            match stamp {
+                Some(st) => checks.push(st.check),
+                None => checks.push(Check::skipped(
                     "timestamp",
                     "the signature carries no time-stamp",
-                ));
+                )),
             }
+            let archive_passed = archive.as_ref().is_some_and(|a| a.poe.is_some());
+            if let Some(a) = archive {
+                checks.push(a.check);
+            }
+            level = super::longterm::form(env, s).map(|form| {
+                use super::longterm::Level;
+                let reached = match (stamp_passed, archive_passed) {
+                    (false, _) => Level::BB,
+                    (true, false) => Level::BLt,
+                    (true, true) => Level::BLta,
+                };
+                form.min(reached).name().to_string()
+            });
             policy_json["trust_profile"] = json!(v.trust_profile);
             checks.extend(v.checks);
         }
@@ -540,5 +609,6 @@ fn verify_signer(
         signing_time.map(crate::time::rfc3339),
     );
     v.signed_attributes = Some(s.signed_attrs.iter().map(|a| oid_text(&a.oid)).collect());
+    v.level = level;
     v
 }

@@ -104,7 +104,11 @@ pub enum KeyError {
         not_before: i64,
     },
     /// A certificate of the key's path is revoked (or on hold).
-    #[error("certificate {serial} revoked at {revoked_at:?} ({reason:?})")]
+    #[error(
+        "certificate {serial} is revoked{}{}: a revoked key cannot sign; use a key with a valid certificate",
+        revoked_at.as_deref().map(|t| format!(" since {t}")).unwrap_or_default(),
+        reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+    )]
     Revoked {
         /// Serial number (hex) of the revoked certificate.
         serial: String,
@@ -114,17 +118,37 @@ pub enum KeyError {
         reason: Option<String>,
     },
     /// The certificate has no nonRepudiation: an authentication key.
-    #[error("not a signing certificate (key usage {key_usage:?})")]
+    #[error(
+        "not a signing certificate (key usage: {}): this is an authentication key; sign with the key whose certificate has nonRepudiation (the NCA's RSA_/GOSTKNCA_ signing file)",
+        key_usage.join(", ")
+    )]
     NotForSigning {
         /// The keyUsage bits it has.
         key_usage: Vec<&'static str>,
     },
     /// The certificate fails another check (no trusted chain, no revocation data).
-    #[error("certificate not usable: {code:?}")]
+    #[error("certificate not usable: {code}: {}; {}", code.message().en, usability_hint(*code))]
     CertInvalid {
         /// The verdict code of the failing check.
         code: Code,
     },
+}
+
+/// What to do when a key's certificate fails `code`.
+pub fn usability_hint(code: Code) -> &'static str {
+    match code {
+        Code::ChainUntrusted | Code::ChainInvalid => {
+            "give the issuing CA's certificates with --trust FILE (or put them in the trust folder, QOLTANBA_TRUST_DIR)"
+        }
+        Code::RevocationUnavailable | Code::RevocationStale | Code::CrlInvalid => {
+            "give the CA's current CRL with --crl FILE (or put it in the trust folder, QOLTANBA_TRUST_DIR)"
+        }
+        Code::CertExpired | Code::CertNotYetValid => {
+            "the certificate is outside its validity period: use the key's current certificate"
+        }
+        Code::KeyUsageInvalid => "sign with a signing (not authentication) key",
+        _ => "see docs/verdicts.md for this code",
+    }
 }
 
 /// What was wrong with a PKCS#12.

@@ -267,10 +267,16 @@ impl TrustStore {
     /// Loads a folder: `*.crl` files are CRLs, other files certificates.
     pub fn from_dir(dir: &FsPath) -> std::io::Result<TrustStore> {
         let mut store = TrustStore::new(&dir.display().to_string());
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect();
+        let listing = std::fs::read_dir(dir).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "no trust folder at {} ({e}): set QOLTANBA_TRUST_DIR (or trust_dir in the config file) to the folder of the national CA's certificates and CRLs, or give them with --trust FILE",
+                    dir.display()
+                ),
+            )
+        })?;
+        let mut entries: Vec<_> = listing.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         entries.sort();
         let mut crl_files = Vec::new();
         for p in entries {

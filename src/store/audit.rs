@@ -499,17 +499,4 @@ pub fn audit_key(data_dir: &std::path::Path) -> Result<crate::pki::signer::RingS
     crate::pki::signer::RingSigner::from_pkcs8(&der, None, false).map_err(|e| e.to_string())
 }
 
-/// Writes a file readable by its owner only.
-pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    f.write_all(bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
+use crate::files::write_private;

@@ -367,6 +367,10 @@ pub struct Verdict {
     /// Each signer's own verdict (envelopes only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub signers: Vec<Verdict>,
+    /// The CAdES/PAdES baseline level the signature reached (`B-B`, `B-T`,
+    /// `B-LT`, `B-LTA`): its form, as far as the proofs in it were valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
 }
 
 impl Verdict {
@@ -393,6 +397,7 @@ impl Verdict {
             envelope: None,
             role: None,
             signers: Vec::new(),
+            level: None,
         }
     }
 
@@ -409,6 +414,12 @@ impl Verdict {
             .cloned()
             .unwrap_or_else(|| Verdict::new(Vec::new(), 0, serde_json::Value::Null, None, None));
         top.envelope = Some(envelope);
+        // The envelope's level is its weakest signer's.
+        top.level = signers
+            .iter()
+            .filter_map(|v| v.level.as_deref())
+            .min_by_key(|l| ["B-B", "B-T", "B-LT", "B-LTA"].iter().position(|x| x == l))
+            .map(str::to_string);
         top.signers = signers;
         top
     }
@@ -494,6 +505,9 @@ impl Verdict {
             }
         }
         let _ = writeln!(s, "  validation time: {}", self.validation_time);
+        if let Some(level) = &self.level {
+            let _ = writeln!(s, "  level: {level}");
+        }
         if self.policy["trust_profile"] == "test" {
             let _ = writeln!(
                 s,
