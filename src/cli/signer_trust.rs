@@ -19,7 +19,7 @@ pub struct SignerTrust {
     #[arg(long, value_name = "FILE")]
     pub test_trust: Vec<PathBuf>,
     /// CRLs (DER or PEM) deciding the signer's revocation status, with --trust or --test-trust.
-    #[arg(long = "signer-crl", value_name = "FILE")]
+    #[arg(long = "signer-crl", id = "signer_crl", value_name = "FILE")]
     pub crl: Vec<PathBuf>,
     /// The signing time (RFC 3339; default now), for reproducible tests.
     #[arg(long, value_name = "RFC3339", hide = true)]
