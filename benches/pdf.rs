@@ -57,6 +57,7 @@ fn options<'a>(key: &'a RingSigner, cert: &'a [u8], chain: &'a [Vec<u8>]) -> Sig
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     }
 }

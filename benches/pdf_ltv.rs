@@ -158,6 +158,7 @@ fn bench(c: &mut Criterion) {
         tsa: Some((&short, "http://tsa.invalid/".into())),
         ltv: None,
         add_fields: Vec::new(),
+        extra_room: 0,
     };
     let (signed, _) = pdf::sign_bytes(&base, &opts).expect("sign");
     let url = "http://tsa.invalid/";

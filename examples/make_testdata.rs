@@ -665,6 +665,7 @@ fn main() -> R<()> {
             certify: false,
             tsa: None,
             ltv: None,
+            extra_room: 0,
             add_fields: Vec::new(),
         };
         Ok(qoltanba::pdf::sign::sign_bytes(&unsigned, &opts)?.0)

@@ -43,6 +43,7 @@ async fn main() {
         tsa: None,
         ltv: None,
         add_fields: Vec::new(),
+        extra_room: 0,
     };
     let (pdf, outcome) = qoltanba::pdf::sign_bytes(&base, &opts).unwrap();
     std::fs::write(dir.join("one-page.pdf"), &pdf).unwrap();

@@ -4,7 +4,9 @@
 //! and its exact bytes", for the places where a typed decode would lose the
 //! original encoding (CMS signed attributes, certificates in envelopes) or
 //! cost too much memory (CRLs with a million entries). `der` enforces DER:
-//! minimal lengths, no indefinite lengths (BER goes through `envelope::ber` first).
+//! minimal lengths, no indefinite lengths (BER goes through [`ber`] first).
+
+pub mod ber;
 
 use der::{Decode, Header, Reader, SliceReader, Tag};
 

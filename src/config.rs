@@ -64,6 +64,15 @@ pub struct Config {
     /// Uploads to `/check` one client address may make per minute
     /// (`QOLTANBA_CHECKS_PER_MINUTE`, default 30; 0 refuses every upload).
     pub checks_per_minute: u32,
+    /// The provider's BIN, carried by its employees' and head's
+    /// certificates (`QOLTANBA_PROVIDER_BIN`); unset means the demo provider's.
+    pub provider_bin: Option<String>,
+    /// The time the application flow takes as now (registration, decisions,
+    /// officer signatures), instead of the clock: for tests over real
+    /// test-PKI material whose CRLs cover a fixed window. Set in code only,
+    /// never from a file or the environment.
+    #[serde(skip)]
+    pub fixed_now: Option<i64>,
     /// The revocation policy for production anchors
     /// (`QOLTANBA_REVOCATION_POLICY`): a preset (`strict`, `fallback`,
     /// `outage`) and/or items (`sources=`, `first=`, `crl-grace=`,
@@ -112,6 +121,8 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080/verify".into(),
             seal_key_id: None,
             checks_per_minute: CHECKS_PER_MINUTE,
+            provider_bin: None,
+            fixed_now: None,
             revocation_policy: "strict".into(),
             test_revocation_policy: None,
             ocsp_timeout_ms: 5000,
@@ -197,6 +208,14 @@ impl Config {
         }
         if let Some(v) = env("QOLTANBA_SEAL_KEY_ID").filter(|v| !v.is_empty()) {
             c.seal_key_id = Some(v);
+        }
+        if let Some(v) = env("QOLTANBA_PROVIDER_BIN").filter(|v| !v.is_empty()) {
+            if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid(
+                    "QOLTANBA_PROVIDER_BIN must be 12 digits".into(),
+                ));
+            }
+            c.provider_bin = Some(v);
         }
         if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
             c.registry_url = Some(v);

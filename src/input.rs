@@ -76,7 +76,7 @@ fn trim_der(bytes: &[u8]) -> &[u8] {
         .iter()
         .rposition(|b| !b.is_ascii_whitespace())
         .map_or(0, |i| i + 1);
-    if end < bytes.len() && crate::envelope::ber::to_der(&bytes[..end]).is_ok() {
+    if end < bytes.len() && crate::asn1::ber::to_der(&bytes[..end]).is_ok() {
         &bytes[..end]
     } else {
         bytes

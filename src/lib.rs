@@ -17,6 +17,7 @@
 //!   door, the API reference) and the validation reports (sealed PDF, ETSI
 //!   TS 119 102-2 XML, JSON); served by `api`, verdicts from the modules below.
 //! - [`verdict`]: codes, ETSI indications, checks, kk/ru/en messages.
+//! - [`web`]: pages served to people: the officers' signing page (NCALayer).
 //! - [`vectors`]: test-vector manifests and their runner.
 //! - [`iin`]: IIN/BIN check digits and what an IIN says.
 //! - [`asn1`], [`input`], [`time`]: DER walking, input decoding, time.

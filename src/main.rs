@@ -34,6 +34,8 @@ mod xml_cli;
 
 #[path = "cli/report.rs"]
 mod report_cli;
+#[path = "cli/signer_trust.rs"]
+mod signer_trust;
 
 #[derive(Parser)]
 #[command(
@@ -69,7 +71,7 @@ enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Sign data (CAdES-BES/-T), co-sign or counter-sign an envelope, or sign in two phases.
-    Sign(sign_cli::SignArgs),
+    Sign(Box<sign_cli::SignArgs>),
     /// Result PDFs: render (kk/ru, PDF/A-2b), sign (PAdES, officer stamp), verify.
     #[command(subcommand)]
     Pdf(pdf_cli::PdfCommand),
@@ -403,7 +405,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
     match cli.command {
         None => serve(None),
         Some(Command::Serve { config }) => serve(config.as_deref()),
-        Some(Command::Sign(a)) => sign_cli::run(a),
+        Some(Command::Sign(a)) => sign_cli::run(*a),
         Some(Command::Keys(KeysCommand::Api(cmd))) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;

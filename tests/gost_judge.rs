@@ -22,6 +22,7 @@
 
 mod common;
 
+use common::gost_judge::{curve_name, from_hex, judge, to_hex};
 use common::realkz_dir;
 use qoltanba::envelope::parse::{self, Envelope};
 use qoltanba::pki::algorithms::{self, Digest, KeyKind, PublicKey, Scheme};
@@ -29,77 +30,8 @@ use qoltanba::pki::cert::Certificate;
 use qoltanba::pki::gost::{self, Curve, GostError, SigningKey};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::Arc;
-
-// ---------------------------------------------------------------------------
-// The judge
-// ---------------------------------------------------------------------------
-
-fn python() -> PathBuf {
-    let pyhanko = std::env::var("QOLTANBA_PYHANKO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pyhanko-venv/bin/pyhanko")
-        });
-    let python = pyhanko.with_file_name("python");
-    assert!(
-        python.exists(),
-        "the test venv's python is not at {} (beside QOLTANBA_PYHANKO): run ./scripts/test, \
-         which installs gostcrypto 1.2.5 there",
-        python.display()
-    );
-    python
-}
-
-/// Sends one request to the judge and reads its answer.
-fn judge(request: &Value) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judges/gost_judge.py");
-    let mut child = Command::new(python())
-        .arg(&script)
-        .env("PYTHONWARNINGS", "ignore")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the judge starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(request.to_string().as_bytes())
-        .expect("the request is written");
-    let out = child.wait_with_output().expect("the judge finishes");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the gostcrypto judge failed ({}): {stderr}\n(is gostcrypto 1.2.5 in the test venv? run \
-         ./scripts/test)",
-        out.status
-    );
-    serde_json::from_slice(&out.stdout).expect("the judge answers JSON")
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn from_hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn curve_name(c: Curve) -> &'static str {
-    match c {
-        Curve::CryptoProA => "CryptoProA",
-        Curve::Tc26_256A => "Tc26_256A",
-        Curve::Tc26_512A => "Tc26_512A",
-    }
-}
 
 // ---------------------------------------------------------------------------
 // 1. The real material
@@ -125,23 +57,7 @@ impl Signed {
     }
 
     fn case(&self, sig: &[u8]) -> Value {
-        let d = self.scheme.digest();
-        let mut c = json!({
-            "curve": curve_name(self.curve()),
-            "key": to_hex(&self.key.key),
-            "sig": to_hex(sig),
-            "digest": to_hex(&d.hash(&self.msg)),
-        });
-        let hash = match d {
-            Digest::Streebog256 => Some("streebog256"),
-            Digest::Streebog512 => Some("streebog512"),
-            _ => None,
-        };
-        if let Some(h) = hash {
-            c["msg"] = json!(to_hex(&self.msg));
-            c["hash"] = json!(h);
-        }
-        c
+        common::gost_judge::case(self.scheme, &self.key, &self.msg, sig)
     }
 }
 

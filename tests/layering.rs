@@ -36,8 +36,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("pki", "envelope"),
     // tsp reads tokens with envelope::parse while envelope asks tsp.
     ("tsp", "envelope"),
-    // input.rs normalises BER with envelope::ber.
-    ("input", "envelope"),
 ];
 
 fn layer(m: &str) -> Option<u8> {

@@ -75,6 +75,7 @@ fn opts<'a>(w: &'a Who) -> SignOptions<'a> {
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     }
 }

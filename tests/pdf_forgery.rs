@@ -44,6 +44,7 @@ fn signed(kind: &str) -> (Vec<u8>, [u64; 4]) {
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     };
     let (pdf, outcome) = pdf::sign_bytes(&base, &opts).unwrap();

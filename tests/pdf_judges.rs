@@ -83,6 +83,7 @@ fn opts(w: &Who, stamp: bool) -> SignOptions<'_> {
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     }
 }

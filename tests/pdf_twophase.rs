@@ -62,6 +62,7 @@ fn options<'a>(signer: &'a dyn Signer, cert: &'a [u8], chain: &'a [Vec<u8>]) -> 
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     }
 }

@@ -11,7 +11,8 @@
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use qoltanba::envelope::{self, VerifyRequest, ber};
+use qoltanba::asn1::ber;
+use qoltanba::envelope::{self, VerifyRequest};
 use qoltanba::iin::{self, Bin, Iin};
 use qoltanba::input;
 use qoltanba::pki::cert::Certificate;

@@ -368,6 +368,7 @@ fn signed_by_revoked(tsa: Option<&FixedTimeTsa>) -> (Vec<u8>, String) {
         }),
         ltv: None,
         add_fields: Vec::new(),
+        extra_room: 0,
     };
     let (signed, outcome) = qoltanba::pdf::sign_bytes(&base, &opts).unwrap();
     (signed, outcome.signed_revision_sha256)

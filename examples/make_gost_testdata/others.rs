@@ -335,6 +335,7 @@ fn pdfs(pki: &Pki, td: &Path) -> R<()> {
                 )
             }),
             ltv: None,
+            extra_room: 0,
             add_fields: Vec::new(),
         };
         Ok(qoltanba::pdf::sign::sign_bytes(&unsigned, &opts)?.0)

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qoltanba::envelope::ber;
+use qoltanba::asn1::ber;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(der) = ber::to_der(data) {

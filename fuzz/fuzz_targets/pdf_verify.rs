@@ -101,6 +101,7 @@ fuzz_target!(|data: &[u8]| {
         certify: false,
         tsa: None,
         ltv: None,
+        extra_room: 0,
         add_fields: Vec::new(),
     };
     if let Ok((signed, _)) = pdf::sign_bytes(data, &opts) {

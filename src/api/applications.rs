@@ -107,7 +107,7 @@ pub async fn submit(
         .and_then(|v| v.as_str())
         .ok_or_else(|| bad("request has no top-level iin"))?
         .to_string();
-    let now = crate::time::now();
+    let now = state.now();
     let sha = crate::pki::cert::hex(&crate::pki::cert::sha256(&signature));
     // The signed request binds its attachments by hash: each must have been uploaded.
     if let Some(list) = parsed.get("attachments").and_then(|a| a.as_array()) {
@@ -383,7 +383,7 @@ pub async fn status(
 
 /// What the application waits for next: `decision`, `employee_signature`,
 /// `head_signature`, `delivery`, or nothing once delivered.
-async fn awaiting(
+pub(super) async fn awaiting(
     state: &AppState,
     app: &crate::store::applications::Application,
 ) -> Result<Option<&'static str>, ApiError> {
@@ -503,7 +503,7 @@ pub async fn transition(
             &record_text.clone().unwrap_or_default(),
             record_text.as_deref(),
             None,
-            crate::time::now(),
+            state.now(),
         )
         .await?;
     if !ok {
@@ -512,7 +512,7 @@ pub async fn transition(
     state
         .audit
         .record(AuditEntry {
-            at: crate::time::now(),
+            at: state.now(),
             key_id: caller.0.id.clone(),
             role: caller.0.role.as_str().into(),
             operation: format!("application.{action_name}"),

@@ -12,6 +12,7 @@ use super::document_sign::{
 };
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
+use crate::envelope::client::{self, ClientCms, ClientCmsError};
 use crate::pdf::twophase::{self, ExternalSigner};
 use crate::pki::cert::Certificate;
 use crate::store::documents::Pending;
@@ -37,15 +38,25 @@ pub struct DocPrepareBody {
     pub chain: Option<Vec<String>>,
 }
 
-/// Phase two: the device's signature value.
+/// Phase two: the device's signature value, or the CMS the signer's client made.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocFinishBody {
     /// The id phase one returned.
     pub prepared_id: String,
     /// The raw signature value over `data_to_sign`, base64 (ECDSA as DER or r‖s).
-    pub signature_value: String,
+    pub signature_value: Option<String>,
+    /// Instead: a CMS SignedData (base64) the officer's client (NCALayer,
+    /// eGov mobile) made over `document_data` or `document_digest`, with the
+    /// PAdES attributes (content-type, message-digest,
+    /// signing-certificate-v2); detached or attached with that data; a
+    /// signature time-stamp (CAdES-T) is kept.
+    pub cms: Option<String>,
 }
+
+/// Room in `/Contents` for a client's CMS beyond qoltanba's own: its
+/// attributes, a longer chain and a signature time-stamp token.
+pub const CLIENT_ROOM: usize = 24 * 1024;
 
 /// How long a prepared document signature waits for its value, in seconds.
 pub const PREPARED_TTL: i64 = crate::envelope::twophase::DEFAULT_TTL;
@@ -53,7 +64,7 @@ pub const PREPARED_TTL: i64 = crate::envelope::twophase::DEFAULT_TTL;
 /// Prepares the document's signature for the signer's device: returns the
 /// bytes to sign (the CAdES signed attributes over the PDF's ByteRange).
 #[utoipa::path(post, path = "/v1/applications/{number}/sign/prepare", request_body = DocPrepareBody, params(("number" = String, Path, description = "Registration number")),
-    responses((status = 200, description = "{ prepared_id, data_to_sign, digest, digest_algorithm, signature_algorithm, stage, expires_at }", body = Object),
+    responses((status = 200, description = "{ prepared_id, data_to_sign, digest, digest_algorithm, digest_algorithm_oid, signature_algorithm, document_digest, document_data, byte_range, document_sha256, stage, expires_at }", body = Object),
               (status = 409, description = "Nothing to sign, or the employee's signature is missing"),
               (status = 403, description = "Not the provider's employee or head, or not the key holder's certificate")),
     security(("bearer" = [])))]
@@ -84,7 +95,7 @@ pub async fn prepare(
         .enumerate()
         .map(|(i, c)| b64(&format!("chain[{i}]"), c))
         .collect::<Result<_, _>>()?;
-    let now = crate::time::now();
+    let now = state.now();
     check_signer(&state, &caller, &s, &cert, &given, now).await?;
     // The CMS carries the whole chain, as a server-held key's does.
     let chain: Vec<Vec<u8>> =
@@ -96,9 +107,12 @@ pub async fn prepare(
     let signer = ExternalSigner::new(&cert_der, None)
         .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
     let pdf = base_pdf(&state, &s, &cert, now)?;
-    let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
+    let mut opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
+    opts.extra_room = CLIENT_ROOM;
     let prepared = twophase::prepare(&pdf, &opts, &signer).map_err(internal)?;
     keep_access_code(&state, &s.app.number, &opts, now).await?;
+    let document_data =
+        twophase::byte_range_bytes(&prepared.pdf, prepared.byte_range).map_err(internal)?;
     let id = {
         use ring::rand::SecureRandom;
         let mut b = [0u8; 16];
@@ -131,7 +145,11 @@ pub async fn prepare(
         "data_to_sign": b64e(&prepared.data_to_sign),
         "digest": b64e(&digest.hash(&prepared.data_to_sign)),
         "digest_algorithm": digest.name(),
+        "digest_algorithm_oid": digest.oid().to_string(),
         "signature_algorithm": prepared.scheme.name(),
+        "document_digest": b64e(&prepared.document_digest),
+        "document_data": b64e(&document_data),
+        "byte_range": prepared.byte_range,
         "document_sha256": prepared.outcome.signed_revision_sha256,
         "expires_at": crate::time::rfc3339(now + PREPARED_TTL),
     })))
@@ -141,7 +159,7 @@ pub async fn prepare(
 /// application moves on only when the signed PDF verifies.
 #[utoipa::path(post, path = "/v1/applications/{number}/sign/finish", request_body = DocFinishBody, params(("number" = String, Path, description = "Registration number")),
     responses((status = 200, description = "Signed; the application after it", body = Object),
-              (status = 400, description = "Unknown or expired prepared_id, or a value that does not verify (sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID)"),
+              (status = 400, description = "Unknown or expired prepared_id, or a value or CMS that does not verify (sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID, CMS_MALFORMED, CMS_SIGNER_COUNT, CMS_SIGNER_MISMATCH, CMS_CONTENT_MISMATCH, CMS_TOO_LARGE, PADES_ATTRIBUTES_MISSING with `missing`, or the CMS verdict's code)"),
               (status = 409, description = "The application changed meanwhile")),
     security(("bearer" = [])))]
 pub async fn finish(
@@ -150,7 +168,16 @@ pub async fn finish(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocFinishBody>,
 ) -> Result<Response, ApiError> {
-    let value = b64("signature_value", &body.signature_value)?;
+    let input = match (&body.signature_value, &body.cms) {
+        (Some(v), None) => Finish::Value(b64("signature_value", v)?),
+        (None, Some(c)) => Finish::Cms(b64("cms", c)?),
+        _ => {
+            return Err(ApiError::new(
+                ProblemCode::RequestFieldInvalid,
+                "give exactly one of signature_value or cms",
+            ));
+        }
+    };
     let p = state
         .store
         .pending(&body.prepared_id)
@@ -162,7 +189,7 @@ pub async fn finish(
                 "no such prepared signature for this key and application",
             )
         })?;
-    let now = crate::time::now();
+    let now = state.now();
     if now > p.expires_at {
         state.store.drop_pending(&p.id).await?;
         return Err(field_invalid(
@@ -213,17 +240,92 @@ pub async fn finish(
         ));
     }
     let cert = Certificate::from_der(&cert_der).map_err(|_| corrupt())?;
-    check_signer(&state, &caller, &s, &cert, &chain, now).await?;
-    let signer = ExternalSigner::new(&cert_der, Some(value)).map_err(internal)?;
-    let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
-    let signed = twophase::finish(&prepared, br, &opts).map_err(|e| match e {
-        crate::pdf::PdfError::SignatureValueInvalid => field_invalid(
-            "SIGNATURE_VALUE_INVALID",
-            "the signature value does not verify with the certificate's key over data_to_sign",
-        ),
-        other => internal(other),
-    })?;
+    let signed = match input {
+        Finish::Value(value) => {
+            check_signer(&state, &caller, &s, &cert, &chain, now).await?;
+            let signer = ExternalSigner::new(&cert_der, Some(value)).map_err(internal)?;
+            let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
+            twophase::finish(&prepared, br, &opts).map_err(|e| match e {
+                crate::pdf::PdfError::SignatureValueInvalid => field_invalid(
+                    "SIGNATURE_VALUE_INVALID",
+                    "the signature value does not verify with the certificate's key over data_to_sign",
+                ),
+                other => internal(other),
+            })?
+        }
+        Finish::Cms(cms) => {
+            let client = read_client_cms(&cms, &cert_der)?;
+            check_signer(&state, &caller, &s, &cert, &chain, now).await?;
+            finish_with_cms(&state, &prepared, br, &client, now)?
+        }
+    };
     let out = complete(&state, &caller, &s, &signed, &cert, now).await?;
     state.store.drop_pending(&p.id).await?;
     Ok(out.into_response())
+}
+
+/// What the client sent back.
+enum Finish {
+    Value(Vec<u8>),
+    Cms(Vec<u8>),
+}
+
+fn cms_refused(e: ClientCmsError) -> ApiError {
+    let mut err = field_invalid(e.code(), e.to_string());
+    if let ClientCmsError::PadesAttributesMissing(missing) = &e {
+        err.extra = Some(json!({ "sign_code": e.code(), "missing": missing }));
+    }
+    err
+}
+
+/// The client's CMS: the prepared certificate's, with the PAdES attributes.
+fn read_client_cms(cms: &[u8], cert_der: &[u8]) -> Result<ClientCms, ApiError> {
+    let client = client::read(cms, cert_der).map_err(cms_refused)?;
+    let missing = client.pades_missing();
+    if !missing.is_empty() {
+        return Err(cms_refused(ClientCmsError::PadesAttributesMissing(missing)));
+    }
+    Ok(client)
+}
+
+/// Verifies the client's CMS over the prepared ByteRange (condition 2) and
+/// writes it, detached, into `/Contents`.
+fn finish_with_cms(
+    state: &AppState,
+    prepared: &[u8],
+    br: [u64; 4],
+    client: &ClientCms,
+    now: i64,
+) -> Result<Vec<u8>, ApiError> {
+    let pdf_err = |e: crate::pdf::PdfError| match e {
+        crate::pdf::PdfError::TooLarge { needed, reserved } => field_invalid(
+            "CMS_TOO_LARGE",
+            format!("the CMS takes {needed} bytes; the prepared signature has room for {reserved}"),
+        ),
+        other => internal(other),
+    };
+    if client.env.content.is_some() {
+        let covered = twophase::byte_range_bytes(prepared, br).map_err(pdf_err)?;
+        client.check_content(&covered).map_err(cms_refused)?;
+    }
+    let md = twophase::byte_range_digest(prepared, br, client.digest).map_err(pdf_err)?;
+    let length = prepared.len() as u64 - (br[2] - br[1]);
+    let verdict = crate::envelope::verify_prehashed(
+        &crate::envelope::VerifyRequest {
+            envelope: &client.env.der,
+            at: now,
+            ..Default::default()
+        },
+        &state.trust(),
+        &crate::envelope::Prehashed {
+            length,
+            digests: vec![(client.digest, md)],
+        },
+    );
+    if !verdict.passed() {
+        let e = crate::envelope::twophase::rejected(&verdict);
+        return Err(field_invalid(e.code(), e.to_string()));
+    }
+    let der = client.detached_der().map_err(cms_refused)?;
+    twophase::embed(prepared, br, &der).map_err(pdf_err)
 }

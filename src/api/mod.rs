@@ -11,8 +11,10 @@ pub mod auth;
 pub mod certificates;
 pub mod document_sign;
 pub mod document_twophase;
+pub mod egov_qr;
 pub mod json;
 pub mod ltv_renewal;
+pub mod officer;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
@@ -78,9 +80,16 @@ pub struct AppState {
     pub revocation: crate::pki::revocation::RevocationPolicy,
     /// The revocation policy under test-PKI anchors, when it differs.
     pub test_revocation: Option<crate::pki::revocation::RevocationPolicy>,
+    /// Open eGov mobile QR signing sessions.
+    pub egov_qr: egov_qr::Sessions,
 }
 
 impl AppState {
+    /// Now, for the application flow: the clock, or the configured fixed time (tests).
+    pub fn now(&self) -> i64 {
+        self.config.fixed_now.unwrap_or_else(crate::time::now)
+    }
+
     /// The trust store in force now.
     pub fn trust(&self) -> Arc<TrustStore> {
         self.trust
@@ -310,6 +319,22 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(results::result_pdf),
         )
         .route("/v1/reports/survey", get(survey::survey_report))
+        .route(
+            "/v1/applications/{number}/sign/egov-qr",
+            post(egov_qr::open),
+        )
+        .route(
+            "/v1/applications/{number}/sign/egov-qr/{session}",
+            get(egov_qr::poll),
+        )
+        .route("/v1/egov-qr/{token}", get(egov_qr::api1))
+        .route(
+            "/v1/egov-qr/{token}/documents",
+            get(egov_qr::documents_get).put(egov_qr::documents_put),
+        )
+        .route("/v1/officer/queue", get(officer::queue))
+        .route("/officer", get(crate::web::officer::page))
+        .route("/officer/officer.js", get(crate::web::officer::script))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -413,6 +438,7 @@ pub async fn build(config: Config) -> Result<Service, String> {
         prepare_secret,
         revocation,
         test_revocation,
+        egov_qr: Default::default(),
     });
     Ok(Service { state, audit_task })
 }

@@ -150,6 +150,46 @@ pub const ROUTES: &[RouteSpec] = &[
         roles: Some(SUBMITTERS),
     },
     RouteSpec {
+        method: "POST",
+        path: "/v1/applications/{number}/sign/egov-qr",
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/applications/{number}/sign/egov-qr/{session}",
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/egov-qr/{token}",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/egov-qr/{token}/documents",
+        roles: None,
+    },
+    RouteSpec {
+        method: "PUT",
+        path: "/v1/egov-qr/{token}/documents",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/officer/queue",
+        roles: Some(DOCUMENT_SIGNERS),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/officer",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/officer/officer.js",
+        roles: None,
+    },
+    RouteSpec {
         method: "GET",
         path: "/healthz",
         roles: None,

@@ -41,8 +41,14 @@ pub struct FinishBody {
     /// The prepared request exactly as phase one returned it.
     #[schema(value_type = Object)]
     pub prepared: Prepared,
-    /// The raw signature value over `data_to_sign`, base64.
-    pub signature_value: String,
+    /// The raw signature value over `data_to_sign`, base64 (or give `cms`).
+    pub signature_value: Option<String>,
+    /// Instead of `signature_value`: a CMS SignedData the signer's own client
+    /// made over the prepared data or `content_digest` (base64; detached or
+    /// attached; with or without signed attributes; CAdES-T allowed).
+    pub cms: Option<String>,
+    /// With `cms` without signed attributes over detached data: the data, base64.
+    pub data: Option<String>,
     /// Output format of `signature`: always base64 of DER here.
     pub format: Option<String>,
 }
@@ -80,7 +86,7 @@ pub async fn prepare(
         body.attached.unwrap_or(false),
         &cert,
         &chain,
-        crate::time::now(),
+        state.now(),
         twophase::DEFAULT_TTL,
         &state.prepare_secret,
     )
@@ -90,20 +96,44 @@ pub async fn prepare(
 
 /// Phase two: checks the signature value and returns the envelope (base64 DER).
 #[utoipa::path(post, path = "/v1/sign/finish", request_body = FinishBody,
-    responses((status = 200, description = "{ signature: base64 CMS }", body = Object)), security(("bearer" = [])))]
+    responses((status = 200, description = "{ signature: base64 CMS, verdict (with cms) }", body = Object),
+              (status = 400, description = "sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID, CMS_MALFORMED, CMS_SIGNER_COUNT, CMS_SIGNER_MISMATCH, CMS_CONTENT_MISMATCH, or the verdict's code")),
+    security(("bearer" = [])))]
 pub async fn finish(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<FinishBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let value = b64("signature_value", &body.signature_value)?;
-    let env = twophase::finish(
-        &body.prepared,
-        &value,
-        crate::time::now(),
-        &state.prepare_secret,
-    )
-    .map_err(refused)?;
+    let now = state.now();
+    let (env, verdict) = match (&body.signature_value, &body.cms) {
+        (Some(v), None) => {
+            let value = b64("signature_value", v)?;
+            let env = twophase::finish(&body.prepared, &value, now, &state.prepare_secret)
+                .map_err(refused)?;
+            (env, None)
+        }
+        (None, Some(c)) => {
+            let cms = b64("cms", c)?;
+            let data = body.data.as_deref().map(|d| b64("data", d)).transpose()?;
+            let (env, verdict) = twophase::finish_cms(
+                &body.prepared,
+                &cms,
+                data.as_deref(),
+                now,
+                &state.prepare_secret,
+                &state.trust(),
+                crate::pki::Policy::default(),
+            )
+            .map_err(refused)?;
+            (env, Some(verdict))
+        }
+        _ => {
+            return Err(ApiError::new(
+                ProblemCode::RequestFieldInvalid,
+                "give exactly one of signature_value or cms",
+            ));
+        }
+    };
     let cert = base64::engine::general_purpose::STANDARD
         .decode(&body.prepared.certificate)
         .unwrap_or_default();
@@ -114,7 +144,7 @@ pub async fn finish(
     state
         .audit
         .record(AuditEntry {
-            at: crate::time::now(),
+            at: now,
             key_id: caller.0.id.clone(),
             role: caller.0.role.as_str().to_string(),
             operation: "sign.finish".into(),
@@ -123,9 +153,12 @@ pub async fn finish(
             result_code: "OK".into(),
         })
         .await?;
-    Ok(Json(
-        serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env) }),
-    ))
+    let mut out =
+        serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env) });
+    if let Some(v) = verdict {
+        out["verdict"] = serde_json::to_value(&v).unwrap_or_default();
+    }
+    Ok(Json(out))
 }
 
 /// A server-side signing request.

@@ -120,6 +120,13 @@ pub struct SignArgs {
     /// The signing time (RFC 3339; default now), for reproducible tests.
     #[arg(long, value_name = "RFC3339", hide = true)]
     time: Option<String>,
+    /// Trust anchors the signer's certificate must chain to (default: the
+    /// configured store); the --crl files decide its revocation status.
+    #[arg(long, value_name = "FILE")]
+    trust: Vec<PathBuf>,
+    /// Trust anchors of a test PKI (such as the NCA's test CA), as --trust.
+    #[arg(long, value_name = "FILE")]
+    test_trust: Vec<PathBuf>,
     /// Sign even when the certificate is expired, revoked or untrusted (test vectors).
     #[arg(long, hide = true)]
     allow_unusable: bool,
@@ -264,8 +271,17 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
         Err(e) => return Ok(key_failure(&e)),
     };
     let dir = TrustStore::default_dir();
-    let store = TrustStore::from_dir(&dir)
-        .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?;
+    let crl_bytes = a
+        .crl
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = crate::signer_trust::SignerTrust {
+        trust: a.trust.clone(),
+        test_trust: a.test_trust.clone(),
+        ..Default::default()
+    }
+    .store(&crl_bytes)?;
     // The OCSP responses the signer check believes are kept for the DSS.
     let recorder = Arc::new(RecordingTransport::new(Arc::new(HttpTransport::default())));
     if !a.allow_unusable {
@@ -354,6 +370,7 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
             .as_ref()
             .map(|u| (&transport as &dyn qoltanba::tsp::TsaTransport, u.clone())),
         ltv: None,
+        extra_room: 0,
         add_fields: a.add_field.clone(),
     };
     let signed = pdf::sign_file(&a.input, &a.out, &opts).and_then(|o| {

@@ -2,6 +2,7 @@
 //! and counter-signatures, RFC 3161 time-stamps, and the two phases of
 //! signing with an external device (`sign prepare`, `sign finish`).
 
+use crate::signer_trust::SignerTrust;
 use crate::{UsageError, read};
 use clap::{Args, Subcommand, ValueEnum};
 use qoltanba::envelope::longterm::{Level, write as longterm};
@@ -55,9 +56,12 @@ pub struct SignArgs {
     /// RSA-PSS instead of PKCS#1 v1.5.
     #[arg(long)]
     pss: bool,
-    /// Hash for RSA keys: sha256 (default), sha384, sha512.
+    /// Hash for RSA keys: sha256 (default), sha384, sha512. GOST keys sign
+    /// with their own (GOST 34.311-95 or Streebog).
     #[arg(long, value_name = "ALG")]
     digest: Option<String>,
+    #[command(flatten)]
+    signer_trust: SignerTrust,
     /// CAdES baseline level: B-B (default), B-T (a signature time-stamp),
     /// B-LT (and the validation data inside), B-LTA (and an archive
     /// time-stamp). B-T and up need --tsa.
@@ -95,14 +99,31 @@ enum SignPhase {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Phase two: the envelope from the prepared request and the device's signature value.
+    /// Phase two: the envelope from the prepared request and the device's
+    /// signature value, or a CMS the signer's own client made (verified in
+    /// full against --trust / --test-trust and their CRLs).
     Finish {
         /// The prepared request.
         #[arg(long, value_name = "FILE")]
         prepared: PathBuf,
         /// The raw signature value (binary).
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "cms",
+            conflicts_with = "cms"
+        )]
+        signature_value: Option<PathBuf>,
+        /// A CMS SignedData made by the signer's client over the prepared
+        /// data or its `content_digest` (DER, PEM or base64).
         #[arg(long, value_name = "FILE")]
-        signature_value: PathBuf,
+        cms: Option<PathBuf>,
+        /// With --cms: the data of a detached prepared request (needed only
+        /// when the client signed without signed attributes).
+        #[arg(long, value_name = "FILE", requires = "cms")]
+        data: Option<PathBuf>,
+        #[command(flatten)]
+        signer_trust: SignerTrust,
         /// Output format.
         #[arg(long, value_enum, default_value = "der")]
         format: Fmt,
@@ -306,18 +327,42 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         Some(SignPhase::Finish {
             prepared,
             signature_value,
+            cms,
+            data,
+            signer_trust,
             format,
             out,
         }) => {
             let p: twophase::Prepared = serde_json::from_slice(&read(&prepared)?)
                 .map_err(|e| UsageError(format!("--prepared: {e}")))?;
             let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
-            return match twophase::finish(
-                &p,
-                &read(&signature_value)?,
-                qoltanba::time::now(),
-                &secret,
-            ) {
+            let now = signer_trust.now()?;
+            let finished = match (signature_value, cms) {
+                (Some(v), None) => twophase::finish(&p, &read(&v)?, now, &secret),
+                (None, Some(c)) => {
+                    let store = signer_trust.store(&[])?;
+                    let data = data.as_deref().map(read).transpose()?;
+                    twophase::finish_cms(
+                        &p,
+                        &read(&c)?,
+                        data.as_deref(),
+                        now,
+                        &secret,
+                        &store,
+                        qoltanba::pki::Policy::default(),
+                    )
+                    .map(|(env, verdict)| {
+                        eprintln!("{}", verdict.summary());
+                        env
+                    })
+                }
+                _ => {
+                    return Err(UsageError(
+                        "give exactly one of --signature-value FILE or --cms FILE".into(),
+                    ));
+                }
+            };
+            return match finished {
                 Ok(env) => {
                     write(&out, &cades::encode_output(&env, format.into()))?;
                     Ok(ExitCode::SUCCESS)
@@ -378,9 +423,8 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         Ok(k) => k,
         Err(e) => return refuse(e.code(), e),
     };
-    let now = qoltanba::time::now();
-    let trust = TrustStore::from_dir(&TrustStore::default_dir())
-        .map_err(|e| UsageError(format!("trust store: {e}")))?;
+    let now = a.signer_trust.now()?;
+    let trust = a.signer_trust.store(&[])?;
     if let Err(e) = key.check_usable(&trust, now) {
         return refuse(e.code(), e);
     }

@@ -2,12 +2,13 @@
 //! (enveloped XMLDSig, as NCALayer's signXml makes them) and WS-Security
 //! messages of the e-government gateway.
 
+use crate::signer_trust::SignerTrust;
 use crate::{
     Format, TrustArgs, UsageArg, UsageError, inputs, print_verdict, read, with_revocation,
 };
 use clap::{Args, Subcommand};
 use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
-use qoltanba::pki::{Policy, TrustStore, Usage};
+use qoltanba::pki::{Policy, Usage};
 use qoltanba::xmldsig::{self, WsseOptions, XmlVerifyRequest};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,9 +71,8 @@ pub struct SignArgs {
     /// With --wsse: add a wsu:Timestamp valid this many seconds, and sign it.
     #[arg(long, value_name = "SECONDS", requires = "wsse")]
     timestamp_ttl: Option<i64>,
-    /// Trust anchors the signer's certificate must chain to (default: the configured store).
-    #[arg(long, value_name = "FILE")]
-    trust: Vec<PathBuf>,
+    #[command(flatten)]
+    signer_trust: SignerTrust,
     /// Where to write the signed XML.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -183,18 +183,8 @@ fn sign(a: SignArgs) -> Result<ExitCode, UsageError> {
         Ok(k) => k,
         Err(e) => return refuse(e.code(), &e),
     };
-    let now = qoltanba::time::now();
-    let trust = if a.trust.is_empty() {
-        TrustStore::from_dir(&TrustStore::default_dir())
-            .map_err(|e| UsageError(format!("trust store: {e}")))?
-    } else {
-        let mut s = TrustStore::new("--trust");
-        for p in &a.trust {
-            s.add_anchors(&read(p)?, &p.display().to_string())
-                .map_err(|e| UsageError(format!("--trust {}: {e}", p.display())))?;
-        }
-        s
-    };
+    let now = a.signer_trust.now()?;
+    let trust = a.signer_trust.store(&[])?;
     if let Err(e) = key.check_usable(&trust, now) {
         return refuse(e.code(), &e);
     }

@@ -1,11 +1,11 @@
 //! CMS SignedData request envelopes.
 //!
-//! Owns BER normalisation (`ber`), parsing (`parse`) and condition 2
+//! Owns parsing (`parse`, after [`crate::asn1::ber`] made BER into DER) and condition 2
 //! (`verify`): the verdict on a request's signature. Certificates, paths and
 //! revocation are delegated to `pki`; texts and indications to `verdict`.
 
-pub mod ber;
 pub mod build;
+pub mod client;
 mod crypto;
 mod describe;
 pub mod identity;

@@ -251,7 +251,7 @@ pub fn parse(input: &[u8]) -> Result<Envelope, FormatError> {
     if let Ok(env) = parse_der(input.to_vec(), false) {
         return Ok(env);
     }
-    let der = super::ber::to_der(input).map_err(fe)?;
+    let der = crate::asn1::ber::to_der(input).map_err(fe)?;
     let was_ber = der != input;
     parse_der(der, was_ber)
 }

@@ -112,7 +112,8 @@ pub fn sign_slow(
 fn decode(envelope: &[u8]) -> Result<SignedData, SignEnvelopeError> {
     let bytes = crate::input::decode_der(envelope, &["CMS", "PKCS7"])
         .map_err(|e| SignEnvelopeError::Envelope(e.to_string()))?;
-    let der = super::ber::to_der(&bytes).map_err(|e| SignEnvelopeError::Envelope(e.to_string()))?;
+    let der =
+        crate::asn1::ber::to_der(&bytes).map_err(|e| SignEnvelopeError::Envelope(e.to_string()))?;
     let ci = ContentInfo::from_der(&der).map_err(|e| SignEnvelopeError::Envelope(e.to_string()))?;
     if ci.content_type != OID_SIGNED_DATA {
         return Err(SignEnvelopeError::Envelope("not signedData".into()));

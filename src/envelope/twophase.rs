@@ -8,8 +8,12 @@
 //! value that does not verify with the certificate's key is refused.
 
 use super::build::{self, BuildError};
+use super::client::{self, ClientCmsError};
+use super::verify::{Prehashed, VerifyRequest};
 use crate::pki::algorithms::{self, Digest, KeyKind, PublicKey, Scheme};
 use crate::pki::cert::Certificate;
+use crate::pki::{Policy, TrustStore};
+use crate::verdict::{Code, Verdict};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +38,17 @@ pub enum TwoPhaseError {
     /// Encoding failed.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// The client's CMS is not the prepared signature.
+    #[error(transparent)]
+    Cms(#[from] ClientCmsError),
+    /// The client's CMS does not pass condition 2 (its verdict's code and summary).
+    #[error("the CMS does not verify: {summary}")]
+    CmsRejected {
+        /// The verdict's code.
+        code: &'static str,
+        /// The verdict's one-line summary.
+        summary: String,
+    },
 }
 
 impl TwoPhaseError {
@@ -45,6 +60,8 @@ impl TwoPhaseError {
             TwoPhaseError::Expired(_) => "PREPARED_EXPIRED",
             TwoPhaseError::SignatureValueInvalid => "SIGNATURE_VALUE_INVALID",
             TwoPhaseError::Build(_) => "SIGN_FAILED",
+            TwoPhaseError::Cms(e) => e.code(),
+            TwoPhaseError::CmsRejected { code, .. } => code,
         }
     }
 }
@@ -59,8 +76,17 @@ pub struct Prepared {
     pub data_to_sign: String,
     /// Base64 hash of `data_to_sign` (for devices that sign a digest).
     pub digest: String,
-    /// `sha256`, `sha384` or `sha512`.
+    /// The digest the key signs with: `sha256` (RSA), `gost34.11-2015-512`
+    /// (GOST 34.10-2015/512), `gost34311-95` (GOST 34.310-2004), ...
     pub digest_algorithm: String,
+    /// The digest algorithm's OID, as a client's CMS names it.
+    #[serde(default)]
+    pub digest_algorithm_oid: String,
+    /// Base64 hash of the data under `digest_algorithm`: what a client that
+    /// makes its own CMS over a digest (NCALayer's `digested`, a token's
+    /// hash signing) signs.
+    #[serde(default)]
+    pub content_digest: String,
     /// e.g. `RSA-PKCS1-SHA256`, `ECDSA-SHA256`.
     pub signature_algorithm: String,
     /// Base64 DER of the signer's certificate.
@@ -100,6 +126,8 @@ fn mac_input(p: &Prepared) -> Vec<u8> {
         p.data_to_sign.clone(),
         p.digest.clone(),
         p.digest_algorithm.clone(),
+        p.digest_algorithm_oid.clone(),
+        p.content_digest.clone(),
         p.signature_algorithm.clone(),
         p.certificate.clone(),
         p.chain.join(","),
@@ -149,10 +177,12 @@ pub fn prepare(
     let data_to_sign =
         der::Encode::to_der(&attrs).map_err(|e| BuildError::Encoding(e.to_string()))?;
     let mut p = Prepared {
-        version: 1,
+        version: 2,
         data_to_sign: b64().encode(&data_to_sign),
         digest: b64().encode(d.hash(&data_to_sign)),
         digest_algorithm: d.name().to_string(),
+        digest_algorithm_oid: d.oid().to_string(),
+        content_digest: b64().encode(d.hash(content)),
         signature_algorithm: scheme.name(),
         certificate: b64().encode(cert_der),
         chain: chain.iter().map(|c| b64().encode(c)).collect(),
@@ -185,15 +215,8 @@ pub fn ecdsa_der(bits: usize, value: &[u8]) -> Vec<u8> {
     value.to_vec()
 }
 
-/// Phase two: checks the prepared request and the signature value, then
-/// assembles the envelope (DER). `content` is needed only for attached
-/// envelopes whose prepared request does not carry it.
-pub fn finish(
-    p: &Prepared,
-    signature_value: &[u8],
-    now: i64,
-    secret: &[u8],
-) -> Result<Vec<u8>, TwoPhaseError> {
+/// The prepared request was made here (its MAC) and has not expired.
+pub fn check_prepared(p: &Prepared, now: i64, secret: &[u8]) -> Result<(), TwoPhaseError> {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
     let tag = b64()
         .decode(&p.mac)
@@ -206,6 +229,19 @@ pub fn finish(
     if now > p.expires_at {
         return Err(TwoPhaseError::Expired(crate::time::rfc3339(p.expires_at)));
     }
+    Ok(())
+}
+
+/// Phase two: checks the prepared request and the signature value, then
+/// assembles the envelope (DER). `content` is needed only for attached
+/// envelopes whose prepared request does not carry it.
+pub fn finish(
+    p: &Prepared,
+    signature_value: &[u8],
+    now: i64,
+    secret: &[u8],
+) -> Result<Vec<u8>, TwoPhaseError> {
+    check_prepared(p, now, secret)?;
     let dec = |f: &str, v: &str| {
         b64()
             .decode(v)
@@ -264,6 +300,91 @@ pub fn finish(
         der::asn1::SetOfVec::try_from(vec![si]).map_err(|e| BuildError::Encoding(e.to_string()))?,
     );
     Ok(build::encode(&sd)?)
+}
+
+/// Phase two with a CMS the signer's own client made (NCALayer, eGov
+/// mobile): over the prepared data, detached or attached with it, with or
+/// without signed attributes, with or without a signature time-stamp.
+/// Checks the prepared request, that the CMS is the prepared certificate's
+/// over the prepared content, and condition 2 on it at `now`; returns the
+/// CMS (DER) and its verdict. `data` is the content of a detached prepared
+/// request, needed only when the client signed without signed attributes.
+pub fn finish_cms(
+    p: &Prepared,
+    cms: &[u8],
+    data: Option<&[u8]>,
+    now: i64,
+    secret: &[u8],
+    store: &TrustStore,
+    policy: Policy,
+) -> Result<(Vec<u8>, Verdict), TwoPhaseError> {
+    check_prepared(p, now, secret)?;
+    let dec = |f: &str, v: &str| {
+        b64()
+            .decode(v)
+            .map_err(|_| TwoPhaseError::PreparedInvalid(format!("{f} is not base64")))
+    };
+    let cert_der = dec("certificate", &p.certificate)?;
+    let sha = |c: &[u8]| crate::pki::cert::hex(&crate::pki::cert::sha256(c));
+    let content = match (&p.content, data) {
+        (Some(c), _) => Some(dec("content", c)?),
+        (None, Some(d)) if sha(d) == p.content_sha256 => Some(d.to_vec()),
+        (None, Some(_)) => {
+            return Err(TwoPhaseError::PreparedInvalid(
+                "the data given differs from the prepared data (content_sha256)".into(),
+            ));
+        }
+        (None, None) => None,
+    };
+    let got = client::read(cms, &cert_der)?;
+    match (&content, &got.env.content) {
+        (Some(c), _) => got.check_content(c)?,
+        (None, Some(attached)) if sha(attached) != p.content_sha256 => {
+            return Err(ClientCmsError::ContentMismatch.into());
+        }
+        _ => {}
+    }
+    let req = VerifyRequest {
+        envelope: &got.env.der,
+        data: content.as_deref(),
+        at: now,
+        policy,
+        ..Default::default()
+    };
+    let verdict = if content.is_none() && got.env.content.is_none() {
+        let mut digests = vec![(Digest::Sha256, hex_bytes(&p.content_sha256))];
+        if let Ok(d) = dec("content_digest", &p.content_digest)
+            && got.digest.oid().to_string() == p.digest_algorithm_oid
+        {
+            digests.push((got.digest, d));
+        }
+        super::verify::verify_prehashed(&req, store, &Prehashed { length: 0, digests })
+    } else {
+        super::verify::verify(&req, store)
+    };
+    if !verdict.passed() {
+        return Err(rejected(&verdict));
+    }
+    Ok((got.env.der.clone(), verdict))
+}
+
+/// A failed verdict as a two-phase refusal: a wrong digest or signature is
+/// today's `SIGNATURE_VALUE_INVALID`; anything else keeps the verdict's code.
+pub fn rejected(verdict: &Verdict) -> TwoPhaseError {
+    match verdict.code {
+        Code::DigestMismatch | Code::SignatureInvalid => TwoPhaseError::SignatureValueInvalid,
+        code => TwoPhaseError::CmsRejected {
+            code: code.as_str(),
+            summary: verdict.summary(),
+        },
+    }
+}
+
+fn hex_bytes(h: &str) -> Vec<u8> {
+    (0..h.len() / 2)
+        .filter_map(|i| h.get(2 * i..2 * i + 2))
+        .filter_map(|b| u8::from_str_radix(b, 16).ok())
+        .collect()
 }
 
 /// The local secret that binds prepared requests: `prepare.key` (32 random

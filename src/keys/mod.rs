@@ -1,25 +1,33 @@
 //! The signer key store: PKCS#12 import, keys sealed at rest, keys loaded for
 //! signing, and whether a key's certificate may sign at a given time.
 //!
-//! Owns reading PKCS#12 files (`p12`), sealing PKCS#8 keys under the master
-//! key (`seal`) and the key files under `<data dir>/keys/` (`store`). Every
-//! private-key operation happens in `ring`; key material is never logged,
-//! printed or written unsealed. Refuses keys `ring` cannot sign with (GOST,
-//! RSA outside 2048–4096 bits, curves other than P-256/P-384) and ids outside
-//! `[A-Za-z0-9._-]{1,64}`. Knows nothing of CMS or PDF: it hands out a
-//! [`LoadedKey`], which is a [`Signer`].
+//! Owns decoding PKCS#12 files (`pfx`), finding the key and its
+//! certificate in them (`p12`), the key whichever its algorithm (`signer`),
+//! sealing PKCS#8 keys under the master key (`seal`) and the key files under
+//! `<data dir>/keys/` (`store`). RSA and ECDSA keys sign in `ring`; GOST
+//! 34.310-2004 and GOST 34.10-2015 keys (the national CA's) in
+//! [`crate::pki::gost`]. Key material is never logged, printed or written
+//! unsealed, and is wiped from memory when dropped. Refuses keys qoltanba
+//! cannot sign with (RSA outside 2048–8192 bits, curves other than
+//! P-256/P-384 and the GOST curves) and ids outside `[A-Za-z0-9._-]{1,64}`.
+//! Knows nothing of CMS or PDF: it hands out a [`LoadedKey`], which is a
+//! [`Signer`].
 
 mod p12;
+mod pfx;
 mod seal;
+mod signer;
 mod store;
 
 pub use p12::{MAX_P12_LEN, open_p12, open_p12_with};
+pub use pfx::MAX_ITERATIONS;
+pub use signer::{KeySigner, kind_name};
 pub use store::{KeyInfo, KeyStore, MasterKeyOrigin};
 
 use crate::pki::algorithms::{Digest, Scheme};
 use crate::pki::cert::Certificate;
-use crate::pki::signer::{RingSigner, SignError, Signer};
-use crate::pki::{self, Extra, Policy, TrustStore, Usage};
+use crate::pki::signer::{SignError, Signer};
+use crate::pki::{self, Extra, Policy, TrustProfile, TrustStore, Usage};
 use crate::verdict::Code;
 use std::sync::Arc;
 
@@ -50,10 +58,10 @@ pub enum KeyError {
         /// What was wrong with it.
         problem: P12Problem,
     },
-    /// A key or PKCS#12 protection `ring` and this service do not support.
+    /// A key or PKCS#12 protection this service does not support.
     #[error("unsupported: {algorithm}")]
     Unsupported {
-        /// The algorithm, e.g. `RSA-1024`, `GOST 1.2.398.3.10.1.1.1.1`.
+        /// The algorithm, e.g. `RSA-1024`, `GOST 34.10-2015 512 with sha256`.
         algorithm: String,
     },
     /// A sealed key file does not open: another master key, a renamed or
@@ -241,11 +249,13 @@ pub fn validate_id(id: &str) -> Result<(), KeyError> {
     }
 }
 
-/// How a loaded key signs: the digest (RSA; ECDSA takes its curve's) and
-/// whether RSA uses PSS. The default is SHA-256 with PKCS#1 v1.5 for RSA.
+/// How a loaded key signs: the digest (RSA; ECDSA takes its curve's, GOST
+/// its own) and whether RSA uses PSS. The default is SHA-256 with PKCS#1
+/// v1.5 for RSA.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KeyOptions {
-    /// The digest; None means SHA-256 for RSA and the curve's hash for ECDSA.
+    /// The digest; None means SHA-256 for RSA, the curve's hash for ECDSA
+    /// and the key's digest for GOST (any other is refused for GOST).
     pub digest: Option<Digest>,
     /// RSA-PSS instead of PKCS#1 v1.5.
     pub pss: bool,
@@ -255,8 +265,8 @@ pub struct KeyOptions {
 /// came with it.
 #[derive(Debug)]
 pub struct LoadedKey {
-    /// The private key, held by `ring`.
-    pub signer: RingSigner,
+    /// The private key.
+    pub signer: KeySigner,
     /// The signer certificate (DER): the one whose public key is the key's.
     pub cert_der: Vec<u8>,
     /// The rest of the chain (DER): the signer certificate's issuer first,
@@ -289,7 +299,7 @@ impl LoadedKey {
                 .collect(),
             rejected_certs: Vec::new(),
         };
-        usable(&self.certificate()?, store, &extra, at)
+        usable(&self.certificate()?, store, &extra, at).1
     }
 }
 
@@ -309,7 +319,7 @@ impl Signer for LoadedKey {
 /// the whole path, revocation from the store's CRLs, nonRepudiation. The
 /// first failing check, in verification order, decides the error.
 pub fn check_usable(cert: &Certificate, store: &TrustStore, at: i64) -> Result<(), KeyError> {
-    usable(cert, store, &Extra::default(), at)
+    usable(cert, store, &Extra::default(), at).1
 }
 
 /// [`check_usable`] with extra intermediates offered for path building.
@@ -319,10 +329,28 @@ pub fn check_usable_with(
     extra: &Extra,
     at: i64,
 ) -> Result<(), KeyError> {
+    usable(cert, store, extra, at).1
+}
+
+/// [`check_usable_with`], and whose PKI the certificate's path ends in: a
+/// test PKI's anchor (such as the NCA's test CA, whose IINs fail the check
+/// digit) or a production one; the profile is known even when the
+/// certificate may not sign, so a caller can check the IIN first.
+pub fn assess_signer(
+    cert: &Certificate,
+    store: &TrustStore,
+    extra: &Extra,
+    at: i64,
+) -> (TrustProfile, Result<(), KeyError>) {
     usable(cert, store, extra, at)
 }
 
-fn usable(cert: &Certificate, store: &TrustStore, extra: &Extra, at: i64) -> Result<(), KeyError> {
+fn usable(
+    cert: &Certificate,
+    store: &TrustStore,
+    extra: &Extra,
+    at: i64,
+) -> (TrustProfile, Result<(), KeyError>) {
     let leaf = Arc::new(cert.clone());
     // The default policy checks revocation; only the usage is pinned here.
     let policy = Policy {
@@ -330,40 +358,45 @@ fn usable(cert: &Certificate, store: &TrustStore, extra: &Extra, at: i64) -> Res
         ..Policy::default()
     };
     let v = pki::validate(&leaf, store, extra, &store.revocation, at, &policy);
+    let profile = v.trust_profile;
     let path = v.path.unwrap_or_else(|| vec![leaf.clone()]);
     for check in &v.checks {
         let Some(code) = check.code else { continue };
-        return Err(match code {
-            Code::CertExpired => {
-                let c = path.iter().find(|c| at > c.not_after).unwrap_or(&leaf);
-                KeyError::Expired {
-                    subject: c.subject.dn.clone(),
-                    not_after: c.not_after,
+        return (
+            profile,
+            Err(match code {
+                Code::CertExpired => {
+                    let c = path.iter().find(|c| at > c.not_after).unwrap_or(&leaf);
+                    KeyError::Expired {
+                        subject: c.subject.dn.clone(),
+                        not_after: c.not_after,
+                    }
                 }
-            }
-            Code::CertNotYetValid => {
-                let c = path.iter().find(|c| at < c.not_before).unwrap_or(&leaf);
-                KeyError::NotYetValid {
-                    subject: c.subject.dn.clone(),
-                    not_before: c.not_before,
+                Code::CertNotYetValid => {
+                    let c = path.iter().find(|c| at < c.not_before).unwrap_or(&leaf);
+                    KeyError::NotYetValid {
+                        subject: c.subject.dn.clone(),
+                        not_before: c.not_before,
+                    }
                 }
-            }
-            Code::CertRevoked => {
-                let by = &check.detail["decided_by"];
-                let text = |v: &serde_json::Value| v.as_str().map(String::from);
-                KeyError::Revoked {
-                    serial: text(&by["certificate"]["serial"]).unwrap_or_else(|| cert.serial_hex()),
-                    revoked_at: text(&by["revoked_at"]),
-                    reason: text(&by["reason"]),
+                Code::CertRevoked => {
+                    let by = &check.detail["decided_by"];
+                    let text = |v: &serde_json::Value| v.as_str().map(String::from);
+                    KeyError::Revoked {
+                        serial: text(&by["certificate"]["serial"])
+                            .unwrap_or_else(|| cert.serial_hex()),
+                        revoked_at: text(&by["revoked_at"]),
+                        reason: text(&by["reason"]),
+                    }
                 }
-            }
-            Code::KeyUsageInvalid => KeyError::NotForSigning {
-                key_usage: cert.key_usage.map(|k| k.names()).unwrap_or_default(),
-            },
-            other => KeyError::CertInvalid { code: other },
-        });
+                Code::KeyUsageInvalid => KeyError::NotForSigning {
+                    key_usage: cert.key_usage.map(|k| k.names()).unwrap_or_default(),
+                },
+                other => KeyError::CertInvalid { code: other },
+            }),
+        );
     }
-    Ok(())
+    (profile, Ok(()))
 }
 
 #[cfg(test)]

@@ -1,17 +1,19 @@
-//! Opening a PKCS#12 in memory: check its MAC, decrypt its bags, find the
-//! private key and the certificate it belongs to, order the issuers after it.
+//! Opening a PKCS#12 in memory: find the private key among its bags, the
+//! certificate it belongs to, and order the issuers after it.
 //!
-//! Owns PKCS#12 decoding (through `p12-keystore`: PBES2 with AES as OpenSSL 3
-//! writes by default, and the legacy PBES1 3DES/RC2 forms; HMAC-SHA-1/SHA-2
-//! MACs) and matching the key to its certificate by public key, whatever
-//! order the file lists certificates in. Refuses files over [`MAX_P12_LEN`],
-//! files without a private key or without that key's certificate, and keys
-//! `ring` cannot sign with.
+//! Owns matching the key to its certificate by public key, whatever order
+//! the file lists certificates in, and naming a key nobody can sign with.
+//! Decoding the file itself (MAC, encrypted bags, BER) is [`super::pfx`]'s.
+//! Refuses files over [`MAX_P12_LEN`], files without a private key or
+//! without that key's certificate, and keys qoltanba cannot sign with (RSA
+//! outside 2048–8192 bits, curves other than P-256/P-384 and the national
+//! CA's GOST curves).
 
-use super::{KeyError, KeyOptions, LoadedKey, P12Problem};
+use super::signer::KeySigner;
+use super::{KeyError, KeyOptions, LoadedKey, P12Problem, pfx};
 use crate::pki::algorithms::oid;
 use crate::pki::cert::Certificate;
-use crate::pki::signer::{RingSigner, Signer};
+use crate::pki::signer::Signer;
 use der::Decode;
 use zeroize::Zeroizing;
 
@@ -23,7 +25,7 @@ const MAX_CHAIN: usize = 16;
 
 /// A decrypted PKCS#12: the key (PKCS#8, wiped on drop) and its certificates.
 pub(crate) struct Opened {
-    /// The private key that `ring` accepted, PKCS#8 DER.
+    /// The private key qoltanba can sign with, PKCS#8 DER.
     pub(crate) pkcs8: Zeroizing<Vec<u8>>,
     /// The certificate of that key.
     pub(crate) cert: Certificate,
@@ -31,8 +33,8 @@ pub(crate) struct Opened {
     pub(crate) chain: Vec<Certificate>,
 }
 
-/// Opens a PKCS#12 held in memory, signing with SHA-256 (RSA PKCS#1 v1.5) or
-/// the curve's hash (ECDSA).
+/// Opens a PKCS#12 held in memory, signing with SHA-256 (RSA PKCS#1 v1.5),
+/// the curve's hash (ECDSA) or the key's GOST digest.
 pub fn open_p12(bytes: &[u8], password: &str) -> Result<LoadedKey, KeyError> {
     open_p12_with(bytes, password, KeyOptions::default())
 }
@@ -45,92 +47,41 @@ pub fn open_p12_with(
 ) -> Result<LoadedKey, KeyError> {
     let o = decode(bytes, password)?;
     Ok(LoadedKey {
-        signer: signer(&o.pkcs8, options)?,
+        signer: KeySigner::from_pkcs8(&o.pkcs8, options)?,
         cert_der: o.cert.der,
         chain_der: o.chain.into_iter().map(|c| c.der).collect(),
     })
 }
 
-/// A `ring` signer for a PKCS#8 key under `options`.
-pub(crate) fn signer(pkcs8: &[u8], options: KeyOptions) -> Result<RingSigner, KeyError> {
-    match RingSigner::from_pkcs8(pkcs8, options.digest, options.pss) {
-        Ok(s) => Ok(s),
-        Err(_) => {
-            // The key itself may be fine and only the requested scheme not.
-            let kind = RingSigner::from_pkcs8(pkcs8, None, false)
-                .ok()
-                .and_then(|s| s.kind());
-            let algorithm = match (kind, options.digest) {
-                (Some(k), Some(d)) => format!("{} with {}", kind_name(k), d.name()),
-                (Some(k), None) => kind_name(k),
-                (None, _) => "private key".into(),
-            };
-            Err(KeyError::Unsupported { algorithm })
-        }
-    }
-}
-
-/// A key kind as shown to people, e.g. `RSA-2048`, `ECDSA P-256`.
-pub(crate) fn kind_name(k: crate::pki::algorithms::KeyKind) -> String {
-    match k.curve() {
-        Some(c) => format!("{} {c}", k.algorithm()),
-        None => format!("{}-{}", k.algorithm(), k.bits()),
-    }
-}
-
-fn p12_error(e: p12_keystore::error::Error) -> KeyError {
-    use p12_keystore::error::Error as E;
-    let problem = match e {
-        E::MacError(_)
-        | E::UnpadError
-        | E::Pkcs5Error(_)
-        | E::InvalidPrivateKey
-        | E::InvalidLength => P12Problem::WrongPassword,
-        E::UnsupportedEncryptionScheme | E::UnsupportedMacAlgorithm => {
-            return KeyError::Unsupported {
-                algorithm: "PKCS#12 encryption or MAC algorithm".into(),
-            };
-        }
-        E::UnsupportedCertificateType => {
-            return KeyError::Unsupported {
-                algorithm: "PKCS#12 certificate type".into(),
-            };
-        }
-        _ => P12Problem::Malformed,
-    };
-    KeyError::P12Invalid { problem }
-}
-
-/// Decrypts a PKCS#12 and picks the key `ring` can sign with and its certificate.
+/// Decrypts a PKCS#12 and picks the key qoltanba can sign with and its certificate.
 pub(crate) fn decode(bytes: &[u8], password: &str) -> Result<Opened, KeyError> {
     if bytes.len() > MAX_P12_LEN {
         return Err(KeyError::P12Invalid {
             problem: P12Problem::TooLarge,
         });
     }
-    let archive = p12_keystore::Pkcs12Archive::from_pkcs12(bytes, password).map_err(p12_error)?;
+    let contents = pfx::open(bytes, password)?;
     // Certificates our parser refuses cannot be the signer's or an issuer.
-    let certs: Vec<(Option<&[u8]>, Certificate)> = archive
+    let certs: Vec<(Option<&[u8]>, Certificate)> = contents
         .certs
         .iter()
         .filter_map(|b| {
-            Certificate::from_der(b.cert.as_der())
+            Certificate::from_der(&b.der)
                 .ok()
                 .map(|c| (b.local_key_id.as_deref(), c))
         })
         .collect();
-    if archive.keys.is_empty() {
+    if contents.keys.is_empty() {
         return Err(KeyError::P12Invalid {
             problem: P12Problem::NoPrivateKey,
         });
     }
     let mut unsupported = None;
     let mut unmatched = false;
-    for bag in &archive.keys {
-        let pkcs8 = Zeroizing::new(bag.key.as_der().to_vec());
-        let Ok(signer) = RingSigner::from_pkcs8(&pkcs8, None, false) else {
-            let lkid = bag.local_key_id.as_ref().map(|k| k.as_ref());
-            unsupported.get_or_insert_with(|| describe_key(&bag.key, lkid, &certs));
+    for bag in &contents.keys {
+        let Ok(signer) = KeySigner::from_pkcs8(&bag.pkcs8, KeyOptions::default()) else {
+            let lkid = bag.local_key_id.as_deref();
+            unsupported.get_or_insert_with(|| describe_key(&bag.pkcs8, lkid, &certs));
             continue;
         };
         let spki = signer.public_key_spki();
@@ -144,7 +95,7 @@ pub(crate) fn decode(bytes: &[u8], password: &str) -> Result<Opened, KeyError> {
         };
         let chain = issuers(leaf, certs.iter().map(|(_, c)| c));
         return Ok(Opened {
-            pkcs8,
+            pkcs8: bag.pkcs8.clone(),
             cert: leaf.clone(),
             chain,
         });
@@ -192,14 +143,17 @@ fn issuers<'a>(
     chain
 }
 
-/// Names a key `ring` refused, from its PKCS#8 algorithm and, where one is
+/// Names a key qoltanba cannot sign with, from its PKCS#8 algorithm and, where one is
 /// linked to it, its certificate's public key.
 fn describe_key(
-    key: &p12_keystore::PrivateKey,
+    pkcs8: &[u8],
     local_key_id: Option<&[u8]>,
     certs: &[(Option<&[u8]>, Certificate)],
 ) -> String {
-    let alg = key.oid().to_string();
+    let Some(alg) = pkcs8_algorithm(pkcs8) else {
+        return "private key".into();
+    };
+    let alg = alg.to_string();
     let linked = certs
         .iter()
         .find(|(l, _)| local_key_id.is_some() && *l == local_key_id)
@@ -247,6 +201,18 @@ fn describe_key(
         return format!("GOST {alg}");
     }
     alg
+}
+
+/// The algorithm OID of a PrivateKeyInfo ::= SEQUENCE { version,
+/// AlgorithmIdentifier, ... }.
+fn pkcs8_algorithm(pkcs8: &[u8]) -> Option<der::asn1::ObjectIdentifier> {
+    let info = crate::asn1::single(pkcs8).ok()?;
+    let mut w = crate::asn1::Walker::new(info.value).ok()?;
+    w.require(der::Tag::Integer).ok()?;
+    let alg = w.require(der::Tag::Sequence).ok()?;
+    let mut aw = crate::asn1::Walker::new(alg.value).ok()?;
+    let o = aw.require(der::Tag::ObjectIdentifier).ok()?;
+    der::asn1::ObjectIdentifier::from_bytes(o.value).ok()
 }
 
 #[cfg(test)]

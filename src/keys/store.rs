@@ -7,8 +7,9 @@
 //! overwrite a key unless asked, key files over `MAX_KEY_FILE_LEN`, anything
 //! but a regular file, and any file whose seal does not open.
 
-use super::p12::{self, kind_name};
+use super::p12;
 use super::seal::{self, MasterKey, WriteError};
+use super::signer::{KeySigner, kind_name};
 use super::{KeyError, KeyOptions, LoadedKey, SealProblem, validate_id};
 use crate::pki::cert::Certificate;
 use crate::pki::profile::{self, UsageProfile};
@@ -88,7 +89,7 @@ pub struct KeyInfo {
     pub not_after: String,
     /// Signing or authentication certificate.
     pub profile: UsageProfile,
-    /// The key, e.g. `RSA-2048`, `ECDSA P-256`.
+    /// The key, e.g. `RSA-2048`, `ECDSA P-256`, `GOST 34.10-2015 512`.
     pub key_algorithm: String,
     /// How many issuer certificates are stored with it.
     pub chain_length: usize,
@@ -353,7 +354,7 @@ impl KeyStore {
             .collect();
         let pkcs8 = seal::open(&master, &seal::aad(id, &certs), nonce, &sealed)
             .ok_or_else(|| bad(SealProblem::NotAuthentic))?;
-        let signer = p12::signer(&pkcs8, options)?;
+        let signer = KeySigner::from_pkcs8(&pkcs8, options)?;
         if !p12::same_key(&cert.spki, &signer.public_key_spki()) {
             return Err(bad(SealProblem::NotAuthentic));
         }

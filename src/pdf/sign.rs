@@ -86,6 +86,10 @@ pub struct SignOptions<'a> {
     /// above this signature's stamp), e.g. the head's after the employee's
     /// certification: signing an existing field is what a certification allows.
     pub add_fields: Vec<String>,
+    /// Bytes to reserve in `/Contents` beyond qoltanba's own CMS: room for a
+    /// CMS a client makes in two-phase signing (its own attributes, chain
+    /// and time-stamp token).
+    pub extra_room: usize,
 }
 
 /// What was signed.
@@ -374,7 +378,7 @@ pub fn ltv_material(
 pub(super) fn reserve(opts: &SignOptions<'_>) -> usize {
     let certs: usize = opts.cert.len() + opts.chain.iter().map(Vec::len).sum::<usize>();
     let tsa = if opts.tsa.is_some() { 16 * 1024 } else { 0 };
-    (certs + 4096 + tsa).div_ceil(1024) * 1024
+    (certs + 4096 + tsa + opts.extra_room).div_ceil(1024) * 1024
 }
 
 /// A PDF date in Kazakhstan time: `D:YYYYMMDDHHmmSS+05'00'`.

@@ -100,6 +100,9 @@ pub struct PreparedPdf {
     pub data_to_sign: Vec<u8>,
     /// The scheme the device must use.
     pub scheme: Scheme,
+    /// The digest (under the scheme's algorithm) of the bytes the ByteRange
+    /// covers: what a client making its own detached CMS signs.
+    pub document_digest: Vec<u8>,
     /// What the signature will be.
     pub outcome: SignOutcome,
 }
@@ -122,7 +125,9 @@ pub fn prepare(
         .captured()
         .ok_or_else(|| PdfError::Sign("nothing was signed".into()))?;
     blank_contents(&mut out, outcome.byte_range)?;
+    let document_digest = byte_range_digest(&out, outcome.byte_range, signer.scheme().digest())?;
     Ok(PreparedPdf {
+        document_digest,
         pdf: out,
         byte_range: outcome.byte_range,
         data_to_sign,
@@ -140,15 +145,42 @@ pub fn finish(
     byte_range: [u64; 4],
     opts: &SignOptions<'_>,
 ) -> Result<Vec<u8>, PdfError> {
-    let (a, b) = contents_span(prepared, byte_range)?;
-    let mut ctx = hasher(opts.signer.scheme().digest());
-    ctx.update(&prepared[..a]);
-    ctx.update(&prepared[b..]);
-    let md = ctx.finish();
+    let md = byte_range_digest(prepared, byte_range, opts.signer.scheme().digest())?;
     let (cms, _) = super::sign::cms_for_digest(md.as_ref(), opts).map_err(|e| match e {
         PdfError::Sign(m) if m.contains(VALUE_REJECTED) => PdfError::SignatureValueInvalid,
         other => other,
     })?;
+    embed(prepared, byte_range, &cms)
+}
+
+/// The digest of the bytes a prepared file's ByteRange covers.
+pub fn byte_range_digest(
+    prepared: &[u8],
+    byte_range: [u64; 4],
+    digest: crate::pki::algorithms::Digest,
+) -> Result<Vec<u8>, PdfError> {
+    let (a, b) = contents_span(prepared, byte_range)?;
+    let mut ctx = hasher(digest);
+    ctx.update(&prepared[..a]);
+    ctx.update(&prepared[b..]);
+    Ok(ctx.finish())
+}
+
+/// The bytes a prepared file's ByteRange covers (what a client that signs
+/// data, not a digest, is given).
+pub fn byte_range_bytes(prepared: &[u8], byte_range: [u64; 4]) -> Result<Vec<u8>, PdfError> {
+    let (a, b) = contents_span(prepared, byte_range)?;
+    let mut out = Vec::with_capacity(prepared.len() - (b - a));
+    out.extend_from_slice(&prepared[..a]);
+    out.extend_from_slice(&prepared[b..]);
+    Ok(out)
+}
+
+/// Phase two with a CMS made elsewhere (the signer's client): writes it,
+/// as given, into the prepared file's `/Contents`. The caller has checked
+/// it covers [`byte_range_digest`] and verifies.
+pub fn embed(prepared: &[u8], byte_range: [u64; 4], cms: &[u8]) -> Result<Vec<u8>, PdfError> {
+    let (a, b) = contents_span(prepared, byte_range)?;
     let mut out = prepared.to_vec();
     let reserved = (b - a - 2) / 2;
     if cms.len() > reserved {
@@ -157,7 +189,7 @@ pub fn finish(
             reserved,
         });
     }
-    let hexed = crate::pki::cert::hex(&cms);
+    let hexed = crate::pki::cert::hex(cms);
     out[a + 1..a + 1 + hexed.len()].copy_from_slice(hexed.as_bytes());
     Ok(out)
 }

@@ -319,7 +319,8 @@ impl GostSigner {
         self.key.curve()
     }
 
-    fn kind(&self) -> KeyKind {
+    /// The key's kind (family and curve).
+    pub fn kind(&self) -> KeyKind {
         KeyKind::Gost {
             family: self.family,
             curve: self.key.curve(),
@@ -374,16 +375,21 @@ fn gost_key_algorithm(alg: &spki::AlgorithmIdentifierOwned) -> Option<(GostFamil
 /// Loads any private key qoltanba signs with from PKCS#8 DER: RSA and ECDSA
 /// (through `ring`, with their default hashes) or GOST.
 pub fn from_pkcs8_any(der: &[u8]) -> Result<Box<dyn Signer>, SignError> {
-    use der::Decode;
-    let is_gost = GostPrivateKeyInfo::from_der(der)
-        .ok()
-        .and_then(|info| gost_key_algorithm(&info.algorithm))
-        .is_some();
-    if is_gost {
+    if is_gost_pkcs8(der) {
         Ok(Box::new(GostSigner::from_pkcs8(der)?))
     } else {
         Ok(Box::new(RingSigner::from_pkcs8(der, None, false)?))
     }
+}
+
+/// Whether a PKCS#8 PrivateKeyInfo names a GOST key algorithm on a curve
+/// qoltanba knows (the key itself is not checked).
+pub fn is_gost_pkcs8(der: &[u8]) -> bool {
+    use der::Decode;
+    GostPrivateKeyInfo::from_der(der)
+        .ok()
+        .and_then(|info| gost_key_algorithm(&info.algorithm))
+        .is_some()
 }
 
 /// SubjectPublicKeyInfo of a GOST key as the national CA writes it: the key

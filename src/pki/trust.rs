@@ -205,14 +205,22 @@ impl TrustStore {
     }
 
     /// Adds a test PKI's folder (as `from_dir` reads one): its self-signed
-    /// CAs become test anchors, its other CAs intermediates, its CRLs join
-    /// the store's.
+    /// CAs become test anchors, and so does a CA whose issuer is not in the
+    /// folder (the NCA publishes no CRL of its test root, so a folder may
+    /// hold the test intermediate alone, with its CRL); its other CAs are
+    /// intermediates, its CRLs join the store's.
     pub fn add_test_dir(&mut self, dir: &FsPath) -> std::io::Result<()> {
         let test = TrustStore::from_dir(dir)?;
-        for a in test.anchors {
+        let cas: Vec<Arc<Certificate>> = test.cas();
+        let (orphans, intermediates): (Vec<_>, Vec<_>) =
+            test.intermediates.into_iter().partition(|c| {
+                !cas.iter()
+                    .any(|i| c.named_issuer_is(i) && i.fingerprint != c.fingerprint)
+            });
+        for a in test.anchors.into_iter().chain(orphans) {
             self.add_anchor(a, TrustProfile::Test);
         }
-        for c in test.intermediates {
+        for c in intermediates {
             if !self
                 .intermediates
                 .iter()
@@ -321,6 +329,22 @@ impl TrustStore {
                 }
             }
         }
+    }
+
+    /// The configured store of the command line: the trust folder
+    /// ([`TrustStore::default_dir`]) and, when `QOLTANBA_TEST_TRUST_DIR` is
+    /// set, that test PKI's folder (as the service reads them).
+    pub fn configured() -> Result<TrustStore, String> {
+        let dir = TrustStore::default_dir();
+        let mut store = TrustStore::from_dir(&dir)
+            .map_err(|e| format!("trust store {}: {e}", dir.display()))?;
+        if let Some(test) = std::env::var_os("QOLTANBA_TEST_TRUST_DIR").filter(|v| !v.is_empty()) {
+            let test = std::path::PathBuf::from(test);
+            store
+                .add_test_dir(&test)
+                .map_err(|e| format!("test trust store {}: {e}", test.display()))?;
+        }
+        Ok(store)
     }
 
     /// The configured trust folder: `QOLTANBA_TRUST_DIR`, else `certs/trust`

@@ -189,6 +189,19 @@ impl Store {
         Ok(rows.into_iter().map(to_app).collect())
     }
 
+    /// Applications whose document waits for a signature (a drafted result
+    /// or refusal), the earliest deadline first, at most `limit`.
+    pub async fn awaiting_signature(&self, limit: i64) -> Result<Vec<Application>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM applications WHERE status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $1"
+        ));
+        let rows: Vec<Row> = sqlx::query_as(sql)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(to_app).collect())
+    }
+
     #[allow(clippy::too_many_arguments)]
     /// Moves an application from `from` to `to` (compare-and-set: nothing
     /// changes when it is no longer in `from`) and records who did it.

@@ -11,7 +11,9 @@
 //! access codes (`access`), per-client limits (`limits`), the check of an
 //! uploaded file (`check`) and the reports (`report`). Verdicts come from
 //! `pdf`, `envelope` and `xmldsig`; the handlers that read the database and
-//! speak HTTP are `api::web`'s.
+//! speak HTTP are `api::web`'s. `officer` is the officers' page:
+//! applications awaiting their signature, signed through NCALayer on the
+//! officer's own machine.
 
 pub mod access;
 pub mod assets;
@@ -20,6 +22,7 @@ pub mod html;
 pub mod lang;
 pub mod limits;
 pub mod link;
+pub mod officer;
 pub mod pages;
 pub mod published;
 pub mod report;

@@ -44,9 +44,13 @@ impl Workflow {
         })
     }
 
-    /// The configured flow: the registries over HTTP when `registry_url` is set, else the demo ones.
+    /// The configured flow: the provider's BIN when `provider_bin` is set, the
+    /// registries over HTTP when `registry_url` is, else the demo ones.
     pub fn from_config(config: &crate::config::Config) -> Result<Workflow, String> {
         let mut w = Workflow::demo()?;
+        if let Some(bin) = &config.provider_bin {
+            w.provider_bin = bin.clone();
+        }
         if let Some(url) = &config.registry_url {
             let timeout = std::time::Duration::from_millis(config.registry_timeout_ms);
             w.persons = std::sync::Arc::new(registry::HttpRegistry::new(

@@ -10,6 +10,11 @@
 
 #![allow(dead_code)]
 
+pub mod cdp;
+pub mod gost_judge;
+pub mod ncalayer;
+pub mod pdf_judge;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -282,6 +282,7 @@ pub fn b_lta(tsa: &TestTsa, t0: i64) -> Vec<u8> {
         tsa: Some((tsa, "http://tsa.invalid/".into())),
         ltv: None,
         add_fields: Vec::new(),
+        extra_room: 0,
     };
     tsa.gen_time.store(t0, Ordering::SeqCst);
     let (mut signed, _) = pdf::sign_bytes(&rendered(), &opts).unwrap();

@@ -95,6 +95,7 @@ pub fn own_sign(pdf: &[u8], w: &Who, stamp: bool, certify: bool) -> Vec<u8> {
         tsa: None,
         ltv: None,
         add_fields: Vec::new(),
+        extra_room: 0,
     };
     pdf::sign_bytes(pdf, &o).unwrap().0
 }

@@ -163,6 +163,7 @@ pub fn signed_report(c: &Checked, lang: Lang, seal: &Seal<'_>) -> Result<Vec<u8>
         tsa: None,
         ltv: None,
         add_fields: Vec::new(),
+        extra_room: 0,
     };
     let (signed, _) = sign_bytes(&pdf, &opts)?;
     Ok(signed)

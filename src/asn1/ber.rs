@@ -1,7 +1,7 @@
-//! BER to DER normalisation for envelopes.
+//! BER to DER normalisation (CMS envelopes, PKCS#12 files).
 //!
-//! Java/BouncyCastle signers (NCALayer-style clients) and `openssl cms
-//! -stream` write indefinite lengths and constructed OCTET STRINGs; the `der`
+//! Java/BouncyCastle signers (NCALayer-style clients), Kalkan's PKCS#12
+//! files and `openssl cms -stream` write indefinite lengths and constructed OCTET STRINGs; the `der`
 //! crate accepts neither. This pass rewrites lengths in their minimal definite
 //! form and joins constructed strings into primitive ones, leaving every other
 //! byte as it was (SET OF order included, since signatures cover it). Refuses

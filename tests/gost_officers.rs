@@ -1,0 +1,393 @@
+//! Officers sign results with their own national-CA GOST keys, held by the
+//! server (`keys import` of the NCA's PKCS#12), through the HTTP flow: a
+//! citizen applies, the provider decides, the employee signs the draft and
+//! the head the result, each with a GOST 34.10-2015/512 key of the NCA test
+//! PKI (`../shared/realkz`, read in place).
+//!
+//! The NCA's test PKI issues IINs that fail the check digit (123456789011,
+//! 123456789012). With its CA in `QOLTANBA_TEST_TRUST_DIR` (a test PKI's
+//! anchor) the officer's API key is bound to that IIN read without the
+//! check digit, as the IIN check of a verdict reads it; with the same CA as
+//! a production anchor the officer is refused, since the IIN is not valid.
+//!
+//! The service's flow runs at 2026-09-01 (`Config::fixed_now`): inside the
+//! officers' certificates (2026-05-08 … 2027-05-08) and the NCA CA's CRL
+//! (2026-08-11 … 2027-02-07), which decides their status. The provider is
+//! the NCA test organisation (BIN 123456789021, `provider_bin`).
+
+mod common;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use base64::Engine;
+use common::{epoch, realkz};
+use qoltanba::config::Config;
+use qoltanba::pki::signer::RingSigner;
+use qoltanba::store::keys::Role;
+use serde_json::{Value, json};
+use std::path::Path;
+use tower::ServiceExt;
+
+const CA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
+const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
+const AT: &str = "2026-09-01T00:00:00Z";
+/// The employee: `legal/valid/employee_signright` (IIN 123456789012). Its
+/// sibling `legal/valid/employee.p12` (130D7A4B…) is on the CA's current CRL
+/// since 2026-06-02 (superseded), so it cannot sign at 2026-09-01.
+const EMPLOYEE: &str = "ncanode-go/internal__testdata__certs__legal__valid__employee_signright.p12";
+const HEAD: &str = "ncanode-go/internal__testdata__certs__legal__valid__head.p12";
+const CITIZEN_IIN: &str = "880101300123";
+
+fn repo(p: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn pem_der(p: &str) -> Vec<u8> {
+    pem::parse(std::fs::read(repo(p)).expect("reads"))
+        .expect("PEM")
+        .into_contents()
+}
+
+struct App {
+    state: std::sync::Arc<qoltanba::api::AppState>,
+    router: axum::Router,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+impl App {
+    /// The service with the NCA test CA and its CRL as a test PKI (`test`)
+    /// or as production trust, and the two officers' keys imported.
+    async fn new(test: bool) -> App {
+        let data = tempfile::tempdir().expect("tempdir");
+        let nca = tempfile::tempdir().expect("tempdir");
+        for f in [CA_2022, CRL_2022] {
+            let name = Path::new(f).file_name().expect("name");
+            std::fs::copy(realkz(f), nca.path().join(name)).expect("copy");
+        }
+        // Production trust: the demo PKI (the citizen's), and the NCA CA too
+        // when it is not marked as a test PKI.
+        let trust = tempfile::tempdir().expect("tempdir");
+        for e in std::fs::read_dir(repo("certs/trust"))
+            .expect("demo trust")
+            .flatten()
+        {
+            std::fs::copy(e.path(), trust.path().join(e.file_name())).expect("copy");
+        }
+        if !test {
+            for e in std::fs::read_dir(nca.path()).expect("nca").flatten() {
+                std::fs::copy(e.path(), trust.path().join(e.file_name())).expect("copy");
+            }
+        }
+        let config = Config {
+            data_dir: data.path().to_path_buf(),
+            trust_dir: Some(trust.path().to_path_buf()),
+            test_trust_dir: test.then(|| nca.path().to_path_buf()),
+            provider_bin: Some("123456789021".into()),
+            fixed_now: Some(epoch(AT)),
+            crl_refresh_seconds: 0,
+            ..Config::default()
+        };
+        let keys = qoltanba::keys::KeyStore::open(data.path(), None).expect("key store");
+        for (id, file) in [("employee", EMPLOYEE), ("head", HEAD)] {
+            let bytes = std::fs::read(realkz(file)).expect("p12");
+            let info = keys
+                .import_p12(&bytes, "Qwerty12", id, false)
+                .expect("imports");
+            assert_eq!(info.key_algorithm, "GOST 34.10-2015 512");
+        }
+        let service = qoltanba::api::build(config).await.expect("build");
+        let router = qoltanba::api::router(service.state.clone());
+        App {
+            state: service.state,
+            router,
+            _dirs: vec![data, nca, trust],
+        }
+    }
+
+    async fn key(&self, role: Role) -> String {
+        self.state
+            .store
+            .create_api_key(role.as_str(), role, 0)
+            .await
+            .expect("API key")
+            .1
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        let req = b
+            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
+            .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("response");
+        let status = resp.status();
+        (
+            status,
+            to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .expect("body")
+                .to_vec(),
+        )
+    }
+
+    async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (s, b) = self.call(method, path, token, body).await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+
+    /// A citizen's application, decided with approval: awaiting the employee.
+    async fn decided(&self, portal: &str, provider: &str) -> String {
+        let request =
+            serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
+                .expect("JSON");
+        let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
+            .expect("citizen key");
+        let envelope = qoltanba::envelope::sign::sign(
+            &request,
+            false,
+            &key,
+            &pem_der("certs/people/citizen-rsa.pem"),
+            &[pem_der("certs/trust/nca-rsa.pem")],
+            epoch(AT),
+        )
+        .expect("citizen signs");
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let (status, body) = self
+            .json(
+                "POST",
+                "/v1/applications",
+                portal,
+                Some(json!({ "service": "housing-assistance", "channel": "portal", "request": b64(&request), "signature": b64(&envelope) })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let number = body["number"].as_str().expect("number").to_string();
+        let (status, body) = self
+            .json(
+                "POST",
+                &format!("/v1/applications/{number}/decision"),
+                provider,
+                Some(json!({ "decision": "approval" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        number
+    }
+}
+
+/// Under the test PKI: the employee's GOST key signs the draft, the head's
+/// the result; the delivered PDF carries both GOST signatures and verifies.
+#[tokio::test]
+async fn officers_sign_with_nca_test_gost_keys() {
+    let app = App::new(true).await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let number = app.decided(&portal, &provider).await;
+    let sign = format!("/v1/applications/{number}/sign");
+    let (status, body) = app
+        .json(
+            "POST",
+            &sign,
+            &provider,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app
+        .json("POST", &sign, &head, Some(json!({ "key_id": "head" })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "result_signed", "{body}");
+    // The API keys are bound to the officers' test IINs.
+    let bound: Vec<_> = app.state.store.list_api_keys().await.expect("keys");
+    let iins: Vec<_> = bound.iter().filter_map(|k| k.iin.clone()).collect();
+    assert!(iins.contains(&"123456789012".to_string()), "{iins:?}");
+    assert!(iins.contains(&"123456789011".to_string()), "{iins:?}");
+    let (status, pdf) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report = qoltanba::pdf::verify::verify_bytes(
+        &pdf,
+        &app.state.trust(),
+        &qoltanba::pdf::verify::PdfVerifyRequest {
+            at: epoch(AT),
+            policy: Default::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    assert_eq!(report.code, "OK");
+    assert_eq!(report.signatures.len(), 2, "the employee's and the head's");
+    let text = serde_json::to_string(&report.signatures).expect("JSON");
+    assert!(
+        text.contains("1.2.398.3.10.1.1.2.3.2") || text.contains("GOST"),
+        "{text}"
+    );
+}
+
+/// The same CA trusted as production: the test IIN fails its check digit,
+/// so the officer is refused before anything is signed.
+#[tokio::test]
+async fn under_production_trust_the_test_iin_is_refused() {
+    let app = App::new(false).await;
+    let (portal, provider) = (app.key(Role::Portal).await, app.key(Role::Provider).await);
+    let number = app.decided(&portal, &provider).await;
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &provider,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("no valid IIN"), "{body}");
+}
+
+/// `legal/valid/employee.p12` is named valid by its publisher, but the CA's
+/// current CRL revokes it (2026-06-02, superseded): the service refuses to
+/// sign with it and says why.
+#[tokio::test]
+async fn a_key_the_current_crl_revokes_does_not_sign() {
+    let app = App::new(true).await;
+    let keys = qoltanba::keys::KeyStore::open(app.state.config.data_dir.as_path(), None)
+        .expect("key store");
+    let bytes = std::fs::read(realkz(
+        "ncanode-go/internal__testdata__certs__legal__valid__employee.p12",
+    ))
+    .expect("p12");
+    keys.import_p12(&bytes, "Qwerty12", "revoked", false)
+        .expect("imports");
+    let (portal, provider) = (app.key(Role::Portal).await, app.key(Role::Provider).await);
+    let number = app.decided(&portal, &provider).await;
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &provider,
+            Some(json!({ "key_id": "revoked" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["sign_code"], "KEY_REVOKED", "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("130D7A4B878F28BF1B2B7A223BD7C03CE78C7481"),
+        "{body}"
+    );
+}
+
+/// The head signs the result on their own device: prepare names Streebog-512
+/// and the document's digest; a client's GOST CAdES over the document data
+/// (here made with the head's NCA key as NCALayer would) finishes it; the
+/// delivered PDF verifies with both GOST signatures.
+#[tokio::test]
+async fn the_head_finishes_with_a_gost_cms_from_their_client() {
+    let app = App::new(true).await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let number = app.decided(&portal, &provider).await;
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &provider,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let key = qoltanba::keys::open_p12(&std::fs::read(realkz(HEAD)).expect("p12"), "Qwerty12")
+        .expect("opens");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (status, p) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign/prepare"),
+            &head,
+            Some(json!({ "certificate": b64.encode(&key.cert_der) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["digest_algorithm"], "gost34.11-2015-512", "{p}");
+    assert_eq!(p["digest_algorithm_oid"], "1.2.398.3.10.1.3.3", "{p}");
+    let data = b64
+        .decode(p["document_data"].as_str().expect("data"))
+        .expect("base64");
+    let digest = qoltanba::pki::algorithms::Digest::Streebog512.hash(&data);
+    assert_eq!(
+        b64.decode(p["document_digest"].as_str().expect("digest"))
+            .expect("base64"),
+        digest
+    );
+    let cms = qoltanba::envelope::sign::sign(
+        &data,
+        false,
+        &key,
+        &key.cert_der,
+        &key.chain_der,
+        epoch(AT),
+    )
+    .expect("the client signs");
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            &head,
+            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64.encode(&cms) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "result_signed", "{body}");
+    let (status, pdf) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report = qoltanba::pdf::verify::verify_bytes(
+        &pdf,
+        &app.state.trust(),
+        &qoltanba::pdf::verify::PdfVerifyRequest {
+            at: epoch(AT),
+            policy: Default::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    assert_eq!(report.code, "OK");
+    assert_eq!(report.signatures.len(), 2);
+}

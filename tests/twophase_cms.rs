@@ -1,0 +1,582 @@
+//! Two-phase signing finished with a CMS the signer's own client made.
+//!
+//! OpenSSL's `cms -sign` plays the client (as NCALayer does, it gets the
+//! data and returns a CMS): the employee and the head of the demo PKI sign
+//! an application's draft and result that way, the delivered PDF passes
+//! pdfsig and pyHanko; a CMS without the PAdES attributes is refused naming
+//! exactly the missing ones, another key's CMS, a CMS over other bytes and
+//! garbage each with their code. The envelope's two phases
+//! (`qoltanba sign prepare` / `sign finish --cms`) accept a detached, an
+//! attached and an attribute-less CMS, each verified against `--trust`.
+
+mod common;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use base64::Engine;
+use common::pdf_judge::{pdfsig, pyhanko_validate};
+use qoltanba::api::AppState;
+use qoltanba::config::Config;
+use qoltanba::pki::signer::RingSigner;
+use qoltanba::store::keys::Role;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const CITIZEN_IIN: &str = "880101300123";
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn pem_der(p: &str) -> Vec<u8> {
+    pem::parse(std::fs::read(repo(p)).expect("reads"))
+        .expect("PEM")
+        .into_contents()
+}
+
+fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn unb64(v: &Value) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(v.as_str().expect("a string"))
+        .expect("base64")
+}
+
+/// The client: `openssl cms -sign` of `data` by the demo person `who`, with `flags`.
+fn openssl_cms(who: &str, data: &[u8], flags: &[&str]) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (input, out) = (dir.path().join("data"), dir.path().join("cms"));
+    std::fs::write(&input, data).expect("writes");
+    let o = Command::new("openssl")
+        .args([
+            "cms", "-sign", "-binary", "-md", "sha256", "-outform", "DER",
+        ])
+        .args(flags)
+        .arg("-in")
+        .arg(&input)
+        .arg("-signer")
+        .arg(repo(&format!("certs/people/{who}.pem")))
+        .arg("-inkey")
+        .arg(repo(&format!("certs/people/{who}.key.pem")))
+        .arg("-certfile")
+        .arg(repo("certs/trust/nca-rsa.pem"))
+        .arg("-out")
+        .arg(&out)
+        .output()
+        .expect("openssl runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read(out).expect("reads")
+}
+
+struct App {
+    state: Arc<AppState>,
+    router: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn new() -> App {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            trust_dir: Some(repo("certs/trust")),
+            crl_refresh_seconds: 0,
+            ..Config::default()
+        };
+        let service = qoltanba::api::build(config).await.expect("builds");
+        let router = qoltanba::api::router(service.state.clone());
+        App {
+            state: service.state,
+            router,
+            _dir: dir,
+        }
+    }
+
+    async fn key(&self, role: Role) -> String {
+        self.state
+            .store
+            .create_api_key(role.as_str(), role, 0)
+            .await
+            .expect("API key")
+            .1
+    }
+
+    async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        let req = b
+            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
+            .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("response");
+        let status = resp.status();
+        (
+            status,
+            to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .expect("body")
+                .to_vec(),
+        )
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (s, b) = self.raw(method, path, token, body).await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+
+    /// A citizen's application, approved: awaiting the employee's signature.
+    async fn decided(&self, portal: &str, provider: &str) -> String {
+        let request =
+            serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
+                .expect("JSON");
+        let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
+            .expect("citizen key");
+        let envelope = qoltanba::envelope::sign::sign(
+            &request,
+            false,
+            &key,
+            &pem_der("certs/people/citizen-rsa.pem"),
+            &[pem_der("certs/trust/nca-rsa.pem")],
+            qoltanba::time::now(),
+        )
+        .expect("citizen signs");
+        let (status, body) = self
+            .call(
+                "POST",
+                "/v1/applications",
+                portal,
+                Some(json!({ "service": "housing-assistance", "channel": "portal", "request": b64(&request), "signature": b64(&envelope) })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let number = body["number"].as_str().expect("number").to_string();
+        let (status, body) = self
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/decision"),
+                provider,
+                Some(json!({ "decision": "approval" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        number
+    }
+
+    async fn prepare(&self, number: &str, token: &str, who: &str) -> Value {
+        let cert =
+            std::fs::read_to_string(repo(&format!("certs/people/{who}.pem"))).expect("reads");
+        let (status, p) = self
+            .call(
+                "POST",
+                &format!("/v1/applications/{number}/sign/prepare"),
+                token,
+                Some(json!({ "certificate": cert })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{p}");
+        p
+    }
+
+    async fn finish(
+        &self,
+        number: &str,
+        token: &str,
+        p: &Value,
+        cms: &[u8],
+    ) -> (StatusCode, Value) {
+        self.call(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            token,
+            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64(cms) })),
+        )
+        .await
+    }
+}
+
+/// The employee and the head finish with OpenSSL-made CAdES (detached, then
+/// attached); what is refused on the way says why; the PDF passes the judges.
+#[tokio::test]
+async fn officers_finish_with_a_cms_their_client_made() {
+    let app = App::new().await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let number = app.decided(&portal, &provider).await;
+
+    let p = app.prepare(&number, &provider, "employee").await;
+    // What each client needs: the data, its digest, and the algorithm.
+    let data = unb64(&p["document_data"]);
+    assert_eq!(p["digest_algorithm"], "sha256");
+    assert_eq!(p["digest_algorithm_oid"], "2.16.840.1.101.3.4.2.1");
+    assert_eq!(
+        unb64(&p["document_digest"]),
+        qoltanba::pki::cert::sha256(&data).to_vec()
+    );
+    let br: Vec<u64> = serde_json::from_value(p["byte_range"].clone()).expect("byte range");
+    assert_eq!(data.len() as u64, br[1] + br[3]);
+    let (status, body) = app
+        .finish(
+            &number,
+            &provider,
+            &p,
+            &openssl_cms("employee", &data, &["-cades"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let p = app.prepare(&number, &head, "head").await;
+    let data = unb64(&p["document_data"]);
+    // Without ESS signing-certificate-v2 (OpenSSL's default attributes).
+    let (status, body) = app
+        .finish(&number, &head, &p, &openssl_cms("head", &data, &[]))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["sign_code"], "PADES_ATTRIBUTES_MISSING", "{body}");
+    assert_eq!(body["missing"], json!(["signing-certificate-v2"]), "{body}");
+    // Without any signed attributes.
+    let (status, body) = app
+        .finish(
+            &number,
+            &head,
+            &p,
+            &openssl_cms("head", &data, &["-noattr"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        body["missing"],
+        json!(["content-type", "message-digest", "signing-certificate-v2"]),
+        "{body}"
+    );
+    // Another person's key.
+    let (status, body) = app
+        .finish(
+            &number,
+            &head,
+            &p,
+            &openssl_cms("employee", &data, &["-cades"]),
+        )
+        .await;
+    assert_eq!(
+        (status, body["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("CMS_SIGNER_MISMATCH")),
+        "{body}"
+    );
+    // Other bytes than those prepared.
+    let mut other = data.clone();
+    other.extend_from_slice(b"%");
+    let (status, body) = app
+        .finish(
+            &number,
+            &head,
+            &p,
+            &openssl_cms("head", &other, &["-cades"]),
+        )
+        .await;
+    assert_eq!(
+        (status, body["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("SIGNATURE_VALUE_INVALID")),
+        "{body}"
+    );
+    // Attached, with other content.
+    let (status, body) = app
+        .finish(
+            &number,
+            &head,
+            &p,
+            &openssl_cms("head", &other, &["-cades", "-nodetach"]),
+        )
+        .await;
+    assert_eq!(
+        (status, body["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("CMS_CONTENT_MISMATCH")),
+        "{body}"
+    );
+    // Not a CMS.
+    let (status, body) = app.finish(&number, &head, &p, b"not a CMS").await;
+    assert_eq!(
+        (status, body["sign_code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("CMS_MALFORMED")),
+        "{body}"
+    );
+    // Neither or both of signature_value and cms.
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            &head,
+            Some(json!({ "prepared_id": p["prepared_id"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Attached with the prepared data: the content is taken out for /Contents.
+    let (status, body) = app
+        .finish(
+            &number,
+            &head,
+            &p,
+            &openssl_cms("head", &data, &["-cades", "-nodetach"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "result_signed", "{body}");
+
+    let (status, pdf) = app
+        .raw(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("result.pdf");
+    std::fs::write(&file, &pdf).expect("writes");
+    assert_eq!(pdfsig(&file), vec![(true, true, false), (true, true, true)]);
+    // The employee's certification allows the head's signature in its field.
+    assert_eq!(
+        pyhanko_validate(&file),
+        vec![
+            "INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS",
+            "INTACT:TRUSTED,UNTOUCHED"
+        ]
+    );
+}
+
+fn qoltanba_bin(args: &[&str], data_dir: &Path) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args(args)
+        .env("QOLTANBA_DATA_DIR", data_dir)
+        .env("QOLTANBA_TRUST_DIR", "/nonexistent-trust-dir")
+        .output()
+        .expect("runs");
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// `sign prepare`, then `sign finish --cms` with OpenSSL-made CMS of each shape.
+#[test]
+fn sign_finish_takes_a_client_cms_of_each_shape() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let data = b"request of citizen 880101300123".to_vec();
+    std::fs::write(p("data"), &data).expect("writes");
+    let head = repo("certs/people/head.pem").display().to_string();
+    let chain = repo("certs/trust/nca-rsa.pem").display().to_string();
+    let (code, out) = qoltanba_bin(
+        &[
+            "sign",
+            "prepare",
+            "--data",
+            &p("data"),
+            "--cert",
+            &head,
+            "--chain",
+            &chain,
+            "--out",
+            &p("prepared.json"),
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{out}");
+    let prepared: Value =
+        serde_json::from_slice(&std::fs::read(p("prepared.json")).expect("reads")).expect("JSON");
+    assert_eq!(
+        unb64(&prepared["content_digest"]),
+        qoltanba::pki::cert::sha256(&data).to_vec()
+    );
+    let trust: Vec<String> = ["root-ca.pem", "nca-rsa.pem"]
+        .iter()
+        .map(|f| repo(&format!("certs/trust/{f}")).display().to_string())
+        .collect();
+    let crls: Vec<String> = ["root-ca.crl", "nca-rsa.crl"]
+        .iter()
+        .map(|f| repo(&format!("certs/trust/{f}")).display().to_string())
+        .collect();
+    let finish = |cms: &[u8], extra: &[&str]| {
+        std::fs::write(p("client.p7s"), cms).expect("writes");
+        let (cms_path, out, prep) = (p("client.p7s"), p("out.p7s"), p("prepared.json"));
+        let mut args = vec!["sign", "finish", "--prepared", &prep];
+        args.extend([
+            "--cms",
+            &cms_path,
+            "--out",
+            &out,
+            "--trust",
+            &trust[0],
+            "--signer-crl",
+            &crls[0],
+            "--signer-crl",
+            &crls[1],
+        ]);
+        args.extend(extra);
+        let (code, text) = qoltanba_bin(&args, dir.path());
+        (code, text, std::fs::read(&out).unwrap_or_default())
+    };
+    for flags in [&["-cades"][..], &["-cades", "-nodetach"], &[]] {
+        let cms = openssl_cms("head", &data, flags);
+        let (code, text, out) = finish(&cms, &[]);
+        assert_eq!(code, 0, "{flags:?}: {text}");
+        assert!(text.contains("PASSED"), "{text}");
+        assert_eq!(out, cms, "{flags:?}: the client's CMS, as made");
+    }
+    // Without signed attributes over detached data: the data is needed.
+    let cms = openssl_cms("head", &data, &["-noattr"]);
+    let (code, text, _) = finish(&cms, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("CONTENT_MISSING"), "{text}");
+    let data_path = p("data");
+    let (code, text, _) = finish(&cms, &["--data", &data_path]);
+    assert_eq!(code, 0, "{text}");
+    // Another key; other data.
+    let (code, text, _) = finish(&openssl_cms("employee", &data, &["-cades"]), &[]);
+    assert_eq!(code, 1);
+    assert!(text.contains("CMS_SIGNER_MISMATCH"), "{text}");
+    let (code, text, _) = finish(&openssl_cms("head", b"other data", &["-cades"]), &[]);
+    assert_eq!(code, 1);
+    assert!(text.contains("SIGNATURE_VALUE_INVALID"), "{text}");
+    let (code, text, _) = finish(
+        &openssl_cms("head", b"other data", &["-cades", "-nodetach"]),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(text.contains("CMS_CONTENT_MISMATCH"), "{text}");
+}
+
+/// The demo GOST TSA (`certs/gost/ca`) answering in process, as the TSA a
+/// client's NCALayer asks for a CAdES-T.
+struct LocalTsa;
+
+impl qoltanba::tsp::TsaTransport for LocalTsa {
+    fn post(&self, _url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
+        let key = qoltanba::pki::signer::GostSigner::from_pkcs8(&pem_der(
+            "certs/gost/ca/gost2015-tsa.key.pem",
+        ))
+        .map_err(|e| e.to_string())?;
+        let tsa = qoltanba::tsp::responder::Tsa {
+            signer: &key,
+            cert: &pem_der("certs/gost/ca/gost2015-tsa.pem"),
+            chain: &[pem_der("certs/gost/trust/gost2015-nca.pem")],
+            policy: qoltanba::tsp::responder::DEMO_POLICY,
+        };
+        Ok(qoltanba::tsp::responder::respond(
+            &tsa,
+            body,
+            qoltanba::time::now(),
+            &[7],
+        ))
+    }
+}
+
+/// A CAdES-T the client made (its signature time-stamped by the TSA it
+/// chose) finishes the head's signature; the token goes into the PDF with
+/// the CMS and the signature verifies with its time-stamp.
+#[tokio::test]
+async fn a_client_cades_t_keeps_its_time_stamp() {
+    let app = App::new().await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let number = app.decided(&portal, &provider).await;
+    let p = app.prepare(&number, &provider, "employee").await;
+    let (status, body) = app
+        .finish(
+            &number,
+            &provider,
+            &p,
+            &openssl_cms("employee", &unb64(&p["document_data"]), &["-cades"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let p = app.prepare(&number, &head, "head").await;
+    let cms = openssl_cms("head", &unb64(&p["document_data"]), &["-cades"]);
+    let cms_t = qoltanba::envelope::sign::add_signature_timestamp(
+        &cms,
+        1,
+        &LocalTsa,
+        "http://tsa.invalid/",
+    )
+    .expect("stamps");
+    let (status, body) = app.finish(&number, &head, &p, &cms_t).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, pdf) = app
+        .raw(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    // The signature time-stamp attribute (1.2.840.113549.1.9.16.2.14) is in the last /Contents.
+    let text = String::from_utf8_lossy(&pdf).to_uppercase();
+    assert!(
+        text.contains("060B2A864886F70D010910020E"),
+        "the token is embedded"
+    );
+    let mut store = qoltanba::pki::TrustStore::from_dir(&repo("certs/trust")).expect("trust");
+    store
+        .add_test_dir(&repo("certs/gost/trust"))
+        .expect("the demo GOST PKI, the TSA's");
+    let report = qoltanba::pdf::verify::verify_bytes(
+        &pdf,
+        &store,
+        &qoltanba::pdf::verify::PdfVerifyRequest {
+            at: qoltanba::time::now(),
+            policy: Default::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    assert_eq!(report.code, "OK");
+    let ts = report.signatures[1]
+        .timestamp
+        .clone()
+        .expect("the time-stamp is reported");
+    assert_eq!(ts["outcome"], "passed", "{ts}");
+    assert_eq!(
+        ts["detail"]["token_verdict"]["indication"], "PASSED",
+        "{ts}"
+    );
+    assert_eq!(ts["detail"]["serial"], "07", "{ts}");
+    assert_eq!(
+        report.signatures[0]
+            .timestamp
+            .as_ref()
+            .map(|t| t["outcome"].clone()),
+        Some(serde_json::json!("skipped")),
+        "the employee's CMS had none"
+    );
+}
