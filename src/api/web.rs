@@ -584,12 +584,12 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A page that set its own policy (the officers' page runs its script
+    // and speaks to NCALayer) keeps it; every other answer gets this one.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     r
 }
 
-/// The content security policy of every answer.
+/// The content security policy of every answer that sets none itself.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
