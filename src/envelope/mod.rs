@@ -8,6 +8,7 @@ pub mod build;
 pub mod client;
 mod crypto;
 mod describe;
+mod find;
 pub mod identity;
 pub mod longterm;
 pub mod parse;

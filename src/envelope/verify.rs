@@ -7,9 +7,9 @@
 
 use super::crypto::{crypto_checks, digest_only};
 use super::describe::{oid_text, sid_json};
+use super::find::find_cert;
 use super::parse::{
     self, Envelope, OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_TIME, Signer,
-    SignerId,
 };
 use super::sign::OID_COUNTERSIGNATURE;
 use crate::asn1::{single, time_of};
@@ -308,37 +308,6 @@ fn data_conflict(v: &mut Verdict, req: &VerifyRequest<'_>) {
         json!({ "problem": "the data given differs from the content attached to the envelope", "data_sha256": req.data.map(|d| hex(&crate::pki::cert::sha256(d))) }),
     );
     *v = v.with_check("digest", check);
-}
-
-fn find_cert(sid: &SignerId, pool: &[Arc<Certificate>]) -> Option<Arc<Certificate>> {
-    let issuer_key = std::sync::OnceLock::new();
-    pool.iter()
-        .find(|c| match sid {
-            SignerId::IssuerSerial { issuer, serial } => {
-                c.serial == *serial
-                    && (c.issuer_raw == *issuer
-                        || c.issuer_key()
-                            == issuer_key
-                                .get_or_init(|| crate::pki::cert::name_key(issuer))
-                                .as_slice())
-            }
-            SignerId::KeyId(k) => {
-                c.ski.as_deref() == Some(k.as_slice())
-                    || computed_ski(c).as_deref() == Some(k.as_slice())
-            }
-        })
-        .cloned()
-}
-
-/// RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
-fn computed_ski(c: &Certificate) -> Option<Vec<u8>> {
-    let info = spki::SubjectPublicKeyInfoRef::from_der(&c.spki).ok()?;
-    let bits = info.subject_public_key.raw_bytes();
-    Some(
-        ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, bits)
-            .as_ref()
-            .to_vec(),
-    )
 }
 
 /// Checks the signed attributes' shape (RFC 5652 5.3, 11); returns the signing time.
