@@ -58,6 +58,7 @@ async fn main() {
     let (app, _) = store
         .register(&qoltanba::store::applications::NewApplication {
             provider: "120340000123",
+            prefix: "120340000123",
             year: 2026,
             service: "housing-assistance",
             channel: "portal",

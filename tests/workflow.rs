@@ -560,6 +560,7 @@ async fn numbering(url: &str, total: usize) {
                 let sha = format!("{client:02}{i:062}");
                 let a = NewApplication {
                     provider: "120340000123",
+                    prefix: "120340000123",
                     year: 2026,
                     service: "housing-queue",
                     channel: "portal",

@@ -11,6 +11,7 @@ use crate::pki::{Policy, Usage};
 use crate::store::audit::AuditEntry;
 use crate::store::keys::Role;
 use crate::verdict::problem::ProblemCode;
+use crate::workflow::providers::Org;
 use crate::workflow::state::{Action, Status};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -34,10 +35,23 @@ pub struct SubmitBody {
     pub request: String,
     /// The CMS envelope over the request, base64.
     pub signature: String,
+    /// The provider's BIN (`GET /v1/providers`); needed only when more than
+    /// one provider provides the service (for an employee, their own).
+    pub provider: Option<String>,
 }
 
 pub(super) fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::new(ProblemCode::RequestFieldInvalid, detail)
+}
+
+/// The organisation the caller's key acts for (403 when it is bound to
+/// none and the catalogue has several).
+pub(super) fn org<'a>(state: &'a AppState, caller: &Caller) -> Result<Org<'a>, ApiError> {
+    state
+        .workflow
+        .providers
+        .org_of(caller.0.role, caller.0.org.as_deref())
+        .map_err(|e| ApiError::new(ProblemCode::Forbidden, e))
 }
 
 pub(super) fn app_json(
@@ -52,6 +66,7 @@ pub(super) fn app_json(
         .map(|s| json!({ "kk": s.name_kk, "ru": s.name_ru }));
     json!({
         "number": a.number,
+        "provider": a.provider,
         "iin": a.iin,
         "service": a.service,
         "service_name": names,
@@ -98,6 +113,24 @@ pub async fn submit(
             ),
         ));
     }
+    // Whose application it is: the employee's own provider, or the one
+    // asked for (among those the operator's centre serves).
+    let providers = &state.workflow.providers;
+    let me = org(&state, &caller)?;
+    let provider = match me {
+        Org::Provider(p) => {
+            if body.provider.as_deref().is_some_and(|b| b != p.bin) {
+                return Err(ApiError::new(
+                    ProblemCode::Forbidden,
+                    format!("an employee of {} submits for {} only", p.bin, p.bin),
+                ));
+            }
+            providers.choose(&service.id, Some(&p.bin), None)
+        }
+        Org::Centre(c) => providers.choose(&service.id, body.provider.as_deref(), Some(&c.bin)),
+        Org::Any => providers.choose(&service.id, body.provider.as_deref(), None),
+    }
+    .map_err(bad)?;
     let request = b64("request", &body.request)?;
     let signature = b64("signature", &body.signature)?;
     let parsed: serde_json::Value =
@@ -225,12 +258,10 @@ pub async fn submit(
         ..Default::default()
     };
     let mut verdict = envelope::verify(&req, &trust);
-    if verdict.passed() && body.channel != "portal" {
-        let bin = if body.channel == "provider" {
-            &state.workflow.provider_bin
-        } else {
-            &state.workflow.centre_bin
-        };
+    if verdict.passed()
+        && body.channel != "portal"
+        && let Some(bin) = me.bin()
+    {
         let signer = verdict.signer.clone().unwrap_or_default();
         let roles: Vec<String> = signer["roles"]
             .as_array()
@@ -243,7 +274,7 @@ pub async fn submit(
         let strong_enough = roles
             .iter()
             .any(|r| crate::workflow::document::EMPLOYEE_ROLES.contains(&r.as_str()));
-        if signer["bin"].as_str() != Some(bin.as_str()) || !strong_enough {
+        if signer["bin"].as_str() != Some(bin) || !strong_enough {
             let check = crate::verdict::Check::failed(
                 "iin",
                 crate::verdict::Code::KeyUsageInvalid,
@@ -317,7 +348,8 @@ pub async fn submit(
     let request_text = String::from_utf8_lossy(&request).into_owned();
     let stages_text = stages.to_string();
     let new = crate::store::applications::NewApplication {
-        provider: &state.workflow.provider_bin,
+        provider: &provider.bin,
+        prefix: &provider.number_prefix,
         year,
         service: &service.id,
         channel: &body.channel,
@@ -358,8 +390,16 @@ pub(super) async fn load(
         .application(number)
         .await?
         .ok_or_else(not_found)?;
-    // The portal sees only the citizen it asks for.
+    // The portal sees only the citizen it asks for; an employee, head or
+    // operator only their own provider's applications.
     if caller.0.role == Role::Portal && on_behalf != Some(app.iin.as_str()) {
+        return Err(not_found());
+    }
+    if !state
+        .workflow
+        .providers
+        .may_see(org(state, caller)?, &app.provider)
+    {
         return Err(not_found());
     }
     Ok(app)
@@ -524,13 +564,53 @@ pub async fn transition(
     Ok(())
 }
 
-/// Applications past their deadline and not yet signed or delivered.
-#[utoipa::path(get, path = "/v1/applications/overdue", responses((status = 200, description = "Overdue applications", body = Object)), security(("bearer" = [])))]
+/// Which provider's applications a list shows: the caller's own, or for an
+/// administrator every provider's or the one `asked` names.
+pub(super) fn scope(
+    state: &AppState,
+    caller: &Caller,
+    asked: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    match org(state, caller)? {
+        Org::Provider(p) => match asked {
+            Some(b) if b != p.bin => Err(ApiError::new(
+                ProblemCode::Forbidden,
+                format!("an employee of {} sees {} only", p.bin, p.bin),
+            )),
+            _ => Ok(Some(p.bin.clone())),
+        },
+        Org::Centre(c) => Err(ApiError::new(
+            ProblemCode::Forbidden,
+            format!("service centre {} keeps no provider's lists", c.bin),
+        )),
+        Org::Any => match asked {
+            Some(b) if state.workflow.providers.provider(b).is_none() => Err(bad(format!(
+                "provider {b} is not in the providers catalogue"
+            ))),
+            other => Ok(other.map(String::from)),
+        },
+    }
+}
+
+/// A list's provider (administrators: optional).
+#[derive(Debug, Deserialize)]
+pub struct ProviderQuery {
+    /// The provider's BIN.
+    pub provider: Option<String>,
+}
+
+/// Applications past their deadline and not yet signed or delivered: the
+/// caller's provider's (an administrator's: every provider's, or `provider`'s).
+#[utoipa::path(get, path = "/v1/applications/overdue", params(("provider" = Option<String>, Query, description = "A provider's BIN (administrators)")),
+    responses((status = 200, description = "Overdue applications", body = Object)), security(("bearer" = [])))]
 pub async fn overdue(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<ProviderQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let today =
         crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(crate::time::now()));
-    let list = state.store.overdue(&today).await?;
+    let only = scope(&state, &caller, q.provider.as_deref())?;
+    let list = state.store.overdue(&today, only.as_deref()).await?;
     Ok(Json(json!({ "today": today, "applications": list })))
 }

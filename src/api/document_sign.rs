@@ -165,7 +165,7 @@ pub(super) async fn check_signer(
     now: i64,
 ) -> Result<(), ApiError> {
     let profile = crate::pki::profile::profile(cert);
-    if let Some(why) = document::signer_refusal(s.stage, &profile, &state.workflow.provider_bin) {
+    if let Some(why) = document::signer_refusal(s.stage, &profile, &s.app.provider) {
         return Err(ApiError::new(ProblemCode::Forbidden, why));
     }
     let extra = crate::pki::Extra {
@@ -185,12 +185,7 @@ pub(super) async fn check_signer(
 }
 
 /// The PDF to sign: the employee's draft, or the document rendered now.
-pub(super) fn base_pdf(
-    state: &AppState,
-    s: &Signing,
-    officer: &Certificate,
-    now: i64,
-) -> Result<Vec<u8>, ApiError> {
+pub(super) fn base_pdf(s: &Signing, officer: &Certificate, now: i64) -> Result<Vec<u8>, ApiError> {
     if let Some(d) = &s.draft {
         return base64::engine::general_purpose::STANDARD
             .decode(&d.pdf)
@@ -199,7 +194,7 @@ pub(super) fn base_pdf(
     let decision = s.app.decision.clone().unwrap_or_default();
     let doc = document::result_doc(&DocumentFacts {
         service: &s.service,
-        provider_bin: &state.workflow.provider_bin,
+        provider_bin: &s.app.provider,
         number: &s.app.number,
         iin: &s.app.iin,
         registered_at: s.app.registered_at,
@@ -407,7 +402,7 @@ pub(super) async fn sign_with_key(
         .map_err(|e| field_invalid(e.code(), e.to_string()))?;
     let now = state.now();
     check_signer(state, caller, &s, &cert, &key.chain_der, now).await?;
-    let pdf = base_pdf(state, &s, &cert, now)?;
+    let pdf = base_pdf(&s, &cert, now)?;
     let opts = options(state, &s, &key, &key.cert_der, &key.chain_der, now)?;
     let (signed, _) = crate::pdf::sign::sign_bytes(&pdf, &opts).map_err(internal)?;
     keep_access_code(state, &s.app.number, &opts, now).await?;

@@ -183,13 +183,23 @@ pub async fn api1(
         .filter(|s| s.expires_at >= now && s.phase == Phase::Created)
         .ok_or_else(gone)?;
     s.phase = Phase::Fetched;
-    let bin = state.workflow.provider_bin.clone();
+    // The officer's provider (the session was opened on one of its applications).
+    let providers = &state.workflow.providers;
+    let provider = providers
+        .org_of(s.caller.0.role, s.caller.0.org.as_deref())
+        .ok()
+        .and_then(|o| o.bin())
+        .and_then(|b| providers.provider(b));
+    let (name_ru, name_kk, bin) = provider.map_or(
+        ("Услугодатель", "Көрсетілетін қызметті беруші", ""),
+        |p| (p.name_ru.as_str(), p.name_kk.as_str(), p.bin.as_str()),
+    );
     Ok(Json(json!({
         "description": format!("Өтініш {} / Заявление {}", s.number, s.number),
         "expiry_date": crate::time::rfc3339(s.expires_at),
         "organisation": {
-            "nameRu": "Услугодатель",
-            "nameKz": "Көрсетілетін қызметті беруші",
+            "nameRu": name_ru,
+            "nameKz": name_kk,
             "nameEn": "Service provider",
             "bin": bin,
         },

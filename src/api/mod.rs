@@ -18,6 +18,7 @@ pub mod officer;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
+pub mod providers;
 pub mod reports;
 pub mod results;
 pub mod routes;
@@ -319,6 +320,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(results::result_pdf),
         )
         .route("/v1/reports/survey", get(survey::survey_report))
+        .route("/v1/providers", get(providers::list))
         .route(
             "/v1/applications/{number}/sign/egov-qr",
             post(egov_qr::open),

@@ -24,6 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::applications::decision,
         super::survey::survey,
         super::survey::survey_report,
+        super::providers::list,
         super::document_sign::sign_result,
         super::document_twophase::prepare,
         super::document_twophase::finish,

@@ -191,6 +191,11 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         method: "GET",
+        path: "/v1/providers",
+        roles: None,
+    },
+    RouteSpec {
+        method: "GET",
         path: "/healthz",
         roles: None,
     },

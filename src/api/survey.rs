@@ -72,15 +72,19 @@ pub struct Period {
     pub from: Option<String>,
     /// To (RFC 3339), default now.
     pub to: Option<String>,
+    /// A provider's BIN (administrators; others see their own provider's).
+    pub provider: Option<String>,
 }
 
 /// Survey answers per service and period.
-#[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339")),
+#[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339"), ("provider" = Option<String>, Query, description = "A provider's BIN (administrators)")),
     responses((status = 200, description = "Counts per service and answer", body = Object)), security(("bearer" = [])))]
 pub async fn survey_report(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     Query(p): Query<Period>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let only = super::applications::scope(&state, &caller, p.provider.as_deref())?;
     let parse = |v: Option<&str>, d: i64| {
         v.map(crate::time::parse_rfc3339)
             .transpose()
@@ -90,7 +94,9 @@ pub async fn survey_report(
     let from = parse(p.from.as_deref(), 0)?;
     let to = parse(p.to.as_deref(), crate::time::now() + 1)?;
     let mut services = serde_json::Map::new();
-    for (service, process, information, n) in state.store.survey_report(from, to).await? {
+    for (service, process, information, n) in
+        state.store.survey_report(from, to, only.as_deref()).await?
+    {
         let entry = services
             .entry(service)
             .or_insert_with(|| json!({ "responses": 0, "process": {}, "information": {} }));
@@ -101,6 +107,6 @@ pub async fn survey_report(
         entry["information"][&information] = json!(i);
     }
     Ok(Json(
-        json!({ "from": crate::time::rfc3339(from), "to": crate::time::rfc3339(to), "services": services }),
+        json!({ "from": crate::time::rfc3339(from), "to": crate::time::rfc3339(to), "provider": only, "services": services }),
     ))
 }

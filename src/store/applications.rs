@@ -38,6 +38,8 @@ pub struct Application {
 
 /// What registration needs.
 pub struct NewApplication<'a> {
+    /// The middle part of the registration number.
+    pub prefix: &'a str,
     /// Provider BIN.
     pub provider: &'a str,
     /// Year of registration (Kazakhstan time).
@@ -128,7 +130,7 @@ impl Store {
             .bind(i64::from(a.year))
             .fetch_one(&mut *tx)
             .await?;
-        let number = format!("{}-{}-{:06}", a.year, a.provider, seq);
+        let number = format!("{}-{}-{:06}", a.year, a.prefix, seq);
         sqlx::query("INSERT INTO applications (number, provider, year, seq, service, channel, iin, status, request_sha256, request, envelope, registered_at, deadline, stages, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'registered', $8, $9, $10, $11, $12, $13, $14)")
             .bind(&number)
             .bind(a.provider)
@@ -177,25 +179,41 @@ impl Store {
         Ok(r.map(to_app))
     }
 
-    /// Applications of a provider not yet delivered whose deadline is before `today`.
-    pub async fn overdue(&self, today: &str) -> Result<Vec<Application>, StoreError> {
+    /// Applications not yet signed or delivered whose deadline is before
+    /// `today`: one provider's, or every provider's for `None`.
+    pub async fn overdue(
+        &self,
+        today: &str,
+        provider: Option<&str>,
+    ) -> Result<Vec<Application>, StoreError> {
+        let only = if provider.is_some() {
+            "AND provider = $2"
+        } else {
+            ""
+        };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 ORDER BY deadline, number"
+            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 {only} ORDER BY deadline, number"
         ));
-        let rows: Vec<Row> = sqlx::query_as(sql)
-            .bind(today)
-            .fetch_all(self.pool())
-            .await?;
+        let mut q = sqlx::query_as(sql).bind(today);
+        if let Some(p) = provider {
+            q = q.bind(p);
+        }
+        let rows: Vec<Row> = q.fetch_all(self.pool()).await?;
         Ok(rows.into_iter().map(to_app).collect())
     }
 
     /// Applications whose document waits for a signature (a drafted result
     /// or refusal), the earliest deadline first, at most `limit`.
-    pub async fn awaiting_signature(&self, limit: i64) -> Result<Vec<Application>, StoreError> {
+    pub async fn awaiting_signature(
+        &self,
+        provider: &str,
+        limit: i64,
+    ) -> Result<Vec<Application>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $1"
+            "SELECT {COLUMNS} FROM applications WHERE provider = $1 AND status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $2"
         ));
         let rows: Vec<Row> = sqlx::query_as(sql)
+            .bind(provider)
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
@@ -301,17 +319,27 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
-    /// Survey answers per service and answer, between `from` and `to` (Unix seconds).
+    /// Survey answers per service and answer, between `from` and `to` (Unix
+    /// seconds): on one provider's applications, or every provider's for `None`.
     pub async fn survey_report(
         &self,
         from: i64,
         to: i64,
+        provider: Option<&str>,
     ) -> Result<Vec<(String, String, String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT service, process, information, COUNT(*) FROM surveys WHERE at >= $1 AND at < $2 GROUP BY service, process, information ORDER BY service, process, information")
-            .bind(from)
-            .bind(to)
-            .fetch_all(self.pool())
-            .await?)
+        let only = if provider.is_some() {
+            "AND a.provider = $3"
+        } else {
+            ""
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT s.service, s.process, s.information, COUNT(*) FROM surveys s JOIN applications a ON a.number = s.number WHERE s.at >= $1 AND s.at < $2 {only} GROUP BY s.service, s.process, s.information ORDER BY s.service, s.process, s.information"
+        ));
+        let mut q = sqlx::query_as(sql).bind(from).bind(to);
+        if let Some(p) = provider {
+            q = q.bind(p);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// Which backend (numbering tests).

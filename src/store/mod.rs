@@ -118,6 +118,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "CREATE TABLE IF NOT EXISTS access_tries (number TEXT PRIMARY KEY, window_start BIGINT NOT NULL, failures BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS access_tries (number TEXT PRIMARY KEY, window_start BIGINT NOT NULL, failures BIGINT NOT NULL)",
     ),
+    (
+        "CREATE TABLE IF NOT EXISTS api_key_orgs (key_id TEXT PRIMARY KEY, org TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS api_key_orgs (key_id TEXT PRIMARY KEY, org TEXT NOT NULL)",
+    ),
 ];
 
 impl Store {

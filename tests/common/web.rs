@@ -293,6 +293,7 @@ impl Site {
         let (app, _) = store
             .register(&qoltanba::store::applications::NewApplication {
                 provider: "120340000123",
+                prefix: "120340000123",
                 year: 2026,
                 service: "housing-assistance",
                 channel: "portal",
