@@ -199,6 +199,20 @@ pub async fn audited_verdict(
     Ok(body)
 }
 
+/// What the flow's use cases work with, from the service's state.
+pub fn flow_deps<'a>(
+    state: &'a AppState,
+    trust: &'a TrustStore,
+) -> crate::workflow::submit::Deps<'a> {
+    crate::workflow::submit::Deps {
+        store: &state.store,
+        trust,
+        audit: &state.audit,
+        flow: &state.workflow,
+        now: state.now(),
+    }
+}
+
 /// The audit record of a verdict.
 pub fn audit_entry(
     caller: &Caller,

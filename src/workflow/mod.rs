@@ -8,9 +8,13 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod document;
+pub mod error;
 pub mod providers;
 pub mod registry;
 pub mod state;
+pub mod submit;
+
+pub use error::Error;
 
 use calendar::{WorkingDayCalendar, kz_date, ymd};
 use catalogue::{Catalogue, Service};
