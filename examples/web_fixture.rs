@@ -77,8 +77,8 @@ async fn main() {
     let moved = store
         .transition(
             &app.number,
-            "registered",
-            "result_signed",
+            qoltanba::store::applications::Status::Registered,
+            qoltanba::store::applications::Status::ResultSigned,
             ("bench", "head"),
             "sign",
             "bench",

@@ -388,8 +388,8 @@ async fn the_service_renews_kept_results_and_exports_the_earliest_expiry() {
             .store
             .transition(
                 &app.number,
-                &app.status,
-                &app.status,
+                app.status,
+                app.status,
                 ("test", "admin"),
                 "test",
                 "",

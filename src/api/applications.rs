@@ -183,9 +183,9 @@ pub(super) async fn awaiting(
     state: &AppState,
     app: &crate::store::applications::Application,
 ) -> Result<Option<&'static str>, ApiError> {
-    Ok(match Status::parse(&app.status) {
-        Some(Status::Registered | Status::InReview) => Some("decision"),
-        Some(Status::Refused | Status::ResultDrafted) => {
+    Ok(match app.status {
+        Status::Registered | Status::InReview => Some("decision"),
+        Status::Refused | Status::ResultDrafted => {
             use crate::workflow::document::{SignStage, awaited};
             let signed = state.store.draft(&app.number).await?.is_some();
             let stage = match state.workflow.catalogue.get(&app.service) {
@@ -197,8 +197,8 @@ pub(super) async fn awaiting(
                 SignStage::Result => "head_signature",
             })
         }
-        Some(Status::ResultSigned) => Some("delivery"),
-        Some(Status::Delivered) | None => None,
+        Status::ResultSigned => Some("delivery"),
+        Status::Delivered => None,
     })
 }
 
@@ -271,8 +271,7 @@ pub async fn transition(
     action: Action,
     record: Option<serde_json::Value>,
 ) -> Result<(), ApiError> {
-    let from = Status::parse(&app.status)
-        .ok_or_else(|| ApiError::new(ProblemCode::Internal, "unknown stored status"))?;
+    let from = app.status;
     let refused = || {
         ApiError::new(
             ProblemCode::TransitionNotAllowed,
@@ -292,8 +291,8 @@ pub async fn transition(
         .store
         .transition(
             &app.number,
-            from.as_str(),
-            to.as_str(),
+            from,
+            to,
             (&caller.0.id, caller.0.role.as_str()),
             &action_name,
             &record_text.clone().unwrap_or_default(),

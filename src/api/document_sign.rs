@@ -64,8 +64,7 @@ pub(super) async fn begin(
     number: &str,
 ) -> Result<Signing, ApiError> {
     let app = load(state, caller, number, None).await?;
-    let from = Status::parse(&app.status)
-        .ok_or_else(|| ApiError::new(ProblemCode::Internal, "unknown stored status"))?;
+    let from = app.status;
     if from.next(Action::Sign).is_none() {
         return Err(ApiError::new(
             ProblemCode::TransitionNotAllowed,
@@ -334,8 +333,8 @@ pub(super) async fn complete(
                 .store
                 .transition(
                     &s.app.number,
-                    s.from.as_str(),
-                    Status::ResultSigned.as_str(),
+                    s.from,
+                    Status::ResultSigned,
                     (&caller.0.id, caller.0.role.as_str()),
                     "sign",
                     &note,

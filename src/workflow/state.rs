@@ -3,23 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where an application is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Process 6: registered with a number.
-    Registered,
-    /// Condition 3: the provider checks the documents.
-    InReview,
-    /// Process 7: a reasoned refusal drafted.
-    Refused,
-    /// Process 8: the result drafted.
-    ResultDrafted,
-    /// Signed by the provider's authorised person (the result or the refusal).
-    ResultSigned,
-    /// Handed to the citizen.
-    Delivered,
-}
+/// The states are data the store keeps (`store::applications::Status`);
+/// which transitions are allowed is the flow's, here.
+pub use crate::store::applications::Status;
 
 /// What someone does to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,33 +24,6 @@ pub enum Action {
 }
 
 impl Status {
-    /// Every state.
-    pub const ALL: [Status; 6] = [
-        Status::Registered,
-        Status::InReview,
-        Status::Refused,
-        Status::ResultDrafted,
-        Status::ResultSigned,
-        Status::Delivered,
-    ];
-
-    /// The state's name as stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Registered => "registered",
-            Status::InReview => "in_review",
-            Status::Refused => "refused",
-            Status::ResultDrafted => "result_drafted",
-            Status::ResultSigned => "result_signed",
-            Status::Delivered => "delivered",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.iter().copied().find(|x| x.as_str() == s)
-    }
-
     /// The state after `action`, or `None` when the transition is not allowed.
     pub fn next(self, action: Action) -> Option<Status> {
         use Action::*;

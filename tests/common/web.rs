@@ -312,8 +312,8 @@ impl Site {
             store
                 .transition(
                     &app.number,
-                    "registered",
-                    "result_signed",
+                    qoltanba::store::applications::Status::Registered,
+                    qoltanba::store::applications::Status::ResultSigned,
                     ("test", "head"),
                     "sign",
                     "test",
