@@ -6,11 +6,8 @@ use super::AppState;
 use super::auth::Caller;
 use super::json::{ApiJson, b64};
 use super::problem::{ApiError, problem_response};
-use crate::store::audit::AuditEntry;
-use crate::store::keys::Role;
 use crate::verdict::problem::ProblemCode;
-use crate::workflow::state::{Action, Status};
-use crate::workflow::{self, providers::Org};
+use crate::workflow::{self, cases};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -39,16 +36,6 @@ pub struct SubmitBody {
 
 pub(super) fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::new(ProblemCode::RequestFieldInvalid, detail)
-}
-
-/// The organisation the caller's key acts for (403 when it is bound to
-/// none and the catalogue has several).
-pub(super) fn org<'a>(state: &'a AppState, caller: &Caller) -> Result<Org<'a>, ApiError> {
-    state
-        .workflow
-        .providers
-        .org_of(caller.0.role, caller.0.org.as_deref())
-        .map_err(|e| ApiError::new(ProblemCode::Forbidden, e))
 }
 
 pub(super) fn app_json(
@@ -140,25 +127,9 @@ pub(super) async fn load(
     number: &str,
     on_behalf: Option<&str>,
 ) -> Result<crate::store::applications::Application, ApiError> {
-    let not_found = || ApiError::new(ProblemCode::NotFound, "no such application");
-    let app = state
-        .store
-        .application(number)
-        .await?
-        .ok_or_else(not_found)?;
-    // The portal sees only the citizen it asks for; an employee, head or
-    // operator only their own provider's applications.
-    if caller.0.role == Role::Portal && on_behalf != Some(app.iin.as_str()) {
-        return Err(not_found());
-    }
-    if !state
-        .workflow
-        .providers
-        .may_see(org(state, caller)?, &app.provider)
-    {
-        return Err(not_found());
-    }
-    Ok(app)
+    let trust = state.trust();
+    let deps = super::flow_deps(state, &trust);
+    Ok(cases::load(&deps, &caller.0, number, on_behalf).await?)
 }
 
 /// Status of an application: IIN, number, service, status, deadline, history.
@@ -177,29 +148,13 @@ pub async fn status(
     Ok(Json(out))
 }
 
-/// What the application waits for next: `decision`, `employee_signature`,
-/// `head_signature`, `delivery`, or nothing once delivered.
+/// What the application waits for next (`workflow::cases::awaiting`).
 pub(super) async fn awaiting(
     state: &AppState,
     app: &crate::store::applications::Application,
 ) -> Result<Option<&'static str>, ApiError> {
-    Ok(match app.status {
-        Status::Registered | Status::InReview => Some("decision"),
-        Status::Refused | Status::ResultDrafted => {
-            use crate::workflow::document::{SignStage, awaited};
-            let signed = state.store.draft(&app.number).await?.is_some();
-            let stage = match state.workflow.catalogue.get(&app.service) {
-                Some(service) => awaited(service, signed),
-                None => SignStage::Result,
-            };
-            Some(match stage {
-                SignStage::Draft => "employee_signature",
-                SignStage::Result => "head_signature",
-            })
-        }
-        Status::ResultSigned => Some("delivery"),
-        Status::Delivered => None,
-    })
+    let trust = state.trust();
+    Ok(cases::awaiting(&super::flow_deps(state, &trust), app).await?)
 }
 
 /// The provider's decision.
@@ -224,38 +179,15 @@ pub async fn decision(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let app = load(&state, &caller, &number, None).await?;
-    let service = state
-        .workflow
-        .catalogue
-        .get(&app.service)
-        .cloned()
-        .ok_or_else(|| bad("unknown service"))?;
-    let (action, record) = match body.decision.as_str() {
-        "review" => (Action::StartReview, None),
-        "approval" => (Action::Approve, Some(json!({ "decision": "approval" }))),
-        "refusal" => {
-            let reasons = body.reasons.clone().unwrap_or_default();
-            if reasons.is_empty() || reasons.iter().any(|r| !service.refusal_reasons.contains(r)) {
-                return Err(bad(format!(
-                    "a refusal needs reasons from: {}",
-                    service.refusal_reasons.join(", ")
-                )));
-            }
-            (
-                Action::Refuse,
-                Some(json!({ "decision": "refusal", "reasons": reasons })),
-            )
-        }
-        other => return Err(bad(format!("unknown decision {other}"))),
-    };
-    transition(&state, &caller, &app, action, record).await?;
+    let decision = cases::Decision::parse(&body.decision, body.reasons.clone())?;
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    let app = cases::decide(&deps, &caller.0, &number, &decision).await?;
     if let Some(key_id) = body.key_id.as_deref()
-        && action != Action::StartReview
+        && decision != cases::Decision::Review
     {
         return super::document_sign::sign_with_key(&state, &caller, &number, key_id).await;
     }
-    let app = load(&state, &caller, &number, None).await?;
     Ok(Json(app_json(
         &state,
         &app,
@@ -263,88 +195,18 @@ pub async fn decision(
     )))
 }
 
-/// Applies an action through the state machine; 409 when it is not allowed.
-pub async fn transition(
-    state: &AppState,
-    caller: &Caller,
-    app: &crate::store::applications::Application,
-    action: Action,
-    record: Option<serde_json::Value>,
-) -> Result<(), ApiError> {
-    let from = app.status;
-    let refused = || {
-        ApiError::new(
-            ProblemCode::TransitionNotAllowed,
-            format!(
-                "{action:?} is not allowed while the application is {}",
-                from.as_str()
-            ),
-        )
-    };
-    let to = from.next(action).ok_or_else(refused)?;
-    let action_name = serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
-    let record_text = record.as_ref().map(|r| r.to_string());
-    let ok = state
-        .store
-        .transition(
-            &app.number,
-            from,
-            to,
-            (&caller.0.id, caller.0.role.as_str()),
-            &action_name,
-            &record_text.clone().unwrap_or_default(),
-            record_text.as_deref(),
-            None,
-            state.now(),
-        )
-        .await?;
-    if !ok {
-        return Err(refused());
-    }
-    state
-        .audit
-        .record(AuditEntry {
-            at: state.now(),
-            key_id: caller.0.id.clone(),
-            role: caller.0.role.as_str().into(),
-            operation: format!("application.{action_name}"),
-            data_sha256: app.request_sha256.clone(),
-            signer_serial: String::new(),
-            result_code: to.as_str().into(),
-        })
-        .await?;
-    Ok(())
-}
-
-/// Which provider's applications a list shows: the caller's own, or for an
-/// administrator every provider's or the one `asked` names.
+/// Which provider's applications a list shows (`workflow::cases::scope`).
 pub(super) fn scope(
     state: &AppState,
     caller: &Caller,
     asked: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
-    match org(state, caller)? {
-        Org::Provider(p) => match asked {
-            Some(b) if b != p.bin => Err(ApiError::new(
-                ProblemCode::Forbidden,
-                format!("an employee of {} sees {} only", p.bin, p.bin),
-            )),
-            _ => Ok(Some(p.bin.clone())),
-        },
-        Org::Centre(c) => Err(ApiError::new(
-            ProblemCode::Forbidden,
-            format!("service centre {} keeps no provider's lists", c.bin),
-        )),
-        Org::Any => match asked {
-            Some(b) if state.workflow.providers.provider(b).is_none() => Err(bad(format!(
-                "provider {b} is not in the providers catalogue"
-            ))),
-            other => Ok(other.map(String::from)),
-        },
-    }
+    let trust = state.trust();
+    Ok(cases::scope(
+        &super::flow_deps(state, &trust),
+        &caller.0,
+        asked,
+    )?)
 }
 
 /// A list's provider (administrators: optional).
@@ -363,9 +225,8 @@ pub async fn overdue(
     Extension(caller): Extension<Caller>,
     Query(q): Query<ProviderQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let today =
-        crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(crate::time::now()));
-    let only = scope(&state, &caller, q.provider.as_deref())?;
-    let list = state.store.overdue(&today, only.as_deref()).await?;
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    let (today, list) = cases::overdue(&deps, &caller.0, q.provider.as_deref()).await?;
     Ok(Json(json!({ "today": today, "applications": list })))
 }

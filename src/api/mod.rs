@@ -200,11 +200,8 @@ pub async fn audited_verdict(
 }
 
 /// What the flow's use cases work with, from the service's state.
-pub fn flow_deps<'a>(
-    state: &'a AppState,
-    trust: &'a TrustStore,
-) -> crate::workflow::submit::Deps<'a> {
-    crate::workflow::submit::Deps {
+pub fn flow_deps<'a>(state: &'a AppState, trust: &'a TrustStore) -> crate::workflow::Deps<'a> {
+    crate::workflow::Deps {
         store: &state.store,
         trust,
         audit: &state.audit,

@@ -78,6 +78,8 @@ impl From<crate::workflow::Error> for ApiError {
             E::Invalid(d) => (ProblemCode::RequestFieldInvalid, d),
             E::Forbidden(d) => (ProblemCode::Forbidden, d),
             E::NotFound(d) => (ProblemCode::NotFound, d),
+            E::TransitionNotAllowed(d) => (ProblemCode::TransitionNotAllowed, d),
+            E::AlreadyAnswered(d) => (ProblemCode::SurveyAlreadyAnswered, d),
             E::PersonNotFound(d) => (ProblemCode::PersonNotFound, d),
             E::PowerOfAttorneyInvalid(d) => (ProblemCode::PowerOfAttorneyInvalid, d),
             E::Unavailable(d) => (ProblemCode::ServiceUnavailable, d),

@@ -2,11 +2,10 @@
 //! application) and the report per service and period.
 
 use super::AppState;
-use super::applications::{OnBehalf, bad, load};
+use super::applications::{OnBehalf, bad};
 use super::auth::Caller;
 use super::json::ApiJson;
 use super::problem::ApiError;
-use crate::verdict::problem::ProblemCode;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,28 +35,17 @@ pub async fn survey(
     Query(q): Query<OnBehalf>,
     ApiJson(body): ApiJson<SurveyBody>,
 ) -> Result<Response, ApiError> {
-    let app = load(&state, &caller, &number, q.iin.as_deref()).await?;
-    for v in [&body.process, &body.information] {
-        if !["not", "partly", "fully"].contains(&v.as_str()) {
-            return Err(bad("answers are not, partly or fully"));
-        }
-    }
-    if !state
-        .store
-        .survey(
-            &number,
-            &app.service,
-            &body.process,
-            &body.information,
-            crate::time::now(),
-        )
-        .await?
-    {
-        return Err(ApiError::new(
-            ProblemCode::SurveyAlreadyAnswered,
-            "the survey was already answered",
-        ));
-    }
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    crate::workflow::cases::survey(
+        &deps,
+        &caller.0,
+        &number,
+        q.iin.as_deref(),
+        &body.process,
+        &body.information,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "number": number, "process": body.process, "information": body.information })),

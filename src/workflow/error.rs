@@ -13,6 +13,10 @@ pub enum Error {
     Forbidden(String),
     /// No such application, or one the caller may not see.
     NotFound(String),
+    /// The application's state does not allow it.
+    TransitionNotAllowed(String),
+    /// The survey was answered already.
+    AlreadyAnswered(String),
     /// Condition 1: the person is not in the registry.
     PersonNotFound(String),
     /// The representative's power of attorney does not hold.
@@ -40,6 +44,8 @@ impl std::fmt::Display for Error {
             Error::Invalid(s)
             | Error::Forbidden(s)
             | Error::NotFound(s)
+            | Error::TransitionNotAllowed(s)
+            | Error::AlreadyAnswered(s)
             | Error::PersonNotFound(s)
             | Error::PowerOfAttorneyInvalid(s)
             | Error::Unavailable(s)

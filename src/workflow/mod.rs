@@ -6,6 +6,7 @@
 //! signature, verdict, PDF and record to the modules that own them.
 
 pub mod calendar;
+pub mod cases;
 pub mod catalogue;
 pub mod document;
 pub mod error;
@@ -16,8 +17,24 @@ pub mod submit;
 
 pub use error::Error;
 
+use crate::pki::TrustStore;
+use crate::store::Store;
 use calendar::{WorkingDayCalendar, kz_date, ymd};
 use catalogue::{Catalogue, Service};
+
+/// What a use case of the flow works with.
+pub struct Deps<'a> {
+    /// The database.
+    pub store: &'a Store,
+    /// The trust store in force.
+    pub trust: &'a TrustStore,
+    /// The audit log.
+    pub audit: &'a dyn error::AuditLog,
+    /// Services, calendar, providers, registries.
+    pub flow: &'a Workflow,
+    /// Now, Unix seconds.
+    pub now: i64,
+}
 
 /// The flow's configuration: services, calendar, the providers and service
 /// centres, and the person registry.

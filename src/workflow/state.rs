@@ -23,6 +23,19 @@ pub enum Action {
     Deliver,
 }
 
+impl Action {
+    /// The action's name as recorded in the history.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::StartReview => "start_review",
+            Action::Refuse => "refuse",
+            Action::Approve => "approve",
+            Action::Sign => "sign",
+            Action::Deliver => "deliver",
+        }
+    }
+}
+
 impl Status {
     /// The state after `action`, or `None` when the transition is not allowed.
     pub fn next(self, action: Action) -> Option<Status> {
@@ -66,6 +79,19 @@ mod tests {
                 }
             }
             prop_assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn action_names_are_the_serialised_ones() {
+        for a in [
+            Action::StartReview,
+            Action::Refuse,
+            Action::Approve,
+            Action::Sign,
+            Action::Deliver,
+        ] {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
     }
 

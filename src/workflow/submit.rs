@@ -5,11 +5,10 @@
 //! holds) where a person acts for the citizen, condition 2 always, then
 //! registration with the provider's next number, or a recorded refusal.
 
-use super::error::{AuditLog, Error};
+use super::error::Error;
 use super::providers::{Org, Provider};
-use super::{Workflow, catalogue::Service};
+use super::{Deps, Workflow, catalogue::Service};
 use crate::envelope::{self, VerifyRequest};
-use crate::pki::TrustStore;
 use crate::pki::{Policy, Usage};
 use crate::store::Store;
 use crate::store::applications::{Application, NewApplication};
@@ -17,20 +16,6 @@ use crate::store::audit::AuditEntry;
 use crate::store::keys::{ApiKey, Role};
 use crate::verdict::{Check, Code, Verdict};
 use serde_json::json;
-
-/// What a use case of the flow works with.
-pub struct Deps<'a> {
-    /// The database.
-    pub store: &'a Store,
-    /// The trust store in force.
-    pub trust: &'a TrustStore,
-    /// The audit log.
-    pub audit: &'a dyn AuditLog,
-    /// Services, calendar, providers, registries.
-    pub flow: &'a Workflow,
-    /// Now, Unix seconds.
-    pub now: i64,
-}
 
 /// The channel an application comes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
