@@ -79,6 +79,19 @@ impl From<crate::workflow::Error> for ApiError {
             E::Forbidden(d) => (ProblemCode::Forbidden, d),
             E::NotFound(d) => (ProblemCode::NotFound, d),
             E::TransitionNotAllowed(d) => (ProblemCode::TransitionNotAllowed, d),
+            E::EmployeeSignatureRequired(d) => (ProblemCode::EmployeeSignatureRequired, d),
+            E::SignRefused {
+                sign_code,
+                detail,
+                message,
+            } => {
+                let mut e = ApiError::new(ProblemCode::RequestFieldInvalid, detail);
+                e.extra = Some(match message {
+                    Some(m) => serde_json::json!({ "sign_code": sign_code, "sign_message": m }),
+                    None => serde_json::json!({ "sign_code": sign_code }),
+                });
+                return e;
+            }
             E::AlreadyAnswered(d) => (ProblemCode::SurveyAlreadyAnswered, d),
             E::PersonNotFound(d) => (ProblemCode::PersonNotFound, d),
             E::PowerOfAttorneyInvalid(d) => (ProblemCode::PowerOfAttorneyInvalid, d),

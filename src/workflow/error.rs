@@ -15,6 +15,18 @@ pub enum Error {
     NotFound(String),
     /// The application's state does not allow it.
     TransitionNotAllowed(String),
+    /// The head signs only after the employee signed the draft.
+    EmployeeSignatureRequired(String),
+    /// The signer's key or certificate may not sign (a key store or
+    /// certificate code, such as `KEY_CERT_INVALID`, in `sign_code`).
+    SignRefused {
+        /// The stable code of the refusal.
+        sign_code: String,
+        /// What exactly was wrong.
+        detail: String,
+        /// The code's kk/ru/en text, when it has one.
+        message: Option<crate::verdict::Message>,
+    },
     /// The survey was answered already.
     AlreadyAnswered(String),
     /// Condition 1: the person is not in the registry.
@@ -45,12 +57,16 @@ impl std::fmt::Display for Error {
             | Error::Forbidden(s)
             | Error::NotFound(s)
             | Error::TransitionNotAllowed(s)
+            | Error::EmployeeSignatureRequired(s)
             | Error::AlreadyAnswered(s)
             | Error::PersonNotFound(s)
             | Error::PowerOfAttorneyInvalid(s)
             | Error::Unavailable(s)
             | Error::Internal(s) => f.write_str(s),
             Error::Refused(v) => write!(f, "refused: {}", v.code.as_str()),
+            Error::SignRefused {
+                sign_code, detail, ..
+            } => write!(f, "{sign_code}: {detail}"),
             Error::Store(e) => write!(f, "database: {e}"),
         }
     }

@@ -5,6 +5,7 @@
 //! Thin by design: it decides states and rules and delegates every
 //! signature, verdict, PDF and record to the modules that own them.
 
+pub mod access;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
@@ -12,6 +13,7 @@ pub mod document;
 pub mod error;
 pub mod providers;
 pub mod registry;
+pub mod sign;
 pub mod state;
 pub mod submit;
 
