@@ -5,14 +5,13 @@
 //! by pdfsig and pyHanko, the ETSI TS 119 102-2 XML report by xmllint
 //! against the ETSI schema (testdata/etsi), the JSON verdict.
 
-#[path = "common/web.rs"]
-mod web_common;
+mod common;
+use common::web::*;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use web_common::*;
 
 fn testdata(p: &str) -> Vec<u8> {
     std::fs::read(repo(&format!("testdata/{p}"))).unwrap()
@@ -102,49 +101,18 @@ async fn cms_envelopes_attached_and_detached_and_garbage() {
     let revoked = testdata("envelopes/revoked.p7s");
     let garbage = testdata("envelopes/garbage.txt");
     type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a [u8])>;
+    #[rustfmt::skip]
     let cases: Vec<(&str, Parts, &str, &str)> = vec![
-        (
-            "attached",
-            vec![("file", Some("a.p7s"), &attached)],
-            "PASSED",
-            "OK",
-        ),
-        (
-            "attached PEM",
-            vec![("file", Some("a.pem"), &pem)],
-            "PASSED",
-            "OK",
-        ),
-        (
-            "detached with its data",
-            vec![
-                ("file", Some("d.p7s"), &detached),
-                ("data", Some("request.json"), &request),
-            ],
-            "PASSED",
-            "OK",
-        ),
-        (
-            "detached, other data",
-            vec![
-                ("file", Some("d.p7s"), &detached),
-                ("data", Some("request.json"), &tampered),
-            ],
-            "FAILED",
-            "DIGEST_MISMATCH",
-        ),
-        (
-            "revoked",
-            vec![("file", Some("r.p7s"), &revoked)],
-            "FAILED",
-            "CERT_REVOKED",
-        ),
-        (
-            "garbage",
-            vec![("file", Some("g.txt"), &garbage)],
-            "FAILED",
-            "ENVELOPE_MALFORMED",
-        ),
+        ("attached", vec![("file", Some("a.p7s"), &attached)], "PASSED", "OK"),
+        ("attached PEM", vec![("file", Some("a.pem"), &pem)], "PASSED", "OK"),
+        ("detached with its data",
+            vec![("file", Some("d.p7s"), &detached), ("data", Some("request.json"), &request)],
+            "PASSED", "OK"),
+        ("detached, other data",
+            vec![("file", Some("d.p7s"), &detached), ("data", Some("request.json"), &tampered)],
+            "FAILED", "DIGEST_MISMATCH"),
+        ("revoked", vec![("file", Some("r.p7s"), &revoked)], "FAILED", "CERT_REVOKED"),
+        ("garbage", vec![("file", Some("g.txt"), &garbage)], "FAILED", "ENVELOPE_MALFORMED"),
     ];
     for (what, parts, indication, code) in cases {
         let r = check(&site, &parts, "application/json").await;
@@ -287,15 +255,7 @@ fn pdfsig(dir: &Path, pdf: &Path) -> String {
 }
 
 fn pyhanko_validate(pdf: &Path) -> String {
-    let bin = std::env::var("QOLTANBA_PYHANKO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
-    assert!(
-        bin.exists(),
-        "pyHanko at {} (run ./scripts/test)",
-        bin.display()
-    );
-    run(Command::new(bin)
+    run(Command::new(common::pdf_judge::pyhanko_bin())
         .env("PYTHONWARNINGS", "ignore")
         .args(["sign", "validate", "--soft-revocation-check", "--trust"])
         .arg(repo("certs/trust/root-ca.pem"))
