@@ -163,6 +163,17 @@ fn request(
     b.body(Body::from(body)).unwrap()
 }
 
+/// `POST /v1/verify` of a shipped envelope as the holder of `token`.
+async fn verify_shipped(app: &Api, token: &str, file: &str) -> Resp {
+    app.post("/v1/verify", token, &envelope_body(file)).await
+}
+
+/// `POST /v1/certificates/info` with `bytes` as the certificate.
+async fn certificate_info(app: &Api, token: &str, bytes: &[u8]) -> Resp {
+    let body = json!({ "certificate": b64(bytes) });
+    app.post("/v1/certificates/info", token, &body).await
+}
+
 /// Asserts a verdict with this code (and indication, when given).
 fn assert_verdict(r: &Resp, code: &str, indication: Option<&str>) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -209,9 +220,7 @@ async fn every_route_answers() {
     let admin = app.key(Role::Admin).await;
     let _provider = app.key(Role::Provider).await;
 
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "rsa-attached.p7s").await;
     assert_verdict(&r, "OK", Some("PASSED"));
     assert!(r.content_type().starts_with("application/json"));
     let v = r.json();
@@ -221,9 +230,7 @@ async fn every_route_answers() {
     );
 
     // A failed verdict is a result, not an HTTP error.
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("revoked.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "revoked.p7s").await;
     assert_verdict(&r, "CERT_REVOKED", Some("FAILED"));
 
     let mut detached = envelope_body("rsa-detached.p7s");
@@ -249,13 +256,7 @@ async fn every_route_answers() {
         let roles = info["roles"].as_array().expect("roles");
         assert!(roles.contains(&json!("employee")), "{info}");
     }
-    let r = app
-        .post(
-            "/v1/certificates/info",
-            &portal,
-            &json!({ "certificate": b64(b"this is no certificate at all") }),
-        )
-        .await;
+    let r = certificate_info(&app, &portal, b"this is no certificate at all").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(assert_problem(&r, "info garbage"), "CERT_MALFORMED");
 
@@ -587,9 +588,7 @@ async fn malformed_requests_are_problems_and_write_nothing() {
     let portal = app.key(Role::Portal).await;
     let admin = app.key(Role::Admin).await;
     // Something in the chain first, so "unchanged" means more than "empty".
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "rsa-attached.p7s").await;
     assert_verdict(&r, "OK", None);
     let (audit_before, keys_before) = (app.count("audit").await, app.count("api_keys").await);
 
@@ -731,9 +730,7 @@ async fn concurrent_verifies_are_all_audited() {
     let app = Arc::new(Api::new(None).await);
     let portal = app.key(Role::Portal).await;
     let admin = app.key(Role::Admin).await;
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("revoked.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "revoked.p7s").await;
     assert_verdict(&r, "CERT_REVOKED", None);
     let before = app.count("audit").await;
     let body = Arc::new(envelope_body("rsa-attached.p7s"));
@@ -806,13 +803,7 @@ async fn fixed_edges_head_pem_bearer_case_arrays() {
         r.text()
     );
     // CERT_MALFORMED names itself in type and title too.
-    let r = app
-        .post(
-            "/v1/certificates/info",
-            &portal,
-            &json!({ "certificate": b64(b"junk") }),
-        )
-        .await;
+    let r = certificate_info(&app, &portal, b"junk").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let p = r.json();
     assert_eq!(p["code"], "CERT_MALFORMED");
@@ -954,8 +945,7 @@ async fn ocsp_mode_over_http_fails_closed_without_a_responder() {
     assert_eq!(r.json()["policy"]["revocation_mode"], "ocsp");
     // The default stays CRL-only.
     assert_verdict(
-        &app.post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
-            .await,
+        &verify_shipped(&app, &portal, "rsa-attached.p7s").await,
         "OK",
         Some("PASSED"),
     );

@@ -63,6 +63,16 @@ fn workdir() -> tempfile::TempDir {
     dir
 }
 
+/// A work folder holding `lta.p7s`, a B-LTA signature time-stamped by a
+/// fresh loopback TSA (kept for as long as the test holds it).
+fn signed_b_lta() -> (tempfile::TempDir, tempfile::TempDir) {
+    let work = workdir();
+    let tsa = tsa_dir(false);
+    let url = serve_tsa(tsa.path().to_path_buf(), 8);
+    sign(work.path(), "B-LTA", &url, "lta.p7s");
+    (work, tsa)
+}
+
 fn sign(d: &Path, level: &str, tsa: &str, out: &str) {
     let (crl1, crl2) = (
         repo("certs/trust/nca-rsa.crl"),
@@ -238,11 +248,8 @@ fn each_level_is_made_reported_and_accepted_by_openssl() {
 
 #[test]
 fn tampering_with_archived_data_is_caught() {
-    let work = workdir();
+    let (work, _tsa) = signed_b_lta();
     let d = work.path();
-    let tsa = tsa_dir(false);
-    let url = serve_tsa(tsa.path().to_path_buf(), 8);
-    sign(d, "B-LTA", &url, "lta.p7s");
     // Drop the revocation-values attribute the archive time-stamp covered.
     let bytes = std::fs::read(d.join("lta.p7s")).unwrap();
     let mut sd = {
@@ -286,11 +293,8 @@ fn tampering_with_archived_data_is_caught() {
 
 #[test]
 fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
-    let work = workdir();
+    let (work, _tsa) = signed_b_lta();
     let d = work.path();
-    let tsa1 = tsa_dir(false);
-    let url1 = serve_tsa(tsa1.path().to_path_buf(), 8);
-    sign(d, "B-LTA", &url1, "lta.p7s");
     // Before the first TSA's certificate expires, the operator renews with
     // a TSA whose certificate outlives 2046.
     let tsa2 = long_lived_tsa_dir(365 * 30);
@@ -313,8 +317,8 @@ fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
         d,
     );
     assert_eq!(code, 0, "sign extend: {err}");
-    let (_, s) = signer(d, "renewed.p7s");
-    let ats = s
+    let (_, renewed) = signer(d, "renewed.p7s");
+    let ats = renewed
         .unsigned_attrs
         .iter()
         .find(|a| a.oid == OID_ARCHIVE_TIME_STAMP_V3)
@@ -390,11 +394,8 @@ fn kalkan_cades_t_is_b_t_at_its_time() {
 fn damaged_b_lta_envelopes_get_verdicts() {
     use qoltanba::envelope::{VerifyRequest, verify};
     use qoltanba::pki::{Policy, TrustStore};
-    let work = workdir();
+    let (work, _tsa) = signed_b_lta();
     let d = work.path();
-    let tsa = tsa_dir(false);
-    let url = serve_tsa(tsa.path().to_path_buf(), 8);
-    sign(d, "B-LTA", &url, "lta.p7s");
     let good = std::fs::read(d.join("lta.p7s")).unwrap();
     let data = std::fs::read(d.join("data.txt")).unwrap();
     let store = TrustStore::from_dir(&repo("certs/trust")).unwrap();

@@ -18,7 +18,7 @@ use qoltanba::pki::algorithms::{Digest, KeyKind, Scheme};
 use qoltanba::pki::demo::gost::{self as demo_gost, GOST2004, GOST2015, GostCa, Hierarchy};
 use qoltanba::pki::demo::ocsp::{self as responder, Nonce, Responder, Status, Times};
 use qoltanba::pki::ocsp::{OcspClient, OcspTransport, message};
-use qoltanba::pki::signer::{GostSigner, RingSigner, Signer, from_pkcs8_any};
+use qoltanba::pki::signer::{GostSigner, Signer, from_pkcs8_any};
 use qoltanba::pki::{Policy, RevocationMode, TrustStore};
 use qoltanba::verdict::{Outcome, Verdict};
 use std::path::PathBuf;
@@ -489,14 +489,12 @@ fn revoked_on_hold_and_delta_via_a_gost_ocsp_responder() {
 fn gost_ocsp_answers_that_cannot_be_believed() {
     let store = store();
     let env = signed("gost2015-citizen", b"x", true);
+    // The verdict with OCSP answered through `transport` (under `mode`).
+    let with = |transport: Arc<dyn OcspTransport>, mode| {
+        verify_with(&env, None, AT, ocsp_policy(transport, mode), &store)
+    };
     let run = |local: LocalOcsp| {
-        let v = verify_with(
-            &env,
-            None,
-            AT,
-            ocsp_policy(Arc::new(local), RevocationMode::Ocsp),
-            &store,
-        );
+        let v = with(Arc::new(local), RevocationMode::Ocsp);
         v.code.as_str().to_string()
     };
     // Signed by the TSA: issued by the intermediate, but not for OCSP.
@@ -527,24 +525,12 @@ fn gost_ocsp_answers_that_cannot_be_believed() {
             responder::refusal(x509_ocsp::OcspResponseStatus::TryLater)
         }
     }
-    let v = verify_with(
-        &env,
-        None,
-        AT,
-        ocsp_policy(Arc::new(TryLater), RevocationMode::Ocsp),
-        &store,
-    );
+    let v = with(Arc::new(TryLater), RevocationMode::Ocsp);
     assert_eq!(v.code.as_str(), "REVOCATION_UNAVAILABLE");
     // Any: the CRL's good answer decides when OCSP cannot be believed.
     let mut l = LocalOcsp::new(GOST2015);
     l.signer = service("gost2015-tsa");
-    let v = verify_with(
-        &env,
-        None,
-        AT,
-        ocsp_policy(Arc::new(l), RevocationMode::Any),
-        &store,
-    );
+    let v = with(Arc::new(l), RevocationMode::Any);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
 }
 
@@ -680,17 +666,6 @@ fn mixed_store() -> (tempfile::TempDir, TrustStore) {
 #[test]
 fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
     let (_dir, store) = mixed_store();
-    let rsa = |name: &str| {
-        let cert = pem_der(&format!("certs/people/{name}.pem"));
-        let key = RingSigner::from_pkcs8(
-            &pem_der(&format!("certs/people/{name}.key.pem")),
-            None,
-            false,
-        )
-        .unwrap();
-        (cert, key)
-    };
-    let rsa_ca = pem_der("certs/trust/nca-rsa.pem");
     for (gost, rsa_name, envelope_code, codes) in [
         ("gost2015-citizen", "citizen-rsa", "OK", ["OK", "OK"]),
         ("gost2004-citizen", "citizen-rsa", "OK", ["OK", "OK"]),
@@ -727,22 +702,15 @@ fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
     ] {
         let content = b"co-signed request";
         let first = signed(gost, content, true);
-        let (cert, key) = rsa(rsa_name);
-        let env = sign::add_signer(
-            &first,
-            None,
-            &key,
-            &cert,
-            std::slice::from_ref(&rsa_ca),
-            AT - DAY,
-        )
-        .unwrap();
+        // The RSA person (under the RSA national CA) adds a signature.
+        let r = common::demo::who(rsa_name);
+        let env = sign::add_signer(&first, None, &r.key, &r.cert, &r.chain, AT - DAY).unwrap();
         let v = verify_with(&env, None, AT, Policy::default(), &store);
+        let summary = v.summary();
         assert_eq!(
             v.code.as_str(),
             envelope_code,
-            "{gost} + {rsa_name}: {}",
-            v.summary()
+            "{gost} + {rsa_name}: {summary}"
         );
         let got: Vec<&str> = v.signers.iter().map(|s| s.code.as_str()).collect();
         assert_eq!(got, codes, "{gost} + {rsa_name}");
@@ -761,26 +729,17 @@ fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
             "{schemes:?}"
         );
         // The other way round: RSA first, GOST added.
-        let (cert, key) = rsa(rsa_name);
-        let rsa_first = sign::sign(
-            content,
-            true,
-            &key,
-            &cert,
-            std::slice::from_ref(&rsa_ca),
-            AT - DAY,
-        )
-        .unwrap();
+        let rsa_first = sign::sign(content, true, &r.key, &r.cert, &r.chain, AT - DAY).unwrap();
         let w = who(gost);
         let nca = ca(&format!("{}-nca", &gost[..8]));
         let env =
             sign::add_signer(&rsa_first, None, &w.key, &w.cert, &[nca.der], AT - DAY).unwrap();
         let v = verify_with(&env, None, AT, Policy::default(), &store);
+        let summary = v.summary();
         assert_eq!(
             v.code.as_str(),
             envelope_code,
-            "{rsa_name} + {gost}: {}",
-            v.summary()
+            "{rsa_name} + {gost}: {summary}"
         );
     }
 }

@@ -309,9 +309,25 @@ fn cert_verify(dir: &Path, cert: &str, mode: &str, url: Option<&str>, more: &[&s
 /// `cert verify` of `cert` in `mode`, asking a fresh responder that reads
 /// `index.txt` and signs as `signer`.
 fn ocsp_verdict(cert: &str, signer: &str, mode: &str) -> Run {
+    ask_responder(cert, "index.txt", signer, mode, &[])
+}
+
+/// `cert verify` of `cert` in `mode` with `more`, asking a fresh responder
+/// that reads `index` and signs as `signer`.
+fn ask_responder(cert: &str, index: &str, signer: &str, mode: &str, more: &[&str]) -> Run {
     let t = pki();
-    let r = Responder::start(t.path(), "index.txt", signer, &[]);
-    cert_verify(t.path(), cert, mode, Some(&r.url()), &[])
+    let r = Responder::start(t.path(), index, signer, &[]);
+    cert_verify(t.path(), cert, mode, Some(&r.url()), more)
+}
+
+/// The leaf checked against a responder signing as `signer`, which must
+/// not be believed: OCSP_INVALID, the problem naming `why`.
+fn responder_not_believed(signer: &str, why: &str) {
+    let run = ocsp_verdict("leaf", signer, "ocsp");
+    let chain_failure = Some("CERTIFICATE_CHAIN_GENERAL_FAILURE");
+    run.expect("INDETERMINATE", "OCSP_INVALID", chain_failure);
+    let problem = run.problem();
+    assert!(problem.contains(why), "{problem}");
 }
 
 fn rfc3339_in(seconds: i64) -> String {
@@ -396,20 +412,12 @@ fn unknown_is_revocation_unavailable() {
 
 #[test]
 fn responder_without_ocsp_signing_is_ocsp_invalid() {
-    let run = ocsp_verdict("leaf", "noeku", "ocsp");
-    let chain_failure = Some("CERTIFICATE_CHAIN_GENERAL_FAILURE");
-    run.expect("INDETERMINATE", "OCSP_INVALID", chain_failure);
-    let problem = run.problem();
-    assert!(problem.contains("id-kp-OCSPSigning"), "{problem}");
+    responder_not_believed("noeku", "id-kp-OCSPSigning");
 }
 
 #[test]
 fn responder_of_another_ca_is_ocsp_invalid() {
-    let run = ocsp_verdict("leaf", "foreign", "ocsp");
-    let chain_failure = Some("CERTIFICATE_CHAIN_GENERAL_FAILURE");
-    run.expect("INDETERMINATE", "OCSP_INVALID", chain_failure);
-    let problem = run.problem();
-    assert!(problem.contains("not issued by"), "{problem}");
+    responder_not_believed("foreign", "not issued by");
 }
 
 #[test]
@@ -443,15 +451,8 @@ fn no_responder_url_is_unavailable() {
 
 #[test]
 fn both_with_crl_revoked_and_ocsp_good_is_revoked() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index-clean.txt", "rsigner", &[]);
-    let run = cert_verify(
-        t.path(),
-        "revoked",
-        "both",
-        Some(&r.url()),
-        &["--crl", "ca.crl"],
-    );
+    let crl = ["--crl", "ca.crl"];
+    let run = ask_responder("revoked", "index-clean.txt", "rsigner", "both", &crl);
     run.expect("FAILED", "CERT_REVOKED", Some("REVOKED"));
     let d = &run.revocation()["certificates"][0]["detail"];
     assert_eq!(d["source"], "crl", "{d:#}");
@@ -461,20 +462,13 @@ fn both_with_crl_revoked_and_ocsp_good_is_revoked() {
 
 #[test]
 fn both_good_passes_and_both_needs_both() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "rsigner", &[]);
-    let run = cert_verify(
-        t.path(),
-        "leaf",
-        "both",
-        Some(&r.url()),
-        &["--crl", "ca.crl"],
-    );
+    let crl = ["--crl", "ca.crl"];
+    let run = ask_responder("leaf", "index.txt", "rsigner", "both", &crl);
     run.expect("PASSED", "OK", None);
     assert_eq!(run.leaf()["source"], "crl+ocsp");
     // CRL good, OCSP down: not good.
-    let down = format!("http://127.0.0.1:{}/", free_port());
-    let run = cert_verify(t.path(), "leaf", "both", Some(&down), &["--crl", "ca.crl"]);
+    let (t, down) = (pki(), format!("http://127.0.0.1:{}/", free_port()));
+    let run = cert_verify(t.path(), "leaf", "both", Some(&down), &crl);
     run.expect("INDETERMINATE", "REVOCATION_UNAVAILABLE", Some("TRY_LATER"));
 }
 

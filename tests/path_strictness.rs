@@ -102,22 +102,24 @@ struct LeafExtras {
     name_constraints: Option<NameConstraints>,
 }
 
+/// A conforming CA certificate's parameters.
+fn ca_params(cn: &str) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = dn(cn);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p.use_authority_key_identifier_extension = true;
+    p
+}
+
 fn chain(ica_nc: Option<NameConstraints>, leaf: LeafExtras) -> Chain {
     let root_key = Arc::new(KeyPair::generate().unwrap());
-    let mut rp = CertificateParams::default();
-    rp.distinguished_name = dn("Root");
-    rp.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    rp.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    rp.use_authority_key_identifier_extension = true;
+    let rp = ca_params("Root");
     let root = rp.self_signed(root_key.as_ref()).unwrap();
     let root_issuer = rcgen::Issuer::new(rp, root_key.as_ref());
 
     let ica_key = Arc::new(KeyPair::generate().unwrap());
-    let mut ip = CertificateParams::default();
-    ip.distinguished_name = dn("Intermediate");
-    ip.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ip.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ip.use_authority_key_identifier_extension = true;
+    let mut ip = ca_params("Intermediate");
     ip.name_constraints = ica_nc;
     let ica = ip.signed_by(ica_key.as_ref(), &root_issuer).unwrap();
     let ica_issuer = rcgen::Issuer::new(ip, ica_key.as_ref());

@@ -183,6 +183,11 @@ fn read_request(s: &mut std::net::TcpStream) -> Vec<u8> {
     request.map(|(_, body)| body).unwrap_or_default()
 }
 
+/// `run` at `AT` with OCSP through `client` at `server`.
+fn ask(spec: &str, client: Arc<OcspClient>, server: &Server, crls: &[Vec<u8>]) -> Run {
+    run(spec, Some(client), Some(&server.url), crls, AT)
+}
+
 struct Run {
     verdict: Verdict,
     took: Duration,
@@ -254,13 +259,7 @@ fn each_ocsp_fault_gives_an_exact_verdict_within_the_budget() {
     let mut fails = Vec::new();
     for (what, act, want) in table {
         let server = serve(vec![act]);
-        let r = run(
-            "sources=ocsp",
-            Some(client(budget, 1)),
-            Some(&server.url),
-            &[],
-            AT,
-        );
+        let r = ask("sources=ocsp", client(budget, 1), &server, &[]);
         if r.verdict.code.as_str() != want {
             fails.push(format!(
                 "{what}: {} ({}), expected {want}",
@@ -280,7 +279,7 @@ fn each_ocsp_fault_gives_an_exact_verdict_within_the_budget() {
 fn try_later_then_good_is_retried_and_good() {
     let server = serve(vec![Act::TryLater, Act::Good(Nonce::Echo)]);
     let c = client(3000, 1);
-    let r = run("sources=ocsp", Some(c.clone()), Some(&server.url), &[], AT);
+    let r = ask("sources=ocsp", c.clone(), &server, &[]);
     assert_eq!(
         r.verdict.code.as_str(),
         "OK",
@@ -302,24 +301,12 @@ fn a_nonce_not_ours_is_asked_again_then_falls_back_to_a_crl() {
         Act::Good(Nonce::Other(vec![1; 32])),
         Act::Good(Nonce::Echo),
     ]);
-    let r = run(
-        "sources=ocsp",
-        Some(client(3000, 1)),
-        Some(&server.url),
-        &[],
-        AT,
-    );
+    let r = ask("sources=ocsp", client(3000, 1), &server, &[]);
     assert_eq!(r.verdict.code.as_str(), "OK");
     assert_eq!(server.hits.load(Ordering::SeqCst), 2);
     // Never our nonce: OCSP cannot decide; under `fallback` the CRL does.
     let server = serve(vec![Act::Good(Nonce::Other(vec![1; 32]))]);
-    let r = run(
-        "fallback",
-        Some(client(3000, 1)),
-        Some(&server.url),
-        &[fresh],
-        AT,
-    );
+    let r = ask("fallback", client(3000, 1), &server, &[fresh]);
     assert_eq!(r.verdict.code.as_str(), "OK");
     let cert = &revocation(&r.verdict).detail["certificates"][0];
     assert_eq!(cert["detail"]["source"], "crl", "{cert}");
@@ -334,12 +321,11 @@ fn fallback_takes_a_fresh_crl_when_the_responder_is_down_and_the_other_way() {
     let fresh = crl(AT - HOUR, AT + 7 * 24 * HOUR);
     for act in [Act::Hang, Act::Reset, Act::Http500, Act::TryLater] {
         let server = serve(vec![act]);
-        let r = run(
+        let r = ask(
             "fallback",
-            Some(client(500, 0)),
-            Some(&server.url),
+            client(500, 0),
+            &server,
             std::slice::from_ref(&fresh),
-            AT,
         );
         assert_eq!(r.verdict.code.as_str(), "OK");
         let cert = &revocation(&r.verdict).detail["certificates"][0];
@@ -354,13 +340,7 @@ fn fallback_takes_a_fresh_crl_when_the_responder_is_down_and_the_other_way() {
     // the CRL stale, OCSP decides.
     let stale = crl(AT - 10 * 24 * HOUR, AT - HOUR);
     let server = serve(vec![Act::Good(Nonce::Echo)]);
-    let r = run(
-        "sources=any,first=crl",
-        Some(client(3000, 0)),
-        Some(&server.url),
-        &[stale],
-        AT,
-    );
+    let r = ask("sources=any,first=crl", client(3000, 0), &server, &[stale]);
     assert_eq!(r.verdict.code.as_str(), "OK");
     let cert = &revocation(&r.verdict).detail["certificates"][0];
     assert_eq!(
@@ -369,7 +349,7 @@ fn fallback_takes_a_fresh_crl_when_the_responder_is_down_and_the_other_way() {
     );
     // Both down: the more telling failure, with the other beside it.
     let server = serve(vec![Act::Reset]);
-    let r = run("fallback", Some(client(300, 0)), Some(&server.url), &[], AT);
+    let r = ask("fallback", client(300, 0), &server, &[]);
     assert_eq!(r.verdict.code.as_str(), "REVOCATION_UNAVAILABLE");
 }
 
@@ -433,12 +413,12 @@ fn a_dead_responder_costs_a_quick_refusal_once_its_breaker_opens() {
             .with_health(health.clone()),
     );
     for _ in 0..2 {
-        let r = run("sources=ocsp", Some(c.clone()), Some(&server.url), &[], AT);
+        let r = ask("sources=ocsp", c.clone(), &server, &[]);
         assert_eq!(r.verdict.code.as_str(), "REVOCATION_UNAVAILABLE");
     }
     assert_eq!(server.hits.load(Ordering::SeqCst), 2);
     assert!(health.any_open());
-    let r = run("sources=ocsp", Some(c.clone()), Some(&server.url), &[], AT);
+    let r = ask("sources=ocsp", c.clone(), &server, &[]);
     assert_eq!(r.verdict.code.as_str(), "REVOCATION_UNAVAILABLE");
     assert_eq!(
         server.hits.load(Ordering::SeqCst),

@@ -93,6 +93,13 @@ fn openssl_verify(env: &[u8], data: Option<&[u8]>) -> Result<Vec<u8>, String> {
     }
 }
 
+/// The code `twophase::finish` refuses `value` for `prepared` with.
+fn refused(prepared: &twophase::Prepared, value: &[u8], secret: &[u8]) -> &'static str {
+    twophase::finish(prepared, value, AT + 10, secret)
+        .unwrap_err()
+        .code()
+}
+
 const DATA: &[u8] = br#"{"service":"housing-queue","iin":"880101300123"}"#;
 
 #[test]
@@ -284,35 +291,15 @@ fn two_phase_with_an_external_device() {
         // A value from another key.
         let other = who("citizen2-rsa", "nca-rsa");
         let wrong = pkeyutl(&other.key_file, &tbs);
-        assert_eq!(
-            twophase::finish(&p, &wrong, AT + 10, &secret)
-                .unwrap_err()
-                .code(),
-            "SIGNATURE_VALUE_INVALID"
-        );
+        assert_eq!(refused(&p, &wrong, &secret), "SIGNATURE_VALUE_INVALID");
         // Altered, or made with another secret.
         let mut altered = p.clone();
         altered.expires_at += 3600;
-        assert_eq!(
-            twophase::finish(&altered, &value, AT + 10, &secret)
-                .unwrap_err()
-                .code(),
-            "PREPARED_INVALID"
-        );
+        assert_eq!(refused(&altered, &value, &secret), "PREPARED_INVALID");
         let mut swapped = p.clone();
         swapped.certificate = base64::engine::general_purpose::STANDARD.encode(&other.cert);
-        assert_eq!(
-            twophase::finish(&swapped, &value, AT + 10, &secret)
-                .unwrap_err()
-                .code(),
-            "PREPARED_INVALID"
-        );
-        assert_eq!(
-            twophase::finish(&p, &value, AT + 10, &[8u8; 32])
-                .unwrap_err()
-                .code(),
-            "PREPARED_INVALID"
-        );
+        assert_eq!(refused(&swapped, &value, &secret), "PREPARED_INVALID");
+        assert_eq!(refused(&p, &value, &[8u8; 32]), "PREPARED_INVALID");
         // Expired.
         assert_eq!(
             twophase::finish(&p, &value, AT + 601, &secret)

@@ -3,10 +3,9 @@
 //! existence for a certificate that expired after it signed.
 
 mod common;
-use common::{pem_der, repo};
+use common::repo;
 
 use qoltanba::envelope::{self, VerifyRequest, sign};
-use qoltanba::pki::signer::RingSigner;
 use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::tsp::HttpTsa;
 use qoltanba::verdict::Outcome;
@@ -15,15 +14,16 @@ mod common_tsa;
 use common_tsa::{serve_tsa, tsa_dir};
 
 fn signed(name: &str) -> Vec<u8> {
-    let cert = pem_der(&format!("certs/people/{name}.pem"));
-    let key = RingSigner::from_pkcs8(
-        &pem_der(&format!("certs/people/{name}.key.pem")),
-        None,
-        false,
+    let w = common::demo::who(name);
+    sign::sign(
+        b"request",
+        true,
+        &w.key,
+        &w.cert,
+        &w.chain,
+        qoltanba::time::now(),
     )
-    .unwrap();
-    let chain = vec![pem_der("certs/trust/nca-rsa.pem")];
-    sign::sign(b"request", true, &key, &cert, &chain, qoltanba::time::now()).unwrap()
+    .unwrap()
 }
 
 fn verify_at(env: &[u8], at: i64) -> qoltanba::verdict::Verdict {

@@ -170,15 +170,9 @@ fn cli_exit_codes() {
     let json_out = dir.path().join("r.json");
     let junit_out = dir.path().join("r.xml");
     let d = dir.path().to_str().unwrap();
-    let (code, out, _) = cli(&[
-        "vectors",
-        "run",
-        d,
-        "--json",
-        json_out.to_str().unwrap(),
-        "--junit",
-        junit_out.to_str().unwrap(),
-    ]);
+    let reports = [json_out.to_str().unwrap(), junit_out.to_str().unwrap()];
+    let reports = ["--json", reports[0], "--junit", reports[1]];
+    let (code, out, _) = cli(&[&["vectors", "run", d][..], &reports].concat());
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAILED reviewer wrong"), "{out}");
     let j: Value = serde_json::from_slice(&std::fs::read(&json_out).unwrap()).unwrap();

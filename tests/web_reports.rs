@@ -426,26 +426,30 @@ fn trust_args() -> Vec<PathBuf> {
     a
 }
 
+/// `qoltanba report --format <format> <trust> --out <out> testdata/pdfs/<pdf>`,
+/// its command `tuned` first.
+fn report(
+    format: &str,
+    out: &Path,
+    pdf: &str,
+    tuned: impl FnOnce(&mut Command) -> &mut Command,
+) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_qoltanba"));
+    tuned(&mut c).args(["report", "--format", format]);
+    c.args(trust_args()).arg("--out").arg(out);
+    c.arg(repo(&format!("testdata/pdfs/{pdf}")))
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_cli_writes_each_report() {
     let dir = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_qoltanba");
     for (format, head) in [("json", &b"{"[..]), ("etsi-xml", b"<?xml")] {
         let out = dir.path().join(format!("r.{format}"));
-        let o = Command::new(bin)
-            .args(["report", "--format", format])
-            .args(trust_args())
-            .arg("--out")
-            .arg(&out)
-            .arg(repo("testdata/pdfs/signed-by-head.pdf"))
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let o = report(format, &out, "signed-by-head.pdf", |c| c);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
         assert!(String::from_utf8_lossy(&o.stdout).starts_with("PASSED OK"));
         assert!(std::fs::read(&out).unwrap().starts_with(head), "{format}");
     }
@@ -454,32 +458,16 @@ fn the_cli_writes_each_report() {
     assert!(ok, "{msg}");
     // A tampered file: exit 1, and the report still written.
     let out = dir.path().join("t.json");
-    let o = Command::new(bin)
-        .args(["report", "--format", "json"])
-        .args(trust_args())
-        .arg("--out")
-        .arg(&out)
-        .arg(repo("testdata/pdfs/tampered.pdf"))
-        .output()
-        .unwrap();
+    let o = report("json", &out, "tampered.pdf", |c| c);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["indication"], "FAILED");
     // A PDF report without a seal key: a clear refusal.
-    let o = Command::new(bin)
-        .env_remove("QOLTANBA_SEAL_KEY_ID")
-        .args(["report", "--format", "pdf"])
-        .args(trust_args())
-        .arg("--out")
-        .arg(dir.path().join("r.pdf"))
-        .arg(repo("testdata/pdfs/signed-by-head.pdf"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let pdf = dir.path().join("r.pdf");
+    let o = report("pdf", &pdf, "signed-by-head.pdf", |c| {
+        c.env_remove("QOLTANBA_SEAL_KEY_ID")
+    });
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("seal"));
 }

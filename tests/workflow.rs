@@ -25,6 +25,51 @@ fn other_citizen() -> String {
     qoltanba::iin::complete("92051545012").unwrap()
 }
 
+/// Where applications come in: the service, the submitter's API key and
+/// (channel, service).
+struct Desk<'a> {
+    app: &'a App,
+    token: &'a str,
+    via: (&'a str, &'a str),
+}
+
+impl<'a> Desk<'a> {
+    fn new(app: &'a App, token: &'a str, via: (&'a str, &'a str)) -> Desk<'a> {
+        Desk { app, token, via }
+    }
+
+    /// A citizen's application (`request(iin, note)`) signed by `signer`.
+    async fn apply(&self, signer: &str, iin: &str, note: &str) -> (StatusCode, Value) {
+        let req = request(iin, note);
+        self.app
+            .submit_signed(self.token, self.via, signer, &req)
+            .await
+    }
+}
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// A decision body: approve.
+fn approval() -> Value {
+    json!({ "decision": "approval" })
+}
+
+/// A signing body: the stored key `id` signs.
+fn with_key(id: &str) -> Value {
+    json!({ "key_id": id })
+}
+
+/// Whether an application's history has an entry whose `key` is `value`.
+fn in_history(application: &Value, key: &str, value: &str) -> bool {
+    let history = application["history"].as_array().unwrap();
+    history.iter().any(|h| h[key] == value)
+}
+
+/// A refusal's code.
+fn code(problem: &Value) -> Option<&str> {
+    problem["code"].as_str()
+}
+
 fn request(iin: &str, note: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance", "note": note }))
         .unwrap()
@@ -78,30 +123,25 @@ async fn portal_channel_registration_status_and_refusals() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Process 4: condition 2 fails, a refusal with the verdict's code and no number.
-    let req = request(CITIZEN_IIN, "revoked");
-    let (status, p) = app.submit_signed(&portal, PORTAL, "revoked", &req).await;
+    let portal_desk = Desk::new(&app, &portal, PORTAL);
+    let (status, p) = portal_desk.apply("revoked", CITIZEN_IIN, "revoked").await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("CERT_REVOKED")),
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("CERT_REVOKED")),
         "{p}"
     );
     assert!(p["refusal"]["kk"].as_str().unwrap().contains("ЭЦҚ"));
     assert_eq!(p["verdict"]["indication"], "FAILED");
-    let req = request(&other_citizen(), "someone else's IIN");
-    let (status, p) = app
-        .submit_signed(&portal, PORTAL, "citizen-rsa", &req)
+    let (status, p) = portal_desk
+        .apply("citizen-rsa", &other_citizen(), "someone else's IIN")
+        .await;
+    assert_eq!((status, code(&p)), (UNPROCESSABLE, Some("IIN_MISMATCH")));
+    let (status, p) = portal_desk
+        .apply("citizen-auth", CITIZEN_IIN, "auth key")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH"))
-    );
-    let req = request(CITIZEN_IIN, "auth key");
-    let (status, p) = app
-        .submit_signed(&portal, PORTAL, "citizen-auth", &req)
-        .await;
-    assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("KEY_USAGE_INVALID"))
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("KEY_USAGE_INVALID"))
     );
     // Still one number used.
     let req = request(CITIZEN_IIN, "two");
@@ -129,36 +169,33 @@ async fn employee_and_operator_channels() {
     let app = App::new().await;
     let provider = app.key(Role::Provider).await;
     let operator = app.key(Role::Operator).await;
-    let req = request(CITIZEN_IIN, "entered by the employee");
-    let (status, body) = app
-        .submit_signed(&provider, PROVIDER, "employee", &req)
+    let provider_desk = Desk::new(&app, &provider, PROVIDER);
+    let (status, body) = provider_desk
+        .apply("employee", CITIZEN_IIN, "entered by the employee")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["channel"], "provider");
     // Condition 1: a person the registry does not know.
-    let req = request("900101400013", "unknown person");
-    let (status, p) = app
-        .submit_signed(&provider, PROVIDER, "employee", &req)
+    let (status, p) = provider_desk
+        .apply("employee", "900101400013", "unknown person")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("PERSON_NOT_FOUND"))
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("PERSON_NOT_FOUND"))
     );
     // A citizen's certificate is not an employee's.
-    let req = request(CITIZEN_IIN, "citizen cert");
-    let (status, p) = app
-        .submit_signed(&provider, PROVIDER, "citizen-rsa", &req)
+    let (status, p) = provider_desk
+        .apply("citizen-rsa", CITIZEN_IIN, "citizen cert")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     // The service centre's operator signs with the centre's BIN; an employee's BIN is refused there.
-    let req = request(CITIZEN_IIN, "at the centre");
-    let (status, body) = app
-        .submit_signed(&operator, OPERATOR, "operator", &req)
+    let operator_desk = Desk::new(&app, &operator, OPERATOR);
+    let (status, body) = operator_desk
+        .apply("operator", CITIZEN_IIN, "at the centre")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let req = request(CITIZEN_IIN, "wrong BIN");
-    let (status, _) = app
-        .submit_signed(&operator, OPERATOR, "employee", &req)
+    let (status, _) = operator_desk
+        .apply("employee", CITIZEN_IIN, "wrong BIN")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -177,28 +214,31 @@ async fn an_api_key_signs_only_with_its_holders_certificate() {
         .bind_api_key_iin(&key_id(&someone_elses), &other_citizen(), 0)
         .await
         .unwrap();
-    let req = request(CITIZEN_IIN, "under another person's key");
-    let (status, p) = app
-        .submit_signed(&someone_elses, PROVIDER, "employee", &req)
+    let someone_elses_desk = Desk::new(&app, &someone_elses, PROVIDER);
+    let (status, p) = someone_elses_desk
+        .apply("employee", CITIZEN_IIN, "under another person's key")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH")),
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("IIN_MISMATCH")),
         "{p}"
     );
     assert_eq!(app.state.store.count("applications").await.unwrap(), 0);
     // A fresh key is bound by the first certificate it signs with, then keeps to it:
     // the head's certificate (provider's BIN, a strong enough role) is someone else.
     let fresh = app.key(Role::Provider).await;
-    let req = request(CITIZEN_IIN, "first use binds");
-    let (status, body) = app.submit_signed(&fresh, PROVIDER, "employee", &req).await;
+    let fresh_desk = Desk::new(&app, &fresh, PROVIDER);
+    let (status, body) = fresh_desk
+        .apply("employee", CITIZEN_IIN, "first use binds")
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let number = body["number"].as_str().unwrap().to_string();
-    let req = request(CITIZEN_IIN, "a colleague's certificate");
-    let (status, p) = app.submit_signed(&fresh, PROVIDER, "head", &req).await;
+    let (status, p) = fresh_desk
+        .apply("head", CITIZEN_IIN, "a colleague's certificate")
+        .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH")),
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("IIN_MISMATCH")),
         "{p}"
     );
     let bound = app.state.store.list_api_keys().await.unwrap();
@@ -212,32 +252,18 @@ async fn an_api_key_signs_only_with_its_holders_certificate() {
     assert_eq!(fresh_key.iin.as_deref(), Some(employee_iin.as_str()));
     // Signing the draft: the other person's key may not use the employee's certificate.
     app.import_keys(&[("employee", "employee")]);
-    let (status, _) = app
-        .act(
-            &number,
-            "decision",
-            &fresh,
-            json!({ "decision": "approval" }),
-        )
-        .await;
+    let (status, _) = app.act(&number, "decision", &fresh, approval()).await;
     assert_eq!(status, StatusCode::OK);
     let (status, p) = app
-        .act(
-            &number,
-            "sign",
-            &someone_elses,
-            json!({ "key_id": "employee" }),
-        )
+        .act(&number, "sign", &someone_elses, with_key("employee"))
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::FORBIDDEN, Some("FORBIDDEN")),
         "{p}"
     );
     assert!(app.state.store.draft(&number).await.unwrap().is_none());
-    let (status, p) = app
-        .act(&number, "sign", &fresh, json!({ "key_id": "employee" }))
-        .await;
+    let (status, p) = app.act(&number, "sign", &fresh, with_key("employee")).await;
     assert_eq!(status, StatusCode::OK, "{p}");
 }
 
@@ -247,9 +273,9 @@ async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
     let portal = app.key(Role::Portal).await;
     let provider = app.key(Role::Provider).await;
     let admin = app.key(Role::Admin).await;
-    let req = request(CITIZEN_IIN, "decide");
-    let (_, body) = app
-        .submit_signed(&portal, PORTAL, "citizen-rsa", &req)
+    let portal_desk = Desk::new(&app, &portal, PORTAL);
+    let (_, body) = portal_desk
+        .apply("citizen-rsa", CITIZEN_IIN, "decide")
         .await;
     let number = body["number"].as_str().unwrap().to_string();
     let path = format!("/v1/applications/{number}/decision");
@@ -283,11 +309,9 @@ async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
     assert_eq!(body["decision"]["reasons"][0], "income-above-threshold");
     assert_eq!(body["history"].as_array().unwrap().len(), 2);
     // Approving a refused application is not a transition: 409 and nothing changes.
-    let (status, p) = app
-        .post_json(&path, &provider, json!({ "decision": "approval" }))
-        .await;
+    let (status, p) = app.post_json(&path, &provider, approval()).await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::CONFLICT, Some("TRANSITION_NOT_ALLOWED"))
     );
     let (_, view) = app
@@ -312,7 +336,7 @@ async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
         )
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::CONFLICT, Some("SURVEY_ALREADY_ANSWERED"))
     );
     let (status, report) = app.get_json("/v1/reports/survey", &admin).await;
@@ -409,20 +433,18 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         app.key(Role::Head).await,
     );
     // Each channel, with the result and with a reasoned refusal.
-    let approval = || (json!({ "decision": "approval" }), "notification");
-    let refusal = || {
-        (
-            json!({ "decision": "refusal", "reasons": ["incomplete-documents"] }),
-            "refusal",
-        )
+    let approved = || (approval(), "notification");
+    let refused = || {
+        let reasons = json!({ "decision": "refusal", "reasons": ["incomplete-documents"] });
+        (reasons, "refusal")
     };
     for (channel, submitter, who, (decision, kind)) in [
-        ("portal", &portal, "citizen-rsa", approval()),
-        ("portal", &portal, "citizen-rsa", refusal()),
-        ("provider", &provider, "employee", approval()),
-        ("provider", &provider, "employee", refusal()),
-        ("operator", &operator, "operator", approval()),
-        ("operator", &operator, "operator", refusal()),
+        ("portal", &portal, "citizen-rsa", approved()),
+        ("portal", &portal, "citizen-rsa", refused()),
+        ("provider", &provider, "employee", approved()),
+        ("provider", &provider, "employee", refused()),
+        ("operator", &operator, "operator", approved()),
+        ("operator", &operator, "operator", refused()),
     ] {
         let req = request(CITIZEN_IIN, &format!("{channel} {kind}"));
         let (status, body) = app
@@ -431,9 +453,7 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         assert_eq!(status, StatusCode::CREATED, "{channel}: {body}");
         let number = body["number"].as_str().unwrap().to_string();
         // Nothing to sign before the decision.
-        let (status, _) = app
-            .act(&number, "sign", &head, json!({ "key_id": "head" }))
-            .await;
+        let (status, _) = app.act(&number, "sign", &head, with_key("head")).await;
         assert_eq!(status, StatusCode::CONFLICT);
         let refusal = kind == "refusal";
         let mut decision = decision;
@@ -457,29 +477,20 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         );
         if !refusal {
             // The service has a review stage: the head waits for the employee.
-            let (status, body) = app
-                .act(&number, "sign", &head, json!({ "key_id": "head" }))
-                .await;
+            let (status, body) = app.act(&number, "sign", &head, with_key("head")).await;
             assert_eq!(
-                (status, body["code"].as_str()),
+                (status, code(&body)),
                 (StatusCode::CONFLICT, Some("EMPLOYEE_SIGNATURE_REQUIRED")),
                 "{body}"
             );
             let (status, body) = app
-                .act(&number, "sign", &provider, json!({ "key_id": "employee" }))
+                .act(&number, "sign", &provider, with_key("employee"))
                 .await;
             assert_eq!(status, StatusCode::OK, "{body}");
-            assert!(
-                body["history"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|h| h["action"] == "sign_draft"),
-                "{body}"
-            );
+            assert!(in_history(&body, "action", "sign_draft"), "{body}");
             // Once signed, the draft is not signed again.
             let (status, _) = app
-                .act(&number, "sign", &provider, json!({ "key_id": "employee" }))
+                .act(&number, "sign", &provider, with_key("employee"))
                 .await;
             assert_eq!(status, StatusCode::CONFLICT);
         }
@@ -490,16 +501,12 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         assert_eq!(status, StatusCode::OK);
         assert!(draft.starts_with(b"%PDF"));
         // Only the head's (or a may-sign person's) certificate signs the result.
-        let (status, _) = app
-            .act(&number, "sign", &head, json!({ "key_id": "employee" }))
-            .await;
+        let (status, _) = app.act(&number, "sign", &head, with_key("employee")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let body = if refusal {
             head_signs_in_two_phases(&app, &head, &number).await
         } else {
-            let (status, body) = app
-                .act(&number, "sign", &head, json!({ "key_id": "head" }))
-                .await;
+            let (status, body) = app.act(&number, "sign", &head, with_key("head")).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             body
         };
@@ -571,13 +578,7 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             (status, body["status"].as_str()),
             (StatusCode::OK, Some("delivered"))
         );
-        assert!(
-            body["history"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|h| h["to"] == "result_signed")
-        );
+        assert!(in_history(&body, "to", "result_signed"));
         // Another citizen cannot fetch it.
         let (status, _) = app
             .raw(
@@ -675,7 +676,7 @@ async fn representative_with_a_power_of_attorney() {
             .submit_signed(&operator, OPERATOR, "operator", &req)
             .await;
         assert_eq!(
-            (status, p["code"].as_str()),
+            (status, code(&p)),
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some("POWER_OF_ATTORNEY_INVALID")
@@ -693,18 +694,17 @@ async fn registries_over_http_and_a_registry_that_is_down() {
     let base = serve_files(Arc::new(Mutex::new(persons.into_iter().collect())));
     let app = App::with(|c| c.registry_url = Some(base.clone())).await;
     let provider = app.key(Role::Provider).await;
-    let req = request(CITIZEN_IIN, "via http registry");
-    let (status, body) = app
-        .submit_signed(&provider, PROVIDER, "employee", &req)
+    let provider_desk = Desk::new(&app, &provider, PROVIDER);
+    let (status, body) = provider_desk
+        .apply("employee", CITIZEN_IIN, "via http registry")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let req = request(&other_citizen(), "unknown to the registry");
-    let (status, p) = app
-        .submit_signed(&provider, PROVIDER, "employee", &req)
+    let (status, p) = provider_desk
+        .apply("employee", &other_citizen(), "unknown to the registry")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("PERSON_NOT_FOUND"))
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("PERSON_NOT_FOUND"))
     );
     // Down: a clear code, and no half-registered application.
     let port = free_port();
@@ -714,12 +714,12 @@ async fn registries_over_http_and_a_registry_that_is_down() {
     })
     .await;
     let provider = down.key(Role::Provider).await;
-    let req = request(CITIZEN_IIN, "registry down");
-    let (status, p) = down
-        .submit_signed(&provider, PROVIDER, "employee", &req)
+    let down_desk = Desk::new(&down, &provider, PROVIDER);
+    let (status, p) = down_desk
+        .apply("employee", CITIZEN_IIN, "registry down")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::SERVICE_UNAVAILABLE, Some("SERVICE_UNAVAILABLE"))
     );
     assert_eq!(down.state.store.count("applications").await.unwrap(), 0);

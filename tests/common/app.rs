@@ -15,25 +15,34 @@ use tower::ServiceExt;
 
 /// A service over its own data folder (SQLite unless a test says otherwise).
 pub struct App {
+    /// The service's state (store, trust, configuration).
     pub state: Arc<AppState>,
+    /// `api::router` over that state.
     pub router: axum::Router,
+    /// The data folder, removed when the test ends.
     pub dir: tempfile::TempDir,
 }
 
 /// An answer read whole.
 pub struct Resp {
+    /// The status code.
     pub status: StatusCode,
+    /// The headers.
     pub headers: HeaderMap,
+    /// The body, whole.
     pub body: Vec<u8>,
 }
 
 impl Resp {
+    /// The body as text (lossy UTF-8).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+    /// The body as JSON (`Null` when it is not JSON).
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
+    /// A header's value (empty when absent).
     pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)

@@ -2,7 +2,7 @@
 //! their keys and certificates, the PKCS#12 an officer's key arrives as, and
 //! the envelope a person's key makes.
 
-use super::{pem_der, repo};
+use super::{pem_der, repo, run_tool};
 use base64::Engine;
 use qoltanba::pki::signer::RingSigner;
 use std::path::{Path, PathBuf};
@@ -19,8 +19,11 @@ pub fn sha256_hex(b: &[u8]) -> String {
 
 /// A demo person's key and certificate.
 pub struct Who {
+    /// The signing key.
     pub key: RingSigner,
+    /// The certificate (DER).
     pub cert: Vec<u8>,
+    /// The issuing CA's certificate (DER).
     pub chain: Vec<Vec<u8>>,
 }
 
@@ -50,18 +53,21 @@ pub fn signed(person: &str, ca: &str, request: &[u8]) -> Vec<u8> {
 /// the RSA national CA as its chain), as an officer's key arrives.
 pub fn p12_file(name: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("{name}.p12"));
-    let o = std::process::Command::new("openssl")
-        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
-        .arg(repo(&format!("certs/people/{name}.key.pem")))
+    let (key, cert) = (
+        format!("certs/people/{name}.key.pem"),
+        format!("certs/people/{name}.pem"),
+    );
+    let mut openssl = std::process::Command::new("openssl");
+    openssl.args(["pkcs12", "-export", "-passout", "pass:"]);
+    openssl
+        .arg("-inkey")
+        .arg(repo(&key))
         .arg("-in")
-        .arg(repo(&format!("certs/people/{name}.pem")))
+        .arg(repo(&cert));
+    openssl
         .arg("-certfile")
-        .arg(repo("certs/trust/nca-rsa.pem"))
-        .arg("-out")
-        .arg(&out)
-        .output()
-        .expect("openssl is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        .arg(repo("certs/trust/nca-rsa.pem"));
+    run_tool(openssl.arg("-out").arg(&out), "openssl is installed");
     out
 }
 

@@ -70,8 +70,11 @@ pub fn s(p: &Path) -> &str {
 /// The key types the test PKIs use.
 #[derive(Clone, Copy)]
 pub enum KeyAlg {
+    /// RSA, 2048 bits.
     Rsa2048,
+    /// ECDSA on P-256.
     P256,
+    /// ECDSA on P-384.
     P384,
 }
 
