@@ -706,12 +706,8 @@ fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
         let r = common::demo::who(rsa_name);
         let env = sign::add_signer(&first, None, &r.key, &r.cert, &r.chain, AT - DAY).unwrap();
         let v = verify_with(&env, None, AT, Policy::default(), &store);
-        let summary = v.summary();
-        assert_eq!(
-            v.code.as_str(),
-            envelope_code,
-            "{gost} + {rsa_name}: {summary}"
-        );
+        let (code, summary) = (v.code.as_str(), v.summary());
+        assert_eq!(code, envelope_code, "{gost} + {rsa_name}: {summary}");
         let got: Vec<&str> = v.signers.iter().map(|s| s.code.as_str()).collect();
         assert_eq!(got, codes, "{gost} + {rsa_name}");
         let schemes: Vec<String> = v
@@ -735,12 +731,8 @@ fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
         let env =
             sign::add_signer(&rsa_first, None, &w.key, &w.cert, &[nca.der], AT - DAY).unwrap();
         let v = verify_with(&env, None, AT, Policy::default(), &store);
-        let summary = v.summary();
-        assert_eq!(
-            v.code.as_str(),
-            envelope_code,
-            "{rsa_name} + {gost}: {summary}"
-        );
+        let (code, summary) = (v.code.as_str(), v.summary());
+        assert_eq!(code, envelope_code, "{rsa_name} + {gost}: {summary}");
     }
 }
 

@@ -599,12 +599,7 @@ async fn from_submission_to_the_delivered_signed_pdf() {
 async fn head_signs_in_two_phases(app: &App, head: &str, number: &str) -> Value {
     let cert = std::fs::read_to_string(repo("certs/people/head.pem")).unwrap();
     let (status, prepared) = app
-        .act(
-            &number,
-            "sign/prepare",
-            head,
-            json!({ "certificate": cert }),
-        )
+        .act(number, "sign/prepare", head, json!({ "certificate": cert }))
         .await;
     assert_eq!(status, StatusCode::OK, "{prepared}");
     assert_eq!(prepared["stage"], "result");
@@ -615,39 +610,23 @@ async fn head_signs_in_two_phases(app: &App, head: &str, number: &str) -> Value 
     let id = prepared["prepared_id"].as_str().unwrap();
     let device = |name: &str| common::demo::who(name).key;
     use qoltanba::pki::signer::Signer;
+    // Finishing with a signature value made on the device.
+    let finish = |value: &[u8]| {
+        let body = json!({ "prepared_id": id, "signature_value": b64(value) });
+        app.act(number, "sign/finish", head, body)
+    };
     let wrong = device("employee").sign(&tbs).unwrap();
-    let (status, body) = app
-        .act(
-            &number,
-            "sign/finish",
-            head,
-            json!({ "prepared_id": id, "signature_value": b64(&wrong) }),
-        )
-        .await;
+    let (status, body) = finish(&wrong).await;
     assert_eq!(
         (status, body["sign_code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("SIGNATURE_VALUE_INVALID")),
         "{body}"
     );
     let value = device("head").sign(&tbs).unwrap();
-    let (status, body) = app
-        .act(
-            &number,
-            "sign/finish",
-            head,
-            json!({ "prepared_id": id, "signature_value": b64(&value) }),
-        )
-        .await;
+    let (status, body) = finish(&value).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // A prepared signature is used once.
-    let (status, again) = app
-        .act(
-            &number,
-            "sign/finish",
-            head,
-            json!({ "prepared_id": id, "signature_value": b64(&value) }),
-        )
-        .await;
+    let (status, again) = finish(&value).await;
     assert_eq!(
         (status, again["sign_code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("PREPARED_INVALID"))

@@ -114,6 +114,44 @@ pub fn genkeys<'a>(dir: &Path, names: impl IntoIterator<Item = (&'a str, KeyAlg)
     }
 }
 
+/// The extension sections the tests issue with (`-extensions NAME`): a
+/// certificate's constraints and usages; `extension_sections` adds the key
+/// identifiers every one of them carries.
+const EXTENSIONS: &[(&str, &str)] = &[
+    (
+        "v3_ca",
+        "basicConstraints = critical, CA:TRUE\n\
+         keyUsage = critical, keyCertSign, cRLSign",
+    ),
+    // A CA's key usages without basicConstraints: not a CA at all.
+    ("v3_not_ca", "keyUsage = critical, keyCertSign, cRLSign"),
+    (
+        "v3_sign",
+        "basicConstraints = critical, CA:FALSE\n\
+         keyUsage = critical, digitalSignature, nonRepudiation",
+    ),
+    (
+        "v3_ocsp",
+        "basicConstraints = critical, CA:FALSE\n\
+         keyUsage = critical, digitalSignature\n\
+         extendedKeyUsage = OCSPSigning",
+    ),
+    (
+        "v3_noeku",
+        "basicConstraints = critical, CA:FALSE\n\
+         keyUsage = critical, digitalSignature",
+    ),
+];
+
+/// `EXTENSIONS` as configuration sections.
+fn extension_sections() -> String {
+    let key_ids = "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always";
+    EXTENSIONS
+        .iter()
+        .map(|(name, lines)| format!("[ {name} ]\n{lines}\n{key_ids}\n\n"))
+        .collect()
+}
+
 /// A minimal `openssl ca` configuration with every extension section the
 /// tests issue. `crl_aki` adds an authorityKeyIdentifier to the CA's CRLs.
 fn ca_config(ca_dir: &Path, crl_aki: bool) -> String {
@@ -149,37 +187,7 @@ commonName = supplied
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
 
-[ v3_ca ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_not_ca ]
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_sign ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, nonRepudiation
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_ocsp ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = OCSPSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_noeku ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ req ]
+{extensions}[ req ]
 distinguished_name = req_dn
 prompt = no
 utf8 = yes
@@ -189,6 +197,7 @@ string_mask = utf8only
 CN = unused
 "#,
         dir = s(ca_dir),
+        extensions = extension_sections(),
         crl_ext = if crl_aki {
             "crl_extensions = crl_ext"
         } else {
