@@ -350,22 +350,7 @@ pub fn ltv_material(
         .iter()
         .filter_map(|c| Certificate::from_der(c).ok().map(|c| c.subject_raw))
         .collect();
-    let mut out_crls = Vec::new();
-    for raw in crls {
-        let ders = crate::input::decode_all(raw, &["X509 CRL"]).unwrap_or_default();
-        for der in ders {
-            let Ok((_, crl)) = x509_parser::parse_x509_crl(&der) else {
-                continue;
-            };
-            if subjects
-                .iter()
-                .any(|s| s.as_slice() == crl.tbs_cert_list.issuer.as_raw())
-                && !out_crls.contains(&der)
-            {
-                out_crls.push(der);
-            }
-        }
-    }
+    let out_crls = crate::pki::crl::issued_by(crls, &subjects);
     Ltv {
         certs,
         crls: out_crls,

@@ -533,6 +533,26 @@ pub fn issuer_of(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(t.require(Tag::Sequence).ok()?.raw.to_vec())
 }
 
+/// The CRLs among `raw` (each DER or PEM, a PEM file may hold several)
+/// issued by one of `subjects` (raw DER names), each once, in order: the
+/// revocation data a long-term signature embeds for its certificates.
+pub fn issued_by(raw: &[Vec<u8>], subjects: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for r in raw {
+        for der in crate::input::decode_all(r, &["X509 CRL"]).unwrap_or_default() {
+            // Only CRLs that parse whole are embedded.
+            let Ok((_, crl)) = x509_parser::parse_x509_crl(&der) else {
+                continue;
+            };
+            let issuer = crl.tbs_cert_list.issuer.as_raw();
+            if subjects.iter().any(|s| s.as_slice() == issuer) && !out.contains(&der) {
+                out.push(der);
+            }
+        }
+    }
+    out
+}
+
 /// Reads a CRL given as DER or PEM, verifying it at once against `issuers` where one fits.
 pub fn from_bytes(
     bytes: &[u8],

@@ -307,21 +307,7 @@ pub fn material(
             cur = next;
         }
     }
-    let mut out_crls: Vec<Vec<u8>> = Vec::new();
-    for raw in crls {
-        for der in crate::input::decode_all(raw, &["X509 CRL"]).unwrap_or_default() {
-            let Ok((_, crl)) = x509_parser::parse_x509_crl(&der) else {
-                continue;
-            };
-            if subjects
-                .iter()
-                .any(|s| s.as_slice() == crl.tbs_cert_list.issuer.as_raw())
-                && !out_crls.contains(&der)
-            {
-                out_crls.push(der);
-            }
-        }
-    }
+    let out_crls = crate::pki::crl::issued_by(crls, &subjects);
     Embedded {
         certs,
         crls: out_crls,

@@ -91,21 +91,7 @@ pub fn for_signatures(
         .iter()
         .filter_map(|c| Certificate::from_der(c).ok().map(|c| c.subject_raw))
         .collect();
-    let mut out_crls: Vec<Vec<u8>> = Vec::new();
-    for raw in crls {
-        for der in crate::input::decode_all(raw, &["X509 CRL"]).unwrap_or_default() {
-            let Ok((_, crl)) = x509_parser::parse_x509_crl(&der) else {
-                continue;
-            };
-            if subjects
-                .iter()
-                .any(|s| s.as_slice() == crl.tbs_cert_list.issuer.as_raw())
-                && !out_crls.contains(&der)
-            {
-                out_crls.push(der);
-            }
-        }
-    }
+    let out_crls = crate::pki::crl::issued_by(crls, &subjects);
     let mut out_ocsps: Vec<Vec<u8>> = Vec::new();
     for r in ocsps {
         if !out_ocsps.contains(r) {
