@@ -217,19 +217,19 @@ pub fn audit_entry(
     data_sha256: String,
     v: &Verdict,
 ) -> AuditEntry {
-    AuditEntry {
-        at: crate::time::now(),
-        key_id: caller.0.id.clone(),
-        role: caller.0.role.as_str().to_string(),
-        operation: operation.to_string(),
+    let serial = v
+        .signer
+        .as_ref()
+        .and_then(|s| s["serial"].as_str().map(String::from))
+        .unwrap_or_default();
+    AuditEntry::by(
+        &caller.0,
+        crate::time::now(),
+        operation,
         data_sha256,
-        signer_serial: v
-            .signer
-            .as_ref()
-            .and_then(|s| s["serial"].as_str().map(String::from))
-            .unwrap_or_default(),
-        result_code: v.code.as_str().to_string(),
-    }
+        serial,
+        v.code.as_str(),
+    )
 }
 
 /// The header that carries a request's id, in and out.

@@ -58,20 +58,18 @@ pub async fn report(
         CheckOutcome::Done(c, Some(Ok(bytes))) => {
             state
                 .audit
-                .record(AuditEntry {
-                    at: c.at,
-                    key_id: caller.0.id.clone(),
-                    role: caller.0.role.as_str().into(),
-                    operation: "report".into(),
-                    data_sha256: sha,
-                    signer_serial: c
-                        .signatures
+                .record(AuditEntry::by(
+                    &caller.0,
+                    c.at,
+                    "report",
+                    sha,
+                    c.signatures
                         .first()
                         .and_then(|s| s.verdict.signer.as_ref())
                         .and_then(|s| s["serial"].as_str().map(String::from))
                         .unwrap_or_default(),
-                    result_code: c.code.clone(),
-                })
+                    &c.code,
+                ))
                 .await?;
             Ok(report_response(&c, body.format, bytes))
         }

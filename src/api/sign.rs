@@ -143,15 +143,14 @@ pub async fn finish(
     metrics::counter!("qoltanba_signatures_total", "kind" => "two_phase").increment(1);
     state
         .audit
-        .record(AuditEntry {
-            at: now,
-            key_id: caller.0.id.clone(),
-            role: caller.0.role.as_str().to_string(),
-            operation: "sign.finish".into(),
-            data_sha256: body.prepared.content_sha256.clone(),
-            signer_serial: serial,
-            result_code: "OK".into(),
-        })
+        .record(AuditEntry::by(
+            &caller.0,
+            now,
+            "sign.finish",
+            body.prepared.content_sha256.clone(),
+            serial,
+            "OK",
+        ))
         .await?;
     let mut out =
         serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env) });
@@ -263,15 +262,14 @@ pub async fn sign(
     metrics::counter!("qoltanba_signatures_total", "kind" => "server_key").increment(1);
     state
         .audit
-        .record(AuditEntry {
-            at: now,
-            key_id: caller.0.id.clone(),
-            role: caller.0.role.as_str().to_string(),
-            operation: "sign".into(),
-            data_sha256: crate::pki::cert::hex(&crate::pki::cert::sha256(&data)),
-            signer_serial: cert.serial_hex(),
-            result_code: "OK".into(),
-        })
+        .record(AuditEntry::by(
+            &caller.0,
+            now,
+            "sign",
+            crate::pki::cert::hex(&crate::pki::cert::sha256(&data)),
+            cert.serial_hex(),
+            "OK",
+        ))
         .await?;
     Ok(Json(
         serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env), "key_id": body.key_id }),

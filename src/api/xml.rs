@@ -176,15 +176,14 @@ pub async fn sign(
     metrics::counter!("qoltanba_signatures_total", "kind" => "xml").increment(1);
     state
         .audit
-        .record(AuditEntry {
-            at: now,
-            key_id: caller.0.id.clone(),
-            role: caller.0.role.as_str().to_string(),
-            operation: "xml.sign".into(),
-            data_sha256: crate::pki::cert::hex(&crate::pki::cert::sha256(&xml)),
-            signer_serial: cert.serial_hex(),
-            result_code: "OK".into(),
-        })
+        .record(AuditEntry::by(
+            &caller.0,
+            now,
+            "xml.sign",
+            crate::pki::cert::hex(&crate::pki::cert::sha256(&xml)),
+            cert.serial_hex(),
+            "OK",
+        ))
         .await?;
     Ok(Json(serde_json::json!({
         "xml": base64::engine::general_purpose::STANDARD.encode(signed),

@@ -30,6 +30,30 @@ pub struct AuditEntry {
     pub result_code: String,
 }
 
+impl AuditEntry {
+    /// What `key` did at `at`: `operation` on the data whose SHA-256 (hex)
+    /// is `data_sha256`, by the certificate with serial `signer_serial` (or
+    /// empty), ending in `result_code`.
+    pub fn by(
+        key: &super::keys::ApiKey,
+        at: i64,
+        operation: &str,
+        data_sha256: String,
+        signer_serial: String,
+        result_code: &str,
+    ) -> AuditEntry {
+        AuditEntry {
+            at,
+            key_id: key.id.clone(),
+            role: key.role.as_str().to_string(),
+            operation: operation.to_string(),
+            data_sha256,
+            signer_serial,
+            result_code: result_code.to_string(),
+        }
+    }
+}
+
 /// A stored record.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRow {

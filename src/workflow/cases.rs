@@ -109,15 +109,14 @@ pub async fn transition(
         return Err(refused());
     }
     deps.audit
-        .record(AuditEntry {
-            at: deps.now,
-            key_id: caller.id.clone(),
-            role: caller.role.as_str().into(),
-            operation: format!("application.{action_name}"),
-            data_sha256: app.request_sha256.clone(),
-            signer_serial: String::new(),
-            result_code: to.as_str().into(),
-        })
+        .record(AuditEntry::by(
+            caller,
+            deps.now,
+            &format!("application.{action_name}"),
+            app.request_sha256.clone(),
+            String::new(),
+            to.as_str(),
+        ))
         .await?;
     Ok(to)
 }

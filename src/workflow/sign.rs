@@ -321,15 +321,14 @@ pub async fn complete(
         ));
     }
     deps.audit
-        .record(AuditEntry {
-            at: now,
-            key_id: caller.id.clone(),
-            role: caller.role.as_str().into(),
-            operation: operation.into(),
-            data_sha256: crate::pki::cert::hex(&crate::pki::cert::sha256(signed)),
-            signer_serial: cert.serial_hex(),
-            result_code: "OK".into(),
-        })
+        .record(AuditEntry::by(
+            caller,
+            now,
+            operation,
+            crate::pki::cert::hex(&crate::pki::cert::sha256(signed)),
+            cert.serial_hex(),
+            "OK",
+        ))
         .await?;
     super::cases::load(deps, caller, &s.app.number, None).await
 }

@@ -161,19 +161,18 @@ pub async fn submit(
     }
     let verdict = condition_2(deps, caller, channel, me, &req, s).await?;
     deps.audit
-        .record(AuditEntry {
-            at: crate::time::now(),
-            key_id: caller.id.clone(),
-            role: caller.role.as_str().to_string(),
-            operation: "application.submit".into(),
-            data_sha256: crate::pki::cert::hex(&crate::pki::cert::sha256(s.request)),
-            signer_serial: verdict
+        .record(AuditEntry::by(
+            caller,
+            crate::time::now(),
+            "application.submit",
+            crate::pki::cert::hex(&crate::pki::cert::sha256(s.request)),
+            verdict
                 .signer
                 .as_ref()
                 .and_then(|s| s["serial"].as_str().map(String::from))
                 .unwrap_or_default(),
-            result_code: verdict.code.as_str().to_string(),
-        })
+            verdict.code.as_str(),
+        ))
         .await?;
     if !verdict.passed() {
         // Process 4: a refusal with the verdict's code, kept for the record, no number.
