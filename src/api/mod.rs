@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod document_sign;
 pub mod document_twophase;
 pub mod egov_qr;
+pub mod egov_qr_citizen;
 pub mod json;
 pub mod ltv_renewal;
 pub mod officer;
@@ -80,8 +81,6 @@ pub struct AppState {
     pub revocation: crate::pki::revocation::RevocationPolicy,
     /// The revocation policy under test-PKI anchors, when it differs.
     pub test_revocation: Option<crate::pki::revocation::RevocationPolicy>,
-    /// Open eGov mobile QR signing sessions.
-    pub egov_qr: egov_qr::Sessions,
 }
 
 impl AppState {
@@ -328,6 +327,11 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(egov_qr::poll),
         )
         .route("/v1/egov-qr/{token}", get(egov_qr::api1))
+        .route("/v1/submissions/egov-qr", post(egov_qr_citizen::open))
+        .route(
+            "/v1/submissions/egov-qr/{session}",
+            get(egov_qr_citizen::poll),
+        )
         .route(
             "/v1/egov-qr/{token}/documents",
             get(egov_qr::documents_get).put(egov_qr::documents_put),
@@ -438,7 +442,6 @@ pub async fn build(config: Config) -> Result<Service, String> {
         prepare_secret,
         revocation,
         test_revocation,
-        egov_qr: Default::default(),
     });
     Ok(Service { state, audit_task })
 }

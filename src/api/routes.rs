@@ -160,6 +160,16 @@ pub const ROUTES: &[RouteSpec] = &[
         roles: Some(DOCUMENT_SIGNERS),
     },
     RouteSpec {
+        method: "POST",
+        path: "/v1/submissions/egov-qr",
+        roles: Some(CITIZEN),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/submissions/egov-qr/{session}",
+        roles: Some(CITIZEN),
+    },
+    RouteSpec {
         method: "GET",
         path: "/v1/egov-qr/{token}",
         roles: None,

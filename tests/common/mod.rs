@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 pub mod cdp;
+pub mod egov_app;
 pub mod gost_judge;
 pub mod ncalayer;
 pub mod pdf_judge;
