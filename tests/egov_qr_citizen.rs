@@ -125,7 +125,10 @@ impl Served {
         let resp = self.router.clone().oneshot(req).await.expect("response");
         let status = resp.status();
         let bytes = to_bytes(resp.into_body(), usize::MAX).await.expect("body");
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     /// The portal opens a session over the citizen's request.
@@ -139,7 +142,9 @@ impl Served {
             .await;
         assert_eq!(status, StatusCode::OK, "{v}");
         assert!(
-            v["qr"].as_str().is_some_and(|q| q.starts_with("mobileSign:")),
+            v["qr"]
+                .as_str()
+                .is_some_and(|q| q.starts_with("mobileSign:")),
             "{v}"
         );
         v
@@ -280,7 +285,9 @@ async fn databases() -> Vec<(&'static str, Option<String>)> {
             .await
             .expect("postgres reachable");
         let _ = pool
-            .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
             .await;
         pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .await
@@ -320,13 +327,11 @@ async fn sessions_survive_a_restart_and_expire() {
 
         // Past its expiry the other session's API 1 refuses, and the portal
         // hears `expired`.
-        let after = time::OffsetDateTime::parse(
-            &expires,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .expect("RFC 3339")
-        .unix_timestamp()
-            + 1;
+        let after =
+            time::OffsetDateTime::parse(&expires, &time::format_description::well_known::Rfc3339)
+                .expect("RFC 3339")
+                .unix_timestamp()
+                + 1;
         let third = Served::start(addr, dir.path(), url.clone(), Some(after)).await;
         let api = egov_app::api1_url(late["qr"].as_str().expect("qr"));
         let (status, _) = tokio::task::spawn_blocking(move || http("GET", &api, None, None))

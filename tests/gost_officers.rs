@@ -67,8 +67,14 @@ const PKI_2004: Pki = Pki {
     crl: "ncanode/resources/nca_gost_test.crl",
     at: "2022-06-01T00:00:00Z",
     keys: [
-        ("employee", "gokalkan/internal__testdata__test__certs__gost2.p12"),
-        ("head", "gokalkan/internal__testdata__test__certs__gost1.p12"),
+        (
+            "employee",
+            "gokalkan/internal__testdata__test__certs__gost2.p12",
+        ),
+        (
+            "head",
+            "gokalkan/internal__testdata__test__certs__gost1.p12",
+        ),
     ],
     key_algorithm: "GOST 34.310-2004 256",
 };
@@ -213,9 +219,8 @@ impl App {
     ) -> String {
         let request = serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance" }))
             .expect("JSON");
-        let envelope =
-            qoltanba::envelope::sign::sign(&request, false, key, cert, chain, self.at)
-                .expect("citizen signs");
+        let envelope = qoltanba::envelope::sign::sign(&request, false, key, cert, chain, self.at)
+            .expect("citizen signs");
         let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
         let (status, body) = self
             .json(
@@ -498,15 +503,9 @@ async fn the_head_finishes_with_a_gost_2004_cms_from_their_client() {
             .expect("base64"),
         qoltanba::pki::algorithms::Digest::Gost34311.hash(&data)
     );
-    let cms = qoltanba::envelope::sign::sign(
-        &data,
-        false,
-        &key,
-        &key.cert_der,
-        &key.chain_der,
-        app.at,
-    )
-    .expect("the client signs");
+    let cms =
+        qoltanba::envelope::sign::sign(&data, false, &key, &key.cert_der, &key.chain_der, app.at)
+            .expect("the client signs");
     let (status, body) = app
         .json(
             "POST",
@@ -539,5 +538,8 @@ async fn the_head_finishes_with_a_gost_2004_cms_from_their_client() {
     let text = serde_json::to_string(&report.signatures).expect("JSON");
     assert_eq!(report.code, "OK", "{text}");
     assert_eq!(report.signatures.len(), 2);
-    assert!(text.contains("1.2.398.3.10.1.1.1.2") || text.contains("34.310"), "{text}");
+    assert!(
+        text.contains("1.2.398.3.10.1.1.1.2") || text.contains("34.310"),
+        "{text}"
+    );
 }

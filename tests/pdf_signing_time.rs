@@ -131,17 +131,32 @@ async fn a_client_signing_time_is_accepted_when_it_agrees_with_m() {
     let router = qoltanba::api::router(state.clone());
     let mut keys = Vec::new();
     for role in [Role::Portal, Role::Provider] {
-        keys.push(state.store.create_api_key("k", role, 0).await.expect("key").1);
+        keys.push(
+            state
+                .store
+                .create_api_key("k", role, 0)
+                .await
+                .expect("key")
+                .1,
+        );
     }
     let (portal, provider) = (&keys[0], &keys[1]);
     let now = qoltanba::time::now();
-    let request = serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
-        .expect("JSON");
+    let request =
+        serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
+            .expect("JSON");
     let envelope = client_cms("citizen-rsa", &request, now);
     let (status, v) = json(&router, "POST", "/v1/applications", portal, Some(json!({ "service": "housing-assistance", "channel": "portal", "request": b64().encode(&request), "signature": b64().encode(&envelope) }))).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let number = v["number"].as_str().expect("number").to_string();
-    let (status, v) = json(&router, "POST", &format!("/v1/applications/{number}/decision"), provider, Some(json!({ "decision": "approval" }))).await;
+    let (status, v) = json(
+        &router,
+        "POST",
+        &format!("/v1/applications/{number}/decision"),
+        provider,
+        Some(json!({ "decision": "approval" })),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let prepare = || async {
         let (status, p) = json(
@@ -163,7 +178,14 @@ async fn a_client_signing_time_is_accepted_when_it_agrees_with_m() {
         let number = number.clone();
         let provider = provider.clone();
         async move {
-            json(&router, "POST", &format!("/v1/applications/{number}/sign/finish"), &provider, Some(json!({ "prepared_id": id, "cms": b64().encode(cms) }))).await
+            json(
+                &router,
+                "POST",
+                &format!("/v1/applications/{number}/sign/finish"),
+                &provider,
+                Some(json!({ "prepared_id": id, "cms": b64().encode(cms) })),
+            )
+            .await
         }
     };
 
@@ -177,7 +199,14 @@ async fn a_client_signing_time_is_accepted_when_it_agrees_with_m() {
     let (id, data) = prepare().await;
     let (status, body) = finish(id, client_cms("employee", &data, now + 120)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, pdf) = call(&router, "GET", &format!("/v1/applications/{number}/draft.pdf"), provider, None).await;
+    let (status, pdf) = call(
+        &router,
+        "GET",
+        &format!("/v1/applications/{number}/draft.pdf"),
+        provider,
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let report = qoltanba::pdf::verify::verify_bytes(
         &pdf,
@@ -194,7 +223,11 @@ async fn a_client_signing_time_is_accepted_when_it_agrees_with_m() {
     assert_eq!(sig["pades_baseline"]["b_b_met"], false, "{sig}");
     assert_eq!(sig["pades_baseline"]["agrees_with_m"], true, "{sig}");
     assert_eq!(sig["pades_baseline"]["note"], claimed_time::NOTE);
-    assert!(report.to_text().contains(claimed_time::NOTE), "{}", report.to_text());
+    assert!(
+        report.to_text().contains(claimed_time::NOTE),
+        "{}",
+        report.to_text()
+    );
     let file = dir.path().join("draft.pdf");
     std::fs::write(&file, &pdf).expect("writes");
     // The employee's signature; the head's field waits unsigned.
@@ -254,5 +287,9 @@ fn a_pdf_whose_claimed_times_disagree_fails() {
     let late = verify(client_cms("head", &data, m + AFTER_M + 1));
     assert_eq!(late.code, "PDF_SIGNING_TIME_MISMATCH", "{}", late.to_text());
     assert_eq!(late.signatures[0].verdict.code.as_str(), "OK");
-    assert!(late.to_text().contains("DISAGREES with /M"), "{}", late.to_text());
+    assert!(
+        late.to_text().contains("DISAGREES with /M"),
+        "{}",
+        late.to_text()
+    );
 }

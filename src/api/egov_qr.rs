@@ -479,4 +479,3 @@ pub async fn poll(
         .ok_or_else(gone)?;
     Ok(Json(poll_answer(&state, &s)))
 }
-

@@ -134,20 +134,24 @@ impl Store {
             .bind(s.created_at - KEPT_AFTER_EXPIRY)
             .execute(self.pool())
             .await?;
-        sqlx::query(concat!("INSERT INTO egov_qr_sessions (", columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
-            .bind(&s.token_sha256)
-            .bind(&s.id)
-            .bind(&s.key_id)
-            .bind(&s.kind)
-            .bind(&s.subject)
-            .bind(&s.payload)
-            .bind(s.phase.as_str())
-            .bind(&s.auth_sha256)
-            .bind(&s.outcome)
-            .bind(s.created_at)
-            .bind(s.expires_at)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(concat!(
+            "INSERT INTO egov_qr_sessions (",
+            columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(&s.token_sha256)
+        .bind(&s.id)
+        .bind(&s.key_id)
+        .bind(&s.kind)
+        .bind(&s.subject)
+        .bind(&s.payload)
+        .bind(s.phase.as_str())
+        .bind(&s.auth_sha256)
+        .bind(&s.outcome)
+        .bind(s.created_at)
+        .bind(s.expires_at)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 

@@ -211,7 +211,9 @@ impl Code {
                 (Indeterminate, Some(S::TryLater))
             }
             Code::CertRevoked => (Failed, Some(S::Revoked)),
-            Code::KeyUsageInvalid => (Failed, Some(S::SigConstraintsFailure)),
+            Code::KeyUsageInvalid | Code::MessageExpired | Code::PdfSigningTimeMismatch => {
+                (Failed, Some(S::SigConstraintsFailure))
+            }
             Code::TimestampInvalid => (Failed, Some(S::SigCryptoFailure)),
             Code::PdfMalformed | Code::ByteRangeInvalid => (Failed, Some(S::FormatFailure)),
             Code::PdfNotSigned => (Indeterminate, Some(S::SignedDataNotFound)),
@@ -219,9 +221,6 @@ impl Code {
             Code::PdfAmbiguous => (Failed, Some(S::FormatFailure)),
             Code::PdfTooComplex => (Indeterminate, Some(S::FormatFailure)),
             Code::SignedElementInvalid => (Failed, Some(S::FormatFailure)),
-            Code::MessageExpired | Code::PdfSigningTimeMismatch => {
-                (Failed, Some(S::SigConstraintsFailure))
-            }
             Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
                 (Failed, Some(S::SigConstraintsFailure))
             }
