@@ -8,8 +8,9 @@
 //! refused with the verdict's code, as process 4 says.
 //!
 //! Sessions are kept in the store: one opened before a restart is signed
-//! after it (the same data directory and database, the same port); its URLs
-//! answer once; after its expiry (15 minutes) API 1 refuses it and the
+//! after it (the same data directory and database, the same port); a second
+//! instance on the same database answers a session's API 1, after which
+//! neither does; its URLs answer once; after its expiry (15 minutes) API 1 refuses it and the
 //! portal's poll says `expired`. Both on SQLite and, with
 //! `QOLTANBA_TEST_POSTGRES_URL` (set by `./scripts/test`), on PostgreSQL.
 
@@ -315,6 +316,23 @@ async fn sessions_survive_a_restart_and_expire() {
         let s = first.open(&portal, &request(10)).await;
         let late = first.open(&portal, &request(11)).await;
         let expires = late["expires_at"].as_str().expect("expires_at").to_string();
+        // A second instance on the same database: the QR's API 1 answers
+        // there once, and then at neither.
+        let other = Served::start(any, dir.path(), url.clone(), None).await;
+        let shown = first.open(&portal, &request(12)).await;
+        let api = egov_app::api1_url(shown["qr"].as_str().expect("qr"));
+        let via_other = api.replace(&addr.to_string(), &other.addr().to_string());
+        let (at_other, at_first) = tokio::task::spawn_blocking(move || {
+            (
+                http("GET", &via_other, None, None).0,
+                http("GET", &api, None, None).0,
+            )
+        })
+        .await
+        .expect("ran");
+        assert_eq!((at_other, at_first), (200, 404), "{backend}");
+        assert_eq!(first.poll(&portal, &shown).await.1["state"], "fetched");
+        other.stop().await;
         first.stop().await;
 
         // The restarted service continues the session opened before.
