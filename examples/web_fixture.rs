@@ -58,6 +58,7 @@ async fn main() {
     let (app, _) = store
         .register(&qoltanba::store::applications::NewApplication {
             provider: "120340000123",
+            prefix: "120340000123",
             year: 2026,
             service: "housing-assistance",
             channel: "portal",
@@ -76,8 +77,8 @@ async fn main() {
     let moved = store
         .transition(
             &app.number,
-            "registered",
-            "result_signed",
+            qoltanba::store::applications::Status::Registered,
+            qoltanba::store::applications::Status::ResultSigned,
             ("bench", "head"),
             "sign",
             "bench",

@@ -67,6 +67,10 @@ pub struct Config {
     /// The provider's BIN, carried by its employees' and head's
     /// certificates (`QOLTANBA_PROVIDER_BIN`); unset means the demo provider's.
     pub provider_bin: Option<String>,
+    /// The providers catalogue (`QOLTANBA_PROVIDERS_FILE`): every provider
+    /// and service centre of the deployment (see `qoltanba providers check`);
+    /// unset means the demo catalogue.
+    pub providers_file: Option<PathBuf>,
     /// The time the application flow takes as now (registration, decisions,
     /// officer signatures), instead of the clock: for tests over real
     /// test-PKI material whose CRLs cover a fixed window. Set in code only,
@@ -122,6 +126,7 @@ impl Default for Config {
             seal_key_id: None,
             checks_per_minute: CHECKS_PER_MINUTE,
             provider_bin: None,
+            providers_file: None,
             fixed_now: None,
             revocation_policy: "strict".into(),
             test_revocation_policy: None,
@@ -216,6 +221,9 @@ impl Config {
                 ));
             }
             c.provider_bin = Some(v);
+        }
+        if let Some(v) = env("QOLTANBA_PROVIDERS_FILE").filter(|v| !v.is_empty()) {
+            c.providers_file = Some(v.into());
         }
         if let Some(v) = env("QOLTANBA_REGISTRY_URL").filter(|v| !v.is_empty()) {
             c.registry_url = Some(v);

@@ -33,6 +33,7 @@ pub mod iin;
 pub mod input;
 pub mod keys;
 pub mod pdf;
+pub mod pkcs7;
 pub mod pki;
 pub mod store;
 pub mod time;

@@ -14,10 +14,14 @@ use std::sync::Arc;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "cli/apikeys.rs"]
+mod apikeys_cli;
 #[path = "cli/cert.rs"]
 mod cert_cli;
 #[path = "cli/keys.rs"]
 mod keys_cli;
+#[path = "cli/providers.rs"]
+mod providers_cli;
 #[path = "cli/sign.rs"]
 mod sign_cli;
 
@@ -84,13 +88,16 @@ enum Command {
     /// The validation report of a signed file (PDF, CMS, XML): a PDF sealed
     /// with the service's key, the ETSI TS 119 102-2 XML report, or JSON.
     Report(report_cli::ReportArgs),
+    /// The providers catalogue: list the configured one, check a file.
+    #[command(subcommand)]
+    Providers(providers_cli::ProvidersCommand),
 }
 
 #[derive(Subcommand)]
 enum KeysCommand {
     /// API keys for the HTTP service.
     #[command(subcommand)]
-    Api(ApiKeyCommand),
+    Api(apikeys_cli::ApiKeyCommand),
     /// Import a PKCS#12 (.p12/.pfx) as a signer key sealed under the master
     /// key (QOLTANBA_MASTER_KEY_FILE; else a generated QOLTANBA_DATA_DIR/master.key).
     Import {
@@ -119,31 +126,6 @@ enum KeysCommand {
     /// Remove a signer key.
     Remove {
         /// The key id.
-        id: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum ApiKeyCommand {
-    /// Create a key; prints the key alone on the first line (shown once).
-    Create {
-        /// portal, provider, operator, head, reviewer or admin.
-        #[arg(long)]
-        role: String,
-        /// A name to recognise it by.
-        #[arg(long)]
-        name: String,
-        /// The IIN of the employee, operator or head who holds the key: it
-        /// then signs only with that person's certificate (without it the
-        /// first certificate it signs with binds it).
-        #[arg(long, value_name = "IIN")]
-        iin: Option<String>,
-    },
-    /// List keys (never the secrets).
-    List,
-    /// Revoke a key by id.
-    Revoke {
-        /// The key id (the part after `qtb_`).
         id: String,
     },
 }
@@ -388,7 +370,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
         .map_err(|e| UsageError(format!("runtime: {e}")))
 }
 
-fn service_config(file: Option<&Path>) -> Result<qoltanba::config::Config, UsageError> {
+pub(crate) fn service_config(file: Option<&Path>) -> Result<qoltanba::config::Config, UsageError> {
     qoltanba::config::Config::load(file, |k| std::env::var(k).ok())
         .map_err(|e| UsageError(e.to_string()))
 }
@@ -409,67 +391,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         Some(Command::Keys(KeysCommand::Api(cmd))) => {
             let rt = runtime()?;
             let store = open_store(&rt)?;
-            match cmd {
-                ApiKeyCommand::Create { role, name, iin } => {
-                    use qoltanba::store::keys::Role;
-                    let role = Role::parse(&role)
-                        .ok_or_else(|| UsageError(format!("--role {role}: one of portal, provider, operator, head, reviewer, admin")))?;
-                    if let Some(i) = &iin {
-                        qoltanba::iin::Iin::parse(i)
-                            .map_err(|e| UsageError(format!("--iin {i}: {e}")))?;
-                        if !matches!(role, Role::Provider | Role::Operator | Role::Head) {
-                            return Err(UsageError(format!(
-                                "--iin: a {} key is not held by one person",
-                                role.as_str()
-                            )));
-                        }
-                    }
-                    let now = qoltanba::time::now();
-                    let (mut key, token) = rt
-                        .block_on(store.create_api_key(&name, role, now))
-                        .map_err(|e| UsageError(e.to_string()))?;
-                    if let Some(i) = &iin {
-                        key.iin = Some(
-                            rt.block_on(store.bind_api_key_iin(&key.id, i, now))
-                                .map_err(|e| UsageError(e.to_string()))?,
-                        );
-                    }
-                    println!("{token}");
-                    println!(
-                        "id {} role {} name {:?} (the key above is shown once)",
-                        key.id,
-                        key.role.as_str(),
-                        key.name
-                    );
-                }
-                ApiKeyCommand::List => {
-                    for k in rt
-                        .block_on(store.list_api_keys())
-                        .map_err(|e| UsageError(e.to_string()))?
-                    {
-                        let state = match k.revoked_at {
-                            Some(t) => format!("revoked {}", qoltanba::time::rfc3339(t)),
-                            None => "active".into(),
-                        };
-                        println!(
-                            "{}\t{}\t{}\t{}\t{}\t{}",
-                            k.id,
-                            k.role.as_str(),
-                            state,
-                            qoltanba::time::rfc3339(k.created_at),
-                            k.iin.as_deref().unwrap_or("-"),
-                            k.name
-                        );
-                    }
-                }
-                ApiKeyCommand::Revoke { id } => {
-                    rt.block_on(store.revoke_api_key(&id, qoltanba::time::now()))
-                        .map_err(|e| UsageError(format!("{id}: {e}")))?;
-                    println!("revoked {id}");
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            apikeys_cli::run(cmd, &rt, &store)
         }
+        Some(Command::Providers(cmd)) => providers_cli::run(cmd),
         Some(Command::Keys(cmd)) => keys_cli::signer_keys(cmd),
         Some(Command::Pdf(cmd)) => pdf_cli::run(cmd),
         Some(Command::Vectors(cmd)) => vectors_cli::run(cmd),

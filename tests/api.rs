@@ -6,28 +6,24 @@
 //! Each test builds its own service over a fresh data folder (SQLite) and the
 //! demo trust store, and drives `api::router` with `tower::ServiceExt::oneshot`.
 
-use axum::Router;
-use axum::body::{Body, Bytes, to_bytes};
+mod common;
+
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use qoltanba::api::AppState;
+use common::app::App;
+use common::repo;
 use qoltanba::api::routes::{ROUTES, RouteSpec};
 use qoltanba::config::Config;
 use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tower::ServiceExt;
 
 /// The validation time of the shipped vectors.
 const AT: &str = "2026-06-01T00:00:00Z";
 /// The IIN of the shipped envelopes' signer.
 const IIN: &str = "880101300123";
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn read(p: &str) -> Vec<u8> {
     std::fs::read(repo(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
@@ -69,53 +65,46 @@ impl Resp {
     }
 }
 
-/// A service over a fresh data folder.
-struct App {
-    state: Arc<AppState>,
-    router: Router,
-    _dir: tempfile::TempDir,
+/// A service over a fresh data folder (`common::app::App`), its CRL
+/// refresh task running as in production.
+struct Api(App);
+
+impl std::ops::Deref for Api {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
 }
 
-impl App {
-    async fn new(body_limit: Option<usize>) -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = Config {
-            data_dir: dir.path().to_path_buf(),
-            trust_dir: Some(repo("certs/trust")),
-            database_url: None,
-            ..Config::default()
-        };
-        if let Some(limit) = body_limit {
-            config.body_limit = limit;
-        }
-        let service = qoltanba::api::build(config).await.expect("build");
-        let router = qoltanba::api::router(service.state.clone());
-        App {
-            state: service.state,
-            router,
-            _dir: dir,
-        }
+impl Api {
+    async fn new(body_limit: Option<usize>) -> Api {
+        Api::with(|config| {
+            if let Some(limit) = body_limit {
+                config.body_limit = limit;
+            }
+        })
+        .await
+    }
+
+    async fn with(change: impl FnOnce(&mut Config)) -> Api {
+        let app = App::with(|config| {
+            config.crl_refresh_seconds = Config::default().crl_refresh_seconds;
+            change(config);
+        });
+        Api(app.await)
     }
 
     async fn key(&self, role: Role) -> String {
-        let store = &self.state.store;
-        let now = qoltanba::time::now();
-        store
-            .create_api_key(role.as_str(), role, now)
+        self.key_named(role.as_str(), role, qoltanba::time::now())
             .await
-            .unwrap()
-            .1
     }
 
     async fn send(&self, req: Request<Body>) -> Resp {
-        let resp = self.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        let r = self.0.send(req).await;
         Resp {
-            status,
-            headers,
-            body,
+            status: r.status,
+            headers: r.headers,
+            body: r.body.into(),
         }
     }
 
@@ -174,6 +163,17 @@ fn request(
     b.body(Body::from(body)).unwrap()
 }
 
+/// `POST /v1/verify` of a shipped envelope as the holder of `token`.
+async fn verify_shipped(app: &Api, token: &str, file: &str) -> Resp {
+    app.post("/v1/verify", token, &envelope_body(file)).await
+}
+
+/// `POST /v1/certificates/info` with `bytes` as the certificate.
+async fn certificate_info(app: &Api, token: &str, bytes: &[u8]) -> Resp {
+    let body = json!({ "certificate": b64(bytes) });
+    app.post("/v1/certificates/info", token, &body).await
+}
+
 /// Asserts a verdict with this code (and indication, when given).
 fn assert_verdict(r: &Resp, code: &str, indication: Option<&str>) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -215,14 +215,12 @@ fn assert_problem(r: &Resp, what: &str) -> String {
 
 #[tokio::test]
 async fn every_route_answers() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let portal = app.key(Role::Portal).await;
     let admin = app.key(Role::Admin).await;
     let _provider = app.key(Role::Provider).await;
 
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "rsa-attached.p7s").await;
     assert_verdict(&r, "OK", Some("PASSED"));
     assert!(r.content_type().starts_with("application/json"));
     let v = r.json();
@@ -232,9 +230,7 @@ async fn every_route_answers() {
     );
 
     // A failed verdict is a result, not an HTTP error.
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("revoked.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "revoked.p7s").await;
     assert_verdict(&r, "CERT_REVOKED", Some("FAILED"));
 
     let mut detached = envelope_body("rsa-detached.p7s");
@@ -260,13 +256,7 @@ async fn every_route_answers() {
         let roles = info["roles"].as_array().expect("roles");
         assert!(roles.contains(&json!("employee")), "{info}");
     }
-    let r = app
-        .post(
-            "/v1/certificates/info",
-            &portal,
-            &json!({ "certificate": b64(b"this is no certificate at all") }),
-        )
-        .await;
+    let r = certificate_info(&app, &portal, b"this is no certificate at all").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(assert_problem(&r, "info garbage"), "CERT_MALFORMED");
 
@@ -332,7 +322,7 @@ async fn every_route_answers() {
 
 #[tokio::test]
 async fn audited_calls_append_exactly_one_row_each() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let portal = app.key(Role::Portal).await;
     let admin = app.key(Role::Admin).await;
     let mut detached = envelope_body("rsa-detached.p7s");
@@ -385,7 +375,7 @@ async fn audited_calls_append_exactly_one_row_each() {
 
 #[tokio::test]
 async fn openapi_covers_every_route() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let doc = app.get("/openapi.json", None).await.json();
     let missing: Vec<String> = ROUTES
         .iter()
@@ -427,7 +417,7 @@ fn empty_vectors_tar() -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
-async fn call_route(app: &App, route: &RouteSpec, auth: Option<&str>) -> StatusCode {
+async fn call_route(app: &Api, route: &RouteSpec, auth: Option<&str>) -> StatusCode {
     let body = if route.method == "POST" {
         sample_body(route.path).to_string().into_bytes()
     } else {
@@ -441,7 +431,7 @@ async fn call_route(app: &App, route: &RouteSpec, auth: Option<&str>) -> StatusC
 
 #[tokio::test]
 async fn role_matrix_follows_the_route_table() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let mut callers: Vec<(String, Option<String>, Option<Role>)> = vec![
         ("none".into(), None, None),
         ("garbage".into(), Some("Bearer not-a-key".into()), None),
@@ -569,7 +559,7 @@ impl Case {
 }
 
 /// Runs the cases and asserts each is a 4xx problem; returns the failures.
-async fn run_cases(app: &App, portal: &str, cases: Vec<Case>) -> Vec<String> {
+async fn run_cases(app: &Api, portal: &str, cases: Vec<Case>) -> Vec<String> {
     let bearer = format!("Bearer {portal}").into_bytes();
     let mut failures = Vec::new();
     for c in cases {
@@ -597,13 +587,11 @@ async fn run_cases(app: &App, portal: &str, cases: Vec<Case>) -> Vec<String> {
 
 #[tokio::test]
 async fn malformed_requests_are_problems_and_write_nothing() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let portal = app.key(Role::Portal).await;
     let admin = app.key(Role::Admin).await;
     // Something in the chain first, so "unchanged" means more than "empty".
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "rsa-attached.p7s").await;
     assert_verdict(&r, "OK", None);
     let (audit_before, keys_before) = (app.count("audit").await, app.count("api_keys").await);
 
@@ -722,7 +710,7 @@ async fn malformed_requests_are_problems_and_write_nothing() {
     let mut failures = run_cases(&app, &portal, cases).await;
 
     // Over the body limit (64 KiB) on a second service.
-    let small = App::new(Some(64 * 1024)).await;
+    let small = Api::new(Some(64 * 1024)).await;
     let small_portal = small.key(Role::Portal).await;
     let small_admin = small.key(Role::Admin).await;
     let big = json!({ "signature": "A".repeat(100 * 1024) }).to_string();
@@ -742,12 +730,10 @@ async fn malformed_requests_are_problems_and_write_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_verifies_are_all_audited() {
-    let app = Arc::new(App::new(None).await);
+    let app = Arc::new(Api::new(None).await);
     let portal = app.key(Role::Portal).await;
     let admin = app.key(Role::Admin).await;
-    let r = app
-        .post("/v1/verify", &portal, &envelope_body("revoked.p7s"))
-        .await;
+    let r = verify_shipped(&app, &portal, "revoked.p7s").await;
     assert_verdict(&r, "CERT_REVOKED", None);
     let before = app.count("audit").await;
     let body = Arc::new(envelope_body("rsa-attached.p7s"));
@@ -778,7 +764,7 @@ async fn concurrent_verifies_are_all_audited() {
 
 #[tokio::test]
 async fn fixed_edges_head_pem_bearer_case_arrays() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let portal = app.key(Role::Portal).await;
     // HEAD answers wherever GET does.
     let r = app
@@ -820,13 +806,7 @@ async fn fixed_edges_head_pem_bearer_case_arrays() {
         r.text()
     );
     // CERT_MALFORMED names itself in type and title too.
-    let r = app
-        .post(
-            "/v1/certificates/info",
-            &portal,
-            &json!({ "certificate": b64(b"junk") }),
-        )
-        .await;
+    let r = certificate_info(&app, &portal, b"junk").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let p = r.json();
     assert_eq!(p["code"], "CERT_MALFORMED");
@@ -837,7 +817,7 @@ async fn fixed_edges_head_pem_bearer_case_arrays() {
 #[tokio::test]
 async fn two_phase_signing_over_http() {
     use qoltanba::pki::signer::Signer;
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let provider = app.key(Role::Provider).await;
     let portal = app.key(Role::Portal).await;
     let body = json!({ "data": b64(b"the filled form"), "certificate": pem("employee.pem"), "attached": true });
@@ -901,34 +881,14 @@ async fn two_phase_signing_over_http() {
     );
 }
 
-fn p12_of(name: &str, dir: &std::path::Path) -> Vec<u8> {
-    let out = dir.join(format!("{name}.p12"));
-    let o = std::process::Command::new("openssl")
-        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
-        .arg(repo(&format!("certs/people/{name}.key.pem")))
-        .arg("-in")
-        .arg(repo(&format!("certs/people/{name}.pem")))
-        .arg("-certfile")
-        .arg(repo("certs/trust/nca-rsa.pem"))
-        .arg("-out")
-        .arg(&out)
-        .output()
-        .expect("openssl is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::read(out).unwrap()
-}
-
 #[tokio::test]
 async fn server_key_signing_only_by_the_owner_role() {
-    let app = App::new(None).await;
-    let data_dir = app.state.config.data_dir.clone();
-    let keys = qoltanba::keys::KeyStore::open(&data_dir, None).unwrap();
-    keys.import_p12(&p12_of("head", &data_dir), "", "head", false)
-        .unwrap();
-    keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
-        .unwrap();
-    keys.import_p12(&p12_of("citizen-rsa", &data_dir), "", "citizen", false)
-        .unwrap();
+    let app = Api::new(None).await;
+    app.import_keys(&[
+        ("head", "head"),
+        ("employee", "employee"),
+        ("citizen-rsa", "citizen"),
+    ]);
     let head = app.key(Role::Head).await;
     let provider = app.key(Role::Provider).await;
     let operator = app.key(Role::Operator).await;
@@ -978,7 +938,7 @@ async fn server_key_signing_only_by_the_owner_role() {
 
 #[tokio::test]
 async fn ocsp_mode_over_http_fails_closed_without_a_responder() {
-    let app = App::new(None).await;
+    let app = Api::new(None).await;
     let portal = app.key(Role::Portal).await;
     let mut body = envelope_body("rsa-attached.p7s");
     body["revocation"] = json!("ocsp");
@@ -988,8 +948,7 @@ async fn ocsp_mode_over_http_fails_closed_without_a_responder() {
     assert_eq!(r.json()["policy"]["revocation_mode"], "ocsp");
     // The default stays CRL-only.
     assert_verdict(
-        &app.post("/v1/verify", &portal, &envelope_body("rsa-attached.p7s"))
-            .await,
+        &verify_shipped(&app, &portal, "rsa-attached.p7s").await,
         "OK",
         Some("PASSED"),
     );
@@ -1001,19 +960,7 @@ async fn a_request_over_the_time_limit_is_a_503_problem_and_counted() {
     // client's own limit is 5 s) against a request limit of 300 ms.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/ocsp", silent.local_addr().unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        request_timeout_ms: 300,
-        ..Config::default()
-    };
-    let service = qoltanba::api::build(config).await.expect("build");
-    let app = App {
-        state: service.state.clone(),
-        router: qoltanba::api::router(service.state),
-        _dir: dir,
-    };
+    let app = Api::with(|config| config.request_timeout_ms = 300).await;
     let portal = app.key(Role::Portal).await;
     let mut body = envelope_body("rsa-attached.p7s");
     body["revocation"] = json!("ocsp");

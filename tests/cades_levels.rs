@@ -9,18 +9,28 @@ use qoltanba::envelope::longterm::{self, OID_ARCHIVE_TIME_STAMP_V3, OID_REVOCATI
 use qoltanba::envelope::parse;
 use qoltanba::pki::algorithms::Digest;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+mod common;
 mod common_tsa;
 
 /// The 2018 GOST root and CA of the national CA's test PKI (in ../shared/realkz).
 const ROOT_GOST2018: &str = "ncanode/history-2018/root_gost.crt";
 const CA_GOST2018: &str = "ncanode/history-2018/nca_gost.crt";
+use common::repo;
 use common_tsa::{long_lived_tsa_dir, openssl, serve_tsa, tsa_dir};
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+/// A path as a command-line word.
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The demo root and national CA certificates as one PEM bundle.
+fn root_and_nca_pem() -> Vec<u8> {
+    let mut pem = std::fs::read(repo("certs/trust/root-ca.pem")).unwrap();
+    pem.extend(std::fs::read(repo("certs/trust/nca-rsa.pem")).unwrap());
+    pem
 }
 
 fn qoltanba(args: &[&str], dir: &Path) -> (i32, Value, String) {
@@ -47,65 +57,52 @@ fn workdir() -> tempfile::TempDir {
     let cert = repo("certs/people/citizen-rsa.pem");
     let key = repo("certs/people/citizen-rsa.key.pem");
     let chain = repo("certs/trust/nca-rsa.pem");
-    openssl(
-        &[
-            "pkcs12",
-            "-export",
-            "-in",
-            cert.to_str().unwrap(),
-            "-inkey",
-            key.to_str().unwrap(),
-            "-certfile",
-            chain.to_str().unwrap(),
-            "-passout",
-            "pass:pw",
-            "-out",
-            "citizen.p12",
-        ],
-        d,
-    );
+    let parts = ["-in", s(&cert), "-inkey", s(&key), "-certfile", s(&chain)];
+    let out = ["-passout", "pass:pw", "-out", "citizen.p12"];
+    openssl(&[&["pkcs12", "-export"][..], &parts, &out].concat(), d);
     dir
 }
 
+/// A work folder holding `lta.p7s`, a B-LTA signature time-stamped by a
+/// fresh loopback TSA (kept for as long as the test holds it).
+fn signed_b_lta() -> (tempfile::TempDir, tempfile::TempDir) {
+    let work = workdir();
+    let tsa = tsa_dir(false);
+    let url = serve_tsa(tsa.path().to_path_buf(), 8);
+    sign(work.path(), "B-LTA", &url, "lta.p7s");
+    (work, tsa)
+}
+
 fn sign(d: &Path, level: &str, tsa: &str, out: &str) {
-    let crl1 = repo("certs/trust/nca-rsa.crl");
-    let crl2 = repo("certs/trust/root-ca.crl");
-    let (code, _, err) = qoltanba(
-        &[
-            "sign",
-            "--data",
-            "data.txt",
-            "--p12",
-            "citizen.p12",
-            "--password-env",
-            "P12_PASSWORD",
-            "--level",
-            level,
-            "--tsa",
-            tsa,
-            "--crl",
-            crl1.to_str().unwrap(),
-            "--crl",
-            crl2.to_str().unwrap(),
-            "--out",
-            out,
-        ],
-        d,
+    let (crl1, crl2) = (
+        repo("certs/trust/nca-rsa.crl"),
+        repo("certs/trust/root-ca.crl"),
     );
+    let key = ["--p12", "citizen.p12", "--password-env", "P12_PASSWORD"];
+    let stamp = [
+        "--level",
+        level,
+        "--tsa",
+        tsa,
+        "--crl",
+        s(&crl1),
+        "--crl",
+        s(&crl2),
+    ];
+    let args = [
+        &["sign", "--data", "data.txt"][..],
+        &key,
+        &stamp,
+        &["--out", out],
+    ];
+    let (code, _, err) = qoltanba(&args.concat(), d);
     assert_eq!(code, 0, "sign --level {level}: {err}");
 }
 
 fn verify(d: &Path, sig: &str, extra: &[&str]) -> Value {
     let root = repo("certs/trust/root-ca.pem");
-    let mut args = vec![
-        "verify",
-        "--signature",
-        sig,
-        "--data",
-        "data.txt",
-        "--trust",
-        root.to_str().unwrap(),
-    ];
+    let mut args = vec!["verify", "--signature", sig, "--data", "data.txt"];
+    args.extend(["--trust", s(&root)]);
     args.extend_from_slice(extra);
     let (_, v, err) = qoltanba(&args, d);
     assert!(!v.is_null(), "verify printed no JSON: {err}");
@@ -132,17 +129,14 @@ fn openssl_ts_verify(d: &Path, token: &[u8], covered: &[u8], ca: &Path, name: &s
     std::fs::write(d.join(format!("{name}.tok")), token).unwrap();
     std::fs::write(d.join(format!("{name}.bin")), covered).unwrap();
     let o = Command::new("openssl")
+        .args(["ts", "-verify", "-token_in"])
         .args([
-            "ts",
-            "-verify",
-            "-token_in",
             "-in",
             &format!("{name}.tok"),
             "-data",
             &format!("{name}.bin"),
-            "-CAfile",
-            ca.to_str().unwrap(),
         ])
+        .args(["-CAfile", s(ca)])
         .current_dir(d)
         .output()
         .unwrap();
@@ -168,7 +162,7 @@ fn each_level_is_made_reported_and_accepted_by_openssl() {
             repo("certs/trust/nca-rsa.crl"),
             repo("certs/trust/root-ca.crl"),
         );
-        let crls = ["--crl", c1.to_str().unwrap(), "--crl", c2.to_str().unwrap()];
+        let crls = ["--crl", s(&c1), "--crl", s(&c2)];
         let v = verify(d, &out, if level == "B-T" { &crls } else { &[] });
         assert_eq!(v["code"], "OK", "{level}: {v}");
         assert_eq!(v["level"], level, "{level}: {v}");
@@ -176,27 +170,11 @@ fn each_level_is_made_reported_and_accepted_by_openssl() {
         assert_eq!(check(&v, "timestamp")["outcome"], "passed", "{v}");
         // openssl reads and verifies the envelope as it is.
         let chain = d.join("chain.pem");
-        let mut pem = std::fs::read(repo("certs/trust/root-ca.pem")).unwrap();
-        pem.extend(std::fs::read(repo("certs/trust/nca-rsa.pem")).unwrap());
-        std::fs::write(&chain, &pem).unwrap();
+        std::fs::write(&chain, root_and_nca_pem()).unwrap();
+        let input = ["-inform", "DER", "-in", &out, "-content", "data.txt"];
+        let judge = ["-CAfile", s(&chain), "-purpose", "any", "-out", "/dev/null"];
         openssl(
-            &[
-                "cms",
-                "-verify",
-                "-binary",
-                "-inform",
-                "DER",
-                "-in",
-                &out,
-                "-content",
-                "data.txt",
-                "-CAfile",
-                chain.to_str().unwrap(),
-                "-purpose",
-                "any",
-                "-out",
-                "/dev/null",
-            ],
+            &[&["cms", "-verify", "-binary"][..], &input, &judge].concat(),
             d,
         );
     }
@@ -232,9 +210,7 @@ fn each_level_is_made_reported_and_accepted_by_openssl() {
             .clone()
     };
     let ca = tsa.path().join("root-and-nca.pem");
-    let mut pem = std::fs::read(repo("certs/trust/root-ca.pem")).unwrap();
-    pem.extend(std::fs::read(repo("certs/trust/nca-rsa.pem")).unwrap());
-    std::fs::write(&ca, pem).unwrap();
+    std::fs::write(&ca, root_and_nca_pem()).unwrap();
     openssl_ts_verify(
         d,
         &token(qoltanba::tsp::OID_SIGNATURE_TIME_STAMP),
@@ -272,11 +248,8 @@ fn each_level_is_made_reported_and_accepted_by_openssl() {
 
 #[test]
 fn tampering_with_archived_data_is_caught() {
-    let work = workdir();
+    let (work, _tsa) = signed_b_lta();
     let d = work.path();
-    let tsa = tsa_dir(false);
-    let url = serve_tsa(tsa.path().to_path_buf(), 8);
-    sign(d, "B-LTA", &url, "lta.p7s");
     // Drop the revocation-values attribute the archive time-stamp covered.
     let bytes = std::fs::read(d.join("lta.p7s")).unwrap();
     let mut sd = {
@@ -320,11 +293,8 @@ fn tampering_with_archived_data_is_caught() {
 
 #[test]
 fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
-    let work = workdir();
+    let (work, _tsa) = signed_b_lta();
     let d = work.path();
-    let tsa1 = tsa_dir(false);
-    let url1 = serve_tsa(tsa1.path().to_path_buf(), 8);
-    sign(d, "B-LTA", &url1, "lta.p7s");
     // Before the first TSA's certificate expires, the operator renews with
     // a TSA whose certificate outlives 2046.
     let tsa2 = long_lived_tsa_dir(365 * 30);
@@ -347,8 +317,8 @@ fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
         d,
     );
     assert_eq!(code, 0, "sign extend: {err}");
-    let (_, s) = signer(d, "renewed.p7s");
-    let ats = s
+    let (_, renewed) = signer(d, "renewed.p7s");
+    let ats = renewed
         .unsigned_attrs
         .iter()
         .find(|a| a.oid == OID_ARCHIVE_TIME_STAMP_V3)
@@ -359,19 +329,15 @@ fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
     // given. The long-lived TSA's CA and its CRL are.
     let tsa2_ca = tsa2.path().join("ca.pem");
     let tsa2_crl = tsa2.path().join("ca.crl");
-    let at = ["--at", "2046-06-01T00:00:00Z"];
-    let v = verify(
-        d,
-        "renewed.p7s",
-        &[
-            "--trust",
-            tsa2_ca.to_str().unwrap(),
-            "--crl",
-            tsa2_crl.to_str().unwrap(),
-            at[0],
-            at[1],
-        ],
-    );
+    let offline_2046 = [
+        "--trust",
+        s(&tsa2_ca),
+        "--crl",
+        s(&tsa2_crl),
+        "--at",
+        "2046-06-01T00:00:00Z",
+    ];
+    let v = verify(d, "renewed.p7s", &offline_2046);
     assert_eq!(v["code"], "OK", "{v}");
     assert_eq!(v["indication"], "PASSED");
     assert_eq!(v["level"], "B-LTA");
@@ -385,18 +351,7 @@ fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
     assert_eq!(ts["outcome"], "passed", "{ts}");
     assert!(ts["detail"]["checked_at"].is_string(), "{ts}");
     // Without the renewal the same signature is not provable in 2046.
-    let v = verify(
-        d,
-        "lta.p7s",
-        &[
-            "--trust",
-            tsa2_ca.to_str().unwrap(),
-            "--crl",
-            tsa2_crl.to_str().unwrap(),
-            at[0],
-            at[1],
-        ],
-    );
+    let v = verify(d, "lta.p7s", &offline_2046);
     assert_eq!(v["indication"], "INDETERMINATE", "{v}");
     assert_eq!(v["code"], "CERT_EXPIRED", "{v}");
 }
@@ -407,31 +362,15 @@ fn a_renewed_b_lta_signature_verifies_offline_in_2046() {
 /// nothing proves the time-stamp: B-B.
 #[test]
 fn kalkan_cades_t_is_b_t_at_its_time() {
-    let realkz = repo("../shared/realkz");
-    assert!(
-        realkz.join("README.md").is_file(),
-        "the real NCA RK material is not at {} (see tests/common/mod.rs)",
-        realkz.display()
-    );
+    let realkz = common::realkz_dir();
     let sig = realkz.join("skarm-kalkan/testdata__examples__test_CMS_GOST.p7s");
     let root = realkz.join(ROOT_GOST2018);
     let ca = realkz.join(CA_GOST2018);
     let run = |at: &str| {
-        let (_, v, err) = qoltanba(
-            &[
-                "verify",
-                "--signature",
-                sig.to_str().unwrap(),
-                "--trust",
-                root.to_str().unwrap(),
-                "--certs",
-                ca.to_str().unwrap(),
-                "--no-revocation",
-                "--at",
-                at,
-            ],
-            &repo("."),
-        );
+        let chain = ["--trust", s(&root), "--certs", s(&ca)];
+        let when = ["--no-revocation", "--at", at];
+        let args = [&["verify", "--signature", s(&sig)][..], &chain, &when].concat();
+        let (_, v, err) = qoltanba(&args, &repo("."));
         assert!(!v.is_null(), "{err}");
         v
     };
@@ -455,11 +394,8 @@ fn kalkan_cades_t_is_b_t_at_its_time() {
 fn damaged_b_lta_envelopes_get_verdicts() {
     use qoltanba::envelope::{VerifyRequest, verify};
     use qoltanba::pki::{Policy, TrustStore};
-    let work = workdir();
+    let (work, _tsa) = signed_b_lta();
     let d = work.path();
-    let tsa = tsa_dir(false);
-    let url = serve_tsa(tsa.path().to_path_buf(), 8);
-    sign(d, "B-LTA", &url, "lta.p7s");
     let good = std::fs::read(d.join("lta.p7s")).unwrap();
     let data = std::fs::read(d.join("data.txt")).unwrap();
     let store = TrustStore::from_dir(&repo("certs/trust")).unwrap();

@@ -2,61 +2,16 @@
 //! takes a new CRL only when it verifies and is fresh, keeps the last good
 //! copy across restarts, and reports failures in readiness.
 
+mod common;
+use common::loopback::{Files, serve_files};
+use common::{pem_der, repo};
+
 use qoltanba::api::{self, AppState};
 use qoltanba::config::Config;
 use qoltanba::envelope::{self, VerifyRequest};
 use qoltanba::pki::demo::{Ca, crl::CrlSpec, crl::issue};
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
-type Files = Arc<Mutex<HashMap<String, Vec<u8>>>>;
-
-/// A tiny HTTP server answering GET /NAME from `files` (404 otherwise).
-fn serve(files: Files) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let n = s.read(&mut buf).unwrap_or(0);
-            let req = String::from_utf8_lossy(&buf[..n]).to_string();
-            let path = req
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .trim_start_matches('/')
-                .to_string();
-            let body = files.lock().unwrap().get(&path).cloned();
-            let _ = match body {
-                Some(b) => write!(
-                    s,
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    b.len()
-                )
-                .and_then(|_| s.write_all(&b)),
-                None => write!(
-                    s,
-                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                ),
-            };
-        }
-    });
-    base
-}
+use std::path::Path;
+use std::sync::Arc;
 
 fn ca(name: &str) -> Ca {
     Ca::load(
@@ -110,6 +65,17 @@ fn verify(state: &AppState) -> String {
         .to_string()
 }
 
+/// One refresh of every CRL: the status of the one from `url`.
+async fn refresh(state: &AppState, url: &str) -> Option<&'static str> {
+    let out = api::refresh_crls(state).await;
+    out.iter().find(|o| o.url == url).map(|o| o.status)
+}
+
+/// Puts `crl` on the server as the national CA's `nca-rsa.crl`.
+fn publish(files: &Files, crl: Vec<u8>) {
+    files.lock().unwrap().insert("nca-rsa.crl".into(), crl);
+}
+
 #[tokio::test]
 async fn crls_refresh_verified_fresh_and_kept_on_disk() {
     let trust = tempfile::tempdir().unwrap();
@@ -124,7 +90,7 @@ async fn crls_refresh_verified_fresh_and_kept_on_disk() {
     }
     let data = tempfile::tempdir().unwrap();
     let files: Files = Arc::default();
-    let base = serve(files.clone());
+    let base = serve_files(files.clone());
     let url = format!("{base}/nca-rsa.crl");
     let state = app(data.path(), trust.path(), &url).await;
     let now = qoltanba::time::now();
@@ -132,14 +98,10 @@ async fn crls_refresh_verified_fresh_and_kept_on_disk() {
     assert_eq!(verify(&state), "REVOCATION_UNAVAILABLE");
 
     // The server has nothing yet: a failure, shown in readiness.
-    let out = api::refresh_crls(&state).await;
-    assert_eq!(
-        out.iter().find(|o| o.url == url).map(|o| o.status),
-        Some("failed")
-    );
+    assert_eq!(refresh(&state, &url).await, Some("failed"));
 
-    files.lock().unwrap().insert(
-        "nca-rsa.crl".into(),
+    publish(
+        &files,
         crl(&nca, "nca-rsa", now - 3600, now + 86_400, 10, &[]),
     );
     let out = api::refresh_crls(&state).await;
@@ -154,18 +116,11 @@ async fn crls_refresh_verified_fresh_and_kept_on_disk() {
         1
     );
     // The same again: unchanged.
-    assert_eq!(
-        api::refresh_crls(&state)
-            .await
-            .iter()
-            .find(|o| o.url == url)
-            .map(|o| o.status),
-        Some("unchanged")
-    );
+    assert_eq!(refresh(&state, &url).await, Some("unchanged"));
 
     // A newer CRL in the intermediate's name signed by the root's key: refused, the old one stays.
-    files.lock().unwrap().insert(
-        "nca-rsa.crl".into(),
+    publish(
+        &files,
         crl(
             &ca("root-ca"),
             "nca-rsa",
@@ -181,33 +136,19 @@ async fn crls_refresh_verified_fresh_and_kept_on_disk() {
     assert!(o.detail.contains("signature"), "{}", o.detail);
     assert_eq!(verify(&state), "OK");
     // A stale one: refused.
-    files.lock().unwrap().insert(
-        "nca-rsa.crl".into(),
+    publish(
+        &files,
         crl(&nca, "nca-rsa", now - 7200, now - 60, 12, &[0x1001]),
     );
-    assert_eq!(
-        api::refresh_crls(&state)
-            .await
-            .iter()
-            .find(|o| o.url == url)
-            .map(|o| o.status),
-        Some("failed")
-    );
+    assert_eq!(refresh(&state, &url).await, Some("failed"));
     assert_eq!(verify(&state), "OK");
 
     // A genuine newer CRL revoking the citizen: taken.
-    files.lock().unwrap().insert(
-        "nca-rsa.crl".into(),
+    publish(
+        &files,
         crl(&nca, "nca-rsa", now - 30, now + 86_400, 13, &[0x1001]),
     );
-    assert_eq!(
-        api::refresh_crls(&state)
-            .await
-            .iter()
-            .find(|o| o.url == url)
-            .map(|o| o.status),
-        Some("updated")
-    );
+    assert_eq!(refresh(&state, &url).await, Some("updated"));
     assert_eq!(verify(&state), "CERT_REVOKED");
 
     // A restart with the server down still has the last good copy.

@@ -8,33 +8,25 @@
 //! The validation time is fixed (2026-06-01) inside every window; the
 //! responders take their clock as a parameter.
 
+mod common;
+use common::loopback::serve_posts;
+use common::{pem_der, pem_der_at, repo};
+
 use der::Decode;
 use qoltanba::envelope::{self, VerifyRequest, sign};
 use qoltanba::pki::algorithms::{Digest, KeyKind, Scheme};
 use qoltanba::pki::demo::gost::{self as demo_gost, GOST2004, GOST2015, GostCa, Hierarchy};
 use qoltanba::pki::demo::ocsp::{self as responder, Nonce, Responder, Status, Times};
 use qoltanba::pki::ocsp::{OcspClient, OcspTransport, message};
-use qoltanba::pki::signer::{GostSigner, RingSigner, Signer, from_pkcs8_any};
+use qoltanba::pki::signer::{GostSigner, Signer, from_pkcs8_any};
 use qoltanba::pki::{Policy, RevocationMode, TrustStore};
-use qoltanba::verdict::Verdict;
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use qoltanba::verdict::{Outcome, Verdict};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// 2026-06-01T00:00:00Z
 const AT: i64 = 1_780_272_000;
 const DAY: i64 = 86_400;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &Path) -> Vec<u8> {
-    pem::parse(std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .unwrap()
-        .into_contents()
-}
 
 struct Who {
     cert: Vec<u8>,
@@ -43,32 +35,26 @@ struct Who {
 
 fn who(name: &str) -> Who {
     Who {
-        cert: pem_der(&repo(&format!("certs/gost/people/{name}.pem"))),
-        key: GostSigner::from_pkcs8(&pem_der(&repo(&format!(
-            "certs/gost/people/{name}.key.pem"
-        ))))
-        .unwrap(),
+        cert: pem_der(&format!("certs/gost/people/{name}.pem")),
+        key: GostSigner::from_pkcs8(&pem_der(&format!("certs/gost/people/{name}.key.pem")))
+            .unwrap(),
     }
 }
 
-fn ca(name: &str) -> GostCa {
-    let der = pem_der(&repo(&format!("certs/gost/trust/{name}.pem")));
-    GostCa::load(
-        name,
-        der,
-        &pem_der(&repo(&format!("certs/gost/ca/{name}.key.pem"))),
-    )
-    .unwrap()
+/// A GOST CA of the demo PKI whose certificate is in `certs/gost/{folder}/`.
+fn gost_ca(name: &str, folder: &str) -> GostCa {
+    let der = pem_der(&format!("certs/gost/{folder}/{name}.pem"));
+    let key = pem_der(&format!("certs/gost/ca/{name}.key.pem"));
+    GostCa::load(name, der, &key).unwrap()
 }
 
+fn ca(name: &str) -> GostCa {
+    gost_ca(name, "trust")
+}
+
+/// A service certificate's issuer-side key (OCSP responder, TSA).
 fn service(name: &str) -> GostCa {
-    let der = pem_der(&repo(&format!("certs/gost/ca/{name}.pem")));
-    GostCa::load(
-        name,
-        der,
-        &pem_der(&repo(&format!("certs/gost/ca/{name}.key.pem"))),
-    )
-    .unwrap()
+    gost_ca(name, "ca")
 }
 
 fn store() -> TrustStore {
@@ -123,7 +109,7 @@ fn pkcs8_keys_read_back_and_write_the_same_bytes() {
         if !path.to_string_lossy().ends_with(".key.pem") {
             continue;
         }
-        let der = pem_der(&path);
+        let der = pem_der_at(&path);
         let key = GostSigner::from_pkcs8(&der).unwrap();
         assert_eq!(
             key.to_pkcs8().unwrap().as_slice(),
@@ -132,7 +118,7 @@ fn pkcs8_keys_read_back_and_write_the_same_bytes() {
             path.display()
         );
         // The key matches its certificate.
-        let cert = pem_der(&PathBuf::from(
+        let cert = pem_der_at(&PathBuf::from(
             path.to_string_lossy().replace(".key.pem", ".pem"),
         ));
         let c = qoltanba::pki::cert::Certificate::from_der(&cert).unwrap();
@@ -158,7 +144,7 @@ fn pkcs8_keys_read_back_and_write_the_same_bytes() {
     let again = GostSigner::from_pkcs8(&pkcs8).unwrap();
     assert_eq!(again.public_key_spki(), k.public_key_spki());
     // An RSA key is not a GOST key, and loads as RSA through from_pkcs8_any.
-    let rsa = pem_der(&repo("certs/people/citizen-rsa.key.pem"));
+    let rsa = pem_der("certs/people/citizen-rsa.key.pem");
     assert!(GostSigner::from_pkcs8(&rsa).is_err());
     assert!(matches!(
         from_pkcs8_any(&rsa).unwrap().scheme(),
@@ -189,7 +175,7 @@ fn certificates_are_shaped_like_the_national_cas() {
             )));
         }
         for (i, f) in files.iter().enumerate() {
-            let der = pem_der(f);
+            let der = pem_der_at(f);
             let (_, x) = X509Certificate::from_der(&der).unwrap();
             let what = f.display().to_string();
             assert_eq!(x.version(), X509Version::V3, "{what}");
@@ -503,14 +489,12 @@ fn revoked_on_hold_and_delta_via_a_gost_ocsp_responder() {
 fn gost_ocsp_answers_that_cannot_be_believed() {
     let store = store();
     let env = signed("gost2015-citizen", b"x", true);
+    // The verdict with OCSP answered through `transport` (under `mode`).
+    let with = |transport: Arc<dyn OcspTransport>, mode| {
+        verify_with(&env, None, AT, ocsp_policy(transport, mode), &store)
+    };
     let run = |local: LocalOcsp| {
-        let v = verify_with(
-            &env,
-            None,
-            AT,
-            ocsp_policy(Arc::new(local), RevocationMode::Ocsp),
-            &store,
-        );
+        let v = with(Arc::new(local), RevocationMode::Ocsp);
         v.code.as_str().to_string()
     };
     // Signed by the TSA: issued by the intermediate, but not for OCSP.
@@ -541,74 +525,13 @@ fn gost_ocsp_answers_that_cannot_be_believed() {
             responder::refusal(x509_ocsp::OcspResponseStatus::TryLater)
         }
     }
-    let v = verify_with(
-        &env,
-        None,
-        AT,
-        ocsp_policy(Arc::new(TryLater), RevocationMode::Ocsp),
-        &store,
-    );
+    let v = with(Arc::new(TryLater), RevocationMode::Ocsp);
     assert_eq!(v.code.as_str(), "REVOCATION_UNAVAILABLE");
     // Any: the CRL's good answer decides when OCSP cannot be believed.
     let mut l = LocalOcsp::new(GOST2015);
     l.signer = service("gost2015-tsa");
-    let v = verify_with(
-        &env,
-        None,
-        AT,
-        ocsp_policy(Arc::new(l), RevocationMode::Any),
-        &store,
-    );
+    let v = with(Arc::new(l), RevocationMode::Any);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
-}
-
-/// Serves `answer` over HTTP/1.1 on loopback for `n` requests.
-fn serve(n: usize, answer: impl Fn(&[u8]) -> Vec<u8> + Send + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(n) {
-            let mut s = stream.unwrap();
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let (head_end, len) = loop {
-                let k = s.read(&mut chunk).unwrap();
-                if k == 0 {
-                    break (0, usize::MAX);
-                }
-                buf.extend_from_slice(&chunk[..k]);
-                if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-                    let len = head
-                        .lines()
-                        .find_map(|l| {
-                            l.strip_prefix("content-length:")
-                                .map(|v| v.trim().parse::<usize>().unwrap())
-                        })
-                        .unwrap_or(0);
-                    break (p + 4, len);
-                }
-            };
-            if len == usize::MAX {
-                continue;
-            }
-            while buf.len() < head_end + len {
-                let k = s.read(&mut chunk).unwrap();
-                if k == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..k]);
-            }
-            let body = answer(&buf[head_end..(head_end + len).min(buf.len())]);
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = s.write_all(&body);
-        }
-    });
-    url
 }
 
 #[test]
@@ -616,7 +539,7 @@ fn gost_ocsp_responder_over_loopback_http() {
     let store = store();
     let local = LocalOcsp::new(GOST2015);
     // Two certificates per verification (the signer and the intermediate).
-    let url = serve(4, move |body| local.answer(body));
+    let url = serve_posts(4, move |body| local.answer(body));
     for (name, code) in [
         ("gost2015-citizen", "OK"),
         ("gost2015-revoked", "CERT_REVOKED"),
@@ -639,7 +562,7 @@ fn gost_ocsp_responder_over_loopback_http() {
 fn gost_tsa(h: Hierarchy, gen_time: i64, n: usize) -> String {
     let tsa = service(&h.file("tsa"));
     let chain = vec![ca(&h.file("nca")).der];
-    serve(n, move |body| {
+    serve_posts(n, move |body| {
         let t = qoltanba::tsp::responder::Tsa {
             signer: &tsa.signer,
             cert: &tsa.der,
@@ -661,12 +584,7 @@ fn cades_t_from_a_gost_tsa_gives_proof_of_existence() {
     let v = verify_with(&env, None, AT, Policy::default(), &store);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
     let ts = check(&v, "timestamp");
-    assert_eq!(
-        ts.outcome,
-        qoltanba::verdict::Outcome::Passed,
-        "{:#}",
-        ts.detail
-    );
+    assert_eq!(ts.outcome, Outcome::Passed, "{:#}", ts.detail);
     assert_eq!(ts.detail["imprint_algorithm"], "1.2.398.3.10.1.3.3");
     assert_eq!(ts.detail["policy"], "1.2.398.3.3.5.1");
     // After the citizen's certificate expired (2030-12-31): PASSED on the token's time.
@@ -748,17 +666,6 @@ fn mixed_store() -> (tempfile::TempDir, TrustStore) {
 #[test]
 fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
     let (_dir, store) = mixed_store();
-    let rsa = |name: &str| {
-        let cert = pem_der(&repo(&format!("certs/people/{name}.pem")));
-        let key = RingSigner::from_pkcs8(
-            &pem_der(&repo(&format!("certs/people/{name}.key.pem"))),
-            None,
-            false,
-        )
-        .unwrap();
-        (cert, key)
-    };
-    let rsa_ca = pem_der(&repo("certs/trust/nca-rsa.pem"));
     for (gost, rsa_name, envelope_code, codes) in [
         ("gost2015-citizen", "citizen-rsa", "OK", ["OK", "OK"]),
         ("gost2004-citizen", "citizen-rsa", "OK", ["OK", "OK"]),
@@ -795,23 +702,12 @@ fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
     ] {
         let content = b"co-signed request";
         let first = signed(gost, content, true);
-        let (cert, key) = rsa(rsa_name);
-        let env = sign::add_signer(
-            &first,
-            None,
-            &key,
-            &cert,
-            std::slice::from_ref(&rsa_ca),
-            AT - DAY,
-        )
-        .unwrap();
+        // The RSA person (under the RSA national CA) adds a signature.
+        let r = common::demo::who(rsa_name);
+        let env = sign::add_signer(&first, None, &r.key, &r.cert, &r.chain, AT - DAY).unwrap();
         let v = verify_with(&env, None, AT, Policy::default(), &store);
-        assert_eq!(
-            v.code.as_str(),
-            envelope_code,
-            "{gost} + {rsa_name}: {}",
-            v.summary()
-        );
+        let (code, summary) = (v.code.as_str(), v.summary());
+        assert_eq!(code, envelope_code, "{gost} + {rsa_name}: {summary}");
         let got: Vec<&str> = v.signers.iter().map(|s| s.code.as_str()).collect();
         assert_eq!(got, codes, "{gost} + {rsa_name}");
         let schemes: Vec<String> = v
@@ -829,27 +725,14 @@ fn gost_and_rsa_signers_in_one_envelope_worst_provable_outcome() {
             "{schemes:?}"
         );
         // The other way round: RSA first, GOST added.
-        let (cert, key) = rsa(rsa_name);
-        let rsa_first = sign::sign(
-            content,
-            true,
-            &key,
-            &cert,
-            std::slice::from_ref(&rsa_ca),
-            AT - DAY,
-        )
-        .unwrap();
+        let rsa_first = sign::sign(content, true, &r.key, &r.cert, &r.chain, AT - DAY).unwrap();
         let w = who(gost);
         let nca = ca(&format!("{}-nca", &gost[..8]));
         let env =
             sign::add_signer(&rsa_first, None, &w.key, &w.cert, &[nca.der], AT - DAY).unwrap();
         let v = verify_with(&env, None, AT, Policy::default(), &store);
-        assert_eq!(
-            v.code.as_str(),
-            envelope_code,
-            "{rsa_name} + {gost}: {}",
-            v.summary()
-        );
+        let (code, summary) = (v.code.as_str(), v.summary());
+        assert_eq!(code, envelope_code, "{rsa_name} + {gost}: {summary}");
     }
 }
 

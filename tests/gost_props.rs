@@ -16,6 +16,8 @@
 //!
 //! PROPTEST_CASES overrides the number of cases of every property.
 
+mod common;
+
 use der::Encode;
 use der::asn1::{Any, BitString, ObjectIdentifier as Oid, OctetString};
 use proptest::prelude::*;
@@ -24,12 +26,8 @@ use qoltanba::pki::gost::{self, Curve, GostError, SigningKey};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 fn cases(n: u32) -> ProptestConfig {
-    let n = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n);
     ProptestConfig {
-        cases: n,
+        cases: common::proptest_cases(n),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

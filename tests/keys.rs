@@ -8,6 +8,9 @@
 //! MAC), with a password and with the empty one. `openssl` is required:
 //! without it the tests fail, nothing is skipped.
 
+mod common;
+use common::pem_der_at;
+
 use base64::Engine;
 use qoltanba::keys::{self, KeyError, KeyOptions, KeyStore, LoadedKey, MasterKeyOrigin};
 use qoltanba::pki::TrustStore;
@@ -101,17 +104,12 @@ fn make_p12(dir: &Path, person: &str, issuers: &[&str], form: Form, password: &s
     out
 }
 
-fn pem_der(path: &Path) -> Vec<u8> {
-    let text = std::fs::read(path).expect("pem");
-    pem::parse(text).expect("one PEM block").into_contents()
-}
-
 fn pkcs8_of(person: &str) -> Vec<u8> {
-    pem_der(&demo(&format!("people/{person}.key.pem")))
+    pem_der_at(&demo(&format!("people/{person}.key.pem")))
 }
 
 fn cert_of(person: &str) -> Certificate {
-    Certificate::from_der(&pem_der(&demo(&format!("people/{person}.pem")))).expect("demo cert")
+    Certificate::from_der(&pem_der_at(&demo(&format!("people/{person}.pem")))).expect("demo cert")
 }
 
 /// A data folder and a master key file (hex) in a temporary folder.
@@ -120,6 +118,11 @@ struct Place {
 }
 
 impl Place {
+    /// A PKCS#12 of a demo person made by openssl in this place (see `make_p12`).
+    fn p12(&self, person: &str, issuers: &[&str], form: Form, password: &str) -> PathBuf {
+        make_p12(self.dir(), person, issuers, form, password)
+    }
+
     fn new() -> Place {
         let tmp = tempfile::tempdir().expect("tempdir");
         let hex: String = (0u8..32).map(|b| format!("{:02x}", b * 7 + 3)).collect();
@@ -299,7 +302,7 @@ fn cli_imports_every_form_and_seals_the_key() {
         } else {
             &["root-ca.pem", "nca-rsa.pem"]
         };
-        let p12 = make_p12(place.dir(), person, issuers, form, password);
+        let p12 = place.p12(person, issuers, form, password);
         let id = format!("{person}-{i}");
         let p12s = p12.display().to_string();
         let mut args = vec!["keys", "import", "--p12", &p12s, "--id", &id];
@@ -342,14 +345,8 @@ fn cli_imports_every_form_and_seals_the_key() {
 #[test]
 fn cli_list_shows_the_facts_and_remove_removes() {
     let place = Place::new();
-    let rsa = make_p12(
-        place.dir(),
-        "citizen-rsa",
-        &["nca-rsa.pem"],
-        Form::Default,
-        PASSWORD,
-    );
-    let ec = make_p12(place.dir(), "citizen-ec", &[], Form::Legacy, "");
+    let rsa = place.p12("citizen-rsa", &["nca-rsa.pem"], Form::Default, PASSWORD);
+    let ec = place.p12("citizen-ec", &[], Form::Legacy, "");
     let env = [("PW", PASSWORD)];
     let rsa_s = rsa.display().to_string();
     let ec_s = ec.display().to_string();
@@ -409,13 +406,14 @@ fn cli_list_shows_the_facts_and_remove_removes() {
 
     let out = place.cli(&["keys", "remove", "citizen-rsa"], &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("KEY_NOT_FOUND"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("KEY_NOT_FOUND"), "{err}");
 }
 
 #[test]
 fn cli_refusals_have_codes() {
     let place = Place::new();
-    let p12 = make_p12(place.dir(), "citizen-rsa", &[], Form::Default, PASSWORD);
+    let p12 = place.p12("citizen-rsa", &[], Form::Default, PASSWORD);
     let p = p12.display().to_string();
     let import = |id: &str, extra: &[&str], env: &[(&str, &str)]| {
         let mut args = vec![
@@ -471,17 +469,14 @@ fn cli_refusals_have_codes() {
     assert_eq!(unset.status.code(), Some(2));
 
     let text = place.cli(&["keys", "import", "--p12", &p, "--id", "k3"], &[]);
-    assert!(
-        stderr(&text).contains("KEY_P12_INVALID"),
-        "{}",
-        stderr(&text)
-    );
+    let err = stderr(&text);
+    assert!(err.contains("KEY_P12_INVALID"), "{err}");
 }
 
 #[test]
 fn cli_generates_a_master_key_and_warns() {
     let place = Place::new();
-    let p12 = make_p12(place.dir(), "citizen-ec", &[], Form::Default, "");
+    let p12 = place.p12("citizen-ec", &[], Form::Default, "");
     let out = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
         .args([
             "keys",
@@ -496,11 +491,8 @@ fn cli_generates_a_master_key_and_warns() {
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("generated master key"),
-        "{}",
-        stderr(&out)
-    );
+    let err = stderr(&out);
+    assert!(err.contains("generated master key"), "{err}");
     let master = place.data().join("master.key");
     assert_mode_0600(&master);
     let keys_dir = std::fs::metadata(place.data().join("keys")).expect("keys folder");
@@ -534,7 +526,7 @@ fn library_import_load_and_sign() {
     let place = Place::new();
     let store = place.store();
     for (person, issuers) in [("citizen-rsa", "nca-rsa.pem"), ("citizen-ec", "nca-ec.pem")] {
-        let p12 = make_p12(place.dir(), person, &[issuers], Form::Legacy, PASSWORD);
+        let p12 = place.p12(person, &[issuers], Form::Legacy, PASSWORD);
         let bytes = std::fs::read(&p12).expect("p12");
         let info = store
             .import_p12(&bytes, PASSWORD, person, false)
@@ -589,13 +581,7 @@ fn library_import_load_and_sign() {
 #[test]
 fn wrong_master_key_renamed_or_changed_file_do_not_open() {
     let place = Place::new();
-    let p12 = make_p12(
-        place.dir(),
-        "citizen-rsa",
-        &["nca-rsa.pem"],
-        Form::Default,
-        "",
-    );
+    let p12 = place.p12("citizen-rsa", &["nca-rsa.pem"], Form::Default, "");
     let bytes = std::fs::read(&p12).expect("p12");
     place
         .store()
@@ -677,9 +663,9 @@ fn wrong_master_key_renamed_or_changed_file_do_not_open() {
 #[test]
 fn signer_certificate_is_found_in_any_order() {
     // The leaf last, after its issuers: built with p12-keystore's writer.
-    let leaf = pem_der(&demo("people/citizen-ec.pem"));
-    let nca = pem_der(&demo("trust/nca-ec.pem"));
-    let root = pem_der(&demo("trust/root-ca.pem"));
+    let leaf = pem_der_at(&demo("people/citizen-ec.pem"));
+    let nca = pem_der_at(&demo("trust/nca-ec.pem"));
+    let root = pem_der_at(&demo("trust/root-ca.pem"));
     let cert = |d: &[u8]| p12_keystore::Certificate::from_der(d).expect("cert");
     let chain = p12_keystore::PrivateKeyChain::new(
         vec![1u8, 2, 3],
@@ -777,7 +763,7 @@ fn unsupported_keys_are_refused() {
         assert!(!place.key_file(name).exists());
     }
     // An ECDSA P-256 key cannot be asked to sign with SHA-512.
-    let p12 = make_p12(place.dir(), "citizen-ec", &[], Form::Default, "");
+    let p12 = place.p12("citizen-ec", &[], Form::Default, "");
     let bytes = std::fs::read(p12).expect("p12");
     let opts = KeyOptions {
         digest: Some(Digest::Sha512),

@@ -12,20 +12,23 @@
 //!
 //! `openssl` is required: without it every test fails saying so.
 
+mod common;
+
+use common::loopback::free_port;
+use common::openssl::{Ca, KeyAlg, genkeys, openssl, openssl_cmd, openssl_output, require_openssl};
 use qoltanba::pki::ocsp::{HttpTransport, OcspClient, OcspTransport, message};
 use qoltanba::pki::revocation::RevocationStore;
 use qoltanba::pki::{self, Extra, Policy, RevocationMode, TrustStore, cert::Certificate};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tempfile::TempDir;
 
-/// Certificate windows.
-const CERT_FROM: &str = "250101000000Z";
+/// Certificate windows (from `CERT_FROM`).
 const CERT_TO: &str = "350101000000Z";
 /// CRL dates: fresh for the whole certificate window.
 const CRL_LAST: &str = "250601000000Z";
@@ -34,259 +37,8 @@ const CRL_NEXT: &str = "341231000000Z";
 const REVOKED_ON: &str = "260101000000Z";
 
 // ---------------------------------------------------------------------------
-// openssl
-// ---------------------------------------------------------------------------
-
-fn openssl_cmd() -> String {
-    std::env::var("OPENSSL").unwrap_or_else(|_| "openssl".to_string())
-}
-
-fn require_openssl() {
-    static CHECK: OnceLock<()> = OnceLock::new();
-    CHECK.get_or_init(
-        || match Command::new(openssl_cmd()).arg("version").output() {
-            Ok(o) if o.status.success() => {}
-            other => panic!(
-                "tests/ocsp.rs needs the openssl command-line tool ({other:?}); install it \
-             (e.g. `apt-get install openssl`) or point OPENSSL at it"
-            ),
-        },
-    );
-}
-
-fn openssl_output(dir: &Path, args: &[&str]) -> Output {
-    require_openssl();
-    Command::new(openssl_cmd())
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("running openssl {args:?}: {e}"))
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let o = openssl_output(dir, args);
-    assert!(
-        o.status.success(),
-        "openssl {} failed ({}):\n{}",
-        args.join(" "),
-        o.status,
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o.stdout
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
-
-// ---------------------------------------------------------------------------
 // The PKI, built once per process
 // ---------------------------------------------------------------------------
-
-fn ca_config(dir: &Path) -> String {
-    format!(
-        r#"
-[ ca ]
-default_ca = CA_default
-
-[ CA_default ]
-dir = {dir}
-database = $dir/index.txt
-new_certs_dir = $dir/newcerts
-certificate = $dir/ca.pem
-private_key = $dir/ca.key
-serial = $dir/serial
-crlnumber = $dir/crlnumber
-default_md = sha256
-default_days = 3650
-default_crl_days = 30
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-preserve = yes
-copy_extensions = none
-
-[ policy_any ]
-countryName = optional
-organizationName = optional
-serialNumber = optional
-commonName = supplied
-
-[ v3_ca ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_sign ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, nonRepudiation
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_ocsp ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = OCSPSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_noeku ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[ req ]
-distinguished_name = req_dn
-prompt = no
-utf8 = yes
-string_mask = utf8only
-
-[ req_dn ]
-CN = unused
-"#,
-        dir = s(dir),
-    )
-}
-
-struct Ca {
-    base: PathBuf,
-    dir: PathBuf,
-}
-
-impl Ca {
-    fn init(base: &Path, name: &str, serial: &str) -> Ca {
-        let dir = base.join(format!("ca-{name}"));
-        std::fs::create_dir_all(dir.join("newcerts")).unwrap();
-        std::fs::write(dir.join("index.txt"), "").unwrap();
-        std::fs::write(dir.join("serial"), format!("{serial}\n")).unwrap();
-        std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
-        std::fs::write(dir.join("ca.cnf"), ca_config(&dir)).unwrap();
-        Ca {
-            base: base.to_path_buf(),
-            dir,
-        }
-    }
-
-    fn ca(&self, args: &[&str]) {
-        let cnf = s(&self.dir.join("ca.cnf")).to_string();
-        let mut all = vec!["ca", "-batch", "-config", &cnf];
-        all.extend_from_slice(args);
-        openssl(&self.base, &all);
-    }
-
-    fn csr(&self, name: &str, subj: &str) -> String {
-        let csr = format!("{name}.csr");
-        let cnf = s(&self.dir.join("ca.cnf")).to_string();
-        openssl(
-            &self.base,
-            &[
-                "req",
-                "-new",
-                "-config",
-                &cnf,
-                "-key",
-                &format!("{name}.key"),
-                "-subj",
-                subj,
-                "-out",
-                &csr,
-            ],
-        );
-        csr
-    }
-
-    fn adopt(&self, name: &str) {
-        for ext in ["pem", "key"] {
-            std::fs::copy(
-                self.base.join(format!("{name}.{ext}")),
-                self.dir.join(format!("ca.{ext}")),
-            )
-            .unwrap();
-        }
-    }
-
-    fn root(base: &Path, name: &str, subj: &str, serial: &str) -> Ca {
-        let ca = Ca::init(base, name, serial);
-        let csr = ca.csr(name, subj);
-        let (key, pem) = (format!("{name}.key"), format!("{name}.pem"));
-        ca.ca(&[
-            "-selfsign",
-            "-keyfile",
-            &key,
-            "-in",
-            &csr,
-            "-out",
-            &pem,
-            "-extensions",
-            "v3_ca",
-            "-startdate",
-            CERT_FROM,
-            "-enddate",
-            CERT_TO,
-            "-notext",
-        ]);
-        ca.adopt(name);
-        ca
-    }
-
-    fn issue(&self, name: &str, subj: &str, ext: &str) {
-        let csr = self.csr(name, subj);
-        let pem = format!("{name}.pem");
-        self.ca(&[
-            "-in",
-            &csr,
-            "-out",
-            &pem,
-            "-extensions",
-            ext,
-            "-startdate",
-            CERT_FROM,
-            "-enddate",
-            CERT_TO,
-            "-notext",
-        ]);
-    }
-
-    fn gencrl(&self, out: &str) {
-        self.ca(&[
-            "-gencrl",
-            "-crl_lastupdate",
-            CRL_LAST,
-            "-crl_nextupdate",
-            CRL_NEXT,
-            "-out",
-            out,
-        ]);
-    }
-
-    fn index(&self) -> String {
-        std::fs::read_to_string(self.dir.join("index.txt")).unwrap()
-    }
-
-    /// Revokes `<name>.pem` and backdates the revocation to `REVOKED_ON`.
-    fn revoke(&self, name: &str, how: &[&str]) {
-        let cert = format!("{name}.pem");
-        let mut args = vec!["-revoke", cert.as_str()];
-        args.extend_from_slice(how);
-        self.ca(&args);
-        let fixed: Vec<String> = self
-            .index()
-            .lines()
-            .map(|line| {
-                let mut f: Vec<String> = line.split('\t').map(String::from).collect();
-                if f.first().map(String::as_str) == Some("R") && f.len() > 2 {
-                    let rest = f[2].split_once(',').map(|(_, r)| format!(",{r}"));
-                    f[2] = format!("{REVOKED_ON}{}", rest.unwrap_or_default());
-                }
-                f.join("\t")
-            })
-            .collect();
-        std::fs::write(self.dir.join("index.txt"), fixed.join("\n") + "\n").unwrap();
-    }
-}
 
 /// Builds the PKI and returns its files:
 /// - `root` (self-signed) → `ca` → `leaf`, `revoked` (keyCompromise),
@@ -303,47 +55,24 @@ fn build_pki() -> Vec<(String, Vec<u8>)> {
     let names = [
         "root", "ca", "leaf", "revoked", "held", "stranger", "rsigner", "noeku", "foreign",
     ];
-    let children: Vec<Child> = names
-        .iter()
-        .map(|n| {
-            Command::new(openssl_cmd())
-                .current_dir(d)
-                .args([
-                    "genpkey",
-                    "-algorithm",
-                    "EC",
-                    "-pkeyopt",
-                    "ec_paramgen_curve:P-256",
-                    "-out",
-                    &format!("{n}.key"),
-                ])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("spawn openssl genpkey")
-        })
-        .collect();
-    for mut c in children {
-        assert!(c.wait().unwrap().success(), "openssl genpkey failed");
-    }
-    let root = Ca::root(
-        d,
-        "root",
-        "/C=KZ/O=Qoltanba OCSP (TEST)/CN=OCSP Test Root",
-        "1000",
-    );
+    genkeys(d, names.map(|n| (n, KeyAlg::P256)));
+    let org = "/C=KZ/O=Qoltanba OCSP (TEST)";
+    let root_subj = format!("{org}/CN=OCSP Test Root");
+    let root = Ca::root(d, "root", &root_subj, "1000", false, CERT_TO);
     root.issue(
         "ca",
-        "/C=KZ/O=Qoltanba OCSP (TEST)/CN=OCSP Test Issuing CA",
+        &format!("{org}/CN=OCSP Test Issuing CA"),
         "v3_ca",
+        CERT_TO,
     );
     root.issue(
         "foreign",
-        "/C=KZ/O=Qoltanba OCSP (TEST)/CN=Foreign Responder",
+        &format!("{org}/CN=Foreign Responder"),
         "v3_ocsp",
+        CERT_TO,
     );
-    root.gencrl("root.crl");
-    let ca = Ca::init(d, "ca", "2000");
+    root.gencrl("root.crl", CRL_LAST, CRL_NEXT, &[]);
+    let ca = Ca::init(d, "ca", "2000", false);
     ca.adopt("ca");
     for (n, subj, ext) in [
         (
@@ -354,24 +83,25 @@ fn build_pki() -> Vec<(String, Vec<u8>)> {
         ("revoked", "/C=KZ/CN=Revoked Citizen", "v3_sign"),
         ("held", "/C=KZ/CN=Held Citizen", "v3_sign"),
         ("stranger", "/C=KZ/CN=Stranger", "v3_sign"),
-        (
-            "rsigner",
-            "/C=KZ/O=Qoltanba OCSP (TEST)/CN=OCSP Responder",
-            "v3_ocsp",
-        ),
+        ("rsigner", &format!("{org}/CN=OCSP Responder"), "v3_ocsp"),
         (
             "noeku",
-            "/C=KZ/O=Qoltanba OCSP (TEST)/CN=Responder Without EKU",
+            &format!("{org}/CN=Responder Without EKU"),
             "v3_noeku",
         ),
     ] {
-        ca.issue(n, subj, ext);
+        ca.issue(n, subj, ext, CERT_TO);
     }
-    ca.gencrl("ca-clean.crl");
+    ca.gencrl("ca-clean.crl", CRL_LAST, CRL_NEXT, &[]);
     std::fs::write(d.join("index-clean.txt"), ca.index()).unwrap();
-    ca.revoke("revoked", &["-crl_reason", "keyCompromise"]);
-    ca.revoke("held", &["-crl_hold", "holdInstructionReject"]);
-    ca.gencrl("ca.crl");
+    let compromised = ["-crl_reason", "keyCompromise"];
+    ca.revoke("revoked.pem", &compromised, REVOKED_ON);
+    ca.revoke(
+        "held.pem",
+        &["-crl_hold", "holdInstructionReject"],
+        REVOKED_ON,
+    );
+    ca.gencrl("ca.crl", CRL_LAST, CRL_NEXT, &[]);
     // The responder does not know `stranger`: its line leaves the index.
     let stranger = std::fs::read_to_string(d.join("stranger.pem")).unwrap();
     let serial = Certificate::from_der(&pem_der(&stranger))
@@ -423,15 +153,6 @@ fn pki() -> TempDir {
 // ---------------------------------------------------------------------------
 // The responder
 // ---------------------------------------------------------------------------
-
-/// A loopback port nobody listens on (bound, then released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `openssl ocsp` as a responder, killed when dropped.
 struct Responder {
@@ -515,6 +236,11 @@ impl Run {
             .map(|c| &c["detail"])
             .unwrap_or(&Value::Null)
     }
+    /// Why the deciding revocation source gave no answer.
+    fn problem(&self) -> &str {
+        let problem = &self.revocation()["decided_by"]["detail"]["problem"];
+        problem.as_str().unwrap_or_default()
+    }
     /// The first path certificate's revocation detail (the leaf).
     fn leaf(&self) -> &Value {
         &self.revocation()["certificates"][0]["detail"]
@@ -580,6 +306,30 @@ fn cert_verify(dir: &Path, cert: &str, mode: &str, url: Option<&str>, more: &[&s
     qoltanba(dir, &args)
 }
 
+/// `cert verify` of `cert` in `mode`, asking a fresh responder that reads
+/// `index.txt` and signs as `signer`.
+fn ocsp_verdict(cert: &str, signer: &str, mode: &str) -> Run {
+    ask_responder(cert, "index.txt", signer, mode, &[])
+}
+
+/// `cert verify` of `cert` in `mode` with `more`, asking a fresh responder
+/// that reads `index` and signs as `signer`.
+fn ask_responder(cert: &str, index: &str, signer: &str, mode: &str, more: &[&str]) -> Run {
+    let t = pki();
+    let r = Responder::start(t.path(), index, signer, &[]);
+    cert_verify(t.path(), cert, mode, Some(&r.url()), more)
+}
+
+/// The leaf checked against a responder signing as `signer`, which must
+/// not be believed: OCSP_INVALID, the problem naming `why`.
+fn responder_not_believed(signer: &str, why: &str) {
+    let run = ocsp_verdict("leaf", signer, "ocsp");
+    let chain_failure = Some("CERTIFICATE_CHAIN_GENERAL_FAILURE");
+    run.expect("INDETERMINATE", "OCSP_INVALID", chain_failure);
+    let problem = run.problem();
+    assert!(problem.contains(why), "{problem}");
+}
+
 fn rfc3339_in(seconds: i64) -> String {
     qoltanba::time::rfc3339(qoltanba::time::now() + seconds)
 }
@@ -611,19 +361,13 @@ fn good_from_a_delegated_responder_passes_with_source_ocsp() {
     assert_eq!(run.json["policy"]["revocation_mode"], "ocsp");
 
     // openssl's own client agrees with the responder.
+    let url = r.url();
+    let client = [
+        "ocsp", "-issuer", "ca.pem", "-cert", "leaf.pem", "-url", &url,
+    ];
     let out = openssl_output(
         t.path(),
-        &[
-            "ocsp",
-            "-issuer",
-            "ca.pem",
-            "-cert",
-            "leaf.pem",
-            "-url",
-            &r.url(),
-            "-VAfile",
-            "rsigner.pem",
-        ],
+        &[&client[..], &["-VAfile", "rsigner.pem"]].concat(),
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -644,9 +388,7 @@ fn good_signed_by_the_issuing_ca_passes() {
 
 #[test]
 fn revoked_is_cert_revoked() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "rsigner", &[]);
-    let run = cert_verify(t.path(), "revoked", "ocsp", Some(&r.url()), &[]);
+    let run = ocsp_verdict("revoked", "rsigner", "ocsp");
     run.expect("FAILED", "CERT_REVOKED", Some("REVOKED"));
     let item = &run.revocation()["certificates"][0];
     assert_eq!(item["status"], "revoked");
@@ -657,56 +399,25 @@ fn revoked_is_cert_revoked() {
 
 #[test]
 fn on_hold_is_revoked_on_hold() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "rsigner", &[]);
-    let run = cert_verify(t.path(), "held", "ocsp", Some(&r.url()), &[]);
+    let run = ocsp_verdict("held", "rsigner", "ocsp");
     run.expect("INDETERMINATE", "CERT_REVOKED", Some("REVOKED_ON_HOLD"));
 }
 
 #[test]
 fn unknown_is_revocation_unavailable() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "rsigner", &[]);
-    let run = cert_verify(t.path(), "stranger", "ocsp", Some(&r.url()), &[]);
+    let run = ocsp_verdict("stranger", "rsigner", "ocsp");
     run.expect("INDETERMINATE", "REVOCATION_UNAVAILABLE", Some("TRY_LATER"));
-    assert_eq!(
-        run.revocation()["decided_by"]["detail"]["problem"],
-        "responder does not know the certificate"
-    );
+    assert_eq!(run.problem(), "responder does not know the certificate");
 }
 
 #[test]
 fn responder_without_ocsp_signing_is_ocsp_invalid() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "noeku", &[]);
-    let run = cert_verify(t.path(), "leaf", "ocsp", Some(&r.url()), &[]);
-    run.expect(
-        "INDETERMINATE",
-        "OCSP_INVALID",
-        Some("CERTIFICATE_CHAIN_GENERAL_FAILURE"),
-    );
-    let problem = run.revocation()["decided_by"]["detail"]["problem"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(problem.contains("id-kp-OCSPSigning"), "{problem}");
+    responder_not_believed("noeku", "id-kp-OCSPSigning");
 }
 
 #[test]
 fn responder_of_another_ca_is_ocsp_invalid() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "foreign", &[]);
-    let run = cert_verify(t.path(), "leaf", "ocsp", Some(&r.url()), &[]);
-    run.expect(
-        "INDETERMINATE",
-        "OCSP_INVALID",
-        Some("CERTIFICATE_CHAIN_GENERAL_FAILURE"),
-    );
-    let problem = run.revocation()["decided_by"]["detail"]["problem"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(problem.contains("not issued by"), "{problem}");
+    responder_not_believed("foreign", "not issued by");
 }
 
 #[test]
@@ -740,15 +451,8 @@ fn no_responder_url_is_unavailable() {
 
 #[test]
 fn both_with_crl_revoked_and_ocsp_good_is_revoked() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index-clean.txt", "rsigner", &[]);
-    let run = cert_verify(
-        t.path(),
-        "revoked",
-        "both",
-        Some(&r.url()),
-        &["--crl", "ca.crl"],
-    );
+    let crl = ["--crl", "ca.crl"];
+    let run = ask_responder("revoked", "index-clean.txt", "rsigner", "both", &crl);
     run.expect("FAILED", "CERT_REVOKED", Some("REVOKED"));
     let d = &run.revocation()["certificates"][0]["detail"];
     assert_eq!(d["source"], "crl", "{d:#}");
@@ -758,28 +462,19 @@ fn both_with_crl_revoked_and_ocsp_good_is_revoked() {
 
 #[test]
 fn both_good_passes_and_both_needs_both() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "rsigner", &[]);
-    let run = cert_verify(
-        t.path(),
-        "leaf",
-        "both",
-        Some(&r.url()),
-        &["--crl", "ca.crl"],
-    );
+    let crl = ["--crl", "ca.crl"];
+    let run = ask_responder("leaf", "index.txt", "rsigner", "both", &crl);
     run.expect("PASSED", "OK", None);
     assert_eq!(run.leaf()["source"], "crl+ocsp");
     // CRL good, OCSP down: not good.
-    let down = format!("http://127.0.0.1:{}/", free_port());
-    let run = cert_verify(t.path(), "leaf", "both", Some(&down), &["--crl", "ca.crl"]);
+    let (t, down) = (pki(), format!("http://127.0.0.1:{}/", free_port()));
+    let run = cert_verify(t.path(), "leaf", "both", Some(&down), &crl);
     run.expect("INDETERMINATE", "REVOCATION_UNAVAILABLE", Some("TRY_LATER"));
 }
 
 #[test]
 fn any_without_crl_takes_ocsp_good() {
-    let t = pki();
-    let r = Responder::start(t.path(), "index.txt", "rsigner", &[]);
-    let run = cert_verify(t.path(), "leaf", "any", Some(&r.url()), &[]);
+    let run = ocsp_verdict("leaf", "rsigner", "any");
     run.expect("PASSED", "OK", None);
     assert_eq!(run.leaf()["source"], "ocsp");
 }

@@ -365,6 +365,7 @@ async fn the_service_renews_kept_results_and_exports_the_earliest_expiry() {
         .store
         .register(&qoltanba::store::applications::NewApplication {
             provider: "120340000123",
+            prefix: "120340000123",
             year: 2026,
             service: "housing",
             channel: "portal",
@@ -387,8 +388,8 @@ async fn the_service_renews_kept_results_and_exports_the_earliest_expiry() {
             .store
             .transition(
                 &app.number,
-                &app.status,
-                &app.status,
+                app.status,
+                app.status,
                 ("test", "admin"),
                 "test",
                 "",

@@ -541,6 +541,19 @@ fn inside_validity(rel: &str) -> String {
     qoltanba::time::rfc3339(c.not_before + 30 * 86_400)
 }
 
+/// `cert verify` of `file` (any key usage, no revocation: no root CRL
+/// exists) at a time inside its validity, with only `family`'s root trusted
+/// and its CA given as an untrusted certificate: the time and the run.
+fn verify_under(file: &str, family: &Family) -> (String, common::Run) {
+    let (root, ca) = family.root_and_ca();
+    let at = inside_validity(file);
+    let (cert, root, ca) = (p(file), p(root), p(ca));
+    let policy = ["--usage", "any", "--no-revocation", "--at", &at];
+    let trust = ["--trust", &root, "--certs", &ca];
+    let r = qoltanba(&[&["cert", "verify", "--cert", &cert][..], &policy, &trust].concat());
+    (at, r)
+}
+
 /// `cert verify` (any key usage, no revocation: no root CRL exists) with only
 /// the family's root trusted and its CA given as an untrusted certificate:
 /// every certificate's signature, and its CA's, verify up to the root. The
@@ -550,24 +563,7 @@ fn inside_validity(rel: &str) -> String {
 fn every_test_certificate_chains_to_its_root() {
     let mut fails = Failures::default();
     for (file, family) in CHAINS {
-        let (root, ca) = family.root_and_ca();
-        let at = inside_validity(file);
-        let (cert, root, ca) = (p(file), p(root), p(ca));
-        let r = qoltanba(&[
-            "cert",
-            "verify",
-            "--cert",
-            &cert,
-            "--usage",
-            "any",
-            "--no-revocation",
-            "--at",
-            &at,
-            "--trust",
-            &root,
-            "--certs",
-            &ca,
-        ]);
+        let (at, r) = verify_under(file, family);
         if !same(&r.json, PASSED) || r.status != 0 {
             fails.add(
                 file,
@@ -587,51 +583,22 @@ fn every_test_certificate_chains_to_its_root() {
 /// the algorithms differ too).
 #[test]
 fn a_certificate_does_not_chain_to_another_familys_root() {
+    let gost2015 = "skarm-kalkan/testdata__cms__individual_signer.cer";
+    let gost2004 = "gokalkan/internal__testdata__test__certs__gost1.cer";
+    let rsa = "ncanode/resources/individual_valid_sign_2004_rsa.cer";
     let rows: &[(&str, Family)] = &[
         // A GOST 2015/512 leaf against the GOST 2004 and RSA roots.
-        (
-            "skarm-kalkan/testdata__cms__individual_signer.cer",
-            Family::Gost2004Test,
-        ),
-        (
-            "skarm-kalkan/testdata__cms__individual_signer.cer",
-            Family::RsaTest,
-        ),
+        (gost2015, Family::Gost2004Test),
+        (gost2015, Family::RsaTest),
         // A GOST 2004 leaf against the GOST 2022 root and the 2018 GOST root.
-        (
-            "gokalkan/internal__testdata__test__certs__gost1.cer",
-            Family::Gost2022Test,
-        ),
-        (
-            "gokalkan/internal__testdata__test__certs__gost1.cer",
-            Family::Gost2018,
-        ),
+        (gost2004, Family::Gost2022Test),
+        (gost2004, Family::Gost2018),
         // An RSA leaf against the GOST 2004 root.
-        (
-            "ncanode/resources/individual_valid_sign_2004_rsa.cer",
-            Family::Gost2004Test,
-        ),
+        (rsa, Family::Gost2004Test),
     ];
     let mut fails = Failures::default();
     for (file, family) in rows {
-        let (root, ca) = family.root_and_ca();
-        let at = inside_validity(file);
-        let (cert, root, ca) = (p(file), p(root), p(ca));
-        let r = qoltanba(&[
-            "cert",
-            "verify",
-            "--cert",
-            &cert,
-            "--usage",
-            "any",
-            "--no-revocation",
-            "--at",
-            &at,
-            "--trust",
-            &root,
-            "--certs",
-            &ca,
-        ]);
+        let (_, r) = verify_under(file, family);
         if !same(&r.json, UNTRUSTED) {
             fails.add(
                 file,

@@ -9,6 +9,10 @@
 //! (certs/gost), the GOST NCA as the trust anchor; validation at
 //! 2026-06-01, inside every window.
 
+mod common;
+use common::app::App;
+use common::{pem_der, repo};
+
 use qoltanba::pki::cert::Certificate;
 use qoltanba::pki::demo::crl::{CrlSpec, issue};
 use qoltanba::pki::demo::gost::GostCa;
@@ -18,9 +22,8 @@ use qoltanba::pki::revocation::{RevocationPolicy, RevocationStore};
 use qoltanba::pki::upstream::{BreakerConfig, Upstreams};
 use qoltanba::pki::{Extra, Policy, TrustStore, Usage};
 use qoltanba::verdict::Verdict;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -29,27 +32,17 @@ use std::time::{Duration, Instant};
 const AT: i64 = 1_780_272_000;
 const HOUR: i64 = 3600;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &Path) -> Vec<u8> {
-    pem::parse(std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .unwrap()
-        .into_contents()
-}
-
 fn nca() -> GostCa {
     GostCa::load(
         "gost2015-nca",
-        pem_der(&repo("certs/gost/trust/gost2015-nca.pem")),
-        &pem_der(&repo("certs/gost/ca/gost2015-nca.key.pem")),
+        pem_der("certs/gost/trust/gost2015-nca.pem"),
+        &pem_der("certs/gost/ca/gost2015-nca.key.pem"),
     )
     .unwrap()
 }
 
 fn citizen() -> Vec<u8> {
-    pem_der(&repo("certs/gost/people/gost2015-citizen.pem"))
+    pem_der("certs/gost/people/gost2015-citizen.pem")
 }
 
 /// The GOST NCA as the only anchor: the path is citizen → NCA.
@@ -186,34 +179,13 @@ fn serve(acts: Vec<Act>) -> Server {
 }
 
 fn read_request(s: &mut std::net::TcpStream) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let Ok(k) = s.read(&mut chunk) else {
-            return Vec::new();
-        };
-        if k == 0 {
-            return Vec::new();
-        }
-        buf.extend_from_slice(&chunk[..k]);
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-            let len = head
-                .lines()
-                .find_map(|l| {
-                    l.strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            while buf.len() < p + 4 + len {
-                match s.read(&mut chunk) {
-                    Ok(0) | Err(_) => break,
-                    Ok(k) => buf.extend_from_slice(&chunk[..k]),
-                }
-            }
-            return buf[p + 4..].to_vec();
-        }
-    }
+    let request = common::loopback::read_request(s);
+    request.map(|(_, body)| body).unwrap_or_default()
+}
+
+/// `run` at `AT` with OCSP through `client` at `server`.
+fn ask(spec: &str, client: Arc<OcspClient>, server: &Server, crls: &[Vec<u8>]) -> Run {
+    run(spec, Some(client), Some(&server.url), crls, AT)
 }
 
 struct Run {
@@ -287,13 +259,7 @@ fn each_ocsp_fault_gives_an_exact_verdict_within_the_budget() {
     let mut fails = Vec::new();
     for (what, act, want) in table {
         let server = serve(vec![act]);
-        let r = run(
-            "sources=ocsp",
-            Some(client(budget, 1)),
-            Some(&server.url),
-            &[],
-            AT,
-        );
+        let r = ask("sources=ocsp", client(budget, 1), &server, &[]);
         if r.verdict.code.as_str() != want {
             fails.push(format!(
                 "{what}: {} ({}), expected {want}",
@@ -313,7 +279,7 @@ fn each_ocsp_fault_gives_an_exact_verdict_within_the_budget() {
 fn try_later_then_good_is_retried_and_good() {
     let server = serve(vec![Act::TryLater, Act::Good(Nonce::Echo)]);
     let c = client(3000, 1);
-    let r = run("sources=ocsp", Some(c.clone()), Some(&server.url), &[], AT);
+    let r = ask("sources=ocsp", c.clone(), &server, &[]);
     assert_eq!(
         r.verdict.code.as_str(),
         "OK",
@@ -335,24 +301,12 @@ fn a_nonce_not_ours_is_asked_again_then_falls_back_to_a_crl() {
         Act::Good(Nonce::Other(vec![1; 32])),
         Act::Good(Nonce::Echo),
     ]);
-    let r = run(
-        "sources=ocsp",
-        Some(client(3000, 1)),
-        Some(&server.url),
-        &[],
-        AT,
-    );
+    let r = ask("sources=ocsp", client(3000, 1), &server, &[]);
     assert_eq!(r.verdict.code.as_str(), "OK");
     assert_eq!(server.hits.load(Ordering::SeqCst), 2);
     // Never our nonce: OCSP cannot decide; under `fallback` the CRL does.
     let server = serve(vec![Act::Good(Nonce::Other(vec![1; 32]))]);
-    let r = run(
-        "fallback",
-        Some(client(3000, 1)),
-        Some(&server.url),
-        &[fresh],
-        AT,
-    );
+    let r = ask("fallback", client(3000, 1), &server, &[fresh]);
     assert_eq!(r.verdict.code.as_str(), "OK");
     let cert = &revocation(&r.verdict).detail["certificates"][0];
     assert_eq!(cert["detail"]["source"], "crl", "{cert}");
@@ -367,12 +321,11 @@ fn fallback_takes_a_fresh_crl_when_the_responder_is_down_and_the_other_way() {
     let fresh = crl(AT - HOUR, AT + 7 * 24 * HOUR);
     for act in [Act::Hang, Act::Reset, Act::Http500, Act::TryLater] {
         let server = serve(vec![act]);
-        let r = run(
+        let r = ask(
             "fallback",
-            Some(client(500, 0)),
-            Some(&server.url),
+            client(500, 0),
+            &server,
             std::slice::from_ref(&fresh),
-            AT,
         );
         assert_eq!(r.verdict.code.as_str(), "OK");
         let cert = &revocation(&r.verdict).detail["certificates"][0];
@@ -387,13 +340,7 @@ fn fallback_takes_a_fresh_crl_when_the_responder_is_down_and_the_other_way() {
     // the CRL stale, OCSP decides.
     let stale = crl(AT - 10 * 24 * HOUR, AT - HOUR);
     let server = serve(vec![Act::Good(Nonce::Echo)]);
-    let r = run(
-        "sources=any,first=crl",
-        Some(client(3000, 0)),
-        Some(&server.url),
-        &[stale],
-        AT,
-    );
+    let r = ask("sources=any,first=crl", client(3000, 0), &server, &[stale]);
     assert_eq!(r.verdict.code.as_str(), "OK");
     let cert = &revocation(&r.verdict).detail["certificates"][0];
     assert_eq!(
@@ -402,7 +349,7 @@ fn fallback_takes_a_fresh_crl_when_the_responder_is_down_and_the_other_way() {
     );
     // Both down: the more telling failure, with the other beside it.
     let server = serve(vec![Act::Reset]);
-    let r = run("fallback", Some(client(300, 0)), Some(&server.url), &[], AT);
+    let r = ask("fallback", client(300, 0), &server, &[]);
     assert_eq!(r.verdict.code.as_str(), "REVOCATION_UNAVAILABLE");
 }
 
@@ -466,12 +413,12 @@ fn a_dead_responder_costs_a_quick_refusal_once_its_breaker_opens() {
             .with_health(health.clone()),
     );
     for _ in 0..2 {
-        let r = run("sources=ocsp", Some(c.clone()), Some(&server.url), &[], AT);
+        let r = ask("sources=ocsp", c.clone(), &server, &[]);
         assert_eq!(r.verdict.code.as_str(), "REVOCATION_UNAVAILABLE");
     }
     assert_eq!(server.hits.load(Ordering::SeqCst), 2);
     assert!(health.any_open());
-    let r = run("sources=ocsp", Some(c.clone()), Some(&server.url), &[], AT);
+    let r = ask("sources=ocsp", c.clone(), &server, &[]);
     assert_eq!(r.verdict.code.as_str(), "REVOCATION_UNAVAILABLE");
     assert_eq!(
         server.hits.load(Ordering::SeqCst),
@@ -578,58 +525,29 @@ fn bad_crl_downloads_keep_the_last_good_crl() {
 /// a policy that does not parse is a 400 problem naming it.
 #[tokio::test]
 async fn the_service_falls_back_and_shows_its_upstreams() {
-    use axum::body::{Body, to_bytes};
-    use axum::http::{Request, StatusCode, header};
+    use axum::http::StatusCode;
     use base64::Engine;
-    use tower::ServiceExt;
     let server = serve(vec![Act::Reset]);
-    let dir = tempfile::tempdir().unwrap();
-    let config = qoltanba::config::Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/gost/trust")),
-        ocsp_timeout_ms: 300,
-        ocsp_retries: 0,
-        ..Default::default()
-    };
-    let service = qoltanba::api::build(config).await.unwrap();
-    let router = qoltanba::api::router(service.state.clone());
-    let (_, token) = service
-        .state
-        .store
-        .create_api_key(
-            "portal",
-            qoltanba::store::keys::Role::Portal,
-            qoltanba::time::now(),
-        )
-        .await
-        .unwrap();
+    let app = App::with(|config| {
+        config.trust_dir = Some(repo("certs/gost/trust"));
+        config.crl_refresh_seconds = qoltanba::config::Config::default().crl_refresh_seconds;
+        config.ocsp_timeout_ms = 300;
+        config.ocsp_retries = 0;
+    })
+    .await;
+    let portal = qoltanba::store::keys::Role::Portal;
+    let token = app.key_named("portal", portal, qoltanba::time::now()).await;
     let envelope = std::fs::read(repo("testdata/gost/envelopes/gost2015-attached.p7s")).unwrap();
+    // A POST of `body` as the portal, or a plain GET when `body` is null.
     let send = |body: serde_json::Value, path: &'static str| {
-        let router = router.clone();
-        let token = token.clone();
+        let (app, token) = (&app, &token);
         async move {
-            let mut b = Request::builder().uri(path);
-            b = if body.is_null() {
-                b.method("GET")
+            if body.is_null() {
+                let r = app.get(path, &[]).await;
+                (r.status, r.json())
             } else {
-                b.method("POST")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .header(header::CONTENT_TYPE, "application/json")
-            };
-            let req = b
-                .body(Body::from(if body.is_null() {
-                    Vec::new()
-                } else {
-                    body.to_string().into_bytes()
-                }))
-                .unwrap();
-            let resp = router.oneshot(req).await.unwrap();
-            let status = resp.status();
-            let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-            (
-                status,
-                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
-            )
+                app.post_json(path, token, body).await
+            }
         }
     };
     let body = serde_json::json!({

@@ -9,6 +9,9 @@
 //! cover deep nesting and huge length fields on tiny inputs; a counting global
 //! allocator proves the latter never allocate what the length claims.
 
+mod common;
+use common::pem_der;
+
 use proptest::prelude::*;
 use proptest::sample::Index;
 use qoltanba::asn1::ber;
@@ -100,10 +103,17 @@ fn read(rel: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn pem_der(rel: &str) -> Vec<u8> {
-    pem::parse(read(rel))
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
-        .into_contents()
+/// `cert verify` of `der` against the demo store at `AT`, no extra
+/// certificates or CRLs.
+fn verify_cert(der: &[u8]) -> Verdict {
+    pki::verify_certificate(
+        der,
+        store(),
+        &Extra::default(),
+        &RevocationStore::default(),
+        AT,
+        &policy(),
+    )
 }
 
 fn store() -> &'static TrustStore {
@@ -393,6 +403,14 @@ fn well_formed(v: &Verdict) -> Result<(), TestCaseError> {
 }
 
 /// A mutated envelope may pass only with the original content and signer.
+/// Seed envelope `seed` with `edits` applied passes only as the original.
+fn seed_edited(seed: usize, edits: &[Edit]) -> Result<(), TestCaseError> {
+    let s = &seeds()[seed];
+    let b = apply(&s.envelope, edits);
+    let v = run(&b, s.data.as_deref(), RevocationStore::default());
+    passes_only_as_original(s, &v)
+}
+
 fn passes_only_as_original(seed: &Seed, v: &Verdict) -> Result<(), TestCaseError> {
     well_formed(v)?;
     if v.indication == Indication::Passed {
@@ -412,12 +430,8 @@ fn hex(b: &[u8]) -> String {
 
 /// `n` cases, or `PROPTEST_CASES` when set (for longer soak runs).
 fn cases(n: u32) -> ProptestConfig {
-    let n = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n);
     ProptestConfig {
-        cases: n,
+        cases: common::proptest_cases(n),
         ..ProptestConfig::default()
     }
 }
@@ -467,18 +481,12 @@ proptest! {
 
     #[test]
     fn envelope_bit_flips(seed in 0..SEED_COUNT, edits in flips()) {
-        let s = &seeds()[seed];
-        let b = apply(&s.envelope, &edits);
-        let v = run(&b, s.data.as_deref(), RevocationStore::default());
-        passes_only_as_original(s, &v)?;
+        seed_edited(seed, &edits)?;
     }
 
     #[test]
     fn envelope_insertions_deletions(seed in 0..SEED_COUNT, edits in insertions_deletions()) {
-        let s = &seeds()[seed];
-        let b = apply(&s.envelope, &edits);
-        let v = run(&b, s.data.as_deref(), RevocationStore::default());
-        passes_only_as_original(s, &v)?;
+        seed_edited(seed, &edits)?;
     }
 
     /// The detached data mutated instead: never passes (the digest covers it).
@@ -540,14 +548,7 @@ proptest! {
 
 #[test]
 fn citizen_certificate_passes() {
-    let v = pki::verify_certificate(
-        citizen_der(),
-        store(),
-        &Extra::default(),
-        &RevocationStore::default(),
-        AT,
-        &policy(),
-    );
+    let v = verify_cert(citizen_der());
     assert_eq!(v.code, Code::Ok, "{}", v.to_text());
 }
 
@@ -562,14 +563,7 @@ proptest! {
             prop_assert!(serde_json::to_string(&info).is_ok());
             let _ = pki::describe_text(&info);
         }
-        let v = pki::verify_certificate(
-            &b,
-            store(),
-            &Extra::default(),
-            &RevocationStore::default(),
-            AT,
-            &policy(),
-        );
+        let v = verify_cert(&b);
         well_formed(&v)?;
         let parsed = input::decode_der(&b, CERT_LABELS)
             .ok()
@@ -590,14 +584,7 @@ proptest! {
     #[test]
     fn certificate_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
         let _ = Certificate::from_der(&bytes);
-        let v = pki::verify_certificate(
-            &bytes,
-            store(),
-            &Extra::default(),
-            &RevocationStore::default(),
-            AT,
-            &policy(),
-        );
+        let v = verify_cert(&bytes);
         well_formed(&v)?;
         prop_assert_ne!(v.code, Code::Ok);
     }
@@ -1008,16 +995,7 @@ fn huge_length_on_tiny_input_allocates_little() {
             "{name}: Certificate::from_der allocated {most} bytes"
         );
 
-        let (v, most) = largest_allocation(|| {
-            pki::verify_certificate(
-                &bytes,
-                store(),
-                &Extra::default(),
-                &RevocationStore::default(),
-                AT,
-                &policy(),
-            )
-        });
+        let (v, most) = largest_allocation(|| verify_cert(&bytes));
         assert_eq!(v.code, Code::CertMalformed, "{name}");
         assert!(
             most < LIMIT,

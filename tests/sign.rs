@@ -2,6 +2,9 @@
 //! attached and detached (RSA, ECDSA), co-signatures, counter-signatures,
 //! and two-phase signing with `openssl pkeyutl` standing in for the device.
 
+mod common;
+use common::{pem_der, repo};
+
 use qoltanba::envelope::{self, VerifyRequest, sign, twophase};
 use qoltanba::pki::signer::{RingSigner, Signer};
 use qoltanba::pki::{Policy, TrustStore};
@@ -9,16 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const AT: i64 = 1_780_272_000; // 2026-06-01
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
 
 struct Who {
     cert: Vec<u8>,
@@ -34,6 +27,23 @@ fn who(name: &str, ca: &str) -> Who {
         key: RingSigner::from_pkcs8(&pkcs8, None, false).unwrap(),
         chain: vec![pem_der(&format!("certs/trust/{ca}.pem"))],
         key_file: repo(&format!("certs/people/{name}.key.pem")),
+    }
+}
+
+impl Who {
+    /// A CAdES-BES envelope over `data` at `AT`, attached or detached.
+    fn sign(&self, data: &[u8], attached: bool) -> Result<Vec<u8>, sign::SignEnvelopeError> {
+        sign::sign(data, attached, &self.key, &self.cert, &self.chain, AT)
+    }
+
+    /// `env` with this person as one more signer (`data` when detached).
+    fn add_to(&self, env: &[u8], data: Option<&[u8]>) -> Result<Vec<u8>, sign::SignEnvelopeError> {
+        sign::add_signer(env, data, &self.key, &self.cert, &self.chain, AT)
+    }
+
+    /// `env` with this person's counter-signature over signer `index` (1-based).
+    fn counter(&self, env: &[u8], index: usize) -> Result<Vec<u8>, sign::SignEnvelopeError> {
+        sign::counter_sign(env, index, &self.key, &self.cert, &self.chain, AT)
     }
 }
 
@@ -81,6 +91,13 @@ fn openssl_verify(env: &[u8], data: Option<&[u8]>) -> Result<Vec<u8>, String> {
     } else {
         Err(String::from_utf8_lossy(&o.stderr).into_owned())
     }
+}
+
+/// The code `twophase::finish` refuses `value` for `prepared` with.
+fn refused(prepared: &twophase::Prepared, value: &[u8], secret: &[u8]) -> &'static str {
+    twophase::finish(prepared, value, AT + 10, secret)
+        .unwrap_err()
+        .code()
 }
 
 const DATA: &[u8] = br#"{"service":"housing-queue","iin":"880101300123"}"#;
@@ -142,7 +159,7 @@ fn cades_attached_and_detached_rsa_and_ec() {
 #[test]
 fn output_formats() {
     let w = who("citizen-rsa", "nca-rsa");
-    let der = sign::sign(DATA, true, &w.key, &w.cert, &w.chain, AT).unwrap();
+    let der = w.sign(DATA, true).unwrap();
     for f in [
         sign::OutputFormat::Der,
         sign::OutputFormat::Pem,
@@ -158,45 +175,22 @@ fn co_signature_and_counter_signature() {
     let citizen = who("citizen-rsa", "nca-rsa");
     let employee = who("employee", "nca-rsa");
     let head = who("head", "nca-rsa");
-    let one = sign::sign(DATA, true, &citizen.key, &citizen.cert, &citizen.chain, AT).unwrap();
-    let two = sign::add_signer(
-        &one,
-        None,
-        &employee.key,
-        &employee.cert,
-        &employee.chain,
-        AT,
-    )
-    .unwrap();
+    let one = citizen.sign(DATA, true).unwrap();
+    let two = employee.add_to(&one, None).unwrap();
     assert_eq!(openssl_verify(&two, None).as_deref(), Ok(DATA));
     let v = verify(&two, None);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
     assert_eq!(v.signers.len(), 2);
     // Detached co-signature needs the data.
-    let d1 = sign::sign(DATA, false, &citizen.key, &citizen.cert, &citizen.chain, AT).unwrap();
+    let d1 = citizen.sign(DATA, false).unwrap();
     assert!(matches!(
-        sign::add_signer(
-            &d1,
-            None,
-            &employee.key,
-            &employee.cert,
-            &employee.chain,
-            AT
-        ),
+        employee.add_to(&d1, None),
         Err(sign::SignEnvelopeError::ContentMissing)
     ));
-    let d2 = sign::add_signer(
-        &d1,
-        Some(DATA),
-        &employee.key,
-        &employee.cert,
-        &employee.chain,
-        AT,
-    )
-    .unwrap();
+    let d2 = employee.add_to(&d1, Some(DATA)).unwrap();
     assert_eq!(openssl_verify(&d2, Some(DATA)).as_deref(), Ok(DATA));
     // Counter-signature by the head over the citizen's signature.
-    let c = sign::counter_sign(&one, 1, &head.key, &head.cert, &head.chain, AT).unwrap();
+    let c = head.counter(&one, 1).unwrap();
     assert_eq!(openssl_verify(&c, None).as_deref(), Ok(DATA));
     let v = verify(&c, None);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
@@ -211,10 +205,10 @@ fn co_signature_and_counter_signature() {
     );
     // A counter-signature made by a revoked signer makes the envelope fail.
     let revoked = who("revoked", "nca-rsa");
-    let bad = sign::counter_sign(&one, 1, &revoked.key, &revoked.cert, &revoked.chain, AT).unwrap();
+    let bad = revoked.counter(&one, 1).unwrap();
     assert_eq!(verify(&bad, None).code.as_str(), "CERT_REVOKED");
     assert!(matches!(
-        sign::counter_sign(&one, 2, &head.key, &head.cert, &head.chain, AT),
+        head.counter(&one, 2),
         Err(sign::SignEnvelopeError::NoSuchSigner(2))
     ));
 }
@@ -223,16 +217,8 @@ fn co_signature_and_counter_signature() {
 fn iin_belongs_to_one_of_several_signers() {
     let citizen = who("citizen-rsa", "nca-rsa");
     let employee = who("employee", "nca-rsa");
-    let one = sign::sign(DATA, true, &citizen.key, &citizen.cert, &citizen.chain, AT).unwrap();
-    let two = sign::add_signer(
-        &one,
-        None,
-        &employee.key,
-        &employee.cert,
-        &employee.chain,
-        AT,
-    )
-    .unwrap();
+    let one = citizen.sign(DATA, true).unwrap();
+    let two = employee.add_to(&one, None).unwrap();
     let req = VerifyRequest {
         envelope: &two,
         data: None,
@@ -305,35 +291,15 @@ fn two_phase_with_an_external_device() {
         // A value from another key.
         let other = who("citizen2-rsa", "nca-rsa");
         let wrong = pkeyutl(&other.key_file, &tbs);
-        assert_eq!(
-            twophase::finish(&p, &wrong, AT + 10, &secret)
-                .unwrap_err()
-                .code(),
-            "SIGNATURE_VALUE_INVALID"
-        );
+        assert_eq!(refused(&p, &wrong, &secret), "SIGNATURE_VALUE_INVALID");
         // Altered, or made with another secret.
         let mut altered = p.clone();
         altered.expires_at += 3600;
-        assert_eq!(
-            twophase::finish(&altered, &value, AT + 10, &secret)
-                .unwrap_err()
-                .code(),
-            "PREPARED_INVALID"
-        );
+        assert_eq!(refused(&altered, &value, &secret), "PREPARED_INVALID");
         let mut swapped = p.clone();
         swapped.certificate = base64::engine::general_purpose::STANDARD.encode(&other.cert);
-        assert_eq!(
-            twophase::finish(&swapped, &value, AT + 10, &secret)
-                .unwrap_err()
-                .code(),
-            "PREPARED_INVALID"
-        );
-        assert_eq!(
-            twophase::finish(&p, &value, AT + 10, &[8u8; 32])
-                .unwrap_err()
-                .code(),
-            "PREPARED_INVALID"
-        );
+        assert_eq!(refused(&swapped, &value, &secret), "PREPARED_INVALID");
+        assert_eq!(refused(&p, &value, &[8u8; 32]), "PREPARED_INVALID");
         // Expired.
         assert_eq!(
             twophase::finish(&p, &value, AT + 601, &secret)

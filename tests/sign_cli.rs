@@ -2,11 +2,15 @@
 //! with codes, co- and counter-signatures, two phases with `openssl pkeyutl`
 //! as the device; every envelope judged by `openssl cms -verify`.
 
+mod common;
+
+use common::repo;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+/// A temporary path as a command-line word.
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
 }
 
 struct Env {
@@ -23,14 +27,29 @@ impl Env {
         self.dir.path().join(f)
     }
     fn qoltanba(&self, args: &[&str]) -> Output {
+        self.qoltanba_trusting(&repo("certs/trust"), args)
+    }
+    /// The binary with `trust_dir` as its trust folder.
+    fn qoltanba_trusting(&self, trust_dir: &Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_qoltanba"))
             .args(args)
             .env("QOLTANBA_DATA_DIR", self.path("data"))
             .env("QOLTANBA_MASTER_KEY_FILE", self.path("master.key"))
-            .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
+            .env("QOLTANBA_TRUST_DIR", trust_dir)
             .env("P12_PASSWORD", "секрет-123")
             .output()
             .unwrap()
+    }
+    /// `sign --data <data> --p12 <p12> --password-env P12_PASSWORD <more> --out <out>`.
+    fn sign_p12(&self, data: &Path, p12: &Path, more: &[&str], out: &Path) -> Output {
+        let p12_args = ["--p12", s(p12), "--password-env", "P12_PASSWORD"];
+        let args = [
+            &["sign", "--data", s(data)][..],
+            &p12_args,
+            more,
+            &["--out", s(out)],
+        ];
+        self.qoltanba(&args.concat())
     }
     fn p12(&self, name: &str, ca: &str) -> PathBuf {
         let out = self.path(&format!("{name}.p12"));
@@ -57,19 +76,11 @@ impl Env {
     }
     fn openssl_verify(&self, sig: &Path, data: Option<&Path>) -> bool {
         let mut c = Command::new("openssl");
-        c.args([
-            "cms",
-            "-verify",
-            "-binary",
-            "-purpose",
-            "any",
-            "-out",
-            "/dev/null",
-            "-CAfile",
-        ])
-        .arg(repo("certs/trust/root-ca.pem"))
-        .arg("-in")
-        .arg(sig);
+        c.args(["cms", "-verify", "-binary", "-purpose", "any"])
+            .args(["-out", "/dev/null", "-CAfile"])
+            .arg(repo("certs/trust/root-ca.pem"))
+            .arg("-in")
+            .arg(sig);
         let inform = if std::fs::read(sig).unwrap().starts_with(b"-----") {
             "PEM"
         } else {
@@ -107,36 +118,13 @@ fn p12_sign_detached_and_attached_in_every_format() {
     let data = e.path("req.json");
     std::fs::write(&data, br#"{"iin":"880101300123"}"#).unwrap();
     let sig = e.path("req.p7s");
-    let o = e.qoltanba(&[
-        "sign",
-        "--data",
-        data.to_str().unwrap(),
-        "--p12",
-        p12.to_str().unwrap(),
-        "--password-env",
-        "P12_PASSWORD",
-        "--out",
-        sig.to_str().unwrap(),
-    ]);
+    let o = e.sign_p12(&data, &p12, &[], &sig);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&sig, Some(&data)));
     assert_eq!(e.verdict(&sig, Some(&data))["code"], "OK");
     for format in ["der", "pem", "base64"] {
         let out = e.path(&format!("att.{format}"));
-        let o = e.qoltanba(&[
-            "sign",
-            "--data",
-            data.to_str().unwrap(),
-            "--p12",
-            p12.to_str().unwrap(),
-            "--password-env",
-            "P12_PASSWORD",
-            "--attached",
-            "--format",
-            format,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = e.sign_p12(&data, &p12, &["--attached", "--format", format], &out);
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(e.verdict(&out, None)["code"], "OK", "{format}");
         if format != "base64" {
@@ -145,18 +133,7 @@ fn p12_sign_detached_and_attached_in_every_format() {
     }
     // PSS on request.
     let pss = e.path("pss.p7s");
-    let o = e.qoltanba(&[
-        "sign",
-        "--data",
-        data.to_str().unwrap(),
-        "--p12",
-        p12.to_str().unwrap(),
-        "--password-env",
-        "P12_PASSWORD",
-        "--pss",
-        "--out",
-        pss.to_str().unwrap(),
-    ]);
+    let o = e.sign_p12(&data, &p12, &["--pss"], &pss);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&pss, Some(&data)));
 }
@@ -172,17 +149,7 @@ fn unusable_keys_are_refused_with_codes() {
         ("citizen-auth", "KEY_NOT_FOR_SIGNING"),
     ] {
         let p12 = e.p12(name, "nca-rsa");
-        let o = e.qoltanba(&[
-            "sign",
-            "--data",
-            data.to_str().unwrap(),
-            "--p12",
-            p12.to_str().unwrap(),
-            "--password-env",
-            "P12_PASSWORD",
-            "--out",
-            e.path("x").to_str().unwrap(),
-        ]);
+        let o = e.sign_p12(&data, &p12, &[], &e.path("x"));
         assert_eq!(o.status.code(), Some(1), "{name}");
         assert!(stderr(&o).contains(code), "{name}: {}", stderr(&o));
         assert!(!e.path("x").exists(), "{name}: nothing written");
@@ -194,24 +161,17 @@ fn unusable_keys_are_refused_with_codes() {
     // A certificate that does not chain to the trust folder: the code, the
     // message and how to fix it; never the Rust variant name.
     let p12 = e.p12("citizen-rsa", "nca-rsa");
-    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
-        .args([
-            "sign",
-            "--data",
-            data.to_str().unwrap(),
-            "--p12",
-            p12.to_str().unwrap(),
-            "--password-env",
-            "P12_PASSWORD",
-            "--out",
-            e.path("x").to_str().unwrap(),
-        ])
-        .env("QOLTANBA_DATA_DIR", e.path("data"))
-        .env("QOLTANBA_MASTER_KEY_FILE", e.path("master.key"))
-        .env("QOLTANBA_TRUST_DIR", repo("certs/gost/trust"))
-        .env("P12_PASSWORD", "секрет-123")
-        .output()
-        .unwrap();
+    let (x, p12_args) = (
+        e.path("x"),
+        ["--p12", s(&p12), "--password-env", "P12_PASSWORD"],
+    );
+    let args = [
+        &["sign", "--data", s(&data)][..],
+        &p12_args,
+        &["--out", s(&x)],
+    ]
+    .concat();
+    let o = e.qoltanba_trusting(&repo("certs/gost/trust"), &args);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -222,7 +182,7 @@ fn unusable_keys_are_refused_with_codes() {
         "{err}"
     );
     // Usage errors are exit 2.
-    let o = e.qoltanba(&["sign", "--data", data.to_str().unwrap(), "--out", "x"]);
+    let o = e.qoltanba(&["sign", "--data", s(&data), "--out", "x"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -235,16 +195,8 @@ fn stored_key_co_signature_and_counter_signature() {
         ("head", "head"),
     ] {
         let p12 = e.p12(name, "nca-rsa");
-        let o = e.qoltanba(&[
-            "keys",
-            "import",
-            "--p12",
-            p12.to_str().unwrap(),
-            "--id",
-            id,
-            "--password-env",
-            "P12_PASSWORD",
-        ]);
+        let import = ["keys", "import", "--p12", s(&p12), "--id", id];
+        let o = e.qoltanba(&[&import[..], &["--password-env", "P12_PASSWORD"]].concat());
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let data = e.path("form.json");
@@ -254,29 +206,18 @@ fn stored_key_co_signature_and_counter_signature() {
     )
     .unwrap();
     let one = e.path("one.p7s");
-    assert!(
-        e.qoltanba(&[
-            "sign",
-            "--data",
-            data.to_str().unwrap(),
-            "--key-id",
-            "citizen",
-            "--attached",
-            "--out",
-            one.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    let by_citizen = ["--key-id", "citizen", "--attached", "--out", s(&one)];
+    let o = e.qoltanba(&[&["sign", "--data", s(&data)][..], &by_citizen].concat());
+    assert!(o.status.success());
     let two = e.path("two.p7s");
     let o = e.qoltanba(&[
         "sign",
         "--add-to",
-        one.to_str().unwrap(),
+        s(&one),
         "--key-id",
         "employee",
         "--out",
-        two.to_str().unwrap(),
+        s(&two),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&two, None));
@@ -287,16 +228,8 @@ fn stored_key_co_signature_and_counter_signature() {
         "{v}"
     );
     let c = e.path("counter.p7s");
-    let o = e.qoltanba(&[
-        "sign",
-        "--add-to",
-        one.to_str().unwrap(),
-        "--counter",
-        "--key-id",
-        "head",
-        "--out",
-        c.to_str().unwrap(),
-    ]);
+    let counter = ["--counter", "--key-id", "head", "--out", s(&c)];
+    let o = e.qoltanba(&[&["sign", "--add-to", s(&one)][..], &counter].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let v = e.verdict(&c, None);
     assert_eq!(v["code"], "OK", "{v}");
@@ -309,18 +242,17 @@ fn two_phase_with_openssl_pkeyutl_as_the_device() {
     let data = e.path("d.json");
     std::fs::write(&data, b"{\"iin\":\"880101300123\"}").unwrap();
     let prepared = e.path("prepared.json");
-    let o = e.qoltanba(&[
-        "sign",
-        "prepare",
-        "--data",
-        data.to_str().unwrap(),
-        "--cert",
-        repo("certs/people/citizen-rsa.pem").to_str().unwrap(),
-        "--chain",
-        repo("certs/trust/nca-rsa.pem").to_str().unwrap(),
-        "--out",
-        prepared.to_str().unwrap(),
-    ]);
+    let (cert, chain) = (
+        repo("certs/people/citizen-rsa.pem"),
+        repo("certs/trust/nca-rsa.pem"),
+    );
+    let certs = ["--cert", s(&cert), "--chain", s(&chain)];
+    let args = [
+        &["sign", "prepare", "--data", s(&data)][..],
+        &certs,
+        &["--out", s(&prepared)],
+    ];
+    let o = e.qoltanba(&args.concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&prepared).unwrap()).unwrap();
     use base64::Engine;
@@ -344,37 +276,28 @@ fn two_phase_with_openssl_pkeyutl_as_the_device() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
     sign_with("citizen-rsa", "value");
+    let finish = |value: &str, out: &Path| {
+        let value = e.path(value);
+        let args = [
+            "sign",
+            "finish",
+            "--prepared",
+            s(&prepared),
+            "--signature-value",
+            s(&value),
+        ];
+        e.qoltanba(&[&args[..], &["--out", s(out)]].concat())
+    };
     let sig = e.path("sig.p7s");
-    let o = e.qoltanba(&[
-        "sign",
-        "finish",
-        "--prepared",
-        prepared.to_str().unwrap(),
-        "--signature-value",
-        e.path("value").to_str().unwrap(),
-        "--out",
-        sig.to_str().unwrap(),
-    ]);
+    let o = finish("value", &sig);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(e.openssl_verify(&sig, Some(&data)));
     assert_eq!(e.verdict(&sig, Some(&data))["code"], "OK");
     sign_with("citizen2-rsa", "wrong");
-    let o = e.qoltanba(&[
-        "sign",
-        "finish",
-        "--prepared",
-        prepared.to_str().unwrap(),
-        "--signature-value",
-        e.path("wrong").to_str().unwrap(),
-        "--out",
-        e.path("no").to_str().unwrap(),
-    ]);
+    let o = finish("wrong", &e.path("no"));
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("SIGNATURE_VALUE_INVALID"),
-        "{}",
-        stderr(&o)
-    );
+    let err = stderr(&o);
+    assert!(err.contains("SIGNATURE_VALUE_INVALID"), "{err}");
 }
 
 /// A binary whose trust folder is missing says so, and how to fix it, with

@@ -4,7 +4,7 @@
 
 use qoltanba::pki::signer::Signer;
 use qoltanba::store::Store;
-use qoltanba::store::audit::{AuditEntry, verify_chain};
+use qoltanba::store::audit::{AuditEntry, ChainProblem, verify_chain};
 use qoltanba::store::keys::Role;
 use sqlx::Executor;
 
@@ -87,6 +87,29 @@ async fn report(store: &Store, pinned: Option<&[u8]>) -> qoltanba::store::audit:
     let cps = store.checkpoints().await.unwrap();
     let (seq, head) = store.audit_head().await.unwrap();
     verify_chain(&rows, &cps, (seq, &head), pinned)
+}
+
+/// The problem the chain check (pinned to `pinned`) finds; fails saying
+/// `what` was expected when it finds none.
+async fn problem(store: &Store, pinned: &[u8], what: &str) -> ChainProblem {
+    report(store, Some(pinned)).await.problem.expect(what)
+}
+
+/// One statement, which must succeed.
+async fn exec(pool: &sqlx::AnyPool, sql: &'static str) {
+    pool.execute(sql).await.unwrap();
+}
+
+/// Moves each record of `seqs` (in that order) by `by` places.
+async fn renumber(pool: &sqlx::AnyPool, seqs: impl IntoIterator<Item = i64>, by: i64) {
+    for seq in seqs {
+        sqlx::query("UPDATE audit SET seq = $1 WHERE seq = $2")
+            .bind(seq + by)
+            .bind(seq)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
 }
 
 fn key() -> qoltanba::pki::signer::RingSigner {
@@ -173,13 +196,8 @@ async fn audit_chain_detects_every_tampering() {
                 .unwrap();
 
         // Changed: a result code rewritten.
-        pool.execute("UPDATE audit SET result_code = 'OK' WHERE seq = 5")
-            .await
-            .unwrap();
-        let p = report(&store, Some(&pinned))
-            .await
-            .problem
-            .expect("change found");
+        exec(&pool, "UPDATE audit SET result_code = 'OK' WHERE seq = 5").await;
+        let p = problem(&store, &pinned, "change found").await;
         assert_eq!((p.seq, p.kind), (5, "changed"), "{name}: {p:?}");
         sqlx::query("UPDATE audit SET result_code = $1 WHERE seq = 5")
             .bind(&snapshot[4].1)
@@ -201,10 +219,7 @@ async fn audit_chain_detects_every_tampering() {
             .execute(&pool)
             .await
             .unwrap();
-        let p = report(&store, Some(&pinned))
-            .await
-            .problem
-            .expect("re-hash found");
+        let p = problem(&store, &pinned, "re-hash found").await;
         assert_eq!((p.seq, p.kind), (7, "changed"), "{name}: {p:?}");
         sqlx::query("UPDATE audit SET key_id = $1, hash = $2 WHERE seq = 7")
             .bind(&rows[6].entry.key_id)
@@ -215,13 +230,8 @@ async fn audit_chain_detects_every_tampering() {
 
         // Removed: a record deleted.
         let saved = store.audit_rows().await.unwrap()[11].clone();
-        pool.execute("DELETE FROM audit WHERE seq = 12")
-            .await
-            .unwrap();
-        let p = report(&store, Some(&pinned))
-            .await
-            .problem
-            .expect("deletion found");
+        exec(&pool, "DELETE FROM audit WHERE seq = 12").await;
+        let p = problem(&store, &pinned, "deletion found").await;
         assert_eq!((p.seq, p.kind), (12, "removed"), "{name}: {p:?}");
         let e = &saved.entry;
         sqlx::query("INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
@@ -235,60 +245,31 @@ async fn audit_chain_detects_every_tampering() {
         // Inserted at the end, outside the writer.
         sqlx::query("INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES (21, 0, 'x', 'admin', 'verify', 'x', '', 'OK', $1, 'x')")
             .bind(&snapshot[19].2).execute(&pool).await.unwrap();
-        let p = report(&store, Some(&pinned))
-            .await
-            .problem
-            .expect("insertion found");
+        let p = problem(&store, &pinned, "insertion found").await;
         assert_eq!((p.seq, p.kind), (21, "inserted"), "{name}: {p:?}");
-        pool.execute("DELETE FROM audit WHERE seq = 21")
-            .await
-            .unwrap();
+        exec(&pool, "DELETE FROM audit WHERE seq = 21").await;
 
         // Inserted in the middle: later records renumbered to make room.
-        for seq in (10..=20).rev() {
-            sqlx::query("UPDATE audit SET seq = $1 WHERE seq = $2")
-                .bind(seq + 1)
-                .bind(seq)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
+        renumber(&pool, (10..=20).rev(), 1).await;
         sqlx::query("INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES (10, 0, 'x', 'admin', 'verify', 'x', '', 'OK', $1, 'forged')")
             .bind(&snapshot[8].2).execute(&pool).await.unwrap();
-        let p = report(&store, Some(&pinned))
-            .await
-            .problem
-            .expect("middle insertion found");
+        let p = problem(&store, &pinned, "middle insertion found").await;
         assert_eq!((p.seq, p.kind), (10, "inserted"), "{name}: {p:?}");
-        pool.execute("DELETE FROM audit WHERE seq = 10")
-            .await
-            .unwrap();
-        for seq in 11..=21 {
-            sqlx::query("UPDATE audit SET seq = $1 WHERE seq = $2")
-                .bind(seq - 1)
-                .bind(seq)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
+        exec(&pool, "DELETE FROM audit WHERE seq = 10").await;
+        renumber(&pool, 11..=21, -1).await;
         assert!(
             report(&store, Some(&pinned)).await.problem.is_none(),
             "{name}: renumbered back"
         );
 
         // The tail cut off and the head rewritten: the signed checkpoint still knows.
-        pool.execute("DELETE FROM audit WHERE seq > 17")
-            .await
-            .unwrap();
+        exec(&pool, "DELETE FROM audit WHERE seq > 17").await;
         sqlx::query("UPDATE meta SET v = $1 WHERE k = 'audit_head'")
             .bind(format!("17:{}", snapshot[16].2))
             .execute(&pool)
             .await
             .unwrap();
-        let p = report(&store, Some(&pinned))
-            .await
-            .problem
-            .expect("truncation found");
+        let p = problem(&store, &pinned, "truncation found").await;
         assert_eq!(p.kind, "removed", "{name}: {p:?}");
 
         // A checkpoint signed by another key.

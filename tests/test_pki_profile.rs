@@ -5,9 +5,11 @@
 //! a manifest's `test_trust`) compares the NCA test IINs without refusing
 //! their check digit, while production anchors stay strict.
 
+mod common;
 #[path = "common/realkz.rs"]
 mod realkz;
 
+use common::app::App;
 use qoltanba::pki::cert::Certificate;
 use qoltanba::pki::profile::{self, UsageProfile};
 use qoltanba::pki::revocation::RevocationStore;
@@ -467,10 +469,7 @@ fn the_single_2015_key_authenticates() {
 /// as test PKI; the same folder as `trust_dir` is production.
 #[tokio::test]
 async fn the_service_reads_a_test_trust_folder() {
-    use axum::body::{Body, to_bytes};
-    use axum::http::Request;
     use base64::Engine;
-    use tower::ServiceExt;
 
     // The NCA's test root and intermediate, copied into a scratch folder for
     // the service to load (never into the repository).
@@ -489,40 +488,21 @@ async fn the_service_reads_a_test_trust_folder() {
     let empty = tempfile::tempdir().unwrap();
     let mut verdicts = Vec::new();
     for test in [true, false] {
-        let data = tempfile::tempdir().unwrap();
-        let config = qoltanba::config::Config {
-            data_dir: data.path().to_path_buf(),
-            trust_dir: Some(if test {
+        let app = App::with(|config| {
+            config.crl_refresh_seconds = qoltanba::config::Config::default().crl_refresh_seconds;
+            config.trust_dir = Some(if test {
                 empty.path().to_path_buf()
             } else {
                 folder.path().to_path_buf()
-            }),
-            test_trust_dir: test.then(|| folder.path().to_path_buf()),
-            ..qoltanba::config::Config::default()
-        };
-        let service = qoltanba::api::build(config).await.expect("build");
-        assert_eq!(service.state.trust().test_anchor_count(), usize::from(test));
-        let (_, token) = service
-            .state
-            .store
-            .create_api_key(
-                "portal",
-                qoltanba::store::keys::Role::Portal,
-                qoltanba::time::now(),
-            )
-            .await
-            .unwrap();
-        let req = Request::post("/v1/verify")
-            .header("authorization", format!("Bearer {token}"))
-            .header("content-type", "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        let resp = qoltanba::api::router(service.state.clone())
-            .oneshot(req)
-            .await
-            .unwrap();
-        let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-        verdicts.push(serde_json::from_slice::<Value>(&bytes).unwrap());
+            });
+            config.test_trust_dir = test.then(|| folder.path().to_path_buf());
+        })
+        .await;
+        assert_eq!(app.state.trust().test_anchor_count(), usize::from(test));
+        let portal = qoltanba::store::keys::Role::Portal;
+        let token = app.key_named("portal", portal, qoltanba::time::now()).await;
+        let (_, verdict) = app.post_json("/v1/verify", &token, body.clone()).await;
+        verdicts.push(verdict);
     }
     assert_eq!(verdicts[0]["code"], "OK", "{:#}", verdicts[0]);
     assert_eq!(verdicts[0]["policy"]["trust_profile"], "test");

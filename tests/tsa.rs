@@ -2,36 +2,28 @@
 //! behind a small HTTP wrapper. CAdES-T signing, token checks, and proof of
 //! existence for a certificate that expired after it signed.
 
+mod common;
+use common::repo;
+
 use qoltanba::envelope::{self, VerifyRequest, sign};
-use qoltanba::pki::signer::RingSigner;
 use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::tsp::HttpTsa;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use qoltanba::verdict::Outcome;
 
 mod common_tsa;
 use common_tsa::{serve_tsa, tsa_dir};
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &Path) -> Vec<u8> {
-    pem::parse(std::fs::read(p).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
 fn signed(name: &str) -> Vec<u8> {
-    let cert = pem_der(&repo(&format!("certs/people/{name}.pem")));
-    let key = RingSigner::from_pkcs8(
-        &pem_der(&repo(&format!("certs/people/{name}.key.pem"))),
-        None,
-        false,
+    let w = common::demo::who(name);
+    sign::sign(
+        b"request",
+        true,
+        &w.key,
+        &w.cert,
+        &w.chain,
+        qoltanba::time::now(),
     )
-    .unwrap();
-    let chain = vec![pem_der(&repo("certs/trust/nca-rsa.pem"))];
-    sign::sign(b"request", true, &key, &cert, &chain, qoltanba::time::now()).unwrap()
+    .unwrap()
 }
 
 fn verify_at(env: &[u8], at: i64) -> qoltanba::verdict::Verdict {
@@ -62,12 +54,7 @@ fn cades_t_token_verifies_and_gives_proof_of_existence() {
     let v = verify_at(&env, now);
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
     let ts = check(&v, "timestamp");
-    assert_eq!(
-        ts.outcome,
-        qoltanba::verdict::Outcome::Passed,
-        "{:?}",
-        ts.detail
-    );
+    assert_eq!(ts.outcome, Outcome::Passed, "{:?}", ts.detail);
     assert_eq!(ts.detail["policy"], "1.2.398.3.3.5.1");
     // After the citizen's certificate expired (2030-12-31), the time-stamp proves
     // the signature existed while it was valid: PASSED under the long-term policy.
@@ -121,7 +108,7 @@ fn token_from_an_untrusted_tsa_is_ignored() {
     let v = verify_at(&env, qoltanba::time::now());
     assert_eq!(v.code.as_str(), "OK", "{}", v.summary());
     let ts = check(&v, "timestamp");
-    assert_eq!(ts.outcome, qoltanba::verdict::Outcome::Indeterminate);
+    assert_eq!(ts.outcome, Outcome::Indeterminate);
     assert_eq!(ts.code, None);
     assert_eq!(ts.detail["effect"], "ignored");
     assert_eq!(ts.detail["token_verdict"]["code"], "CHAIN_UNTRUSTED");
@@ -132,11 +119,7 @@ fn token_from_an_untrusted_tsa_is_ignored() {
 
 #[test]
 fn tsa_down_is_an_error() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::loopback::free_port();
     let err = sign::add_signature_timestamp(
         &signed("citizen-rsa"),
         1,

@@ -3,8 +3,11 @@
 //! agreeing 100%, the CLI's exit codes, and `POST /v1/vectors/run` refusing
 //! archives that escape their folder.
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+mod common;
+
+use axum::http::StatusCode;
+use common::app::App;
+use common::repo;
 use qoltanba::config::Config;
 use qoltanba::store::keys::Role;
 use qoltanba::vectors::suite::{Plan, own_manifests};
@@ -12,11 +15,6 @@ use qoltanba::vectors::{Confinement, report};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tower::ServiceExt;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 /// A manifest with one right and one deliberately wrong expectation.
 fn wrong_manifest(dir: &Path) -> PathBuf {
@@ -85,7 +83,8 @@ fn html_summary_read_back_in_chromium_equals_the_json() {
     let file = dir.path().join("report.html");
     std::fs::write(&file, &html).unwrap();
     let profile = dir.path().join("chromium-profile");
-    let out = Command::new("chromium")
+    let mut chromium = Command::new("chromium");
+    chromium
         .args([
             "--headless",
             "--no-sandbox",
@@ -97,13 +96,10 @@ fn html_summary_read_back_in_chromium_equals_the_json() {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
-        .arg(format!("file://{}", file.display()))
-        .output()
-        .expect("chromium (Debian's package; scripts/test installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        .arg(format!("file://{}", file.display()));
+    let out = common::run_tool(
+        &mut chromium,
+        "chromium (Debian's package; scripts/test installs it)",
     );
     let dom = String::from_utf8_lossy(&out.stdout);
     let by_id = |id: &str| -> u64 {
@@ -174,15 +170,9 @@ fn cli_exit_codes() {
     let json_out = dir.path().join("r.json");
     let junit_out = dir.path().join("r.xml");
     let d = dir.path().to_str().unwrap();
-    let (code, out, _) = cli(&[
-        "vectors",
-        "run",
-        d,
-        "--json",
-        json_out.to_str().unwrap(),
-        "--junit",
-        junit_out.to_str().unwrap(),
-    ]);
+    let reports = [json_out.to_str().unwrap(), junit_out.to_str().unwrap()];
+    let reports = ["--json", reports[0], "--junit", reports[1]];
+    let (code, out, _) = cli(&[&["vectors", "run", d][..], &reports].concat());
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAILED reviewer wrong"), "{out}");
     let j: Value = serde_json::from_slice(&std::fs::read(&json_out).unwrap()).unwrap();
@@ -237,95 +227,54 @@ fn tar_of(entries: &[Entry]) -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
-async fn service() -> (axum::Router, String, String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        database_url: None,
-        ..Config::default()
-    };
-    let service = qoltanba::api::build(config).await.expect("build");
+/// The service (its CRL refresh running, as in production) with a
+/// reviewer's and a portal's API keys.
+async fn service() -> (App, String, String) {
+    let app = App::with(|config| {
+        config.crl_refresh_seconds = Config::default().crl_refresh_seconds;
+    })
+    .await;
     let now = qoltanba::time::now();
-    let store = &service.state.store;
-    let reviewer = store
-        .create_api_key("r", Role::Reviewer, now)
-        .await
-        .unwrap()
-        .1;
-    let portal = store
-        .create_api_key("p", Role::Portal, now)
-        .await
-        .unwrap()
-        .1;
-    (qoltanba::api::router(service.state), reviewer, portal, dir)
+    let reviewer = app.key_named("r", Role::Reviewer, now).await;
+    let portal = app.key_named("p", Role::Portal, now).await;
+    (app, reviewer, portal)
 }
 
-async fn post(app: &axum::Router, token: &str, ct: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/v1/vectors/run")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, ct)
-        .body(Body::from(body))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+/// `POST /v1/vectors/run` with a body of `ct` as the holder of `token`.
+async fn post(app: &App, token: &str, ct: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let bearer = format!("Bearer {token}");
+    let r = app
+        .post("/v1/vectors/run", ct, body, &[("authorization", &bearer)])
+        .await;
+    (r.status, r.json())
 }
 
 const TAR: &str = "application/x-tar";
 
+/// Archives the endpoint must refuse: (case, archive, archive_error).
+#[rustfmt::skip]
+fn hostile_archives() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    use tar::EntryType as E;
+    let manifest = br#"{"suite": "x", "vectors": []}"#;
+    vec![
+        ("dot-dot", tar_of(&[
+            (b"manifest.json", E::Regular, b"", manifest),
+            (b"../escape.txt", E::Regular, b"", b"x"),
+        ]), "ARCHIVE_PATH_ESCAPE"),
+        ("nested dot-dot", tar_of(&[(b"a/../../escape.txt", E::Regular, b"", b"x")]), "ARCHIVE_PATH_ESCAPE"),
+        ("absolute", tar_of(&[(b"/tmp/qoltanba-escape.txt", E::Regular, b"", b"x")]), "ARCHIVE_ABSOLUTE_PATH"),
+        ("symlink", tar_of(&[(b"trust", E::Symlink, b"/etc", b"")]), "ARCHIVE_LINK"),
+        ("hard link", tar_of(&[(b"passwd", E::Link, b"/etc/passwd", b"")]), "ARCHIVE_LINK"),
+        ("fifo", tar_of(&[(b"pipe", E::Fifo, b"", b"")]), "ARCHIVE_SPECIAL_ENTRY"),
+        ("not a tar", b"this is not a tar archive at all, not even close....".repeat(20), "ARCHIVE_MALFORMED"),
+    ]
+}
+
 #[tokio::test]
 async fn archive_endpoint_refuses_escapes_and_runs_a_good_archive() {
     use tar::EntryType as E;
-    let (app, reviewer, portal, _dir) = service().await;
-    let manifest = br#"{"suite": "x", "vectors": []}"#;
-    let hostile: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "dot-dot",
-            tar_of(&[
-                (b"manifest.json", E::Regular, b"", manifest),
-                (b"../escape.txt", E::Regular, b"", b"x"),
-            ]),
-            "ARCHIVE_PATH_ESCAPE",
-        ),
-        (
-            "nested dot-dot",
-            tar_of(&[(b"a/../../escape.txt", E::Regular, b"", b"x")]),
-            "ARCHIVE_PATH_ESCAPE",
-        ),
-        (
-            "absolute",
-            tar_of(&[(b"/tmp/qoltanba-escape.txt", E::Regular, b"", b"x")]),
-            "ARCHIVE_ABSOLUTE_PATH",
-        ),
-        (
-            "symlink",
-            tar_of(&[(b"trust", E::Symlink, b"/etc", b"")]),
-            "ARCHIVE_LINK",
-        ),
-        (
-            "hard link",
-            tar_of(&[(b"passwd", E::Link, b"/etc/passwd", b"")]),
-            "ARCHIVE_LINK",
-        ),
-        (
-            "fifo",
-            tar_of(&[(b"pipe", E::Fifo, b"", b"")]),
-            "ARCHIVE_SPECIAL_ENTRY",
-        ),
-        (
-            "not a tar",
-            b"this is not a tar archive at all, not even close....".repeat(20),
-            "ARCHIVE_MALFORMED",
-        ),
-    ];
-    for (name, body, code) in hostile {
+    let (app, reviewer, portal) = service().await;
+    for (name, body, code) in hostile_archives() {
         let (status, p) = post(&app, &reviewer, TAR, body).await;
         assert!(status.is_client_error(), "{name}: {status} {p}");
         assert_eq!(p["archive_error"], code, "{name}: {p}");
@@ -377,27 +326,10 @@ async fn archive_endpoint_refuses_escapes_and_runs_a_good_archive() {
     assert_eq!(v("good")["actual"]["code"], "OK");
     assert_eq!(v("wrong")["actual"]["code"], "OK");
     assert_eq!(v("wrong")["expected"]["code"], "CERT_REVOKED");
-    assert!(
-        v("outside")["actual"]["error"]
-            .as_str()
-            .unwrap()
-            .contains("leaves"),
-        "{r:#}"
-    );
-    assert!(
-        v("absolute")["actual"]["error"]
-            .as_str()
-            .unwrap()
-            .contains("absolute"),
-        "{r:#}"
-    );
-    assert!(
-        v("network")["actual"]["error"]
-            .as_str()
-            .unwrap()
-            .contains("OCSP"),
-        "{r:#}"
-    );
+    let error = |id: &str| v(id)["actual"]["error"].as_str().unwrap().to_string();
+    assert!(error("outside").contains("leaves"), "{r:#}");
+    assert!(error("absolute").contains("absolute"), "{r:#}");
+    assert!(error("network").contains("OCSP"), "{r:#}");
 
     // The JSON form, and gzip.
     use base64::Engine;

@@ -13,8 +13,8 @@
 //! node_modules (puppeteer-core, axe-core) at `QOLTANBA_WEB_JUDGE`
 //! (default `target/web-judge`): `scripts/test` installs them.
 
-#[path = "common/web.rs"]
-mod web_common;
+mod common;
+use common::web::*;
 
 use qoltanba::verdict::Code;
 use qoltanba::web::Lang;
@@ -22,7 +22,6 @@ use qoltanba::web::texts::Text;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use web_common::*;
 
 fn judge_dir() -> PathBuf {
     let d = std::env::var("QOLTANBA_WEB_JUDGE")

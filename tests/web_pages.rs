@@ -5,13 +5,12 @@
 //! hostile; the access code and its limited tries; a certificate revoked
 //! after signing, with and without a time-stamp that came first; headers.
 
-#[path = "common/web.rs"]
-mod web_common;
+mod common;
+use common::web::*;
 
 use axum::http::StatusCode;
 use qoltanba::pdf::sign::{SignOptions, StampPlacement};
 use qoltanba::pki::cert::Certificate;
-use web_common::*;
 
 fn cn(person: &str) -> String {
     Certificate::from_der(&pem_der(&format!("certs/people/{person}.pem")))
@@ -170,6 +169,12 @@ fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// `POST /verify/document` with the form `fields`: the access-code page.
+async fn open_document(site: &Site, fields: &[(&str, &str)]) -> Resp {
+    let (form_type, body) = ("application/x-www-form-urlencoded", form(fields));
+    site.post("/verify/document", form_type, body, &[]).await
+}
+
 #[tokio::test]
 async fn the_access_code_opens_the_document_and_wrong_codes_are_limited() {
     let site = Site::new().await;
@@ -202,51 +207,42 @@ async fn the_access_code_opens_the_document_and_wrong_codes_are_limited() {
     assert_eq!(failures(&site).await, 0);
     // The right code (either stamp's, typed loosely) opens the signed PDF.
     let typed = codes[1].to_lowercase().replace('-', " ");
-    let r = site
-        .post(
-            "/verify/document",
-            "application/x-www-form-urlencoded",
-            form(&[
-                ("doc", &issued.number),
-                ("sha256", &sha),
-                ("code", &typed),
-                ("lang", "en"),
-            ]),
-            &[],
-        )
-        .await;
+    let r = open_document(
+        &site,
+        &[
+            ("doc", &issued.number),
+            ("sha256", &sha),
+            ("code", &typed),
+            ("lang", "en"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.header("content-type"), "application/pdf");
     assert_eq!(r.body, issued.pdf);
     // A code for another document's link: not found, nothing opened.
-    let r = site
-        .post(
-            "/verify/document",
-            "application/x-www-form-urlencoded",
-            form(&[
-                ("doc", &issued.number),
-                ("sha256", &"cd".repeat(32)),
-                ("code", &codes[0]),
-            ]),
-            &[],
-        )
-        .await;
+    let r = open_document(
+        &site,
+        &[
+            ("doc", &issued.number),
+            ("sha256", &"cd".repeat(32)),
+            ("code", &codes[0]),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Wrong codes: each says how many tries are left, then the document locks.
     for left in (1..qoltanba::web::access::TRIES).rev() {
-        let r = site
-            .post(
-                "/verify/document",
-                "application/x-www-form-urlencoded",
-                form(&[
-                    ("doc", &issued.number),
-                    ("sha256", &sha),
-                    ("code", "AAAA-AAAA"),
-                    ("lang", "en"),
-                ]),
-                &[],
-            )
-            .await;
+        let r = open_document(
+            &site,
+            &[
+                ("doc", &issued.number),
+                ("sha256", &sha),
+                ("code", "AAAA-AAAA"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(
             r.text().contains(&format!("Tries left: {left}")),
@@ -255,19 +251,16 @@ async fn the_access_code_opens_the_document_and_wrong_codes_are_limited() {
         );
     }
     for code in ["AAAA-AAAA", codes[0].as_str()] {
-        let r = site
-            .post(
-                "/verify/document",
-                "application/x-www-form-urlencoded",
-                form(&[
-                    ("doc", &issued.number),
-                    ("sha256", &sha),
-                    ("code", code),
-                    ("lang", "en"),
-                ]),
-                &[],
-            )
-            .await;
+        let r = open_document(
+            &site,
+            &[
+                ("doc", &issued.number),
+                ("sha256", &sha),
+                ("code", code),
+                ("lang", "en"),
+            ],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{code}");
         assert!(r.text().contains("Too many wrong codes"));
         assert_ne!(r.header("content-type"), "application/pdf");

@@ -5,14 +5,13 @@
 //! by pdfsig and pyHanko, the ETSI TS 119 102-2 XML report by xmllint
 //! against the ETSI schema (testdata/etsi), the JSON verdict.
 
-#[path = "common/web.rs"]
-mod web_common;
+mod common;
+use common::web::*;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use web_common::*;
 
 fn testdata(p: &str) -> Vec<u8> {
     std::fs::read(repo(&format!("testdata/{p}"))).unwrap()
@@ -102,49 +101,18 @@ async fn cms_envelopes_attached_and_detached_and_garbage() {
     let revoked = testdata("envelopes/revoked.p7s");
     let garbage = testdata("envelopes/garbage.txt");
     type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a [u8])>;
+    #[rustfmt::skip]
     let cases: Vec<(&str, Parts, &str, &str)> = vec![
-        (
-            "attached",
-            vec![("file", Some("a.p7s"), &attached)],
-            "PASSED",
-            "OK",
-        ),
-        (
-            "attached PEM",
-            vec![("file", Some("a.pem"), &pem)],
-            "PASSED",
-            "OK",
-        ),
-        (
-            "detached with its data",
-            vec![
-                ("file", Some("d.p7s"), &detached),
-                ("data", Some("request.json"), &request),
-            ],
-            "PASSED",
-            "OK",
-        ),
-        (
-            "detached, other data",
-            vec![
-                ("file", Some("d.p7s"), &detached),
-                ("data", Some("request.json"), &tampered),
-            ],
-            "FAILED",
-            "DIGEST_MISMATCH",
-        ),
-        (
-            "revoked",
-            vec![("file", Some("r.p7s"), &revoked)],
-            "FAILED",
-            "CERT_REVOKED",
-        ),
-        (
-            "garbage",
-            vec![("file", Some("g.txt"), &garbage)],
-            "FAILED",
-            "ENVELOPE_MALFORMED",
-        ),
+        ("attached", vec![("file", Some("a.p7s"), &attached)], "PASSED", "OK"),
+        ("attached PEM", vec![("file", Some("a.pem"), &pem)], "PASSED", "OK"),
+        ("detached with its data",
+            vec![("file", Some("d.p7s"), &detached), ("data", Some("request.json"), &request)],
+            "PASSED", "OK"),
+        ("detached, other data",
+            vec![("file", Some("d.p7s"), &detached), ("data", Some("request.json"), &tampered)],
+            "FAILED", "DIGEST_MISMATCH"),
+        ("revoked", vec![("file", Some("r.p7s"), &revoked)], "FAILED", "CERT_REVOKED"),
+        ("garbage", vec![("file", Some("g.txt"), &garbage)], "FAILED", "ENVELOPE_MALFORMED"),
     ];
     for (what, parts, indication, code) in cases {
         let r = check(&site, &parts, "application/json").await;
@@ -287,15 +255,7 @@ fn pdfsig(dir: &Path, pdf: &Path) -> String {
 }
 
 fn pyhanko_validate(pdf: &Path) -> String {
-    let bin = std::env::var("QOLTANBA_PYHANKO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
-    assert!(
-        bin.exists(),
-        "pyHanko at {} (run ./scripts/test)",
-        bin.display()
-    );
-    run(Command::new(bin)
+    run(Command::new(common::pdf_judge::pyhanko_bin())
         .env("PYTHONWARNINGS", "ignore")
         .args(["sign", "validate", "--soft-revocation-check", "--trust"])
         .arg(repo("certs/trust/root-ca.pem"))
@@ -466,26 +426,30 @@ fn trust_args() -> Vec<PathBuf> {
     a
 }
 
+/// `qoltanba report --format <format> <trust> --out <out> testdata/pdfs/<pdf>`,
+/// its command `tuned` first.
+fn report(
+    format: &str,
+    out: &Path,
+    pdf: &str,
+    tuned: impl FnOnce(&mut Command) -> &mut Command,
+) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_qoltanba"));
+    tuned(&mut c).args(["report", "--format", format]);
+    c.args(trust_args()).arg("--out").arg(out);
+    c.arg(repo(&format!("testdata/pdfs/{pdf}")))
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_cli_writes_each_report() {
     let dir = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_qoltanba");
     for (format, head) in [("json", &b"{"[..]), ("etsi-xml", b"<?xml")] {
         let out = dir.path().join(format!("r.{format}"));
-        let o = Command::new(bin)
-            .args(["report", "--format", format])
-            .args(trust_args())
-            .arg("--out")
-            .arg(&out)
-            .arg(repo("testdata/pdfs/signed-by-head.pdf"))
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let o = report(format, &out, "signed-by-head.pdf", |c| c);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
         assert!(String::from_utf8_lossy(&o.stdout).starts_with("PASSED OK"));
         assert!(std::fs::read(&out).unwrap().starts_with(head), "{format}");
     }
@@ -494,32 +458,16 @@ fn the_cli_writes_each_report() {
     assert!(ok, "{msg}");
     // A tampered file: exit 1, and the report still written.
     let out = dir.path().join("t.json");
-    let o = Command::new(bin)
-        .args(["report", "--format", "json"])
-        .args(trust_args())
-        .arg("--out")
-        .arg(&out)
-        .arg(repo("testdata/pdfs/tampered.pdf"))
-        .output()
-        .unwrap();
+    let o = report("json", &out, "tampered.pdf", |c| c);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["indication"], "FAILED");
     // A PDF report without a seal key: a clear refusal.
-    let o = Command::new(bin)
-        .env_remove("QOLTANBA_SEAL_KEY_ID")
-        .args(["report", "--format", "pdf"])
-        .args(trust_args())
-        .arg("--out")
-        .arg(dir.path().join("r.pdf"))
-        .arg(repo("testdata/pdfs/signed-by-head.pdf"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let pdf = dir.path().join("r.pdf");
+    let o = report("pdf", &pdf, "signed-by-head.pdf", |c| {
+        c.env_remove("QOLTANBA_SEAL_KEY_ID")
+    });
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("seal"));
 }

@@ -2,129 +2,72 @@
 //! their refusals, status for one citizen only, decisions through the state
 //! machine, the survey, and gap-free numbering under concurrency.
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+mod common;
+
+use axum::http::StatusCode;
 use base64::Engine;
-use qoltanba::api::AppState;
-use qoltanba::config::Config;
-use qoltanba::envelope::sign;
-use qoltanba::pki::signer::RingSigner;
+use common::app::App;
+use common::demo::{b64, signed};
+use common::loopback::{free_port, serve_files};
+use common::{pem_der, repo};
 use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use tower::ServiceExt;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
-fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
-
-/// The envelope a person's key makes over `request` (detached CAdES-BES).
-fn signed(person: &str, ca: &str, request: &[u8]) -> Vec<u8> {
-    let key = RingSigner::from_pkcs8(
-        &pem_der(&format!("certs/people/{person}.key.pem")),
-        None,
-        false,
-    )
-    .unwrap();
-    let cert = pem_der(&format!("certs/people/{person}.pem"));
-    sign::sign(
-        request,
-        false,
-        &key,
-        &cert,
-        &[pem_der(&format!("certs/trust/{ca}.pem"))],
-        qoltanba::time::now(),
-    )
-    .unwrap()
-}
-
-struct App {
-    state: Arc<AppState>,
-    router: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-impl App {
-    async fn new() -> App {
-        Self::with(|_| {}).await
-    }
-    async fn with(change: impl FnOnce(&mut Config)) -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = Config {
-            data_dir: dir.path().to_path_buf(),
-            trust_dir: Some(repo("certs/trust")),
-            crl_refresh_seconds: 0,
-            ..Config::default()
-        };
-        change(&mut config);
-        let service = qoltanba::api::build(config).await.unwrap();
-        let router = qoltanba::api::router(service.state.clone());
-        App {
-            state: service.state,
-            router,
-            _dir: dir,
-        }
-    }
-    async fn key(&self, role: Role) -> String {
-        self.state
-            .store
-            .create_api_key(role.as_str(), role, 0)
-            .await
-            .unwrap()
-            .1
-    }
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        let req = b
-            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
-            .unwrap();
-        let resp = self.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-    async fn submit(
-        &self,
-        token: &str,
-        channel: &str,
-        service: &str,
-        request: &[u8],
-        envelope: &[u8],
-    ) -> (StatusCode, Value) {
-        self.call("POST", "/v1/applications", token, Some(json!({ "service": service, "channel": channel, "request": b64(request), "signature": b64(envelope) }))).await
-    }
-}
+use std::sync::{Arc, Mutex};
 
 const CITIZEN_IIN: &str = "880101300123";
 
+/// How an application comes in: (channel, service).
+const PORTAL: (&str, &str) = ("portal", "housing-assistance");
+const PROVIDER: (&str, &str) = ("provider", "unemployed-certificate");
+const OPERATOR: (&str, &str) = ("operator", "housing-queue");
+
 fn other_citizen() -> String {
     qoltanba::iin::complete("92051545012").unwrap()
+}
+
+/// Where applications come in: the service, the submitter's API key and
+/// (channel, service).
+struct Desk<'a> {
+    app: &'a App,
+    token: &'a str,
+    via: (&'a str, &'a str),
+}
+
+impl<'a> Desk<'a> {
+    fn new(app: &'a App, token: &'a str, via: (&'a str, &'a str)) -> Desk<'a> {
+        Desk { app, token, via }
+    }
+
+    /// A citizen's application (`request(iin, note)`) signed by `signer`.
+    async fn apply(&self, signer: &str, iin: &str, note: &str) -> (StatusCode, Value) {
+        let req = request(iin, note);
+        self.app
+            .submit_signed(self.token, self.via, signer, &req)
+            .await
+    }
+}
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// A decision body: approve.
+fn approval() -> Value {
+    json!({ "decision": "approval" })
+}
+
+/// A signing body: the stored key `id` signs.
+fn with_key(id: &str) -> Value {
+    json!({ "key_id": id })
+}
+
+/// Whether an application's history has an entry whose `key` is `value`.
+fn in_history(application: &Value, key: &str, value: &str) -> bool {
+    let history = application["history"].as_array().unwrap();
+    history.iter().any(|h| h[key] == value)
+}
+
+/// A refusal's code.
+fn code(problem: &Value) -> Option<&str> {
+    problem["code"].as_str()
 }
 
 fn request(iin: &str, note: &str) -> Vec<u8> {
@@ -157,11 +100,9 @@ async fn portal_channel_registration_status_and_refusals() {
     );
     // The citizen's status; another citizen's view is a 404.
     let (status, view) = app
-        .call(
-            "GET",
+        .get_json(
             &format!("/v1/applications/{number}?iin={CITIZEN_IIN}"),
             &portal,
-            None,
         )
         .await;
     assert_eq!(
@@ -170,75 +111,42 @@ async fn portal_channel_registration_status_and_refusals() {
     );
     assert_eq!(view["service_name"]["ru"], "Назначение жилищной помощи");
     let (status, _) = app
-        .call(
-            "GET",
+        .get_json(
             &format!("/v1/applications/{number}?iin={}", other_citizen()),
             &portal,
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
-        .call("GET", &format!("/v1/applications/{number}"), &portal, None)
+        .get_json(&format!("/v1/applications/{number}"), &portal)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Process 4: condition 2 fails, a refusal with the verdict's code and no number.
-    let req = request(CITIZEN_IIN, "revoked");
-    let (status, p) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-assistance",
-            &req,
-            &signed("revoked", "nca-rsa", &req),
-        )
-        .await;
+    let portal_desk = Desk::new(&app, &portal, PORTAL);
+    let (status, p) = portal_desk.apply("revoked", CITIZEN_IIN, "revoked").await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("CERT_REVOKED")),
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("CERT_REVOKED")),
         "{p}"
     );
     assert!(p["refusal"]["kk"].as_str().unwrap().contains("ЭЦҚ"));
     assert_eq!(p["verdict"]["indication"], "FAILED");
-    let req = request(&other_citizen(), "someone else's IIN");
-    let (status, p) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-assistance",
-            &req,
-            &signed("citizen-rsa", "nca-rsa", &req),
-        )
+    let (status, p) = portal_desk
+        .apply("citizen-rsa", &other_citizen(), "someone else's IIN")
+        .await;
+    assert_eq!((status, code(&p)), (UNPROCESSABLE, Some("IIN_MISMATCH")));
+    let (status, p) = portal_desk
+        .apply("citizen-auth", CITIZEN_IIN, "auth key")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH"))
-    );
-    let req = request(CITIZEN_IIN, "auth key");
-    let (status, p) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-assistance",
-            &req,
-            &signed("citizen-auth", "nca-rsa", &req),
-        )
-        .await;
-    assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("KEY_USAGE_INVALID"))
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("KEY_USAGE_INVALID"))
     );
     // Still one number used.
     let req = request(CITIZEN_IIN, "two");
     let (_, body) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-assistance",
-            &req,
-            &signed("citizen-rsa", "nca-rsa", &req),
-        )
+        .submit_signed(&portal, PORTAL, "citizen-rsa", &req)
         .await;
     assert!(
         body["number"].as_str().unwrap().ends_with("-000002"),
@@ -246,12 +154,11 @@ async fn portal_channel_registration_status_and_refusals() {
     );
     // The portal cannot submit through the employee's channel.
     let (status, _) = app
-        .submit(
+        .submit_signed(
             &portal,
-            "provider",
-            "housing-assistance",
+            ("provider", "housing-assistance"),
+            "employee",
             &req,
-            &signed("employee", "nca-rsa", &req),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -262,66 +169,33 @@ async fn employee_and_operator_channels() {
     let app = App::new().await;
     let provider = app.key(Role::Provider).await;
     let operator = app.key(Role::Operator).await;
-    let req = request(CITIZEN_IIN, "entered by the employee");
-    let (status, body) = app
-        .submit(
-            &provider,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let provider_desk = Desk::new(&app, &provider, PROVIDER);
+    let (status, body) = provider_desk
+        .apply("employee", CITIZEN_IIN, "entered by the employee")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["channel"], "provider");
     // Condition 1: a person the registry does not know.
-    let req = request("900101400013", "unknown person");
-    let (status, p) = app
-        .submit(
-            &provider,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let (status, p) = provider_desk
+        .apply("employee", "900101400013", "unknown person")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("PERSON_NOT_FOUND"))
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("PERSON_NOT_FOUND"))
     );
     // A citizen's certificate is not an employee's.
-    let req = request(CITIZEN_IIN, "citizen cert");
-    let (status, p) = app
-        .submit(
-            &provider,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("citizen-rsa", "nca-rsa", &req),
-        )
+    let (status, p) = provider_desk
+        .apply("citizen-rsa", CITIZEN_IIN, "citizen cert")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     // The service centre's operator signs with the centre's BIN; an employee's BIN is refused there.
-    let req = request(CITIZEN_IIN, "at the centre");
-    let (status, body) = app
-        .submit(
-            &operator,
-            "operator",
-            "housing-queue",
-            &req,
-            &signed("operator", "nca-rsa", &req),
-        )
+    let operator_desk = Desk::new(&app, &operator, OPERATOR);
+    let (status, body) = operator_desk
+        .apply("operator", CITIZEN_IIN, "at the centre")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let req = request(CITIZEN_IIN, "wrong BIN");
-    let (status, _) = app
-        .submit(
-            &operator,
-            "operator",
-            "housing-queue",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let (status, _) = operator_desk
+        .apply("employee", CITIZEN_IIN, "wrong BIN")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -340,50 +214,31 @@ async fn an_api_key_signs_only_with_its_holders_certificate() {
         .bind_api_key_iin(&key_id(&someone_elses), &other_citizen(), 0)
         .await
         .unwrap();
-    let req = request(CITIZEN_IIN, "under another person's key");
-    let (status, p) = app
-        .submit(
-            &someone_elses,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let someone_elses_desk = Desk::new(&app, &someone_elses, PROVIDER);
+    let (status, p) = someone_elses_desk
+        .apply("employee", CITIZEN_IIN, "under another person's key")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH")),
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("IIN_MISMATCH")),
         "{p}"
     );
     assert_eq!(app.state.store.count("applications").await.unwrap(), 0);
     // A fresh key is bound by the first certificate it signs with, then keeps to it:
     // the head's certificate (provider's BIN, a strong enough role) is someone else.
     let fresh = app.key(Role::Provider).await;
-    let req = request(CITIZEN_IIN, "first use binds");
-    let (status, body) = app
-        .submit(
-            &fresh,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let fresh_desk = Desk::new(&app, &fresh, PROVIDER);
+    let (status, body) = fresh_desk
+        .apply("employee", CITIZEN_IIN, "first use binds")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let number = body["number"].as_str().unwrap().to_string();
-    let req = request(CITIZEN_IIN, "a colleague's certificate");
-    let (status, p) = app
-        .submit(
-            &fresh,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("head", "nca-rsa", &req),
-        )
+    let (status, p) = fresh_desk
+        .apply("head", CITIZEN_IIN, "a colleague's certificate")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("IIN_MISMATCH")),
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("IIN_MISMATCH")),
         "{p}"
     );
     let bound = app.state.store.list_api_keys().await.unwrap();
@@ -396,41 +251,19 @@ async fn an_api_key_signs_only_with_its_holders_certificate() {
     .value;
     assert_eq!(fresh_key.iin.as_deref(), Some(employee_iin.as_str()));
     // Signing the draft: the other person's key may not use the employee's certificate.
-    let data_dir = app.state.config.data_dir.clone();
-    let keys = qoltanba::keys::KeyStore::open(&data_dir, None).unwrap();
-    keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
-        .unwrap();
-    let (status, _) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/decision"),
-            &fresh,
-            Some(json!({ "decision": "approval" })),
-        )
-        .await;
+    app.import_keys(&[("employee", "employee")]);
+    let (status, _) = app.act(&number, "decision", &fresh, approval()).await;
     assert_eq!(status, StatusCode::OK);
     let (status, p) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign"),
-            &someone_elses,
-            Some(json!({ "key_id": "employee" })),
-        )
+        .act(&number, "sign", &someone_elses, with_key("employee"))
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::FORBIDDEN, Some("FORBIDDEN")),
         "{p}"
     );
     assert!(app.state.store.draft(&number).await.unwrap().is_none());
-    let (status, p) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign"),
-            &fresh,
-            Some(json!({ "key_id": "employee" })),
-        )
-        .await;
+    let (status, p) = app.act(&number, "sign", &fresh, with_key("employee")).await;
     assert_eq!(status, StatusCode::OK, "{p}");
 }
 
@@ -440,45 +273,32 @@ async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
     let portal = app.key(Role::Portal).await;
     let provider = app.key(Role::Provider).await;
     let admin = app.key(Role::Admin).await;
-    let req = request(CITIZEN_IIN, "decide");
-    let (_, body) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-assistance",
-            &req,
-            &signed("citizen-rsa", "nca-rsa", &req),
-        )
+    let portal_desk = Desk::new(&app, &portal, PORTAL);
+    let (_, body) = portal_desk
+        .apply("citizen-rsa", CITIZEN_IIN, "decide")
         .await;
     let number = body["number"].as_str().unwrap().to_string();
     let path = format!("/v1/applications/{number}/decision");
     let (status, _) = app
-        .call(
-            "POST",
+        .post_json(
             &path,
             &provider,
-            Some(json!({ "decision": "refusal", "reasons": ["made-up"] })),
+            json!({ "decision": "refusal", "reasons": ["made-up"] }),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, body) = app
-        .call(
-            "POST",
-            &path,
-            &provider,
-            Some(json!({ "decision": "review" })),
-        )
+        .post_json(&path, &provider, json!({ "decision": "review" }))
         .await;
     assert_eq!(
         (status, body["status"].as_str()),
         (StatusCode::OK, Some("in_review"))
     );
     let (status, body) = app
-        .call(
-            "POST",
+        .post_json(
             &path,
             &provider,
-            Some(json!({ "decision": "refusal", "reasons": ["income-above-threshold"] })),
+            json!({ "decision": "refusal", "reasons": ["income-above-threshold"] }),
         )
         .await;
     assert_eq!(
@@ -489,62 +309,46 @@ async fn decisions_follow_the_state_machine_and_the_survey_is_once() {
     assert_eq!(body["decision"]["reasons"][0], "income-above-threshold");
     assert_eq!(body["history"].as_array().unwrap().len(), 2);
     // Approving a refused application is not a transition: 409 and nothing changes.
-    let (status, p) = app
-        .call(
-            "POST",
-            &path,
-            &provider,
-            Some(json!({ "decision": "approval" })),
-        )
-        .await;
+    let (status, p) = app.post_json(&path, &provider, approval()).await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::CONFLICT, Some("TRANSITION_NOT_ALLOWED"))
     );
     let (_, view) = app
-        .call(
-            "GET",
-            &format!("/v1/applications/{number}"),
-            &provider,
-            None,
-        )
+        .get_json(&format!("/v1/applications/{number}"), &provider)
         .await;
     assert_eq!(view["status"], "refused");
     // The survey, once.
     let spath = format!("/v1/applications/{number}/survey?iin={CITIZEN_IIN}");
     let (status, _) = app
-        .call(
-            "POST",
+        .post_json(
             &spath,
             &portal,
-            Some(json!({ "process": "partly", "information": "fully" })),
+            json!({ "process": "partly", "information": "fully" }),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, p) = app
-        .call(
-            "POST",
+        .post_json(
             &spath,
             &portal,
-            Some(json!({ "process": "fully", "information": "fully" })),
+            json!({ "process": "fully", "information": "fully" }),
         )
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::CONFLICT, Some("SURVEY_ALREADY_ANSWERED"))
     );
-    let (status, report) = app.call("GET", "/v1/reports/survey", &admin, None).await;
+    let (status, report) = app.get_json("/v1/reports/survey", &admin).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         report["services"]["housing-assistance"]["process"]["partly"], 1,
         "{report}"
     );
     // Every transition is in the audit log.
-    let (_, audit) = app.call("GET", "/v1/audit/verify", &admin, None).await;
+    let (_, audit) = app.get_json("/v1/audit/verify", &admin).await;
     assert!(audit["problem"].is_null());
-    let (_, overdue) = app
-        .call("GET", "/v1/applications/overdue", &provider, None)
-        .await;
+    let (_, overdue) = app.get_json("/v1/applications/overdue", &provider).await;
     assert!(overdue["applications"].as_array().unwrap().is_empty());
 }
 
@@ -560,6 +364,7 @@ async fn numbering(url: &str, total: usize) {
                 let sha = format!("{client:02}{i:062}");
                 let a = NewApplication {
                     provider: "120340000123",
+                    prefix: "120340000123",
                     year: 2026,
                     service: "housing-queue",
                     channel: "portal",
@@ -617,49 +422,11 @@ async fn numbers_are_gap_free_under_concurrency() {
     }
 }
 
-fn p12_of(name: &str, dir: &Path) -> Vec<u8> {
-    let out = dir.join(format!("{name}.p12"));
-    let o = std::process::Command::new("openssl")
-        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
-        .arg(repo(&format!("certs/people/{name}.key.pem")))
-        .arg("-in")
-        .arg(repo(&format!("certs/people/{name}.pem")))
-        .arg("-certfile")
-        .arg(repo("certs/trust/nca-rsa.pem"))
-        .arg("-out")
-        .arg(&out)
-        .output()
-        .expect("openssl is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::read(out).unwrap()
-}
-
-async fn raw(app: &App, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    (
-        status,
-        to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-}
-
 #[tokio::test]
 async fn from_submission_to_the_delivered_signed_pdf() {
     let app = App::new().await;
     let data_dir = app.state.config.data_dir.clone();
-    let keys = qoltanba::keys::KeyStore::open(&data_dir, None).unwrap();
-    keys.import_p12(&p12_of("head", &data_dir), "", "head", false)
-        .unwrap();
-    keys.import_p12(&p12_of("employee", &data_dir), "", "employee", false)
-        .unwrap();
+    app.import_keys(&[("head", "head"), ("employee", "employee")]);
     let (portal, provider, operator, head) = (
         app.key(Role::Portal).await,
         app.key(Role::Provider).await,
@@ -667,42 +434,27 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         app.key(Role::Head).await,
     );
     // Each channel, with the result and with a reasoned refusal.
-    let approval = || (json!({ "decision": "approval" }), "notification");
-    let refusal = || {
-        (
-            json!({ "decision": "refusal", "reasons": ["incomplete-documents"] }),
-            "refusal",
-        )
+    let approved = || (approval(), "notification");
+    let refused = || {
+        let reasons = json!({ "decision": "refusal", "reasons": ["incomplete-documents"] });
+        (reasons, "refusal")
     };
     for (channel, submitter, who, (decision, kind)) in [
-        ("portal", &portal, "citizen-rsa", approval()),
-        ("portal", &portal, "citizen-rsa", refusal()),
-        ("provider", &provider, "employee", approval()),
-        ("provider", &provider, "employee", refusal()),
-        ("operator", &operator, "operator", approval()),
-        ("operator", &operator, "operator", refusal()),
+        ("portal", &portal, "citizen-rsa", approved()),
+        ("portal", &portal, "citizen-rsa", refused()),
+        ("provider", &provider, "employee", approved()),
+        ("provider", &provider, "employee", refused()),
+        ("operator", &operator, "operator", approved()),
+        ("operator", &operator, "operator", refused()),
     ] {
         let req = request(CITIZEN_IIN, &format!("{channel} {kind}"));
         let (status, body) = app
-            .submit(
-                submitter,
-                channel,
-                "housing-assistance",
-                &req,
-                &signed(who, "nca-rsa", &req),
-            )
+            .submit_signed(submitter, (channel, "housing-assistance"), who, &req)
             .await;
         assert_eq!(status, StatusCode::CREATED, "{channel}: {body}");
         let number = body["number"].as_str().unwrap().to_string();
         // Nothing to sign before the decision.
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("/v1/applications/{number}/sign"),
-                &head,
-                Some(json!({ "key_id": "head" })),
-            )
-            .await;
+        let (status, _) = app.act(&number, "sign", &head, with_key("head")).await;
         assert_eq!(status, StatusCode::CONFLICT);
         let refusal = kind == "refusal";
         let mut decision = decision;
@@ -710,17 +462,10 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             // The employee signs the draft in the same call as the decision.
             decision["key_id"] = json!("employee");
         }
-        let (status, body) = app
-            .call(
-                "POST",
-                &format!("/v1/applications/{number}/decision"),
-                &provider,
-                Some(decision),
-            )
-            .await;
+        let (status, body) = app.act(&number, "decision", &provider, decision).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (_, st) = app
-            .call("GET", &format!("/v1/applications/{number}"), &head, None)
+            .get_json(&format!("/v1/applications/{number}"), &head)
             .await;
         assert_eq!(
             st["awaiting"],
@@ -733,84 +478,47 @@ async fn from_submission_to_the_delivered_signed_pdf() {
         );
         if !refusal {
             // The service has a review stage: the head waits for the employee.
-            let (status, body) = app
-                .call(
-                    "POST",
-                    &format!("/v1/applications/{number}/sign"),
-                    &head,
-                    Some(json!({ "key_id": "head" })),
-                )
-                .await;
+            let (status, body) = app.act(&number, "sign", &head, with_key("head")).await;
             assert_eq!(
-                (status, body["code"].as_str()),
+                (status, code(&body)),
                 (StatusCode::CONFLICT, Some("EMPLOYEE_SIGNATURE_REQUIRED")),
                 "{body}"
             );
             let (status, body) = app
-                .call(
-                    "POST",
-                    &format!("/v1/applications/{number}/sign"),
-                    &provider,
-                    Some(json!({ "key_id": "employee" })),
-                )
+                .act(&number, "sign", &provider, with_key("employee"))
                 .await;
             assert_eq!(status, StatusCode::OK, "{body}");
-            assert!(
-                body["history"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|h| h["action"] == "sign_draft"),
-                "{body}"
-            );
+            assert!(in_history(&body, "action", "sign_draft"), "{body}");
             // Once signed, the draft is not signed again.
             let (status, _) = app
-                .call(
-                    "POST",
-                    &format!("/v1/applications/{number}/sign"),
-                    &provider,
-                    Some(json!({ "key_id": "employee" })),
-                )
+                .act(&number, "sign", &provider, with_key("employee"))
                 .await;
             assert_eq!(status, StatusCode::CONFLICT);
         }
         // The head reads the draft the employee signed.
-        let (status, draft) =
-            raw(&app, &format!("/v1/applications/{number}/draft.pdf"), &head).await;
+        let (status, draft) = app
+            .raw(&format!("/v1/applications/{number}/draft.pdf"), &head)
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert!(draft.starts_with(b"%PDF"));
         // Only the head's (or a may-sign person's) certificate signs the result.
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("/v1/applications/{number}/sign"),
-                &head,
-                Some(json!({ "key_id": "employee" })),
-            )
-            .await;
+        let (status, _) = app.act(&number, "sign", &head, with_key("employee")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let body = if refusal {
             head_signs_in_two_phases(&app, &head, &number).await
         } else {
-            let (status, body) = app
-                .call(
-                    "POST",
-                    &format!("/v1/applications/{number}/sign"),
-                    &head,
-                    Some(json!({ "key_id": "head" })),
-                )
-                .await;
+            let (status, body) = app.act(&number, "sign", &head, with_key("head")).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             body
         };
         assert_eq!(body["status"].as_str(), Some("result_signed"), "{body}");
         // The citizen gets the signed PDF; it verifies.
-        let (status, pdf) = raw(
-            &app,
-            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
-            &portal,
-        )
-        .await;
+        let (status, pdf) = app
+            .raw(
+                &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
+                &portal,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert!(pdf.starts_with(b"%PDF"));
         let report = qoltanba::pdf::verify::verify_bytes(
@@ -871,23 +579,17 @@ async fn from_submission_to_the_delivered_signed_pdf() {
             (status, body["status"].as_str()),
             (StatusCode::OK, Some("delivered"))
         );
-        assert!(
-            body["history"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|h| h["to"] == "result_signed")
-        );
+        assert!(in_history(&body, "to", "result_signed"));
         // Another citizen cannot fetch it.
-        let (status, _) = raw(
-            &app,
-            &format!(
-                "/v1/applications/{number}/result.pdf?iin={}",
-                other_citizen()
-            ),
-            &portal,
-        )
-        .await;
+        let (status, _) = app
+            .raw(
+                &format!(
+                    "/v1/applications/{number}/result.pdf?iin={}",
+                    other_citizen()
+                ),
+                &portal,
+            )
+            .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
@@ -898,12 +600,7 @@ async fn from_submission_to_the_delivered_signed_pdf() {
 async fn head_signs_in_two_phases(app: &App, head: &str, number: &str) -> Value {
     let cert = std::fs::read_to_string(repo("certs/people/head.pem")).unwrap();
     let (status, prepared) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign/prepare"),
-            head,
-            Some(json!({ "certificate": cert })),
-        )
+        .act(number, "sign/prepare", head, json!({ "certificate": cert }))
         .await;
     assert_eq!(status, StatusCode::OK, "{prepared}");
     assert_eq!(prepared["stage"], "result");
@@ -912,48 +609,25 @@ async fn head_signs_in_two_phases(app: &App, head: &str, number: &str) -> Value 
         .decode(prepared["data_to_sign"].as_str().unwrap())
         .unwrap();
     let id = prepared["prepared_id"].as_str().unwrap();
-    let device = |who: &str| {
-        RingSigner::from_pkcs8(
-            &pem_der(&format!("certs/people/{who}.key.pem")),
-            None,
-            false,
-        )
-        .unwrap()
-    };
+    let device = |name: &str| common::demo::who(name).key;
     use qoltanba::pki::signer::Signer;
+    // Finishing with a signature value made on the device.
+    let finish = |value: &[u8]| {
+        let body = json!({ "prepared_id": id, "signature_value": b64(value) });
+        app.act(number, "sign/finish", head, body)
+    };
     let wrong = device("employee").sign(&tbs).unwrap();
-    let (status, body) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            head,
-            Some(json!({ "prepared_id": id, "signature_value": b64(&wrong) })),
-        )
-        .await;
+    let (status, body) = finish(&wrong).await;
     assert_eq!(
         (status, body["sign_code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("SIGNATURE_VALUE_INVALID")),
         "{body}"
     );
     let value = device("head").sign(&tbs).unwrap();
-    let (status, body) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            head,
-            Some(json!({ "prepared_id": id, "signature_value": b64(&value) })),
-        )
-        .await;
+    let (status, body) = finish(&value).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // A prepared signature is used once.
-    let (status, again) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            head,
-            Some(json!({ "prepared_id": id, "signature_value": b64(&value) })),
-        )
-        .await;
+    let (status, again) = finish(&value).await;
     assert_eq!(
         (status, again["sign_code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("PREPARED_INVALID"))
@@ -970,13 +644,7 @@ async fn representative_with_a_power_of_attorney() {
     };
     let req = with_rep("POA-2026-000001", &other_citizen());
     let (status, body) = app
-        .submit(
-            &operator,
-            "operator",
-            "housing-queue",
-            &req,
-            &signed("operator", "nca-rsa", &req),
-        )
+        .submit_signed(&operator, OPERATOR, "operator", &req)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     for (poa, rep) in [
@@ -985,16 +653,10 @@ async fn representative_with_a_power_of_attorney() {
     ] {
         let req = with_rep(poa, &rep);
         let (status, p) = app
-            .submit(
-                &operator,
-                "operator",
-                "housing-queue",
-                &req,
-                &signed("operator", "nca-rsa", &req),
-            )
+            .submit_signed(&operator, OPERATOR, "operator", &req)
             .await;
         assert_eq!(
-            (status, p["code"].as_str()),
+            (status, code(&p)),
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some("POWER_OF_ATTORNEY_INVALID")
@@ -1006,86 +668,38 @@ async fn representative_with_a_power_of_attorney() {
 
 #[tokio::test]
 async fn registries_over_http_and_a_registry_that_is_down() {
-    use std::io::{Read, Write};
     // A tiny ГБД ФЛ: knows the citizen, nobody else.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for s in listener.incoming().take(20) {
-            let Ok(mut s) = s else { continue };
-            let mut buf = [0u8; 2048];
-            let n = s.read(&mut buf).unwrap_or(0);
-            let line = String::from_utf8_lossy(&buf[..n])
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let body = format!(r#"{{"iin":"{CITIZEN_IIN}","surname":"ТЕСТОВ","name":"АЙДАР"}}"#);
-            let _ = if line.contains(&format!("/persons/{CITIZEN_IIN}")) {
-                write!(
-                    s,
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                )
-            } else {
-                write!(
-                    s,
-                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                )
-            };
-        }
-    });
+    let body = format!(r#"{{"iin":"{CITIZEN_IIN}","surname":"ТЕСТОВ","name":"АЙДАР"}}"#);
+    let persons = [(format!("persons/{CITIZEN_IIN}"), body.into_bytes())];
+    let base = serve_files(Arc::new(Mutex::new(persons.into_iter().collect())));
     let app = App::with(|c| c.registry_url = Some(base.clone())).await;
     let provider = app.key(Role::Provider).await;
-    let req = request(CITIZEN_IIN, "via http registry");
-    let (status, body) = app
-        .submit(
-            &provider,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let provider_desk = Desk::new(&app, &provider, PROVIDER);
+    let (status, body) = provider_desk
+        .apply("employee", CITIZEN_IIN, "via http registry")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let req = request(&other_citizen(), "unknown to the registry");
-    let (status, p) = app
-        .submit(
-            &provider,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let (status, p) = provider_desk
+        .apply("employee", &other_citizen(), "unknown to the registry")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("PERSON_NOT_FOUND"))
+        (status, code(&p)),
+        (UNPROCESSABLE, Some("PERSON_NOT_FOUND"))
     );
     // Down: a clear code, and no half-registered application.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let down = App::with(|c| {
         c.registry_url = Some(format!("http://127.0.0.1:{port}"));
         c.registry_timeout_ms = 500;
     })
     .await;
     let provider = down.key(Role::Provider).await;
-    let req = request(CITIZEN_IIN, "registry down");
-    let (status, p) = down
-        .submit(
-            &provider,
-            "provider",
-            "unemployed-certificate",
-            &req,
-            &signed("employee", "nca-rsa", &req),
-        )
+    let down_desk = Desk::new(&down, &provider, PROVIDER);
+    let (status, p) = down_desk
+        .apply("employee", CITIZEN_IIN, "registry down")
         .await;
     assert_eq!(
-        (status, p["code"].as_str()),
+        (status, code(&p)),
         (StatusCode::SERVICE_UNAVAILABLE, Some("SERVICE_UNAVAILABLE"))
     );
     assert_eq!(down.state.store.count("applications").await.unwrap(), 0);
@@ -1095,23 +709,15 @@ async fn registries_over_http_and_a_registry_that_is_down() {
 async fn attachments_are_uploaded_and_bound_by_hash() {
     let app = App::new().await;
     let portal = app.key(Role::Portal).await;
-    let upload = |bytes: Vec<u8>, ct: &'static str| {
-        let router = app.router.clone();
-        let token = portal.clone();
+    let bearer = format!("Bearer {portal}");
+    let app = &app;
+    let upload = |bytes: Vec<u8>, content_type: &'static str| {
+        let headers = [("authorization", bearer.as_str())];
         async move {
-            let req = Request::builder()
-                .method("POST")
-                .uri("/v1/attachments")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(bytes))
-                .unwrap();
-            let resp = router.oneshot(req).await.unwrap();
-            let status = resp.status();
-            let body: Value =
-                serde_json::from_slice(&to_bytes(resp.into_body(), usize::MAX).await.unwrap())
-                    .unwrap_or(Value::Null);
-            (status, body)
+            let r = app
+                .post("/v1/attachments", content_type, bytes, &headers)
+                .await;
+            (r.status, r.json())
         }
     };
     let scan = std::fs::read(repo("testdata/pdfs/result-notification.json")).unwrap();
@@ -1133,24 +739,12 @@ async fn attachments_are_uploaded_and_bound_by_hash() {
     };
     let req = bound(&sha);
     let (status, body) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-queue",
-            &req,
-            &signed("citizen-rsa", "nca-rsa", &req),
-        )
+        .submit_signed(&portal, ("portal", "housing-queue"), "citizen-rsa", &req)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let req = bound(&"ab".repeat(32));
     let (status, _) = app
-        .submit(
-            &portal,
-            "portal",
-            "housing-queue",
-            &req,
-            &signed("citizen-rsa", "nca-rsa", &req),
-        )
+        .submit_signed(&portal, ("portal", "housing-queue"), "citizen-rsa", &req)
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -4,6 +4,8 @@
 //! and Kazakh and Russian text; proptests: generated documents agree with
 //! xmllint, and no input makes verification panic or take long.
 
+mod common;
+
 use proptest::prelude::*;
 use qoltanba::xmldsig::c14n::{self, C14n, Method};
 use qoltanba::xmldsig::tree::Xml;
@@ -23,16 +25,8 @@ fn xmllint(doc: &str, flag: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("d.xml");
     std::fs::write(&f, doc).unwrap();
-    let o = Command::new("xmllint")
-        .arg(flag)
-        .arg(&f)
-        .output()
-        .expect("xmllint is installed (scripts/test installs libxml2-utils)");
-    assert!(
-        o.status.success(),
-        "xmllint {flag}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let install = "xmllint is installed (scripts/test installs libxml2-utils)";
+    let o = common::run_tool(Command::new("xmllint").arg(flag).arg(&f), install);
     String::from_utf8(o.stdout).unwrap()
 }
 

@@ -2,16 +2,17 @@
 //! signed bytes written out, WS-Security for the gateway) and
 //! `POST /v1/xml/verify|sign` through the router.
 
+mod common;
 mod common_xml;
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use common::app::App;
+use common::demo::p12_file;
 use common_xml::*;
 use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
 use std::process::Command;
-use tower::ServiceExt;
 
 fn qoltanba() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_qoltanba"));
@@ -19,21 +20,22 @@ fn qoltanba() -> Command {
     c
 }
 
-fn p12_of(name: &str, dir: &std::path::Path) -> std::path::PathBuf {
-    let out = dir.join(format!("{name}.p12"));
-    let o = Command::new("openssl")
-        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
-        .arg(repo(&format!("certs/people/{name}.key.pem")))
-        .arg("-in")
-        .arg(repo(&format!("certs/people/{name}.pem")))
-        .arg("-certfile")
-        .arg(repo("certs/trust/nca-rsa.pem"))
-        .arg("-out")
-        .arg(&out)
-        .output()
-        .expect("openssl is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
+/// `qoltanba xml sign <options> --in <input> --p12 <p12> --out <out>`.
+fn xml_sign(
+    options: &[&str],
+    input: &std::path::Path,
+    p12: &std::path::Path,
+    out: &std::path::Path,
+) -> std::process::Output {
+    let mut c = qoltanba();
+    c.args(["xml", "sign"]).args(options);
+    c.arg("--in")
+        .arg(input)
+        .arg("--p12")
+        .arg(p12)
+        .arg("--out")
+        .arg(out);
+    c.output().unwrap()
 }
 
 #[test]
@@ -41,30 +43,14 @@ fn cli_sign_then_verify_with_exit_statuses() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("request.xml");
     std::fs::write(&input, request("")).unwrap();
-    let p12 = p12_of("citizen-rsa", dir.path());
+    let p12 = p12_file("citizen-rsa", dir.path());
     let signed = dir.path().join("signed.xml");
-    let o = qoltanba()
-        .args(["xml", "sign", "--in"])
-        .arg(&input)
-        .arg("--p12")
-        .arg(&p12)
-        .arg("--out")
-        .arg(&signed)
-        .output()
-        .unwrap();
+    let o = xml_sign(&[], &input, &p12, &signed);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // A key whose certificate does not chain to the given anchor is refused.
-    let o = qoltanba()
-        .args(["xml", "sign", "--in"])
-        .arg(&input)
-        .arg("--p12")
-        .arg(&p12)
-        .arg("--trust")
-        .arg(repo("testdata/certs/rogue-root.pem"))
-        .arg("--out")
-        .arg(dir.path().join("refused.xml"))
-        .output()
-        .unwrap();
+    let rogue = repo("testdata/certs/rogue-root.pem");
+    let trust = ["--trust", rogue.to_str().unwrap()];
+    let o = xml_sign(&trust, &input, &p12, &dir.path().join("refused.xml"));
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("KEY_CERT_INVALID"));
     let verify = |file: &std::path::Path, extra: &[&str]| {
@@ -131,17 +117,9 @@ fn cli_signs_for_the_gateway() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("message.xml");
     std::fs::write(&input, GATEWAY_REQUEST).unwrap();
-    let p12 = p12_of("citizen-rsa", dir.path());
+    let p12 = p12_file("citizen-rsa", dir.path());
     let signed = dir.path().join("signed.xml");
-    let o = qoltanba()
-        .args(["xml", "sign", "--wsse", "--timestamp-ttl", "600", "--in"])
-        .arg(&input)
-        .arg("--p12")
-        .arg(&p12)
-        .arg("--out")
-        .arg(&signed)
-        .output()
-        .unwrap();
+    let o = xml_sign(&["--wsse", "--timestamp-ttl", "600"], &input, &p12, &signed);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = qoltanba()
         .args(["xml", "verify", "--iin-element", "iin", "--format", "text"])
@@ -166,75 +144,37 @@ fn cli_signs_for_the_gateway() {
     assert_eq!(o.status.code(), Some(1));
 }
 
-async fn app() -> (
-    std::sync::Arc<qoltanba::api::AppState>,
-    axum::Router,
-    tempfile::TempDir,
-) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = qoltanba::config::Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        database_url: None,
-        ..Default::default()
-    };
-    let service = qoltanba::api::build(config).await.unwrap();
-    let router = qoltanba::api::router(service.state.clone());
-    (service.state, router, dir)
-}
-
-async fn post(router: &axum::Router, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let resp = router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+/// The service (its CRL refresh running, as in production).
+async fn app() -> App {
+    let default_refresh = qoltanba::config::Config::default().crl_refresh_seconds;
+    App::with(|config| config.crl_refresh_seconds = default_refresh).await
 }
 
 #[tokio::test]
 async fn http_sign_and_verify() {
-    let (state, router, dir) = app().await;
+    let app = app().await;
     let now = qoltanba::time::now();
-    let (_, portal) = state
-        .store
-        .create_api_key("p", Role::Portal, now)
-        .await
-        .unwrap();
-    let (_, provider) = state
-        .store
-        .create_api_key("e", Role::Provider, now)
-        .await
-        .unwrap();
-    let keys = qoltanba::keys::KeyStore::open(&state.config.data_dir, None).unwrap();
-    let p12 = std::fs::read(p12_of("employee", dir.path())).unwrap();
-    keys.import_p12(&p12, "", "employee", false).unwrap();
+    let portal = app.key_named("p", Role::Portal, now).await;
+    let provider = app.key_named("e", Role::Provider, now).await;
+    app.import_keys(&[("employee", "employee")]);
 
     for (wsse, doc) in [(false, request("")), (true, GATEWAY_REQUEST.to_string())] {
-        let (s, r) = post(
-            &router,
-            "/v1/xml/sign",
-            &provider,
-            json!({ "key_id": "employee", "xml": STANDARD.encode(&doc), "wsse": wsse }),
-        )
-        .await;
+        let (s, r) = app
+            .post_json(
+                "/v1/xml/sign",
+                &provider,
+                json!({ "key_id": "employee", "xml": STANDARD.encode(&doc), "wsse": wsse }),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{r}");
         let signed = STANDARD.decode(r["xml"].as_str().unwrap()).unwrap();
-        let (s, v) = post(
-            &router,
-            "/v1/xml/verify",
-            &portal,
-            json!({ "xml": STANDARD.encode(&signed) }),
-        )
-        .await;
+        let (s, v) = app
+            .post_json(
+                "/v1/xml/verify",
+                &portal,
+                json!({ "xml": STANDARD.encode(&signed) }),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["code"], "OK", "{v}");
         let reference = &v["envelope"]["references"][0];
@@ -248,28 +188,30 @@ async fn http_sign_and_verify() {
             if wsse { "ws-security" } else { "xmldsig" }
         );
         // A portal key may not sign.
-        let (s, _) = post(
-            &router,
-            "/v1/xml/sign",
-            &portal,
-            json!({ "key_id": "employee", "xml": STANDARD.encode(&doc) }),
-        )
-        .await;
+        let (s, _) = app
+            .post_json(
+                "/v1/xml/sign",
+                &portal,
+                json!({ "key_id": "employee", "xml": STANDARD.encode(&doc) }),
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
     // A failed verdict is a 200 result; a body that is not base64 is a 400.
-    let (s, v) = post(
-        &router,
-        "/v1/xml/verify",
-        &portal,
-        json!({ "xml": STANDARD.encode("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>") }),
-    )
-    .await;
+    let (s, v) = app
+        .post_json(
+            "/v1/xml/verify",
+            &portal,
+            json!({ "xml": STANDARD.encode("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>") }),
+        )
+        .await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::OK, Some("ENVELOPE_MALFORMED"))
     );
-    let (s, _) = post(&router, "/v1/xml/verify", &portal, json!({ "xml": "%%%" })).await;
+    let (s, _) = app
+        .post_json("/v1/xml/verify", &portal, json!({ "xml": "%%%" }))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let _ = AT;
 }

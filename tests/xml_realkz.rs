@@ -134,6 +134,20 @@ fn case(file: &str, at: &str) -> Case<'static> {
 /// qoltanba cannot know; with those CRLs, nothing covers the issuing CAs
 /// (the roots' CRLs are not in the material): REVOCATION_UNAVAILABLE. After
 /// 2021-01-27 every one is CERT_EXPIRED.
+/// A request for `xml` at `at` (RFC 3339) with no revocation checking.
+fn unrevoked<'a>(xml: &'a [u8], at: &str, extra: Extra) -> XmlVerifyRequest<'a> {
+    XmlVerifyRequest {
+        xml,
+        at: t(at),
+        policy: Policy {
+            no_revocation: true,
+            ..Default::default()
+        },
+        extra,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn ncanode_go_enveloped_rsa_and_gost_2004() {
     let in_2020 = "2020-06-01T00:00:00Z";
@@ -226,16 +240,7 @@ fn the_verdict_names_the_signed_element_and_carries_its_bytes() {
     let xml = read(&format!(
         "{DK}personal__active__RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.xml"
     ));
-    let req = XmlVerifyRequest {
-        xml: &xml,
-        at: t("2020-06-01T00:00:00Z"),
-        policy: Policy {
-            no_revocation: true,
-            ..Default::default()
-        },
-        extra,
-        ..Default::default()
-    };
+    let req = unrevoked(&xml, "2020-06-01T00:00:00Z", extra);
     let v = xmldsig::verify(&req, &store);
     assert_eq!(v.verdict.code, Code::Ok);
     assert_eq!(v.signed.len(), 1);
@@ -318,15 +323,8 @@ fn ncanode_constants() {
     let mut xml = read("ncanode/groovy/WsseServiceTest.XML_SIGNED_STRING.xml");
     xml.drain(..1);
     let req = XmlVerifyRequest {
-        xml: &xml,
-        at: t("2021-06-01T00:00:00Z"),
-        policy: Policy {
-            no_revocation: true,
-            ..Default::default()
-        },
-        extra,
         iin_element: Some("iin".into()),
-        ..Default::default()
+        ..unrevoked(&xml, "2021-06-01T00:00:00Z", extra)
     };
     let v = xmldsig::verify(&req, &store).verdict;
     assert_eq!(v.code, Code::IinInvalid, "{}", v.to_text());

@@ -2,21 +2,16 @@
 //! (condition 2 first), status for the citizen, the provider's decision, the
 //! survey and its report, overdue applications.
 
+use super::AppState;
 use super::auth::Caller;
 use super::json::{ApiJson, b64};
 use super::problem::{ApiError, problem_response};
-use super::{AppState, audit_entry};
-use crate::envelope::{self, VerifyRequest};
-use crate::pki::{Policy, Usage};
-use crate::store::audit::AuditEntry;
-use crate::store::keys::Role;
 use crate::verdict::problem::ProblemCode;
-use crate::workflow::state::{Action, Status};
+use crate::workflow::{self, cases};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -34,6 +29,9 @@ pub struct SubmitBody {
     pub request: String,
     /// The CMS envelope over the request, base64.
     pub signature: String,
+    /// The provider's BIN (`GET /v1/providers`); needed only when more than
+    /// one provider provides the service (for an employee, their own).
+    pub provider: Option<String>,
 }
 
 pub(super) fn bad(detail: impl Into<String>) -> ApiError {
@@ -52,6 +50,7 @@ pub(super) fn app_json(
         .map(|s| json!({ "kk": s.name_kk, "ru": s.name_ru }));
     json!({
         "number": a.number,
+        "provider": a.provider,
         "iin": a.iin,
         "service": a.service,
         "service_name": names,
@@ -76,267 +75,43 @@ pub async fn submit(
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Response, ApiError> {
-    let service = state
-        .workflow
-        .catalogue
-        .get(&body.service)
-        .cloned()
-        .ok_or_else(|| bad(format!("unknown service {}", body.service)))?;
-    let allowed = match body.channel.as_str() {
-        "portal" => caller.0.role == Role::Portal,
-        "provider" => caller.0.role == Role::Provider,
-        "operator" => caller.0.role == Role::Operator,
-        other => return Err(bad(format!("unknown channel {other}"))),
-    };
-    if !allowed {
-        return Err(ApiError::new(
-            ProblemCode::Forbidden,
-            format!(
-                "role {} may not submit through channel {}",
-                caller.0.role.as_str(),
-                body.channel
-            ),
-        ));
-    }
     let request = b64("request", &body.request)?;
-    let signature = b64("signature", &body.signature)?;
-    let parsed: serde_json::Value =
-        serde_json::from_slice(&request).map_err(|e| bad(format!("request is not JSON: {e}")))?;
-    let iin = parsed
-        .get("iin")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| bad("request has no top-level iin"))?
-        .to_string();
-    let now = state.now();
-    let sha = crate::pki::cert::hex(&crate::pki::cert::sha256(&signature));
-    // The signed request binds its attachments by hash: each must have been uploaded.
-    if let Some(list) = parsed.get("attachments").and_then(|a| a.as_array()) {
-        for a in list {
-            let h = a
-                .get("sha256")
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| bad("every attachment needs a sha256"))?
-                .to_lowercase();
-            if h.len() != 64
-                || !h.bytes().all(|b| b.is_ascii_hexdigit())
-                || !state.store.has_attachment(&h).await?
-            {
-                return Err(bad(format!(
-                    "attachment {h} was not uploaded (POST /v1/attachments)"
-                )));
-            }
-        }
-    }
-    // Condition 1 (employee and operator channels): the person exists.
-    if body.channel != "portal" {
-        // Registry calls block (HTTP with retries): off the async workers.
-        let persons = state.workflow.persons.clone();
-        let who = iin.clone();
-        let found = tokio::task::spawn_blocking(move || persons.find(&who))
-            .await
-            .map_err(|_| ApiError::new(ProblemCode::Internal, "registry task failed"))?;
-        match found {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                state
-                    .store
-                    .record_refusal(
-                        &sha,
-                        now,
-                        &service.id,
-                        &body.channel,
-                        &iin,
-                        "PERSON_NOT_FOUND",
-                        &caller.0.id,
-                    )
-                    .await?;
-                return Err(ApiError::new(
-                    ProblemCode::PersonNotFound,
-                    format!("no person with IIN {iin} in the registry"),
-                ));
-            }
-            Err(e) => {
-                return Err(ApiError::new(
-                    ProblemCode::ServiceUnavailable,
-                    e.to_string(),
-                ));
-            }
-        }
-    }
-    // A representative at the service centre: the notarised power of attorney, checked in ЕНИС.
-    if body.channel == "operator"
-        && let Some(rep) = parsed.get("representative")
-    {
-        let rep_iin = rep
-            .get("iin")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| bad("representative.iin is required"))?;
-        let number = rep
-            .get("power_of_attorney")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| bad("representative.power_of_attorney is required"))?;
-        let notary = state.workflow.notary.clone();
-        let wanted = number.to_string();
-        let poa = tokio::task::spawn_blocking(move || notary.find_poa(&wanted))
-            .await
-            .map_err(|_| ApiError::new(ProblemCode::Internal, "registry task failed"))?
-            .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
-        let today = crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(now));
-        let problem = match &poa {
-            None => Some("unknown to the notary registry"),
-            Some(p) if p.revoked => Some("revoked"),
-            Some(p) if p.valid_until.as_str() < today.as_str() => Some("expired"),
-            Some(p) if p.principal_iin != iin => Some("given by someone else"),
-            Some(p) if p.representative_iin != rep_iin => Some("given to someone else"),
-            Some(_) => None,
-        };
-        if let Some(why) = problem {
-            state
-                .store
-                .record_refusal(
-                    &sha,
-                    now,
-                    &service.id,
-                    &body.channel,
-                    &iin,
-                    "POWER_OF_ATTORNEY_INVALID",
-                    &caller.0.id,
-                )
-                .await?;
-            return Err(ApiError::new(
-                ProblemCode::PowerOfAttorneyInvalid,
-                format!("power of attorney {number}: {why}"),
-            ));
-        }
-    }
-    // Condition 2: the citizen's signature with the IIN check (portal), or the
-    // employee's or operator's own signature (their BIN, their role).
-    let policy = Policy {
-        usage: Usage::Sign,
-        iin: (body.channel == "portal").then(|| iin.clone()),
-        ..Policy::default()
-    };
+    let envelope = b64("signature", &body.signature)?;
     let trust = state.trust();
-    let req = VerifyRequest {
-        envelope: &signature,
-        data: Some(&request),
-        at: now,
-        policy,
-        ..Default::default()
-    };
-    let mut verdict = envelope::verify(&req, &trust);
-    if verdict.passed() && body.channel != "portal" {
-        let bin = if body.channel == "provider" {
-            &state.workflow.provider_bin
-        } else {
-            &state.workflow.centre_bin
-        };
-        let signer = verdict.signer.clone().unwrap_or_default();
-        let roles: Vec<String> = signer["roles"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| r.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let strong_enough = roles
-            .iter()
-            .any(|r| crate::workflow::document::EMPLOYEE_ROLES.contains(&r.as_str()));
-        if signer["bin"].as_str() != Some(bin.as_str()) || !strong_enough {
-            let check = crate::verdict::Check::failed(
-                "iin",
-                crate::verdict::Code::KeyUsageInvalid,
-                json!({ "problem": "the signer's certificate does not carry this organisation's BIN and an employee role", "expected_bin": bin, "bin": signer["bin"], "roles": roles }),
-            );
-            verdict = verdict.with_check("iin", check);
-        } else {
-            // The employee (or operator) who holds the API key signs with
-            // their own certificate: the key is bound to the first IIN it
-            // signs with (or the one given at creation) and to no other.
-            let signer_iin = signer["iin"].as_str().unwrap_or_default().to_string();
-            let holder = if signer_iin.is_empty() || signer["iin_info"]["valid"] != true {
-                None
-            } else {
-                Some(
-                    state
-                        .store
-                        .bind_api_key_iin(&caller.0.id, &signer_iin, now)
-                        .await?,
-                )
-            };
-            if holder.as_deref() != Some(signer_iin.as_str()) {
-                let check = crate::verdict::Check::failed(
-                    "iin",
-                    crate::verdict::Code::IinMismatch,
-                    json!({ "problem": "the signer is not the person who holds this API key", "signer_iin": signer_iin, "key_holder_iin": holder }),
-                );
-                verdict = verdict.with_check("iin", check);
-            }
-        }
-    }
-    state
-        .audit
-        .record(audit_entry(
-            &caller,
-            "application.submit",
-            crate::pki::cert::hex(&crate::pki::cert::sha256(&request)),
-            &verdict,
-        ))
-        .await?;
-    if !verdict.passed() {
-        // Process 4: a refusal with the verdict's code, kept for the record, no number.
-        state
-            .store
-            .record_refusal(
-                &sha,
-                now,
-                &service.id,
-                &body.channel,
-                &iin,
-                verdict.code.as_str(),
-                &caller.0.id,
-            )
-            .await?;
-        let m = verdict.code.message();
-        let body = json!({
-            "type": "urn:qoltanba:problem:condition-2",
-            "title": m.en,
-            "status": 422,
-            "code": verdict.code,
-            "detail": "the authenticity of the electronic digital signature was not confirmed",
-            "message": m,
-            "refusal": m,
-            "verdict": verdict,
-        });
-        return Ok(problem_response(StatusCode::UNPROCESSABLE_ENTITY, body));
-    }
-    let (deadline, stages) = state.workflow.deadlines(&service, now);
-    let year = crate::workflow::calendar::kz_date(now).year();
-    let envelope_b64 = base64::engine::general_purpose::STANDARD.encode(&signature);
-    let request_text = String::from_utf8_lossy(&request).into_owned();
-    let stages_text = stages.to_string();
-    let new = crate::store::applications::NewApplication {
-        provider: &state.workflow.provider_bin,
-        year,
-        service: &service.id,
+    let deps = super::flow_deps(&state, &trust);
+    let submission = workflow::submit::Submission {
+        service: &body.service,
         channel: &body.channel,
-        iin: &iin,
-        request_sha256: &sha,
-        request: &request_text,
-        envelope: &envelope_b64,
-        at: now,
-        deadline: &deadline,
-        stages: &stages_text,
-        created_by: &caller.0.id,
+        request: &request,
+        envelope: &envelope,
+        provider: body.provider.as_deref(),
     };
-    let (app, created) = state.store.register(&new).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(app_json(&state, &app, Vec::new()))).into_response())
+    match workflow::submit::submit(&deps, &caller.0, &submission).await {
+        Ok(done) => {
+            let status = if done.created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let out = app_json(&state, &done.application, Vec::new());
+            Ok((status, Json(out)).into_response())
+        }
+        Err(workflow::Error::Refused(verdict)) => {
+            let m = verdict.code.message();
+            let body = json!({
+                "type": "urn:qoltanba:problem:condition-2",
+                "title": m.en,
+                "status": 422,
+                "code": verdict.code,
+                "detail": "the authenticity of the electronic digital signature was not confirmed",
+                "message": m,
+                "refusal": m,
+                "verdict": verdict,
+            });
+            Ok(problem_response(StatusCode::UNPROCESSABLE_ENTITY, body))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Who asks about an application: the portal on behalf of one citizen.
@@ -352,17 +127,9 @@ pub(super) async fn load(
     number: &str,
     on_behalf: Option<&str>,
 ) -> Result<crate::store::applications::Application, ApiError> {
-    let not_found = || ApiError::new(ProblemCode::NotFound, "no such application");
-    let app = state
-        .store
-        .application(number)
-        .await?
-        .ok_or_else(not_found)?;
-    // The portal sees only the citizen it asks for.
-    if caller.0.role == Role::Portal && on_behalf != Some(app.iin.as_str()) {
-        return Err(not_found());
-    }
-    Ok(app)
+    let trust = state.trust();
+    let deps = super::flow_deps(state, &trust);
+    Ok(cases::load(&deps, &caller.0, number, on_behalf).await?)
 }
 
 /// Status of an application: IIN, number, service, status, deadline, history.
@@ -381,29 +148,13 @@ pub async fn status(
     Ok(Json(out))
 }
 
-/// What the application waits for next: `decision`, `employee_signature`,
-/// `head_signature`, `delivery`, or nothing once delivered.
+/// What the application waits for next (`workflow::cases::awaiting`).
 pub(super) async fn awaiting(
     state: &AppState,
     app: &crate::store::applications::Application,
 ) -> Result<Option<&'static str>, ApiError> {
-    Ok(match Status::parse(&app.status) {
-        Some(Status::Registered | Status::InReview) => Some("decision"),
-        Some(Status::Refused | Status::ResultDrafted) => {
-            use crate::workflow::document::{SignStage, awaited};
-            let signed = state.store.draft(&app.number).await?.is_some();
-            let stage = match state.workflow.catalogue.get(&app.service) {
-                Some(service) => awaited(service, signed),
-                None => SignStage::Result,
-            };
-            Some(match stage {
-                SignStage::Draft => "employee_signature",
-                SignStage::Result => "head_signature",
-            })
-        }
-        Some(Status::ResultSigned) => Some("delivery"),
-        Some(Status::Delivered) | None => None,
-    })
+    let trust = state.trust();
+    Ok(cases::awaiting(&super::flow_deps(state, &trust), app).await?)
 }
 
 /// The provider's decision.
@@ -428,38 +179,15 @@ pub async fn decision(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let app = load(&state, &caller, &number, None).await?;
-    let service = state
-        .workflow
-        .catalogue
-        .get(&app.service)
-        .cloned()
-        .ok_or_else(|| bad("unknown service"))?;
-    let (action, record) = match body.decision.as_str() {
-        "review" => (Action::StartReview, None),
-        "approval" => (Action::Approve, Some(json!({ "decision": "approval" }))),
-        "refusal" => {
-            let reasons = body.reasons.clone().unwrap_or_default();
-            if reasons.is_empty() || reasons.iter().any(|r| !service.refusal_reasons.contains(r)) {
-                return Err(bad(format!(
-                    "a refusal needs reasons from: {}",
-                    service.refusal_reasons.join(", ")
-                )));
-            }
-            (
-                Action::Refuse,
-                Some(json!({ "decision": "refusal", "reasons": reasons })),
-            )
-        }
-        other => return Err(bad(format!("unknown decision {other}"))),
-    };
-    transition(&state, &caller, &app, action, record).await?;
+    let decision = cases::Decision::parse(&body.decision, body.reasons.clone())?;
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    let app = cases::decide(&deps, &caller.0, &number, &decision).await?;
     if let Some(key_id) = body.key_id.as_deref()
-        && action != Action::StartReview
+        && decision != cases::Decision::Review
     {
         return super::document_sign::sign_with_key(&state, &caller, &number, key_id).await;
     }
-    let app = load(&state, &caller, &number, None).await?;
     Ok(Json(app_json(
         &state,
         &app,
@@ -467,70 +195,38 @@ pub async fn decision(
     )))
 }
 
-/// Applies an action through the state machine; 409 when it is not allowed.
-pub async fn transition(
+/// Which provider's applications a list shows (`workflow::cases::scope`).
+pub(super) fn scope(
     state: &AppState,
     caller: &Caller,
-    app: &crate::store::applications::Application,
-    action: Action,
-    record: Option<serde_json::Value>,
-) -> Result<(), ApiError> {
-    let from = Status::parse(&app.status)
-        .ok_or_else(|| ApiError::new(ProblemCode::Internal, "unknown stored status"))?;
-    let refused = || {
-        ApiError::new(
-            ProblemCode::TransitionNotAllowed,
-            format!(
-                "{action:?} is not allowed while the application is {}",
-                from.as_str()
-            ),
-        )
-    };
-    let to = from.next(action).ok_or_else(refused)?;
-    let action_name = serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
-    let record_text = record.as_ref().map(|r| r.to_string());
-    let ok = state
-        .store
-        .transition(
-            &app.number,
-            from.as_str(),
-            to.as_str(),
-            (&caller.0.id, caller.0.role.as_str()),
-            &action_name,
-            &record_text.clone().unwrap_or_default(),
-            record_text.as_deref(),
-            None,
-            state.now(),
-        )
-        .await?;
-    if !ok {
-        return Err(refused());
-    }
-    state
-        .audit
-        .record(AuditEntry {
-            at: state.now(),
-            key_id: caller.0.id.clone(),
-            role: caller.0.role.as_str().into(),
-            operation: format!("application.{action_name}"),
-            data_sha256: app.request_sha256.clone(),
-            signer_serial: String::new(),
-            result_code: to.as_str().into(),
-        })
-        .await?;
-    Ok(())
+    asked: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let trust = state.trust();
+    Ok(cases::scope(
+        &super::flow_deps(state, &trust),
+        &caller.0,
+        asked,
+    )?)
 }
 
-/// Applications past their deadline and not yet signed or delivered.
-#[utoipa::path(get, path = "/v1/applications/overdue", responses((status = 200, description = "Overdue applications", body = Object)), security(("bearer" = [])))]
+/// A list's provider (administrators: optional).
+#[derive(Debug, Deserialize)]
+pub struct ProviderQuery {
+    /// The provider's BIN.
+    pub provider: Option<String>,
+}
+
+/// Applications past their deadline and not yet signed or delivered: the
+/// caller's provider's (an administrator's: every provider's, or `provider`'s).
+#[utoipa::path(get, path = "/v1/applications/overdue", params(("provider" = Option<String>, Query, description = "A provider's BIN (administrators)")),
+    responses((status = 200, description = "Overdue applications", body = Object)), security(("bearer" = [])))]
 pub async fn overdue(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<ProviderQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let today =
-        crate::workflow::calendar::ymd(crate::workflow::calendar::kz_date(crate::time::now()));
-    let list = state.store.overdue(&today).await?;
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    let (today, list) = cases::overdue(&deps, &caller.0, q.provider.as_deref()).await?;
     Ok(Json(json!({ "today": today, "applications": list })))
 }

@@ -189,3 +189,21 @@ fn unavailable() -> ApiError {
         "the audit log is not available",
     )
 }
+
+impl crate::workflow::error::AuditLog for AuditSink {
+    fn record(
+        &self,
+        entry: AuditEntry,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), crate::workflow::Error>> + Send + '_>>
+    {
+        Box::pin(async move {
+            AuditSink::record(self, entry).await.map_err(|e| {
+                if e.code == ProblemCode::ServiceUnavailable {
+                    crate::workflow::Error::Unavailable(e.detail)
+                } else {
+                    crate::workflow::Error::Internal(e.detail)
+                }
+            })
+        })
+    }
+}

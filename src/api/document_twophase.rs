@@ -106,7 +106,7 @@ pub async fn prepare(
             .collect();
     let signer = ExternalSigner::new(&cert_der, None)
         .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
-    let pdf = base_pdf(&state, &s, &cert, now)?;
+    let pdf = base_pdf(&s, &cert, now)?;
     let mut opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
     opts.extra_room = CLIENT_ROOM;
     let prepared = twophase::prepare(&pdf, &opts, &signer).map_err(internal)?;
@@ -168,6 +168,8 @@ pub async fn finish(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocFinishBody>,
 ) -> Result<Response, ApiError> {
+    // Another provider's (or an unknown) application: 404, as everywhere.
+    super::applications::load(&state, &caller, &number, None).await?;
     let input = match (&body.signature_value, &body.cms) {
         (Some(v), None) => Finish::Value(b64("signature_value", v)?),
         (None, Some(c)) => Finish::Cms(b64("cms", c)?),

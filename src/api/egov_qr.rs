@@ -249,14 +249,34 @@ pub async fn api1(
     } else {
         format!("Өтініш {} / Заявление {}", s.subject, s.subject)
     };
+    // The provider the signature is for: the application's, or the one the
+    // citizen's request goes to.
+    let bin = if s.kind == SUBMISSION {
+        payload(&s)["provider"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        state
+            .store
+            .application(&s.subject)
+            .await?
+            .map(|a| a.provider)
+            .unwrap_or_default()
+    };
+    let provider = state.workflow.providers.provider(&bin);
+    let (name_ru, name_kk) = provider.map_or(
+        ("Услугодатель", "Көрсетілетін қызметті беруші"),
+        |p| (p.name_ru.as_str(), p.name_kk.as_str()),
+    );
     Ok(Json(json!({
         "description": description,
         "expiry_date": expiry_date(s.expires_at),
         "organisation": {
-            "nameRu": "Услугодатель",
-            "nameKz": "Көрсетілетін қызметті беруші",
+            "nameRu": name_ru,
+            "nameKz": name_kk,
             "nameEn": "Service provider",
-            "bin": state.workflow.provider_bin,
+            "bin": bin,
         },
         "document": {
             "uri": format!("{}/v1/egov-qr/{token}/documents", origin(&state)),

@@ -37,6 +37,9 @@ pub struct SubmissionQrBody {
     pub service: String,
     /// The request JSON (with a top-level `iin`), base64: the bytes the citizen signs.
     pub request: String,
+    /// The provider's BIN, as for `POST /v1/applications`: needed only when
+    /// more than one provider provides the service.
+    pub provider: Option<String>,
 }
 
 /// Opens a QR signing session over a citizen's request.
@@ -56,6 +59,14 @@ pub async fn open(
         .ok_or_else(|| bad(format!("unknown service {}", body.service)))?
         .id
         .clone();
+    // The provider it goes to, chosen now: the app shows its name and BIN.
+    let provider = state
+        .workflow
+        .providers
+        .choose(&service, body.provider.as_deref(), None)
+        .map_err(bad)?
+        .bin
+        .clone();
     let request = b64("request", &body.request)?;
     let parsed: Value =
         serde_json::from_slice(&request).map_err(|e| bad(format!("request is not JSON: {e}")))?;
@@ -67,6 +78,7 @@ pub async fn open(
     let payload = json!({
         "request": base64::engine::general_purpose::STANDARD.encode(&request),
         "iin": iin,
+        "provider": provider,
     });
     let out = egov_qr::open_session(&state, &caller, SUBMISSION, &service, payload).await?;
     Ok(Json(out))
@@ -88,6 +100,7 @@ pub(super) async fn finish(
             channel: "portal".into(),
             request: payload["request"].as_str().unwrap_or_default().to_string(),
             signature: cms,
+            provider: payload["provider"].as_str().map(String::from),
         }),
     )
     .await

@@ -19,6 +19,7 @@ pub mod officer;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
+pub mod providers;
 pub mod reports;
 pub mod results;
 pub mod routes;
@@ -41,7 +42,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -197,6 +198,17 @@ pub async fn audited_verdict(
     Ok(body)
 }
 
+/// What the flow's use cases work with, from the service's state.
+pub fn flow_deps<'a>(state: &'a AppState, trust: &'a TrustStore) -> crate::workflow::Deps<'a> {
+    crate::workflow::Deps {
+        store: &state.store,
+        trust,
+        audit: &state.audit,
+        flow: &state.workflow,
+        now: state.now(),
+    }
+}
+
 /// The audit record of a verdict.
 pub fn audit_entry(
     caller: &Caller,
@@ -271,90 +283,11 @@ async fn request_context(mut req: Request, next: Next) -> Response {
 pub fn router(state: Arc<AppState>) -> Router {
     let body_limit = state.config.body_limit;
     let concurrency = state.config.concurrency_limit;
-    Router::new()
-        .route("/v1/verify", post(verify::verify))
-        .route("/v1/certificates/info", post(certificates::info))
-        .route("/v1/certificates/verify", post(certificates::verify))
-        .route("/v1/sign", post(sign::sign))
-        .route("/v1/sign/prepare", post(sign::prepare))
-        .route("/v1/sign/finish", post(sign::finish))
-        .route("/v1/vectors/run", post(vectors::run))
-        .route("/v1/xml/verify", post(xml::verify))
-        .route("/v1/xml/sign", post(xml::sign))
-        .route("/v1/audit/verify", get(ops::audit_verify))
-        .route("/v1/applications", post(applications::submit))
-        .route(
-            "/v1/attachments",
-            post(results::upload).layer(axum::extract::DefaultBodyLimit::max(
-                results::MAX_ATTACHMENT + 1,
-            )),
-        )
-        .route("/v1/applications/overdue", get(applications::overdue))
-        .route("/v1/applications/{number}", get(applications::status))
-        .route(
-            "/v1/applications/{number}/decision",
-            post(applications::decision),
-        )
-        .route("/v1/applications/{number}/survey", post(survey::survey))
-        .route(
-            "/v1/applications/{number}/sign",
-            post(document_sign::sign_result),
-        )
-        .route(
-            "/v1/applications/{number}/sign/prepare",
-            post(document_twophase::prepare),
-        )
-        .route(
-            "/v1/applications/{number}/sign/finish",
-            post(document_twophase::finish),
-        )
-        .route(
-            "/v1/applications/{number}/draft.pdf",
-            get(results::draft_pdf),
-        )
-        .route("/v1/applications/{number}/deliver", post(results::deliver))
-        .route(
-            "/v1/applications/{number}/result.pdf",
-            get(results::result_pdf),
-        )
-        .route("/v1/reports/survey", get(survey::survey_report))
-        .route(
-            "/v1/applications/{number}/sign/egov-qr",
-            post(egov_qr::open),
-        )
-        .route(
-            "/v1/applications/{number}/sign/egov-qr/{session}",
-            get(egov_qr::poll),
-        )
-        .route("/v1/egov-qr/{token}", get(egov_qr::api1))
-        .route("/v1/submissions/egov-qr", post(egov_qr_citizen::open))
-        .route(
-            "/v1/submissions/egov-qr/{session}",
-            get(egov_qr_citizen::poll),
-        )
-        .route(
-            "/v1/egov-qr/{token}/documents",
-            get(egov_qr::documents_get).put(egov_qr::documents_put),
-        )
-        .route("/v1/officer/queue", get(officer::queue))
-        .route("/officer", get(crate::web::officer::page))
-        .route("/officer/officer.js", get(crate::web::officer::script))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/openapi.json", get(ops::openapi))
-        .route("/v1/reports", post(reports::report))
-        .route("/", get(web::front))
-        .route("/docs", get(web::docs))
-        .route("/assets/{file}", get(web::asset))
-        .route("/verify", get(web::verify_page))
-        .route("/verify/document", post(web::verify_document))
-        .route(
-            "/check",
-            get(web::check_form).post(web::check_upload).layer(
-                axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD * 2),
-            ),
-        )
+    let mut router = Router::new();
+    for spec in routes::ROUTES {
+        router = router.route(spec.path, (spec.handler)());
+    }
+    router
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)

@@ -27,8 +27,13 @@ pub async fn queue(
         Role::Provider => "employee_signature",
         _ => "head_signature",
     };
+    let provider = super::applications::scope(&state, &caller, None)?.unwrap_or_default();
     let mut out = Vec::new();
-    for app in state.store.awaiting_signature(QUEUE_LIMIT).await? {
+    for app in state
+        .store
+        .awaiting_signature(&provider, QUEUE_LIMIT)
+        .await?
+    {
         if awaiting(&state, &app).await? == Some(wanted) {
             out.push(json!({
                 "number": app.number,

@@ -70,6 +70,43 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The one mapping of the flow's errors to problem codes.
+impl From<crate::workflow::Error> for ApiError {
+    fn from(e: crate::workflow::Error) -> Self {
+        use crate::workflow::Error as E;
+        let (code, detail) = match e {
+            E::Invalid(d) => (ProblemCode::RequestFieldInvalid, d),
+            E::Forbidden(d) => (ProblemCode::Forbidden, d),
+            E::NotFound(d) => (ProblemCode::NotFound, d),
+            E::TransitionNotAllowed(d) => (ProblemCode::TransitionNotAllowed, d),
+            E::EmployeeSignatureRequired(d) => (ProblemCode::EmployeeSignatureRequired, d),
+            E::SignRefused {
+                sign_code,
+                detail,
+                message,
+            } => {
+                let mut e = ApiError::new(ProblemCode::RequestFieldInvalid, detail);
+                e.extra = Some(match message {
+                    Some(m) => serde_json::json!({ "sign_code": sign_code, "sign_message": m }),
+                    None => serde_json::json!({ "sign_code": sign_code }),
+                });
+                return e;
+            }
+            E::AlreadyAnswered(d) => (ProblemCode::SurveyAlreadyAnswered, d),
+            E::PersonNotFound(d) => (ProblemCode::PersonNotFound, d),
+            E::PowerOfAttorneyInvalid(d) => (ProblemCode::PowerOfAttorneyInvalid, d),
+            E::Unavailable(d) => (ProblemCode::ServiceUnavailable, d),
+            E::Internal(d) => (ProblemCode::Internal, d),
+            E::Store(e) => return e.into(),
+            E::Refused(v) => (
+                ProblemCode::RequestFieldInvalid,
+                format!("refused: {}", v.code.as_str()),
+            ),
+        };
+        ApiError::new(code, detail)
+    }
+}
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         tracing::error!(error = %e, "store error");

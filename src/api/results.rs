@@ -3,11 +3,10 @@
 //! document is `document_sign`.
 
 use super::AppState;
-use super::applications::{OnBehalf, app_json, bad, load, transition};
+use super::applications::{OnBehalf, app_json, bad, load};
 use super::auth::Caller;
 use super::problem::ApiError;
 use crate::verdict::problem::ProblemCode;
-use crate::workflow::state::Action;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -24,9 +23,9 @@ pub async fn deliver(
     Extension(caller): Extension<Caller>,
     Path(number): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let app = load(&state, &caller, &number, None).await?;
-    transition(&state, &caller, &app, Action::Deliver, None).await?;
-    let app = load(&state, &caller, &number, None).await?;
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    let app = crate::workflow::cases::deliver(&deps, &caller.0, &number).await?;
     Ok(Json(app_json(
         &state,
         &app,

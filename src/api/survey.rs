@@ -2,11 +2,10 @@
 //! application) and the report per service and period.
 
 use super::AppState;
-use super::applications::{OnBehalf, bad, load};
+use super::applications::{OnBehalf, bad};
 use super::auth::Caller;
 use super::json::ApiJson;
 use super::problem::ApiError;
-use crate::verdict::problem::ProblemCode;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,28 +35,17 @@ pub async fn survey(
     Query(q): Query<OnBehalf>,
     ApiJson(body): ApiJson<SurveyBody>,
 ) -> Result<Response, ApiError> {
-    let app = load(&state, &caller, &number, q.iin.as_deref()).await?;
-    for v in [&body.process, &body.information] {
-        if !["not", "partly", "fully"].contains(&v.as_str()) {
-            return Err(bad("answers are not, partly or fully"));
-        }
-    }
-    if !state
-        .store
-        .survey(
-            &number,
-            &app.service,
-            &body.process,
-            &body.information,
-            crate::time::now(),
-        )
-        .await?
-    {
-        return Err(ApiError::new(
-            ProblemCode::SurveyAlreadyAnswered,
-            "the survey was already answered",
-        ));
-    }
+    let trust = state.trust();
+    let deps = super::flow_deps(&state, &trust);
+    crate::workflow::cases::survey(
+        &deps,
+        &caller.0,
+        &number,
+        q.iin.as_deref(),
+        &body.process,
+        &body.information,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "number": number, "process": body.process, "information": body.information })),
@@ -72,15 +60,19 @@ pub struct Period {
     pub from: Option<String>,
     /// To (RFC 3339), default now.
     pub to: Option<String>,
+    /// A provider's BIN (administrators; others see their own provider's).
+    pub provider: Option<String>,
 }
 
 /// Survey answers per service and period.
-#[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339")),
+#[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339"), ("provider" = Option<String>, Query, description = "A provider's BIN (administrators)")),
     responses((status = 200, description = "Counts per service and answer", body = Object)), security(("bearer" = [])))]
 pub async fn survey_report(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     Query(p): Query<Period>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let only = super::applications::scope(&state, &caller, p.provider.as_deref())?;
     let parse = |v: Option<&str>, d: i64| {
         v.map(crate::time::parse_rfc3339)
             .transpose()
@@ -90,7 +82,9 @@ pub async fn survey_report(
     let from = parse(p.from.as_deref(), 0)?;
     let to = parse(p.to.as_deref(), crate::time::now() + 1)?;
     let mut services = serde_json::Map::new();
-    for (service, process, information, n) in state.store.survey_report(from, to).await? {
+    for (service, process, information, n) in
+        state.store.survey_report(from, to, only.as_deref()).await?
+    {
         let entry = services
             .entry(service)
             .or_insert_with(|| json!({ "responses": 0, "process": {}, "information": {} }));
@@ -101,6 +95,6 @@ pub async fn survey_report(
         entry["information"][&information] = json!(i);
     }
     Ok(Json(
-        json!({ "from": crate::time::rfc3339(from), "to": crate::time::rfc3339(to), "services": services }),
+        json!({ "from": crate::time::rfc3339(from), "to": crate::time::rfc3339(to), "provider": only, "services": services }),
     ))
 }

@@ -11,6 +11,7 @@ pub mod cert;
 pub mod conformance;
 pub mod crl;
 pub mod demo;
+pub mod encode;
 pub mod gost;
 pub mod names;
 pub mod ocsp;

@@ -4,7 +4,54 @@
 //! record, survey answers.
 
 use super::{Backend, Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Where an application is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Process 6: registered with a number.
+    Registered,
+    /// Condition 3: the provider checks the documents.
+    InReview,
+    /// Process 7: a reasoned refusal drafted.
+    Refused,
+    /// Process 8: the result drafted.
+    ResultDrafted,
+    /// Signed by the provider's authorised person (the result or the refusal).
+    ResultSigned,
+    /// Handed to the citizen.
+    Delivered,
+}
+
+impl Status {
+    /// Every state.
+    pub const ALL: [Status; 6] = [
+        Status::Registered,
+        Status::InReview,
+        Status::Refused,
+        Status::ResultDrafted,
+        Status::ResultSigned,
+        Status::Delivered,
+    ];
+
+    /// The state's name as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Registered => "registered",
+            Status::InReview => "in_review",
+            Status::Refused => "refused",
+            Status::ResultDrafted => "result_drafted",
+            Status::ResultSigned => "result_signed",
+            Status::Delivered => "delivered",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.iter().copied().find(|x| x.as_str() == s)
+    }
+}
 
 /// A stored application.
 #[derive(Debug, Clone, Serialize)]
@@ -20,7 +67,7 @@ pub struct Application {
     /// The citizen's IIN.
     pub iin: String,
     /// Life-cycle state.
-    pub status: String,
+    pub status: Status,
     /// Registered, Unix seconds.
     pub registered_at: i64,
     /// The deadline (`YYYY-MM-DD`, Kazakhstan time).
@@ -38,6 +85,8 @@ pub struct Application {
 
 /// What registration needs.
 pub struct NewApplication<'a> {
+    /// The middle part of the registration number.
+    pub prefix: &'a str,
     /// Provider BIN.
     pub provider: &'a str,
     /// Year of registration (Kazakhstan time).
@@ -64,36 +113,38 @@ pub struct NewApplication<'a> {
     pub created_by: &'a str,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-);
 const COLUMNS: &str = "number, provider, service, channel, iin, status, registered_at, deadline, stages, decision, result, request_sha256";
 
-fn to_app(r: Row) -> Application {
-    Application {
-        number: r.0,
-        provider: r.1,
-        service: r.2,
-        channel: r.3,
-        iin: r.4,
-        status: r.5,
-        registered_at: r.6,
-        deadline: r.7,
-        stages: serde_json::from_str(&r.8).unwrap_or_default(),
-        decision: r.9.and_then(|d| serde_json::from_str(&d).ok()),
-        result: r.10,
-        request_sha256: r.11,
+/// An application read by column name; an unknown status or unreadable
+/// JSON is a corrupt row, not a default.
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Application {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        let corrupt = |column: &str, what: String| sqlx::Error::ColumnDecode {
+            index: column.into(),
+            source: what.into(),
+        };
+        let status: String = row.try_get("status")?;
+        let stages: String = row.try_get("stages")?;
+        let decision: Option<String> = row.try_get("decision")?;
+        Ok(Application {
+            number: row.try_get("number")?,
+            provider: row.try_get("provider")?,
+            service: row.try_get("service")?,
+            channel: row.try_get("channel")?,
+            iin: row.try_get("iin")?,
+            status: Status::parse(&status)
+                .ok_or_else(|| corrupt("status", format!("unknown status {status}")))?,
+            registered_at: row.try_get("registered_at")?,
+            deadline: row.try_get("deadline")?,
+            stages: serde_json::from_str(&stages).map_err(|e| corrupt("stages", e.to_string()))?,
+            decision: decision
+                .map(|d| serde_json::from_str(&d))
+                .transpose()
+                .map_err(|e| corrupt("decision", e.to_string()))?,
+            result: row.try_get("result")?,
+            request_sha256: row.try_get("request_sha256")?,
+        })
     }
 }
 
@@ -128,7 +179,7 @@ impl Store {
             .bind(i64::from(a.year))
             .fetch_one(&mut *tx)
             .await?;
-        let number = format!("{}-{}-{:06}", a.year, a.provider, seq);
+        let number = format!("{}-{}-{:06}", a.year, a.prefix, seq);
         sqlx::query("INSERT INTO applications (number, provider, year, seq, service, channel, iin, status, request_sha256, request, envelope, registered_at, deadline, stages, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'registered', $8, $9, $10, $11, $12, $13, $14)")
             .bind(&number)
             .bind(a.provider)
@@ -158,11 +209,11 @@ impl Store {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM applications WHERE request_sha256 = $1"
         ));
-        let r: Option<Row> = sqlx::query_as(sql)
+        let r: Option<Application> = sqlx::query_as(sql)
             .bind(sha)
             .fetch_optional(self.pool())
             .await?;
-        Ok(r.map(to_app))
+        Ok(r)
     }
 
     /// The application with this number.
@@ -170,36 +221,51 @@ impl Store {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM applications WHERE number = $1"
         ));
-        let r: Option<Row> = sqlx::query_as(sql)
+        let r: Option<Application> = sqlx::query_as(sql)
             .bind(number)
             .fetch_optional(self.pool())
             .await?;
-        Ok(r.map(to_app))
+        Ok(r)
     }
 
-    /// Applications of a provider not yet delivered whose deadline is before `today`.
-    pub async fn overdue(&self, today: &str) -> Result<Vec<Application>, StoreError> {
+    /// Applications not yet signed or delivered whose deadline is before
+    /// `today`: one provider's, or every provider's for `None`.
+    pub async fn overdue(
+        &self,
+        today: &str,
+        provider: Option<&str>,
+    ) -> Result<Vec<Application>, StoreError> {
+        let only = if provider.is_some() {
+            "AND provider = $2"
+        } else {
+            ""
+        };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 ORDER BY deadline, number"
+            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 {only} ORDER BY deadline, number"
         ));
-        let rows: Vec<Row> = sqlx::query_as(sql)
-            .bind(today)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows.into_iter().map(to_app).collect())
+        let mut q = sqlx::query_as(sql).bind(today);
+        if let Some(p) = provider {
+            q = q.bind(p);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// Applications whose document waits for a signature (a drafted result
     /// or refusal), the earliest deadline first, at most `limit`.
-    pub async fn awaiting_signature(&self, limit: i64) -> Result<Vec<Application>, StoreError> {
+    pub async fn awaiting_signature(
+        &self,
+        provider: &str,
+        limit: i64,
+    ) -> Result<Vec<Application>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $1"
+            "SELECT {COLUMNS} FROM applications WHERE provider = $1 AND status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $2"
         ));
-        let rows: Vec<Row> = sqlx::query_as(sql)
+        let rows: Vec<Application> = sqlx::query_as(sql)
+            .bind(provider)
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.into_iter().map(to_app).collect())
+        Ok(rows)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -208,8 +274,8 @@ impl Store {
     pub async fn transition(
         &self,
         number: &str,
-        from: &str,
-        to: &str,
+        from: Status,
+        to: Status,
         actor: (&str, &str),
         action: &str,
         note: &str,
@@ -219,11 +285,11 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE applications SET status = $1, decision = COALESCE($2, decision), result = COALESCE($3, result) WHERE number = $4 AND status = $5")
-            .bind(to)
+            .bind(to.as_str())
             .bind(decision)
             .bind(result)
             .bind(number)
-            .bind(from)
+            .bind(from.as_str())
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() != 1 {
@@ -235,8 +301,8 @@ impl Store {
             .bind(actor.0)
             .bind(actor.1)
             .bind(action)
-            .bind(from)
-            .bind(to)
+            .bind(from.as_str())
+            .bind(to.as_str())
             .bind(note)
             .execute(&mut *tx)
             .await?;
@@ -301,17 +367,27 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
-    /// Survey answers per service and answer, between `from` and `to` (Unix seconds).
+    /// Survey answers per service and answer, between `from` and `to` (Unix
+    /// seconds): on one provider's applications, or every provider's for `None`.
     pub async fn survey_report(
         &self,
         from: i64,
         to: i64,
+        provider: Option<&str>,
     ) -> Result<Vec<(String, String, String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT service, process, information, COUNT(*) FROM surveys WHERE at >= $1 AND at < $2 GROUP BY service, process, information ORDER BY service, process, information")
-            .bind(from)
-            .bind(to)
-            .fetch_all(self.pool())
-            .await?)
+        let only = if provider.is_some() {
+            "AND a.provider = $3"
+        } else {
+            ""
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT s.service, s.process, s.information, COUNT(*) FROM surveys s JOIN applications a ON a.number = s.number WHERE s.at >= $1 AND s.at < $2 {only} GROUP BY s.service, s.process, s.information ORDER BY s.service, s.process, s.information"
+        ));
+        let mut q = sqlx::query_as(sql).bind(from).bind(to);
+        if let Some(p) = provider {
+            q = q.bind(p);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// Which backend (numbering tests).

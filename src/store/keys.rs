@@ -73,20 +73,42 @@ pub struct ApiKey {
     /// The IIN of the person who holds the key (employees, operators, heads):
     /// set at creation, or bound by the first certificate the key signs with.
     pub iin: Option<String>,
+    /// The BIN of the provider or service centre the key acts for (see
+    /// `workflow::providers`); set at creation.
+    pub org: Option<String>,
 }
 
-/// id, name, role, secret hash, created, revoked, holder IIN.
-type AuthRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-);
-/// id, name, role, created, revoked, holder IIN.
-type ListRow = (String, String, String, i64, Option<i64>, Option<String>);
+/// A row of `api_keys` with its holder and organisation, read by column name.
+struct KeyRow {
+    key: ApiKey,
+    secret_sha256: Option<String>,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for KeyRow {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        let role: String = row.try_get("role")?;
+        let role = Role::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "role".into(),
+            source: format!("unknown role {role}").into(),
+        })?;
+        Ok(KeyRow {
+            key: ApiKey {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                role,
+                created_at: row.try_get("created_at")?,
+                revoked_at: row.try_get("revoked_at")?,
+                iin: row.try_get("iin")?,
+                org: row.try_get("org")?,
+            },
+            secret_sha256: row.try_get("secret_sha256").ok(),
+        })
+    }
+}
+
+/// The columns `KeyRow` reads.
+const KEY_SELECT: &str = "SELECT k.id, k.name, k.role, k.secret_sha256, k.created_at, k.revoked_at, s.iin, o.org FROM api_keys k LEFT JOIN api_key_holders s ON s.key_id = k.id LEFT JOIN api_key_orgs o ON o.key_id = k.id";
 
 fn random(n: usize) -> Result<Vec<u8>, StoreError> {
     let mut b = vec![0u8; n];
@@ -98,25 +120,6 @@ fn random(n: usize) -> Result<Vec<u8>, StoreError> {
 
 fn sha256_hex(b: &[u8]) -> String {
     crate::pki::cert::hex(&crate::pki::cert::sha256(b))
-}
-
-fn row_to_key(
-    id: String,
-    name: String,
-    role: String,
-    created_at: i64,
-    revoked_at: Option<i64>,
-    iin: Option<String>,
-) -> Result<ApiKey, StoreError> {
-    let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?;
-    Ok(ApiKey {
-        id,
-        name,
-        role,
-        created_at,
-        revoked_at,
-        iin,
-    })
 }
 
 impl Store {
@@ -146,6 +149,7 @@ impl Store {
                 created_at: now,
                 revoked_at: None,
                 iin: None,
+                org: None,
             },
             token,
         ))
@@ -162,17 +166,14 @@ impl Store {
         if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_hexdigit()) || secret.len() > 64 {
             return Ok(None);
         }
-        let row: Option<AuthRow> =
-            sqlx::query_as("SELECT k.id, k.name, k.role, k.secret_sha256, k.created_at, k.revoked_at, s.iin FROM api_keys k LEFT JOIN api_key_holders s ON s.key_id = k.id WHERE k.id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
+        let sql = sqlx::AssertSqlSafe(format!("{KEY_SELECT} WHERE k.id = $1"));
+        let row: Option<KeyRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         // A missing id still pays for one comparison, so timing tells nothing.
         let (stored, key) = match row {
-            Some((id, name, role, hash, created, revoked, iin)) => (
-                hash,
-                Some(row_to_key(id, name, role, created, revoked, iin)?),
-            ),
+            Some(r) => (r.secret_sha256.unwrap_or_default(), Some(r.key)),
             None => ("0".repeat(64), None),
         };
         let given = sha256_hex(secret.as_bytes());
@@ -185,13 +186,9 @@ impl Store {
 
     /// Every key, newest first.
     pub async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let rows: Vec<ListRow> =
-            sqlx::query_as("SELECT k.id, k.name, k.role, k.created_at, k.revoked_at, s.iin FROM api_keys k LEFT JOIN api_key_holders s ON s.key_id = k.id ORDER BY k.created_at DESC, k.id")
-                .fetch_all(self.pool())
-                .await?;
-        rows.into_iter()
-            .map(|(a, b, c, d, e, f)| row_to_key(a, b, c, d, e, f))
-            .collect()
+        let sql = sqlx::AssertSqlSafe(format!("{KEY_SELECT} ORDER BY k.created_at DESC, k.id"));
+        let rows: Vec<KeyRow> = sqlx::query_as(sql).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|r| r.key).collect())
     }
 
     /// Revokes a key; `NotFound` when no such key is active.
@@ -225,6 +222,21 @@ impl Store {
             .execute(self.pool())
             .await?;
         let row: (String,) = sqlx::query_as("SELECT iin FROM api_key_holders WHERE key_id = $1")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.0)
+    }
+
+    /// Binds key `id` to the organisation (a provider's or service
+    /// centre's BIN) it acts for; once bound, it stays.
+    pub async fn bind_api_key_org(&self, id: &str, org: &str) -> Result<String, StoreError> {
+        sqlx::query("INSERT INTO api_key_orgs (key_id, org) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING")
+            .bind(id)
+            .bind(org)
+            .execute(self.pool())
+            .await?;
+        let row: (String,) = sqlx::query_as("SELECT org FROM api_key_orgs WHERE key_id = $1")
             .bind(id)
             .fetch_one(self.pool())
             .await?;

@@ -273,7 +273,7 @@ pub fn stamp_hash(
     let req = request(digest, hash, &nonce)?;
     let resp = transport.post(url, &req).map_err(TspError::Unreachable)?;
     let token = token_from_response(&resp)?;
-    let env = crate::envelope::parse::parse(&token).map_err(|e| bad(e.0))?;
+    let env = crate::pkcs7::parse::parse(&token).map_err(|e| bad(e.0))?;
     if env.content_type != OID_TST_INFO {
         return Err(bad("the token's content is not TSTInfo"));
     }

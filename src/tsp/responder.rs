@@ -10,7 +10,7 @@
 
 use super::{MessageImprint, OID_TST_INFO};
 use crate::asn1::{Walker, ctx, single};
-use crate::envelope::build::{self, SignerSpec};
+use crate::pkcs7::build::{self, SignerSpec};
 use crate::pki::algorithms::Digest;
 use crate::pki::signer::Signer;
 use der::asn1::{GeneralizedTime, ObjectIdentifier as Oid, OctetString, Uint};

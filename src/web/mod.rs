@@ -15,7 +15,7 @@
 //! applications awaiting their signature, signed through NCALayer on the
 //! officer's own machine.
 
-pub mod access;
+pub use crate::workflow::access;
 pub mod assets;
 pub mod check;
 pub mod html;

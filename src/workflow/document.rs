@@ -69,17 +69,32 @@ pub fn signer_refusal(stage: SignStage, profile: &Profile, bin: &str) -> Option<
         SignStage::Draft => &EMPLOYEE_ROLES,
         SignStage::Result => &HEAD_ROLES,
     };
-    if profile.bin.as_deref() != Some(bin) {
+    organisation_refusal(profile.bin.as_deref(), &profile.roles, bin, roles)
+}
+
+/// The one rule for an organisation's people: why a certificate carrying
+/// `bin` and `roles` may not act for the organisation with BIN `expected`
+/// in one of the roles `allowed`, if it may not. Employees and operators
+/// submitting, employees signing drafts and heads signing results all go
+/// through it.
+pub fn organisation_refusal(
+    bin: Option<&str>,
+    roles: &[impl AsRef<str>],
+    expected: &str,
+    allowed: &[&str],
+) -> Option<String> {
+    if bin != Some(expected) {
         return Some(format!(
-            "the certificate carries BIN {}, not the provider's {bin}",
-            profile.bin.as_deref().unwrap_or("none")
+            "the certificate carries BIN {}, not the organisation's {expected}",
+            bin.unwrap_or("none")
         ));
     }
-    if !profile.roles.iter().any(|r| roles.contains(r)) {
+    if !roles.iter().any(|r| allowed.contains(&r.as_ref())) {
+        let have: Vec<&str> = roles.iter().map(|r| r.as_ref()).collect();
         return Some(format!(
             "the certificate's roles ({}) do not include one of: {}",
-            profile.roles.join(", "),
-            roles.join(", ")
+            have.join(", "),
+            allowed.join(", ")
         ));
     }
     None

@@ -5,26 +5,48 @@
 //! Thin by design: it decides states and rules and delegates every
 //! signature, verdict, PDF and record to the modules that own them.
 
+pub mod access;
 pub mod calendar;
+pub mod cases;
 pub mod catalogue;
 pub mod document;
+pub mod error;
+pub mod providers;
 pub mod registry;
+pub mod sign;
 pub mod state;
+pub mod submit;
 
+pub use error::Error;
+
+use crate::pki::TrustStore;
+use crate::store::Store;
 use calendar::{WorkingDayCalendar, kz_date, ymd};
 use catalogue::{Catalogue, Service};
 
-/// The flow's configuration: services, calendar, who the provider and the
-/// service centre are, and the person registry.
+/// What a use case of the flow works with.
+pub struct Deps<'a> {
+    /// The database.
+    pub store: &'a Store,
+    /// The trust store in force.
+    pub trust: &'a TrustStore,
+    /// The audit log.
+    pub audit: &'a dyn error::AuditLog,
+    /// Services, calendar, providers, registries.
+    pub flow: &'a Workflow,
+    /// Now, Unix seconds.
+    pub now: i64,
+}
+
+/// The flow's configuration: services, calendar, the providers and service
+/// centres, and the person registry.
 pub struct Workflow {
     /// The services.
     pub catalogue: Catalogue,
     /// Working days.
     pub calendar: WorkingDayCalendar,
-    /// The provider's BIN (employees' and the head's certificates carry it).
-    pub provider_bin: String,
-    /// The service centre's BIN (operators' certificates carry it).
-    pub centre_bin: String,
+    /// Who provides which services, through which service centres.
+    pub providers: providers::Providers,
     /// ГБД ФЛ.
     pub persons: std::sync::Arc<dyn registry::PersonRegistry>,
     /// ЕНИС.
@@ -34,22 +56,40 @@ pub struct Workflow {
 impl Workflow {
     /// The embedded default: the seeds' services, Kazakhstan's calendar, the demo provider.
     pub fn demo() -> Result<Workflow, String> {
+        let catalogue = Catalogue::embedded()?;
+        let providers = providers::Providers::demo(&catalogue).map_err(|e| e.to_string())?;
         Ok(Workflow {
-            catalogue: Catalogue::embedded()?,
+            catalogue,
             calendar: WorkingDayCalendar::kazakhstan(),
-            provider_bin: crate::pki::demo::provider_bin(),
-            centre_bin: crate::pki::demo::centre_bin(),
+            providers,
             persons: std::sync::Arc::new(registry::FileRegistry::demo()),
             notary: std::sync::Arc::new(registry::FileNotary::default()),
         })
     }
 
-    /// The configured flow: the provider's BIN when `provider_bin` is set, the
-    /// registries over HTTP when `registry_url` is, else the demo ones.
+    /// The configured flow: the providers catalogue of `providers_file`
+    /// (or the demo one, whose provider takes `provider_bin` when that is
+    /// set), the registries over HTTP when `registry_url` is, else the demo ones.
     pub fn from_config(config: &crate::config::Config) -> Result<Workflow, String> {
         let mut w = Workflow::demo()?;
-        if let Some(bin) = &config.provider_bin {
-            w.provider_bin = bin.clone();
+        match (&config.providers_file, &config.provider_bin) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    "providers_file and provider_bin are both set: give the BIN in the providers file"
+                        .into(),
+                );
+            }
+            (Some(path), None) => {
+                w.providers = providers::Providers::load(path, &w.catalogue)
+                    .map_err(|e| format!("providers catalogue:\n{e}"))?;
+            }
+            (None, Some(bin)) => {
+                // One provider under another BIN (a test PKI's organisation).
+                let p = &mut w.providers.providers[0];
+                p.bin = bin.clone();
+                p.number_prefix = bin.clone();
+            }
+            (None, None) => {}
         }
         if let Some(url) = &config.registry_url {
             let timeout = std::time::Duration::from_millis(config.registry_timeout_ms);

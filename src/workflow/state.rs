@@ -3,23 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where an application is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Process 6: registered with a number.
-    Registered,
-    /// Condition 3: the provider checks the documents.
-    InReview,
-    /// Process 7: a reasoned refusal drafted.
-    Refused,
-    /// Process 8: the result drafted.
-    ResultDrafted,
-    /// Signed by the provider's authorised person (the result or the refusal).
-    ResultSigned,
-    /// Handed to the citizen.
-    Delivered,
-}
+/// The states are data the store keeps (`store::applications::Status`);
+/// which transitions are allowed is the flow's, here.
+pub use crate::store::applications::Status;
 
 /// What someone does to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,34 +23,20 @@ pub enum Action {
     Deliver,
 }
 
-impl Status {
-    /// Every state.
-    pub const ALL: [Status; 6] = [
-        Status::Registered,
-        Status::InReview,
-        Status::Refused,
-        Status::ResultDrafted,
-        Status::ResultSigned,
-        Status::Delivered,
-    ];
-
-    /// The state's name as stored and shown.
+impl Action {
+    /// The action's name as recorded in the history.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Registered => "registered",
-            Status::InReview => "in_review",
-            Status::Refused => "refused",
-            Status::ResultDrafted => "result_drafted",
-            Status::ResultSigned => "result_signed",
-            Status::Delivered => "delivered",
+            Action::StartReview => "start_review",
+            Action::Refuse => "refuse",
+            Action::Approve => "approve",
+            Action::Sign => "sign",
+            Action::Deliver => "deliver",
         }
     }
+}
 
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.iter().copied().find(|x| x.as_str() == s)
-    }
-
+impl Status {
     /// The state after `action`, or `None` when the transition is not allowed.
     pub fn next(self, action: Action) -> Option<Status> {
         use Action::*;
@@ -107,6 +79,19 @@ mod tests {
                 }
             }
             prop_assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn action_names_are_the_serialised_ones() {
+        for a in [
+            Action::StartReview,
+            Action::Refuse,
+            Action::Approve,
+            Action::Sign,
+            Action::Deliver,
+        ] {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
     }
 

@@ -67,7 +67,12 @@ pub async fn the_app_signs(
         assert_eq!(info["document"]["auth_type"], "Token");
         let expiry = info["expiry_date"].as_str().expect("expiry_date");
         assert!(expiry.ends_with(".000+00:00"), "{expiry}");
-        assert!(info["organisation"]["bin"].as_str().is_some(), "{info}");
+        assert!(
+            info["organisation"]["bin"]
+                .as_str()
+                .is_some_and(|b| b.len() == 12),
+            "{info}"
+        );
         for name in ["nameRu", "nameKz", "nameEn"] {
             assert!(info["organisation"][name].as_str().is_some(), "{info}");
         }

@@ -1,8 +1,10 @@
-//! Helpers shared by the integration tests over the real national-CA
-//! material (`tests/realkz.rs`, `tests/gost_judge.rs`): where that material
-//! lives, how to read it, and how to run the built `qoltanba` binary.
+//! Helpers shared by the integration tests, each written once: files of the
+//! repository (`repo`, `pem_der`), the real national-CA material (where it
+//! lives, how to read it), and how to run the built `qoltanba` binary. The
+//! submodules hold the larger helpers: the `openssl` command line, the app
+//! harness, loopback servers and the outside judges.
 //!
-//! The material is `../shared/realkz/` beside the project (see its
+//! The real material is `../shared/realkz/` beside the project (see its
 //! README.md): public NCA RK test certificates, CRLs, OCSP and time-stamp
 //! responses and Kalkan-made CMS, read in place and never copied into the
 //! repository. When it is missing every test that needs it fails with a
@@ -10,15 +12,52 @@
 
 #![allow(dead_code)]
 
+pub mod app;
 pub mod cdp;
+pub mod demo;
 pub mod egov_app;
 pub mod gost_judge;
+pub mod loopback;
 pub mod ncalayer;
+pub mod openssl;
 pub mod pdf_judge;
+pub mod web;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// A file or folder of the repository, by its path from the project root.
+pub fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// The DER inside a PEM file of the repository (`certs/...`).
+pub fn pem_der(p: &str) -> Vec<u8> {
+    pem_der_at(&repo(p))
+}
+
+/// The DER inside a PEM file anywhere (a test's own folder).
+pub fn pem_der_at(p: &Path) -> Vec<u8> {
+    let text = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let pem = pem::parse(text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    pem.into_contents()
+}
+
+/// Runs a tool the tests need and insists that it succeeds; `install` says
+/// where the tool comes from when it cannot be run.
+pub fn run_tool(cmd: &mut Command, install: &str) -> std::process::Output {
+    let o = cmd.output().unwrap_or_else(|e| panic!("{install}: {e}"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{cmd:?}: {stderr}");
+    o
+}
+
+/// `n` property-test cases, or `PROPTEST_CASES` when set (for longer soak runs).
+pub fn proptest_cases(n: u32) -> u32 {
+    let soak = std::env::var("PROPTEST_CASES").ok();
+    soak.and_then(|v| v.parse().ok()).unwrap_or(n)
+}
 
 /// The folder of real NCA RK material, `../shared/realkz` from the project root.
 pub fn realkz_dir() -> PathBuf {

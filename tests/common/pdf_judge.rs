@@ -83,8 +83,8 @@ pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
         .collect()
 }
 
-/// `pyhanko sign validate`'s status per signature (`INTACT:TRUSTED,UNTOUCHED`, ...).
-pub fn pyhanko_validate(file: &Path) -> Vec<String> {
+/// The pyHanko command: `QOLTANBA_PYHANKO`, or the venv `scripts/test` makes.
+pub fn pyhanko_bin() -> PathBuf {
     let path = std::env::var("QOLTANBA_PYHANKO")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
@@ -93,7 +93,12 @@ pub fn pyhanko_validate(file: &Path) -> Vec<String> {
         "pyHanko not found at {} (QOLTANBA_PYHANKO): run ./scripts/test",
         path.display()
     );
-    let mut c = Command::new(path);
+    path
+}
+
+/// `pyhanko sign validate`'s status per signature (`INTACT:TRUSTED,UNTOUCHED`, ...).
+pub fn pyhanko_validate(file: &Path) -> Vec<String> {
+    let mut c = Command::new(pyhanko_bin());
     c.env("PYTHONWARNINGS", "ignore");
     // The demo certificates name CRL/OCSP URLs that do not exist.
     c.args(["sign", "validate", "--soft-revocation-check"])

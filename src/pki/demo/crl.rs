@@ -3,7 +3,7 @@
 //! Owns encoding a CertificateList through `x509-cert` and signing it with a
 //! `Signer`. Nothing here is used to validate anything.
 
-use crate::envelope::build::{sig_alg_id, x509_time};
+use crate::pki::encode::{sig_alg_id, x509_time};
 use crate::pki::signer::Signer;
 use der::asn1::{BitString, OctetString};
 use der::{Decode, Encode};

@@ -8,7 +8,7 @@
 //! `OcspTransport` or a loopback server) and nothing here validates.
 
 use super::crl::CrlSpec;
-use crate::envelope::build::sig_alg_id;
+use crate::pki::encode::sig_alg_id;
 use crate::pki::signer::Signer;
 use const_oid::db::rfc6960::{ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE};
 use der::asn1::{BitString, GeneralizedTime, OctetString};

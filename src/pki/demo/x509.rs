@@ -8,7 +8,7 @@
 //! signs only with the keys `ring` knows, this signs with whatever the
 //! `Signer` is (GOST included). Test PKIs only; nothing here validates.
 
-use crate::envelope::build::{sig_alg_id, x509_time};
+use crate::pki::encode::{sig_alg_id, x509_time};
 use crate::pki::signer::Signer;
 use der::asn1::{Any, BitString, Ia5String, ObjectIdentifier as Oid, OctetString, SetOfVec};
 use der::{Decode, Encode, Tag};

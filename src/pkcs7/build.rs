@@ -5,7 +5,7 @@
 //! set and the ContentInfo, encoded through the `cms` and `der` crates. The
 //! private key never passes through here: a `Signer` signs the bytes.
 
-use crate::pki::algorithms::{Digest, Scheme, oid};
+use crate::pki::algorithms::{Digest, Scheme};
 use crate::pki::signer::{SignError, Signer};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -27,6 +27,14 @@ pub enum BuildError {
     #[error(transparent)]
     Sign(#[from] SignError),
 }
+
+impl From<crate::pki::encode::EncodeError> for BuildError {
+    fn from(e: crate::pki::encode::EncodeError) -> Self {
+        BuildError::Encoding(e.0)
+    }
+}
+
+pub use crate::pki::encode::{digest_alg_id, sig_alg_id, x509_time};
 
 fn enc(e: impl std::fmt::Display) -> BuildError {
     BuildError::Encoding(e.to_string())
@@ -81,61 +89,6 @@ fn attr(oid: Oid, value: Any) -> Result<Attribute, BuildError> {
     Ok(Attribute { oid, values })
 }
 
-/// The AlgorithmIdentifier a scheme is written with.
-pub fn sig_alg_id(s: Scheme) -> Result<AlgorithmIdentifierOwned, BuildError> {
-    let null = Some(Any::from(der::asn1::Null));
-    Ok(match s {
-        Scheme::RsaPkcs1(_) | Scheme::Gost(_) => AlgorithmIdentifierOwned {
-            // GOST OIDs are written with NULL parameters, as Kalkan writes them.
-            oid: s.signature_oid().ok_or_else(|| {
-                BuildError::Encoding(format!("no signature algorithm for {}", s.name()))
-            })?,
-            parameters: null,
-        },
-        Scheme::Ecdsa(_) => AlgorithmIdentifierOwned {
-            oid: s.signature_oid().ok_or_else(|| {
-                BuildError::Encoding(format!("no signature algorithm for {}", s.name()))
-            })?,
-            parameters: None,
-        },
-        Scheme::RsaPss { digest, salt_len } => {
-            let h = digest_alg_id(digest);
-            let mgf = AlgorithmIdentifierOwned {
-                oid: oid::MGF1,
-                parameters: Some(Any::encode_from(&h).map_err(enc)?),
-            };
-            let params = PssParamsOut {
-                hash: h,
-                mgf,
-                salt_len: salt_len as u32,
-            };
-            AlgorithmIdentifierOwned {
-                oid: oid::RSA_PSS,
-                parameters: Some(Any::encode_from(&params).map_err(enc)?),
-            }
-        }
-    })
-}
-
-#[derive(der::Sequence)]
-struct PssParamsOut {
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
-    hash: AlgorithmIdentifierOwned,
-    #[asn1(context_specific = "1", tag_mode = "EXPLICIT")]
-    mgf: AlgorithmIdentifierOwned,
-    #[asn1(context_specific = "2", tag_mode = "EXPLICIT")]
-    salt_len: u32,
-}
-
-/// A digest's AlgorithmIdentifier (parameters absent, as RFC 5754 prefers).
-pub fn digest_alg_id(d: Digest) -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned {
-        oid: d.oid(),
-        // Kalkan writes its GOST digest OIDs with NULL parameters.
-        parameters: d.is_gost().then(|| Any::from(der::asn1::Null)),
-    }
-}
-
 #[derive(der::Sequence)]
 struct EssCertIdV2 {
     cert_hash: OctetString,
@@ -172,20 +125,6 @@ fn decoded(cert_der: &[u8]) -> Result<std::sync::Arc<x509_cert::Certificate>, Bu
         m.insert(key, c.clone());
     }
     Ok(c)
-}
-
-/// The time as UTCTime before 2050 and GeneralizedTime after (RFC 5280).
-pub fn x509_time(t: i64) -> Result<x509_cert::time::Time, BuildError> {
-    let d = std::time::Duration::from_secs(t.max(0) as u64);
-    if t < 2_524_608_000 {
-        Ok(x509_cert::time::Time::UtcTime(
-            der::asn1::UtcTime::from_unix_duration(d).map_err(enc)?,
-        ))
-    } else {
-        Ok(x509_cert::time::Time::GeneralTime(
-            der::asn1::GeneralizedTime::from_unix_duration(d).map_err(enc)?,
-        ))
-    }
 }
 
 /// The CAdES-BES signed attributes over `content`: content-type,
