@@ -5,17 +5,16 @@
 //! signs the other's applications (every route of the table × role ×
 //! foreign provider). Also `GET /v1/providers` and `qoltanba providers`.
 
-#[path = "common/web.rs"]
-mod web;
+mod common;
 
 use axum::http::StatusCode;
-use qoltanba::config::Config;
+use common::app::App;
+use common::web::{CITIZEN_IIN, b64, pem_der, repo};
 use qoltanba::pki::demo::{Ca, Person, issue_person};
 use qoltanba::pki::signer::RingSigner;
 use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
 use std::path::Path;
-use web::{CITIZEN_IIN, Site, b64, pem_der, repo};
 
 const A: &str = "120340000123";
 const B: &str = "130540000211";
@@ -141,37 +140,24 @@ struct Keys {
 
 /// The service over `database_url` (None: SQLite in the data folder) with
 /// the two-provider catalogue and the officers' keys of both providers.
-async fn two_providers(database_url: Option<String>) -> (Site, Keys) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("providers.toml");
+async fn two_providers(database_url: Option<String>) -> (App, Keys) {
+    let conf = tempfile::tempdir().unwrap();
+    let file = conf.path().join("providers.toml");
     std::fs::write(&file, catalogue()).unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        crl_refresh_seconds: 0,
-        providers_file: Some(file),
-        database_url,
-        ..Config::default()
-    };
-    let keys = qoltanba::keys::KeyStore::open(dir.path(), None).unwrap();
-    for who in ["head", "employee"] {
-        keys.import_p12(&web::p12_of(who, dir.path()), "", who, false)
-            .unwrap();
-    }
+    let site = App::with_keys(&[("head", "head"), ("employee", "employee")], |c| {
+        c.providers_file = Some(file);
+        c.database_url = database_url;
+    })
+    .await;
+    let dir = site.dir.path();
+    let keys = qoltanba::keys::KeyStore::open(dir, None).unwrap();
     for (name, head, serial) in [("employee-b", false, 0x3001), ("head-b", true, 0x3002)] {
-        let (k, c) = officer_b(dir.path(), name, head, serial);
-        keys.import_p12(&p12(dir.path(), name, &k, &c), "", name, false)
+        let (k, c) = officer_b(dir, name, head, serial);
+        keys.import_p12(&p12(dir, name, &k, &c), "", name, false)
             .unwrap();
-        std::fs::write(dir.path().join(format!("{name}.der")), &c).unwrap();
-        std::fs::write(dir.path().join(format!("{name}.pk8")), &k).unwrap();
+        std::fs::write(dir.join(format!("{name}.der")), &c).unwrap();
+        std::fs::write(dir.join(format!("{name}.pk8")), &k).unwrap();
     }
-    let service = qoltanba::api::build(config).await.unwrap();
-    let router = qoltanba::api::router(service.state.clone());
-    let site = Site {
-        state: service.state,
-        router,
-        dir,
-    };
     let store = &site.state.store;
     let key = |role: Role, org: Option<&'static str>| {
         let store = store.clone();
@@ -199,7 +185,7 @@ async fn two_providers(database_url: Option<String>) -> (Site, Keys) {
     (site, keys)
 }
 
-fn officer_of_b(site: &Site, name: &str) -> (Vec<u8>, Vec<u8>) {
+fn officer_of_b(site: &App, name: &str) -> (Vec<u8>, Vec<u8>) {
     let d = site.dir.path();
     (
         std::fs::read(d.join(format!("{name}.pk8"))).unwrap(),
@@ -208,7 +194,7 @@ fn officer_of_b(site: &Site, name: &str) -> (Vec<u8>, Vec<u8>) {
 }
 
 async fn submit(
-    site: &Site,
+    site: &App,
     token: &str,
     channel: &str,
     service: &str,
@@ -234,7 +220,7 @@ fn year() -> i32 {
 
 /// Decision, the employee's draft signature, the head's signature and
 /// delivery, by provider `i`'s keys; returns the application after it.
-async fn run_flow(site: &Site, k: &Keys, i: usize, number: &str, keys: (&str, &str)) -> Value {
+async fn run_flow(site: &App, k: &Keys, i: usize, number: &str, keys: (&str, &str)) -> Value {
     let path = |tail: &str| format!("/v1/applications/{number}{tail}");
     let (s, b) = site
         .call(
@@ -274,7 +260,7 @@ async fn run_flow(site: &Site, k: &Keys, i: usize, number: &str, keys: (&str, &s
 /// Every route of the table that names an application, with a body its
 /// handler accepts, called by each provider-scoped role of the foreign
 /// provider: always 404 NOT_FOUND, and the application unchanged.
-async fn foreign_keys_see_nothing(site: &Site, k: &Keys, number: &str, owner: usize) {
+async fn foreign_keys_see_nothing(site: &App, k: &Keys, number: &str, owner: usize) {
     let (_, before) = site
         .call("GET", &format!("/v1/applications/{number}"), &k.admin, None)
         .await;

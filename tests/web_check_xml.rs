@@ -3,13 +3,12 @@
 //! revoked signer fail with their codes, in the JSON verdict, on the HTML
 //! page and in the ETSI report.
 
-#[path = "common/web.rs"]
-mod web_common;
+mod common;
 
 use axum::http::StatusCode;
+use common::web::*;
 use qoltanba::pki::signer::RingSigner;
 use serde_json::json;
-use web_common::*;
 
 fn signed_xml(person: &str, body: &str) -> Vec<u8> {
     let key = RingSigner::from_pkcs8(
