@@ -489,6 +489,9 @@ async fn role_matrix_follows_the_route_table() {
                 // eGov QR: no such session (a GET), or no body (the PUT).
                 p if p.contains("{token}") && route.method == "GET" => StatusCode::NOT_FOUND,
                 p if p.contains("{token}") => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                // A citizen's QR session: no request (the POST), no such session (the GET).
+                "/v1/submissions/egov-qr" => StatusCode::BAD_REQUEST,
+                "/v1/submissions/egov-qr/{session}" => StatusCode::NOT_FOUND,
                 _ => StatusCode::OK,
             };
             let ok = match (route.roles, role) {

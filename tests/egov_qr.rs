@@ -12,6 +12,7 @@ mod common;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use base64::Engine;
+use common::egov_app;
 use common::pdf_judge::pdfsig;
 use qoltanba::api::AppState;
 use qoltanba::config::Config;
@@ -183,69 +184,9 @@ impl Served {
     }
 }
 
-/// The app, over HTTP: (status, JSON).
-fn http(method: &str, url: &str, auth: Option<&str>, body: Option<&Value>) -> (u16, Value) {
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build(),
-    );
-    let mut resp = match (method, body) {
-        ("GET", _) => {
-            let mut r = agent.get(url);
-            if let Some(a) = auth {
-                r = r.header("Authorization", &format!("Bearer {a}"));
-            }
-            r.call()
-        }
-        (_, Some(b)) => {
-            let mut r = agent.put(url).header("Content-Type", "application/json");
-            if let Some(a) = auth {
-                r = r.header("Authorization", &format!("Bearer {a}"));
-            }
-            r.send(b.to_string().as_bytes())
-        }
-        _ => panic!("GET or PUT with a body"),
-    }
-    .expect("the service answers");
-    let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// What the app does after scanning: API 1, API 2, sign, PUT. Answers the PUT's status and body.
+/// The app signs the document with `who`'s key from the demo PKI.
 async fn the_app_signs(qr: &str, who: &'static str) -> (u16, Value) {
-    let api = qr
-        .strip_prefix("mobileSign:")
-        .expect("mobileSign: QR")
-        .to_string();
-    tokio::task::spawn_blocking(move || {
-        let (status, info) = http("GET", &api, None, None);
-        assert_eq!(status, 200, "{info}");
-        assert!(
-            info["description"].as_str().is_some_and(|d| !d.is_empty()),
-            "{info}"
-        );
-        assert_eq!(info["document"]["auth_type"], "Token");
-        assert!(info["expiry_date"].as_str().is_some(), "{info}");
-        assert!(info["organisation"]["bin"].as_str().is_some(), "{info}");
-        // API 1 answers once.
-        assert_eq!(http("GET", &api, None, None).0, 404);
-        let uri = info["document"]["uri"].as_str().expect("uri").to_string();
-        let auth = info["document"]["auth_token"]
-            .as_str()
-            .expect("token")
-            .to_string();
-        assert_eq!(http("GET", &uri, None, None).0, 401);
-        assert_eq!(http("GET", &uri, Some("wrong"), None).0, 401);
-        let (status, mut docs) = http("GET", &uri, Some(&auth), None);
-        assert_eq!(status, 200, "{docs}");
-        assert_eq!(docs["signMethod"], "CMS_SIGN_ONLY");
-        let file = &docs["documentsToSign"][0]["document"]["file"];
-        assert_eq!(file["mime"], "@file/pdf");
-        let data = b64()
-            .decode(file["data"].as_str().expect("data"))
-            .expect("base64");
+    egov_app::the_app_signs(qr, "@file/pdf", move |data| {
         assert!(data.starts_with(b"%PDF-"));
         let key = RingSigner::from_pkcs8(
             &pem_der(&format!("certs/people/{who}.key.pem")),
@@ -253,23 +194,17 @@ async fn the_app_signs(qr: &str, who: &'static str) -> (u16, Value) {
             false,
         )
         .expect("key");
-        let cms = qoltanba::envelope::sign::sign(
-            &data,
+        qoltanba::envelope::sign::sign(
+            data,
             false,
             &key,
             &pem_der(&format!("certs/people/{who}.pem")),
             &[pem_der("certs/trust/nca-rsa.pem")],
             qoltanba::time::now(),
         )
-        .expect("the app signs");
-        docs["documentsToSign"][0]["document"]["file"]["data"] = json!(b64().encode(&cms));
-        let answer = http("PUT", &uri, Some(&auth), Some(&docs));
-        // The session is closed either way.
-        assert_eq!(http("PUT", &uri, Some(&auth), Some(&docs)).0, 404);
-        answer
+        .expect("the app signs")
     })
     .await
-    .expect("the app ran")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

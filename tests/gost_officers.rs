@@ -38,6 +38,47 @@ const EMPLOYEE: &str = "ncanode-go/internal__testdata__certs__legal__valid__empl
 const HEAD: &str = "ncanode-go/internal__testdata__certs__legal__valid__head.p12";
 const CITIZEN_IIN: &str = "880101300123";
 
+/// A national-CA test PKI the service runs under: its CA and CRL, the time
+/// the flow runs at, and the officers' keys (`employee`, `head`).
+struct Pki {
+    ca: &'static str,
+    crl: &'static str,
+    at: &'static str,
+    keys: [(&'static str, &'static str); 2],
+    key_algorithm: &'static str,
+}
+
+/// GOST 34.10-2015/512 under "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (GOST) TEST 2022".
+const PKI_2015: Pki = Pki {
+    ca: CA_2022,
+    crl: CRL_2022,
+    at: AT,
+    keys: [("employee", EMPLOYEE), ("head", HEAD)],
+    key_algorithm: "GOST 34.10-2015 512",
+};
+
+/// GOST 34.310-2004 under "ҰКО 3.0 (GOST TEST)" (2019-03-14 … 2024-03-12),
+/// its CRL of 2022-03-29 … 2022-09-25 (31 entries, neither key among them),
+/// at 2022-06-01. Both keys are the test organisation's (BIN 123456789021,
+/// IIN 123456789011, 2022-01-18 … 2023-01-18): `gost2` with the employee
+/// role (EKU 1.2.398.3.3.4.1.2.5), `gost1` with the head's (…1.2.1).
+const PKI_2004: Pki = Pki {
+    ca: "gokalkan/internal__testdata__test__ca__nca_gost_test.crt",
+    crl: "ncanode/resources/nca_gost_test.crl",
+    at: "2022-06-01T00:00:00Z",
+    keys: [
+        (
+            "employee",
+            "gokalkan/internal__testdata__test__certs__gost2.p12",
+        ),
+        (
+            "head",
+            "gokalkan/internal__testdata__test__certs__gost1.p12",
+        ),
+    ],
+    key_algorithm: "GOST 34.310-2004 256",
+};
+
 fn repo(p: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
@@ -49,6 +90,7 @@ fn pem_der(p: &str) -> Vec<u8> {
 }
 
 struct App {
+    at: i64,
     state: std::sync::Arc<qoltanba::api::AppState>,
     router: axum::Router,
     _dirs: Vec<tempfile::TempDir>,
@@ -58,9 +100,13 @@ impl App {
     /// The service with the NCA test CA and its CRL as a test PKI (`test`)
     /// or as production trust, and the two officers' keys imported.
     async fn new(test: bool) -> App {
+        App::under(&PKI_2015, test).await
+    }
+
+    async fn under(pki: &Pki, test: bool) -> App {
         let data = tempfile::tempdir().expect("tempdir");
         let nca = tempfile::tempdir().expect("tempdir");
-        for f in [CA_2022, CRL_2022] {
+        for f in [pki.ca, pki.crl] {
             let name = Path::new(f).file_name().expect("name");
             std::fs::copy(realkz(f), nca.path().join(name)).expect("copy");
         }
@@ -83,21 +129,22 @@ impl App {
             trust_dir: Some(trust.path().to_path_buf()),
             test_trust_dir: test.then(|| nca.path().to_path_buf()),
             provider_bin: Some("123456789021".into()),
-            fixed_now: Some(epoch(AT)),
+            fixed_now: Some(epoch(pki.at)),
             crl_refresh_seconds: 0,
             ..Config::default()
         };
         let keys = qoltanba::keys::KeyStore::open(data.path(), None).expect("key store");
-        for (id, file) in [("employee", EMPLOYEE), ("head", HEAD)] {
+        for (id, file) in pki.keys {
             let bytes = std::fs::read(realkz(file)).expect("p12");
             let info = keys
                 .import_p12(&bytes, "Qwerty12", id, false)
                 .expect("imports");
-            assert_eq!(info.key_algorithm, "GOST 34.10-2015 512");
+            assert_eq!(info.key_algorithm, pki.key_algorithm);
         }
         let service = qoltanba::api::build(config).await.expect("build");
         let router = qoltanba::api::router(service.state.clone());
         App {
+            at: epoch(pki.at),
             state: service.state,
             router,
             _dirs: vec![data, nca, trust],
@@ -154,20 +201,26 @@ impl App {
 
     /// A citizen's application, decided with approval: awaiting the employee.
     async fn decided(&self, portal: &str, provider: &str) -> String {
-        let request =
-            serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
-                .expect("JSON");
         let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
             .expect("citizen key");
-        let envelope = qoltanba::envelope::sign::sign(
-            &request,
-            false,
-            &key,
-            &pem_der("certs/people/citizen-rsa.pem"),
-            &[pem_der("certs/trust/nca-rsa.pem")],
-            epoch(AT),
-        )
-        .expect("citizen signs");
+        let cert = pem_der("certs/people/citizen-rsa.pem");
+        let chain = [pem_der("certs/trust/nca-rsa.pem")];
+        self.decided_by(portal, provider, CITIZEN_IIN, (&key, &cert, &chain))
+            .await
+    }
+
+    /// The same, the citizen (`iin`) signing with `signer`.
+    async fn decided_by(
+        &self,
+        portal: &str,
+        provider: &str,
+        iin: &str,
+        (key, cert, chain): (&dyn qoltanba::pki::signer::Signer, &[u8], &[Vec<u8>]),
+    ) -> String {
+        let request = serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance" }))
+            .expect("JSON");
+        let envelope = qoltanba::envelope::sign::sign(&request, false, key, cert, chain, self.at)
+            .expect("citizen signs");
         let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
         let (status, body) = self
             .json(
@@ -390,4 +443,103 @@ async fn the_head_finishes_with_a_gost_cms_from_their_client() {
     );
     assert_eq!(report.code, "OK");
     assert_eq!(report.signatures.len(), 2);
+}
+
+/// The same with GOST 34.310-2004 keys of the NCA test PKI: the citizen
+/// (the organisation's employee as a person, IIN 123456789011) applies with
+/// the 2004 key `gost2`, the employee signs the draft with it on the
+/// server, and the head's client makes the CMS over the prepared document
+/// data with `gost1` (GOST 34.311-95, the 2004 signature OID); finishing
+/// gives a result whose both signatures our verifier accepts.
+#[tokio::test]
+async fn the_head_finishes_with_a_gost_2004_cms_from_their_client() {
+    const IIN: &str = "123456789011";
+    let app = App::under(&PKI_2004, true).await;
+    let (portal, provider, head) = (
+        app.key(Role::Portal).await,
+        app.key(Role::Provider).await,
+        app.key(Role::Head).await,
+    );
+    let open = |file: &str| {
+        qoltanba::keys::open_p12(&std::fs::read(realkz(file)).expect("p12"), "Qwerty12")
+            .expect("opens")
+    };
+    let citizen = open(PKI_2004.keys[0].1);
+    let number = app
+        .decided_by(
+            &portal,
+            &provider,
+            IIN,
+            (&citizen, &citizen.cert_der, &citizen.chain_der),
+        )
+        .await;
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign"),
+            &provider,
+            Some(json!({ "key_id": "employee" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let key = open(PKI_2004.keys[1].1);
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (status, p) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign/prepare"),
+            &head,
+            Some(json!({ "certificate": b64.encode(&key.cert_der) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["digest_algorithm"], "gost34311-95", "{p}");
+    assert_eq!(p["digest_algorithm_oid"], "1.2.398.3.10.1.3.1", "{p}");
+    let data = b64
+        .decode(p["document_data"].as_str().expect("data"))
+        .expect("base64");
+    assert_eq!(
+        b64.decode(p["document_digest"].as_str().expect("digest"))
+            .expect("base64"),
+        qoltanba::pki::algorithms::Digest::Gost34311.hash(&data)
+    );
+    let cms =
+        qoltanba::envelope::sign::sign(&data, false, &key, &key.cert_der, &key.chain_der, app.at)
+            .expect("the client signs");
+    let (status, body) = app
+        .json(
+            "POST",
+            &format!("/v1/applications/{number}/sign/finish"),
+            &head,
+            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64.encode(&cms) })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "result_signed", "{body}");
+    let (status, pdf) = app
+        .call(
+            "GET",
+            &format!("/v1/applications/{number}/result.pdf?iin={IIN}"),
+            &portal,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report = qoltanba::pdf::verify::verify_bytes(
+        &pdf,
+        &app.state.trust(),
+        &qoltanba::pdf::verify::PdfVerifyRequest {
+            at: app.at,
+            policy: Default::default(),
+            extra: Default::default(),
+            crls: Default::default(),
+        },
+    );
+    let text = serde_json::to_string(&report.signatures).expect("JSON");
+    assert_eq!(report.code, "OK", "{text}");
+    assert_eq!(report.signatures.len(), 2);
+    assert!(
+        text.contains("1.2.398.3.10.1.1.1.2") || text.contains("34.310"),
+        "{text}"
+    );
 }

@@ -159,7 +159,7 @@ pub async fn prepare(
 /// application moves on only when the signed PDF verifies.
 #[utoipa::path(post, path = "/v1/applications/{number}/sign/finish", request_body = DocFinishBody, params(("number" = String, Path, description = "Registration number")),
     responses((status = 200, description = "Signed; the application after it", body = Object),
-              (status = 400, description = "Unknown or expired prepared_id, or a value or CMS that does not verify (sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID, CMS_MALFORMED, CMS_SIGNER_COUNT, CMS_SIGNER_MISMATCH, CMS_CONTENT_MISMATCH, CMS_TOO_LARGE, PADES_ATTRIBUTES_MISSING with `missing`, or the CMS verdict's code)"),
+              (status = 400, description = "Unknown or expired prepared_id, or a value or CMS that does not verify (sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID, CMS_MALFORMED, CMS_SIGNER_COUNT, CMS_SIGNER_MISMATCH, CMS_CONTENT_MISMATCH, CMS_TOO_LARGE, PADES_ATTRIBUTES_MISSING with `missing`, CMS_SIGNING_TIME_MISMATCH, or the CMS verdict's code)"),
               (status = 409, description = "The application changed meanwhile")),
     security(("bearer" = [])))]
 pub async fn finish(
@@ -257,6 +257,7 @@ pub async fn finish(
         }
         Finish::Cms(cms) => {
             let client = read_client_cms(&cms, &cert_der)?;
+            claimed_time_agrees(&client, p.created_at)?;
             check_signer(&state, &caller, &s, &cert, &chain, now).await?;
             finish_with_cms(&state, &prepared, br, &client, now)?
         }
@@ -288,6 +289,23 @@ fn read_client_cms(cms: &[u8], cert_der: &[u8]) -> Result<ClientCms, ApiError> {
         return Err(cms_refused(ClientCmsError::PadesAttributesMissing(missing)));
     }
     Ok(client)
+}
+
+/// A signing-time attribute (Kalkan, NCALayer and eGov mobile write one)
+/// must agree with the `/M` written when the signature was prepared.
+fn claimed_time_agrees(client: &ClientCms, m: i64) -> Result<(), ApiError> {
+    use crate::pdf::verify::claimed_time::{AFTER_M, BEFORE_M, agrees, signing_time_attribute};
+    match signing_time_attribute(&client.env.der) {
+        Some(t) if !agrees(m, t) => Err(field_invalid(
+            "CMS_SIGNING_TIME_MISMATCH",
+            format!(
+                "the CMS's signing-time {} is not within {BEFORE_M} s before and {AFTER_M} s after the signature's /M {}",
+                crate::time::rfc3339(t),
+                crate::time::rfc3339(m)
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Verifies the client's CMS over the prepared ByteRange (condition 2) and

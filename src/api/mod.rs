@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod document_sign;
 pub mod document_twophase;
 pub mod egov_qr;
+pub mod egov_qr_citizen;
 pub mod json;
 pub mod ltv_renewal;
 pub mod officer;
@@ -81,8 +82,6 @@ pub struct AppState {
     pub revocation: crate::pki::revocation::RevocationPolicy,
     /// The revocation policy under test-PKI anchors, when it differs.
     pub test_revocation: Option<crate::pki::revocation::RevocationPolicy>,
-    /// Open eGov mobile QR signing sessions.
-    pub egov_qr: egov_qr::Sessions,
 }
 
 impl AppState {
@@ -376,7 +375,6 @@ pub async fn build(config: Config) -> Result<Service, String> {
         prepare_secret,
         revocation,
         test_revocation,
-        egov_qr: Default::default(),
     });
     Ok(Service { state, audit_task })
 }

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "qoltanba", description = "Digital-signature and document-integrity service: condition 2 verdicts, certificates, audit."),
-    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody, super::xml::XmlVerifyBody, super::xml::XmlSignBody, super::reports::ReportBody)),
+    components(schemas(super::applications::SubmitBody, super::applications::DecisionBody, super::survey::SurveyBody, super::document_sign::SignResultBody, super::document_twophase::DocPrepareBody, super::document_twophase::DocFinishBody, super::egov_qr_citizen::SubmissionQrBody, super::sign::SignBody, super::sign::PrepareBody, super::sign::FinishBody, super::verify::VerifyBody, super::certificates::InfoBody, super::certificates::CertVerifyBody, super::vectors::VectorsBody, super::xml::XmlVerifyBody, super::xml::XmlSignBody, super::reports::ReportBody)),
     modifiers(&Bearer)
 )]
 struct ApiDoc;

@@ -5,8 +5,8 @@
 
 use super::AppState;
 use super::{
-    applications, certificates, document_sign, document_twophase, egov_qr, officer, ops, providers,
-    reports, results, sign, survey, vectors, verify, web, xml,
+    applications, certificates, document_sign, document_twophase, egov_qr, egov_qr_citizen,
+    officer, ops, providers, reports, results, sign, survey, vectors, verify, web, xml,
 };
 use crate::store::keys::Role;
 use axum::extract::DefaultBodyLimit;
@@ -228,6 +228,20 @@ pub const ROUTES: &[RouteSpec] = &[
         roles: Some(DOCUMENT_SIGNERS),
         handler: || get(egov_qr::poll),
         doc: doc::<egov_qr::__path_poll>,
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/v1/submissions/egov-qr",
+        roles: Some(CITIZEN),
+        handler: || post(egov_qr_citizen::open),
+        doc: doc::<egov_qr_citizen::__path_open>,
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/v1/submissions/egov-qr/{session}",
+        roles: Some(CITIZEN),
+        handler: || get(egov_qr_citizen::poll),
+        doc: doc::<egov_qr_citizen::__path_poll>,
     },
     RouteSpec {
         method: "GET",

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod documents;
 pub mod keys;
 pub mod public;
+pub mod qr_sessions;
 pub mod results;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -121,6 +122,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "CREATE TABLE IF NOT EXISTS api_key_orgs (key_id TEXT PRIMARY KEY, org TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS api_key_orgs (key_id TEXT PRIMARY KEY, org TEXT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS egov_qr_sessions (token_sha256 TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, key_id TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, payload TEXT NOT NULL, phase TEXT NOT NULL, auth_sha256 TEXT NOT NULL, outcome TEXT, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS egov_qr_sessions (token_sha256 TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, key_id TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, payload TEXT NOT NULL, phase TEXT NOT NULL, auth_sha256 TEXT NOT NULL, outcome TEXT, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
     ),
 ];
 

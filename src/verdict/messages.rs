@@ -163,6 +163,11 @@ pub fn message(code: Code) -> Message {
             "Подлинность документа не проверена: PDF-файл слишком велик или сложен (слишком много редакций или объектов).",
             "The authenticity of the document was not checked: the PDF is too large or too complex (too many revisions or objects).",
         ),
+        Code::PdfSigningTimeMismatch => m(
+            "Құжаттың түпнұсқалығы расталмады: қолтаңбадағы қол қою уақыты PDF-те көрсетілген уақытпен сәйкес келмейді.",
+            "Подлинность документа не подтверждена: время подписания в подписи не совпадает со временем, указанным в PDF.",
+            "The authenticity of the document was not confirmed: the signing time in the signature does not match the time the PDF states.",
+        ),
         Code::CertMalformed => m(
             "ЭЦҚ түпнұсқалығы расталмады: тіркеу куәлігі бүлінген немесе оқылмайды.",
             "Подлинность ЭЦП не подтверждена: регистрационное свидетельство повреждено или не может быть прочитано.",

@@ -103,13 +103,14 @@ pub enum Code {
     DocmdpViolation,
     PdfAmbiguous,
     PdfTooComplex,
+    PdfSigningTimeMismatch,
     SignedElementInvalid,
     MessageExpired,
 }
 
 impl Code {
     /// Every code, in check order (for tables and docs).
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 32] = [
         Code::Ok,
         Code::EnvelopeMalformed,
         Code::ContentMissing,
@@ -141,6 +142,7 @@ impl Code {
         Code::DocmdpViolation,
         Code::PdfAmbiguous,
         Code::PdfTooComplex,
+        Code::PdfSigningTimeMismatch,
     ];
 
     /// The code as it appears in JSON (e.g. `CERT_REVOKED`).
@@ -175,6 +177,7 @@ impl Code {
             Code::DocmdpViolation => "DOCMDP_VIOLATION",
             Code::PdfAmbiguous => "PDF_AMBIGUOUS",
             Code::PdfTooComplex => "PDF_TOO_COMPLEX",
+            Code::PdfSigningTimeMismatch => "PDF_SIGNING_TIME_MISMATCH",
             Code::SignedElementInvalid => "SIGNED_ELEMENT_INVALID",
             Code::MessageExpired => "MESSAGE_EXPIRED",
         }
@@ -208,7 +211,9 @@ impl Code {
                 (Indeterminate, Some(S::TryLater))
             }
             Code::CertRevoked => (Failed, Some(S::Revoked)),
-            Code::KeyUsageInvalid => (Failed, Some(S::SigConstraintsFailure)),
+            Code::KeyUsageInvalid | Code::MessageExpired | Code::PdfSigningTimeMismatch => {
+                (Failed, Some(S::SigConstraintsFailure))
+            }
             Code::TimestampInvalid => (Failed, Some(S::SigCryptoFailure)),
             Code::PdfMalformed | Code::ByteRangeInvalid => (Failed, Some(S::FormatFailure)),
             Code::PdfNotSigned => (Indeterminate, Some(S::SignedDataNotFound)),
@@ -216,7 +221,6 @@ impl Code {
             Code::PdfAmbiguous => (Failed, Some(S::FormatFailure)),
             Code::PdfTooComplex => (Indeterminate, Some(S::FormatFailure)),
             Code::SignedElementInvalid => (Failed, Some(S::FormatFailure)),
-            Code::MessageExpired => (Failed, Some(S::SigConstraintsFailure)),
             Code::IinInvalid | Code::IinMissing | Code::IinMismatch => {
                 (Failed, Some(S::SigConstraintsFailure))
             }

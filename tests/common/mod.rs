@@ -15,6 +15,7 @@
 pub mod app;
 pub mod cdp;
 pub mod demo;
+pub mod egov_app;
 pub mod gost_judge;
 pub mod loopback;
 pub mod ncalayer;

@@ -17,6 +17,7 @@
 //! `dss` reads the validation data, `ltv` validates at past times from
 //! proofs of existence (document time-stamps) and reports the level.
 
+pub mod claimed_time;
 mod dss;
 mod ltv;
 mod mdp;

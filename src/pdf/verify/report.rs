@@ -76,6 +76,10 @@ pub struct SignatureReport {
     /// How it was validated at a past time from proofs of existence, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub long_term: Option<Value>,
+    /// When its CMS carries a signing-time attribute: PAdES-B-B's form not
+    /// met, and whether the attribute agrees with `/M` (`claimed_time`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pades_baseline: Option<super::claimed_time::PadesBaseline>,
 }
 
 /// A sub-reason: its key and its text in the three languages.
@@ -181,6 +185,19 @@ impl PdfReport {
             }
             if let Some(t) = &sig.signing_time {
                 let _ = writeln!(s, "  time (/M): {t}");
+            }
+            if let Some(p) = &sig.pades_baseline {
+                let _ = writeln!(
+                    s,
+                    "  {}; signing-time {}{}",
+                    p.note,
+                    p.signing_time_attribute,
+                    match p.agrees_with_m {
+                        Some(true) => ", agrees with /M",
+                        Some(false) => ", DISAGREES with /M",
+                        None => "",
+                    }
+                );
             }
             for c in &sig.unauthorised_changes {
                 let _ = writeln!(

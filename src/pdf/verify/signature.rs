@@ -3,6 +3,7 @@
 //! `envelope::verify` (a document time-stamp's imprint included), and its
 //! decision given `mdp`'s judgement of what came after it.
 
+use super::claimed_time;
 use super::mdp::{JudgedChange, Judgement};
 use super::report::Reason;
 use super::report::{Coverage, SignatureReport};
@@ -215,9 +216,24 @@ pub(super) fn verify_one(
         .filter(|r| r.revision > f.revision + 1)
         .map(|r| r.revision)
         .collect();
+    let text = |k: &[u8]| f.sig.get(k).ok().and_then(cos::text);
+    let m = text(b"M");
+    // The claimed signing times: /M and the CMS's signing-time attribute.
+    let pades_baseline = if doc_ts {
+        None
+    } else {
+        claimed_time::judge(
+            m.as_deref().and_then(parse_pdf_date),
+            claimed_time::signing_time_attribute(&contents),
+        )
+    };
+    let times_disagree = pades_baseline.as_ref().and_then(|p| p.agrees_with_m) == Some(false);
     let (indication, code) = if !coverage.covers_revision {
         (Indication::Failed, "BYTE_RANGE_INVALID".to_string())
     } else if let Some(c) = judgement.code {
+        (c.indication().0, c.as_str().to_string())
+    } else if times_disagree && verdict.indication != Indication::Failed {
+        let c = crate::verdict::Code::PdfSigningTimeMismatch;
         (c.indication().0, c.as_str().to_string())
     } else {
         (verdict.indication, code_str(&verdict))
@@ -228,8 +244,6 @@ pub(super) fn verify_one(
         .filter(|c| !c.allowed)
         .cloned()
         .collect();
-    let text = |k: &[u8]| f.sig.get(k).ok().and_then(cos::text);
-    let m = text(b"M");
     Ok(SignatureReport {
         field: f.field.clone(),
         kind: if doc_ts {
@@ -259,6 +273,7 @@ pub(super) fn verify_one(
         code,
         level: None,
         long_term: None,
+        pades_baseline,
     })
 }
 
