@@ -16,6 +16,7 @@ pub mod app;
 pub mod cdp;
 pub mod demo;
 pub mod egov_app;
+pub mod flow;
 pub mod gost_judge;
 pub mod loopback;
 pub mod ncalayer;
