@@ -162,31 +162,9 @@ async fn citizens_sign_their_request_by_scanning_the_qr_code() {
 
 /// The databases to run on: SQLite always, PostgreSQL when given.
 async fn databases() -> Vec<(&'static str, Option<String>)> {
+    let postgres = common::fresh_postgres("qt_qr").await;
     let mut out = vec![("sqlite", None)];
-    if let Ok(admin) = std::env::var("QOLTANBA_TEST_POSTGRES_URL") {
-        use sqlx::Executor;
-        sqlx::any::install_default_drivers();
-        let name = format!("qt_qr_{}", std::process::id());
-        let pool = sqlx::AnyPool::connect(&admin)
-            .await
-            .expect("postgres reachable");
-        let _ = pool
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name}"
-            )))
-            .await;
-        pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .expect("create database");
-        pool.close().await;
-        let base = admin
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_string())
-            .unwrap_or(admin.clone());
-        out.push(("postgres", Some(format!("{base}/{name}"))));
-    } else if std::env::var("CI").is_ok() {
-        panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test");
-    }
+    out.extend(postgres.map(|url| ("postgres", Some(url))));
     out
 }
 

@@ -610,22 +610,9 @@ async fn two_providers_side_by_side_on_sqlite() {
 
 #[tokio::test]
 async fn two_providers_side_by_side_on_postgresql() {
-    let Ok(admin) = std::env::var("QOLTANBA_TEST_POSTGRES_URL") else {
-        if std::env::var("CI").is_ok() {
-            panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test");
-        }
-        eprintln!("note: PostgreSQL half skipped (./scripts/test sets QOLTANBA_TEST_POSTGRES_URL)");
-        return;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!("qt_providers_{}", std::process::id());
-    use sqlx::Executor;
-    let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
-    pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-    side_by_side(Some(format!("{base}/{name}"))).await;
+    if let Some(url) = common::fresh_postgres("qt_providers").await {
+        side_by_side(Some(url)).await;
+    }
 }
 
 fn cli(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {

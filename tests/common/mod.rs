@@ -54,6 +54,34 @@ pub fn run_tool(cmd: &mut Command, install: &str) -> std::process::Output {
     o
 }
 
+/// A fresh PostgreSQL database, `prefix` and this process's id, under
+/// `QOLTANBA_TEST_POSTGRES_URL` (set by `./scripts/test`): its URL. Without
+/// the variable: `None` and a note, or a failure under CI.
+pub async fn fresh_postgres(prefix: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("QOLTANBA_TEST_POSTGRES_URL") else {
+        if std::env::var("CI").is_ok() {
+            panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test");
+        }
+        eprintln!("note: PostgreSQL half skipped (./scripts/test sets QOLTANBA_TEST_POSTGRES_URL)");
+        return None;
+    };
+    use sqlx::{AssertSqlSafe, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("{prefix}_{}", std::process::id());
+    let pool = sqlx::AnyPool::connect(&admin)
+        .await
+        .expect("postgres reachable");
+    let drop = format!("DROP DATABASE IF EXISTS {name}");
+    let _ = pool.execute(AssertSqlSafe(drop)).await;
+    let create = format!("CREATE DATABASE {name}");
+    pool.execute(AssertSqlSafe(create))
+        .await
+        .expect("create database");
+    pool.close().await;
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string());
+    Some(format!("{}/{name}", base.unwrap_or(admin.clone())))
+}
+
 /// `n` property-test cases, or `PROPTEST_CASES` when set (for longer soak runs).
 pub fn proptest_cases(n: u32) -> u32 {
     let soak = std::env::var("PROPTEST_CASES").ok();

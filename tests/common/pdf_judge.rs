@@ -83,6 +83,22 @@ pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
         .collect()
 }
 
+/// `pdfsig` on PDF bytes, written to a file of their own first.
+pub fn pdfsig_of(pdf: &[u8]) -> Vec<(bool, bool, bool)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("judged.pdf");
+    std::fs::write(&file, pdf).expect("writes");
+    pdfsig(&file)
+}
+
+/// `pyhanko_validate` on PDF bytes, written to a file of their own first.
+pub fn pyhanko_of(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("judged.pdf");
+    std::fs::write(&file, pdf).expect("writes");
+    pyhanko_validate(&file)
+}
+
 /// The pyHanko command: `QOLTANBA_PYHANKO`, or the venv `scripts/test` makes.
 pub fn pyhanko_bin() -> PathBuf {
     let path = std::env::var("QOLTANBA_PYHANKO")
