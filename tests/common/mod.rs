@@ -157,6 +157,20 @@ pub fn qoltanba(args: &[&str]) -> Run {
     }
 }
 
+/// Runs the built `qoltanba` with `args` over the data folder `data_dir`:
+/// its exit code and everything it printed (stdout, then stderr).
+pub fn qoltanba_in(args: &[&str], data_dir: &Path) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args(args)
+        .env("QOLTANBA_DATA_DIR", data_dir)
+        .env("QOLTANBA_TRUST_DIR", "/nonexistent-trust-dir")
+        .output()
+        .expect("the qoltanba binary runs");
+    let (out, err) = (&o.stdout, &o.stderr);
+    let text = [out, err].map(|b| String::from_utf8_lossy(b).into_owned());
+    (o.status.code().unwrap_or(-1), text.concat())
+}
+
 /// A check of a verdict by name.
 pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["checks"]
