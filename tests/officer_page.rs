@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use base64::Engine;
 use common::app::{App, Served};
 use common::cdp::Browser;
-use common::demo::who;
+use common::demo::{signed, who};
 use common::flow::verify_pdf;
 use common::ncalayer::{self, CmsMaker, StandIn};
 use common::pdf_judge::assert_judges_accept_the_result;
@@ -85,21 +85,9 @@ fn requests(nca: &StandIn) -> Vec<Value> {
     nca.requests.lock().expect("log").clone()
 }
 
-fn rsa_client(name: &str) -> (Vec<u8>, CmsMaker) {
-    let w = Arc::new(who(name));
-    let cert = w.cert.clone();
-    let sign: CmsMaker = Arc::new(move |data: &[u8]| {
-        qoltanba::envelope::sign::sign(
-            data,
-            false,
-            &w.key,
-            &w.cert,
-            &w.chain,
-            qoltanba::time::now(),
-        )
-        .expect("signs")
-    });
-    (cert, sign)
+fn rsa_client(name: &'static str) -> (Vec<u8>, CmsMaker) {
+    let sign: CmsMaker = Arc::new(move |data: &[u8]| signed(name, "nca-rsa", data));
+    (who(name).cert, sign)
 }
 
 /// RSA (the demo PKI): the employee through the basics module, the head

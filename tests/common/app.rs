@@ -102,16 +102,6 @@ impl App {
     /// As `with`, with demo people's PKCS#12 keys imported into the key
     /// store first: `(person, key id)`.
     pub async fn with_keys(keys: &[(&str, &str)], change: impl FnOnce(&mut Config)) -> App {
-        Self::build(keys, |_| {}, change).await
-    }
-
-    /// The configuration, `first` and then `change` applied, built with
-    /// `keys` imported.
-    async fn build(
-        keys: &[(&str, &str)],
-        first: impl FnOnce(&mut Config),
-        change: impl FnOnce(&mut Config),
-    ) -> App {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config {
             data_dir: dir.path().to_path_buf(),
@@ -119,7 +109,6 @@ impl App {
             crl_refresh_seconds: 0,
             ..Config::default()
         };
-        first(&mut config);
         change(&mut config);
         if !keys.is_empty() {
             let store = qoltanba::keys::KeyStore::open(dir.path(), None).unwrap();
@@ -144,8 +133,11 @@ impl App {
     pub async fn serve(addr: SocketAddr, change: impl FnOnce(&mut Config)) -> Served {
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let public_url = |c: &mut Config| c.public_url = format!("http://{addr}/verify");
-        let app = Self::build(&[], public_url, change).await;
+        let app = Self::with(|c| {
+            c.public_url = format!("http://{addr}/verify");
+            change(c);
+        })
+        .await;
         let router = app.router.clone();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
