@@ -16,174 +16,59 @@
 
 mod common;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
-use base64::Engine;
+use axum::http::StatusCode;
+use common::app::{App, Served};
+use common::demo::b64;
 use common::egov_app::{self, http};
-use qoltanba::api::AppState;
-use qoltanba::config::Config;
-use qoltanba::pki::signer::RingSigner;
+use common::web::CITIZEN_IIN;
 use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use tower::ServiceExt;
-
-const CITIZEN_IIN: &str = "880101300123";
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).expect("reads"))
-        .expect("PEM")
-        .into_contents()
-}
-
-fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
+use std::path::Path;
 
 /// One instance of the service on `addr`, over `data_dir` and `database_url`.
-struct Served {
-    state: Arc<AppState>,
-    router: axum::Router,
-    task: tokio::task::JoinHandle<()>,
+async fn start(
+    addr: std::net::SocketAddr,
+    data_dir: &Path,
+    database_url: Option<String>,
+    fixed_now: Option<i64>,
+) -> Served {
+    App::serve(addr, |c| {
+        c.data_dir = data_dir.to_path_buf();
+        c.database_url = database_url;
+        c.fixed_now = fixed_now;
+    })
+    .await
 }
 
-impl Served {
-    async fn start(
-        addr: std::net::SocketAddr,
-        data_dir: &Path,
-        database_url: Option<String>,
-        fixed_now: Option<i64>,
-    ) -> Served {
-        let listener = tokio::net::TcpListener::bind(addr).await.expect("binds");
-        let addr = listener.local_addr().expect("address");
-        let config = Config {
-            data_dir: data_dir.to_path_buf(),
-            database_url,
-            trust_dir: Some(repo("certs/trust")),
-            crl_refresh_seconds: 0,
-            public_url: format!("http://{addr}/verify"),
-            fixed_now,
-            ..Config::default()
-        };
-        let service = qoltanba::api::build(config).await.expect("builds");
-        let router = qoltanba::api::router(service.state.clone());
-        let app = router.clone();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Served {
-            state: service.state,
-            router,
-            task,
-        }
-    }
+/// The portal opens a session over the citizen's request.
+async fn open(app: &App, portal: &str, request: &Value) -> Value {
+    let body = json!({
+        "service": "housing-assistance",
+        "request": b64(&serde_json::to_vec(request).expect("JSON")),
+    });
+    let (status, v) = app.post_json("/v1/submissions/egov-qr", portal, body).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert!(
+        v["qr"]
+            .as_str()
+            .is_some_and(|q| q.starts_with("mobileSign:")),
+        "{v}"
+    );
+    v
+}
 
-    fn addr(&self) -> std::net::SocketAddr {
-        let url = &self.state.config.public_url;
-        url.trim_start_matches("http://")
-            .trim_end_matches("/verify")
-            .parse()
-            .expect("address")
-    }
-
-    /// Stops listening (the restart's first half).
-    async fn stop(self) {
-        self.task.abort();
-        let _ = self.task.await;
-    }
-
-    async fn key(&self, role: Role) -> String {
-        self.state
-            .store
-            .create_api_key(role.as_str(), role, 0)
-            .await
-            .expect("API key")
-            .1
-    }
-
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        let req = b
-            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
-            .expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("response");
-        let status = resp.status();
-        let bytes = to_bytes(resp.into_body(), usize::MAX).await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
-    /// The portal opens a session over the citizen's request.
-    async fn open(&self, portal: &str, request: &Value) -> Value {
-        let body = json!({
-            "service": "housing-assistance",
-            "request": b64(&serde_json::to_vec(request).expect("JSON")),
-        });
-        let (status, v) = self
-            .call("POST", "/v1/submissions/egov-qr", portal, Some(body))
-            .await;
-        assert_eq!(status, StatusCode::OK, "{v}");
-        assert!(
-            v["qr"]
-                .as_str()
-                .is_some_and(|q| q.starts_with("mobileSign:")),
-            "{v}"
-        );
-        v
-    }
-
-    async fn poll(&self, portal: &str, session: &Value) -> (StatusCode, Value) {
-        let id = session["session_id"].as_str().expect("id");
-        self.call(
-            "GET",
-            &format!("/v1/submissions/egov-qr/{id}"),
-            portal,
-            None,
-        )
-        .await
-    }
+async fn poll(app: &App, portal: &str, session: &Value) -> (StatusCode, Value) {
+    let id = session["session_id"].as_str().expect("id");
+    let path = format!("/v1/submissions/egov-qr/{id}");
+    app.get_json(&path, portal).await
 }
 
 /// The app signs the request with `who`'s key from the demo PKI.
 async fn the_app_signs(session: &Value, who: &'static str) -> (u16, Value) {
     let qr = session["qr"].as_str().expect("qr");
-    egov_app::the_app_signs(qr, "text/plain", move |data| {
+    egov_app::the_app_signs_as(qr, "text/plain", who, |data| {
         let request: Value = serde_json::from_slice(data).expect("the request JSON");
         assert!(request["iin"].is_string(), "{request}");
-        let key = RingSigner::from_pkcs8(
-            &pem_der(&format!("certs/people/{who}.key.pem")),
-            None,
-            false,
-        )
-        .expect("key");
-        qoltanba::envelope::sign::sign(
-            data,
-            false,
-            &key,
-            &pem_der(&format!("certs/people/{who}.pem")),
-            &[pem_der("certs/trust/nca-rsa.pem")],
-            qoltanba::time::now(),
-        )
-        .expect("the app signs")
     })
     .await
 }
@@ -196,7 +81,7 @@ fn request(n: u32) -> Value {
 async fn citizens_sign_their_request_by_scanning_the_qr_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     let any = "127.0.0.1:0".parse().expect("addr");
-    let served = Served::start(any, dir.path(), None, None).await;
+    let served = start(any, dir.path(), None, None).await;
     let (portal, other_portal, provider) = (
         served.key(Role::Portal).await,
         served.key(Role::Portal).await,
@@ -226,16 +111,16 @@ async fn citizens_sign_their_request_by_scanning_the_qr_code() {
         assert!(v["code"].as_str().is_some(), "{v}");
     }
 
-    let s = served.open(&portal, &request(1)).await;
-    assert_eq!(served.poll(&portal, &s).await.1["state"], "waiting");
+    let s = open(&served, &portal, &request(1)).await;
+    assert_eq!(poll(&served, &portal, &s).await.1["state"], "waiting");
     // Another portal key cannot watch it.
     assert_eq!(
-        served.poll(&other_portal, &s).await.0,
+        poll(&served, &other_portal, &s).await.0,
         StatusCode::NOT_FOUND
     );
     let (status, body) = the_app_signs(&s, "citizen-rsa").await;
     assert_eq!(status, 200, "{body}");
-    let (_, p) = served.poll(&portal, &s).await;
+    let (_, p) = poll(&served, &portal, &s).await;
     assert_eq!(p["state"], "signed", "{p}");
     assert_eq!(p["application"]["status"], "registered", "{p}");
     assert_eq!(p["application"]["iin"], CITIZEN_IIN, "{p}");
@@ -258,11 +143,11 @@ async fn citizens_sign_their_request_by_scanning_the_qr_code() {
         (2, "citizen2-rsa", "IIN_MISMATCH"),
         (3, "citizen-auth", "KEY_USAGE_INVALID"),
     ] {
-        let s = served.open(&portal, &request(n)).await;
+        let s = open(&served, &portal, &request(n)).await;
         let (status, body) = the_app_signs(&s, who).await;
         assert_eq!(status, 422, "{who}: {body}");
         assert_eq!(body["code"], code, "{who}: {body}");
-        let (_, p) = served.poll(&portal, &s).await;
+        let (_, p) = poll(&served, &portal, &s).await;
         assert_eq!(
             (p["state"].as_str(), p["problem"]["code"].as_str()),
             (Some("failed"), Some(code)),
@@ -277,31 +162,9 @@ async fn citizens_sign_their_request_by_scanning_the_qr_code() {
 
 /// The databases to run on: SQLite always, PostgreSQL when given.
 async fn databases() -> Vec<(&'static str, Option<String>)> {
+    let postgres = common::fresh_postgres("qt_qr").await;
     let mut out = vec![("sqlite", None)];
-    if let Ok(admin) = std::env::var("QOLTANBA_TEST_POSTGRES_URL") {
-        use sqlx::Executor;
-        sqlx::any::install_default_drivers();
-        let name = format!("qt_qr_{}", std::process::id());
-        let pool = sqlx::AnyPool::connect(&admin)
-            .await
-            .expect("postgres reachable");
-        let _ = pool
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name}"
-            )))
-            .await;
-        pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .expect("create database");
-        pool.close().await;
-        let base = admin
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_string())
-            .unwrap_or(admin.clone());
-        out.push(("postgres", Some(format!("{base}/{name}"))));
-    } else if std::env::var("CI").is_ok() {
-        panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test");
-    }
+    out.extend(postgres.map(|url| ("postgres", Some(url))));
     out
 }
 
@@ -310,16 +173,16 @@ async fn sessions_survive_a_restart_and_expire() {
     for (backend, url) in databases().await {
         let dir = tempfile::tempdir().expect("tempdir");
         let any = "127.0.0.1:0".parse().expect("addr");
-        let first = Served::start(any, dir.path(), url.clone(), None).await;
+        let first = start(any, dir.path(), url.clone(), None).await;
         let addr = first.addr();
         let portal = first.key(Role::Portal).await;
-        let s = first.open(&portal, &request(10)).await;
-        let late = first.open(&portal, &request(11)).await;
+        let s = open(&first, &portal, &request(10)).await;
+        let late = open(&first, &portal, &request(11)).await;
         let expires = late["expires_at"].as_str().expect("expires_at").to_string();
         // A second instance on the same database: the QR's API 1 answers
         // there once, and then at neither.
-        let other = Served::start(any, dir.path(), url.clone(), None).await;
-        let shown = first.open(&portal, &request(12)).await;
+        let other = start(any, dir.path(), url.clone(), None).await;
+        let shown = open(&first, &portal, &request(12)).await;
         let api = egov_app::api1_url(shown["qr"].as_str().expect("qr"));
         let via_other = api.replace(&addr.to_string(), &other.addr().to_string());
         let (at_other, at_first) = tokio::task::spawn_blocking(move || {
@@ -331,15 +194,15 @@ async fn sessions_survive_a_restart_and_expire() {
         .await
         .expect("ran");
         assert_eq!((at_other, at_first), (200, 404), "{backend}");
-        assert_eq!(first.poll(&portal, &shown).await.1["state"], "fetched");
+        assert_eq!(poll(&first, &portal, &shown).await.1["state"], "fetched");
         other.stop().await;
         first.stop().await;
 
         // The restarted service continues the session opened before.
-        let second = Served::start(addr, dir.path(), url.clone(), None).await;
+        let second = start(addr, dir.path(), url.clone(), None).await;
         let (status, body) = the_app_signs(&s, "citizen-rsa").await;
         assert_eq!(status, 200, "{backend}: {body}");
-        let (_, p) = second.poll(&portal, &s).await;
+        let (_, p) = poll(&second, &portal, &s).await;
         assert_eq!(p["state"], "signed", "{backend}: {p}");
         second.stop().await;
 
@@ -350,13 +213,13 @@ async fn sessions_survive_a_restart_and_expire() {
                 .expect("RFC 3339")
                 .unix_timestamp()
                 + 1;
-        let third = Served::start(addr, dir.path(), url.clone(), Some(after)).await;
+        let third = start(addr, dir.path(), url.clone(), Some(after)).await;
         let api = egov_app::api1_url(late["qr"].as_str().expect("qr"));
         let (status, _) = tokio::task::spawn_blocking(move || http("GET", &api, None, None))
             .await
             .expect("ran");
         assert_eq!(status, 404, "{backend}");
-        let (_, p) = third.poll(&portal, &late).await;
+        let (_, p) = poll(&third, &portal, &late).await;
         assert_eq!(p["state"], "expired", "{backend}: {p}");
         third.stop().await;
     }

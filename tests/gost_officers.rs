@@ -17,16 +17,14 @@
 
 mod common;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
-use base64::Engine;
-use common::{epoch, realkz};
-use qoltanba::config::Config;
-use qoltanba::pki::signer::RingSigner;
+use axum::http::StatusCode;
+use common::app::App;
+use common::demo::b64;
+use common::flow::{citizen_request, unb64, verify_pdf};
+use common::{epoch, realkz, repo};
 use qoltanba::store::keys::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::Path;
-use tower::ServiceExt;
 
 const CA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
 const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
@@ -79,32 +77,28 @@ const PKI_2004: Pki = Pki {
     key_algorithm: "GOST 34.310-2004 256",
 };
 
-fn repo(p: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).expect("reads"))
-        .expect("PEM")
-        .into_contents()
-}
-
-struct App {
+/// The service under a national-CA test PKI, at its time.
+struct Site {
+    app: App,
     at: i64,
-    state: std::sync::Arc<qoltanba::api::AppState>,
-    router: axum::Router,
-    _dirs: Vec<tempfile::TempDir>,
+    _dirs: [tempfile::TempDir; 2],
 }
 
-impl App {
+impl std::ops::Deref for Site {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl Site {
     /// The service with the NCA test CA and its CRL as a test PKI (`test`)
     /// or as production trust, and the two officers' keys imported.
-    async fn new(test: bool) -> App {
-        App::under(&PKI_2015, test).await
+    async fn new(test: bool) -> Site {
+        Site::under(&PKI_2015, test).await
     }
 
-    async fn under(pki: &Pki, test: bool) -> App {
-        let data = tempfile::tempdir().expect("tempdir");
+    async fn under(pki: &Pki, test: bool) -> Site {
         let nca = tempfile::tempdir().expect("tempdir");
         for f in [pki.ca, pki.crl] {
             let name = Path::new(f).file_name().expect("name");
@@ -124,177 +118,50 @@ impl App {
                 std::fs::copy(e.path(), trust.path().join(e.file_name())).expect("copy");
             }
         }
-        let config = Config {
-            data_dir: data.path().to_path_buf(),
-            trust_dir: Some(trust.path().to_path_buf()),
-            test_trust_dir: test.then(|| nca.path().to_path_buf()),
-            provider_bin: Some("123456789021".into()),
-            fixed_now: Some(epoch(pki.at)),
-            crl_refresh_seconds: 0,
-            ..Config::default()
-        };
-        let keys = qoltanba::keys::KeyStore::open(data.path(), None).expect("key store");
-        for (id, file) in pki.keys {
-            let bytes = std::fs::read(realkz(file)).expect("p12");
-            let info = keys
-                .import_p12(&bytes, "Qwerty12", id, false)
-                .expect("imports");
-            assert_eq!(info.key_algorithm, pki.key_algorithm);
-        }
-        let service = qoltanba::api::build(config).await.expect("build");
-        let router = qoltanba::api::router(service.state.clone());
-        App {
+        let app = App::with(|c| {
+            c.trust_dir = Some(trust.path().to_path_buf());
+            c.test_trust_dir = test.then(|| nca.path().to_path_buf());
+            c.provider_bin = Some("123456789021".into());
+            c.fixed_now = Some(epoch(pki.at));
+            let keys = qoltanba::keys::KeyStore::open(&c.data_dir, None).expect("key store");
+            for (id, file) in pki.keys {
+                let bytes = std::fs::read(realkz(file)).expect("p12");
+                let info = keys
+                    .import_p12(&bytes, "Qwerty12", id, false)
+                    .expect("imports");
+                assert_eq!(info.key_algorithm, pki.key_algorithm);
+            }
+        })
+        .await;
+        Site {
+            app,
             at: epoch(pki.at),
-            state: service.state,
-            router,
-            _dirs: vec![data, nca, trust],
+            _dirs: [nca, trust],
         }
     }
+}
 
-    async fn key(&self, role: Role) -> String {
-        self.state
-            .store
-            .create_api_key(role.as_str(), role, 0)
-            .await
-            .expect("API key")
-            .1
-    }
-
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Vec<u8>) {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        let req = b
-            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
-            .expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("response");
-        let status = resp.status();
-        (
-            status,
-            to_bytes(resp.into_body(), usize::MAX)
-                .await
-                .expect("body")
-                .to_vec(),
-        )
-    }
-
-    async fn json(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let (s, b) = self.call(method, path, token, body).await;
-        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
-    }
-
-    /// A citizen's application, decided with approval: awaiting the employee.
-    async fn decided(&self, portal: &str, provider: &str) -> String {
-        let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
-            .expect("citizen key");
-        let cert = pem_der("certs/people/citizen-rsa.pem");
-        let chain = [pem_der("certs/trust/nca-rsa.pem")];
-        self.decided_by(portal, provider, CITIZEN_IIN, (&key, &cert, &chain))
-            .await
-    }
-
-    /// The same, the citizen (`iin`) signing with `signer`.
-    async fn decided_by(
-        &self,
-        portal: &str,
-        provider: &str,
-        iin: &str,
-        (key, cert, chain): (&dyn qoltanba::pki::signer::Signer, &[u8], &[Vec<u8>]),
-    ) -> String {
-        let request = serde_json::to_vec(&json!({ "iin": iin, "service": "housing-assistance" }))
-            .expect("JSON");
-        let envelope = qoltanba::envelope::sign::sign(&request, false, key, cert, chain, self.at)
-            .expect("citizen signs");
-        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-        let (status, body) = self
-            .json(
-                "POST",
-                "/v1/applications",
-                portal,
-                Some(json!({ "service": "housing-assistance", "channel": "portal", "request": b64(&request), "signature": b64(&envelope) })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let number = body["number"].as_str().expect("number").to_string();
-        let (status, body) = self
-            .json(
-                "POST",
-                &format!("/v1/applications/{number}/decision"),
-                provider,
-                Some(json!({ "decision": "approval" })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        number
-    }
+/// The NCA test key in a PKCS#12 of the real material.
+fn open_p12(file: &str) -> qoltanba::keys::LoadedKey {
+    qoltanba::keys::open_p12(&std::fs::read(realkz(file)).expect("p12"), "Qwerty12").expect("opens")
 }
 
 /// Under the test PKI: the employee's GOST key signs the draft, the head's
 /// the result; the delivered PDF carries both GOST signatures and verifies.
 #[tokio::test]
 async fn officers_sign_with_nca_test_gost_keys() {
-    let app = App::new(true).await;
-    let (portal, provider, head) = (
-        app.key(Role::Portal).await,
-        app.key(Role::Provider).await,
-        app.key(Role::Head).await,
-    );
-    let number = app.decided(&portal, &provider).await;
-    let sign = format!("/v1/applications/{number}/sign");
-    let (status, body) = app
-        .json(
-            "POST",
-            &sign,
-            &provider,
-            Some(json!({ "key_id": "employee" })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = app
-        .json("POST", &sign, &head, Some(json!({ "key_id": "head" })))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let app = Site::new(true).await;
+    let (portal, provider, head) = app.flow_keys().await;
+    let number = app.drafted(&portal, &provider, "employee").await;
+    let body = app.sign_with_key(&number, &head, "head").await;
     assert_eq!(body["status"], "result_signed", "{body}");
     // The API keys are bound to the officers' test IINs.
     let bound: Vec<_> = app.state.store.list_api_keys().await.expect("keys");
     let iins: Vec<_> = bound.iter().filter_map(|k| k.iin.clone()).collect();
     assert!(iins.contains(&"123456789012".to_string()), "{iins:?}");
     assert!(iins.contains(&"123456789011".to_string()), "{iins:?}");
-    let (status, pdf) = app
-        .call(
-            "GET",
-            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
-            &portal,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let report = qoltanba::pdf::verify::verify_bytes(
-        &pdf,
-        &app.state.trust(),
-        &qoltanba::pdf::verify::PdfVerifyRequest {
-            at: epoch(AT),
-            policy: Default::default(),
-            extra: Default::default(),
-            crls: Default::default(),
-        },
-    );
+    let pdf = app.result_pdf(&number, CITIZEN_IIN, &portal).await;
+    let report = verify_pdf(&pdf, &app.state.trust(), epoch(AT));
     assert_eq!(report.code, "OK");
     assert_eq!(report.signatures.len(), 2, "the employee's and the head's");
     let text = serde_json::to_string(&report.signatures).expect("JSON");
@@ -308,16 +175,11 @@ async fn officers_sign_with_nca_test_gost_keys() {
 /// so the officer is refused before anything is signed.
 #[tokio::test]
 async fn under_production_trust_the_test_iin_is_refused() {
-    let app = App::new(false).await;
+    let app = Site::new(false).await;
     let (portal, provider) = (app.key(Role::Portal).await, app.key(Role::Provider).await);
     let number = app.decided(&portal, &provider).await;
     let (status, body) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign"),
-            &provider,
-            Some(json!({ "key_id": "employee" })),
-        )
+        .act(&number, "sign", &provider, json!({ "key_id": "employee" }))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body.to_string().contains("no valid IIN"), "{body}");
@@ -328,7 +190,7 @@ async fn under_production_trust_the_test_iin_is_refused() {
 /// sign with it and says why.
 #[tokio::test]
 async fn a_key_the_current_crl_revokes_does_not_sign() {
-    let app = App::new(true).await;
+    let app = Site::new(true).await;
     let keys = qoltanba::keys::KeyStore::open(app.state.config.data_dir.as_path(), None)
         .expect("key store");
     let bytes = std::fs::read(realkz(
@@ -340,12 +202,7 @@ async fn a_key_the_current_crl_revokes_does_not_sign() {
     let (portal, provider) = (app.key(Role::Portal).await, app.key(Role::Provider).await);
     let number = app.decided(&portal, &provider).await;
     let (status, body) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign"),
-            &provider,
-            Some(json!({ "key_id": "revoked" })),
-        )
+        .act(&number, "sign", &provider, json!({ "key_id": "revoked" }))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["sign_code"], "KEY_REVOKED", "{body}");
@@ -364,45 +221,16 @@ async fn a_key_the_current_crl_revokes_does_not_sign() {
 /// delivered PDF verifies with both GOST signatures.
 #[tokio::test]
 async fn the_head_finishes_with_a_gost_cms_from_their_client() {
-    let app = App::new(true).await;
-    let (portal, provider, head) = (
-        app.key(Role::Portal).await,
-        app.key(Role::Provider).await,
-        app.key(Role::Head).await,
-    );
-    let number = app.decided(&portal, &provider).await;
-    let (status, body) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign"),
-            &provider,
-            Some(json!({ "key_id": "employee" })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let key = qoltanba::keys::open_p12(&std::fs::read(realkz(HEAD)).expect("p12"), "Qwerty12")
-        .expect("opens");
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let (status, p) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign/prepare"),
-            &head,
-            Some(json!({ "certificate": b64.encode(&key.cert_der) })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{p}");
+    let app = Site::new(true).await;
+    let (portal, provider, head) = app.flow_keys().await;
+    let number = app.drafted(&portal, &provider, "employee").await;
+    let key = open_p12(HEAD);
+    let p = app.prepare(&number, &head, &b64(&key.cert_der)).await;
     assert_eq!(p["digest_algorithm"], "gost34.11-2015-512", "{p}");
     assert_eq!(p["digest_algorithm_oid"], "1.2.398.3.10.1.3.3", "{p}");
-    let data = b64
-        .decode(p["document_data"].as_str().expect("data"))
-        .expect("base64");
+    let data = unb64(&p["document_data"]);
     let digest = qoltanba::pki::algorithms::Digest::Streebog512.hash(&data);
-    assert_eq!(
-        b64.decode(p["document_digest"].as_str().expect("digest"))
-            .expect("base64"),
-        digest
-    );
+    assert_eq!(unb64(&p["document_digest"]), digest);
     let cms = qoltanba::envelope::sign::sign(
         &data,
         false,
@@ -412,35 +240,11 @@ async fn the_head_finishes_with_a_gost_cms_from_their_client() {
         epoch(AT),
     )
     .expect("the client signs");
-    let (status, body) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            &head,
-            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64.encode(&cms) })),
-        )
-        .await;
+    let (status, body) = app.finish(&number, &head, &p, &cms).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "result_signed", "{body}");
-    let (status, pdf) = app
-        .call(
-            "GET",
-            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
-            &portal,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let report = qoltanba::pdf::verify::verify_bytes(
-        &pdf,
-        &app.state.trust(),
-        &qoltanba::pdf::verify::PdfVerifyRequest {
-            at: epoch(AT),
-            policy: Default::default(),
-            extra: Default::default(),
-            crls: Default::default(),
-        },
-    );
+    let pdf = app.result_pdf(&number, CITIZEN_IIN, &portal).await;
+    let report = verify_pdf(&pdf, &app.state.trust(), epoch(AT));
     assert_eq!(report.code, "OK");
     assert_eq!(report.signatures.len(), 2);
 }
@@ -454,87 +258,40 @@ async fn the_head_finishes_with_a_gost_cms_from_their_client() {
 #[tokio::test]
 async fn the_head_finishes_with_a_gost_2004_cms_from_their_client() {
     const IIN: &str = "123456789011";
-    let app = App::under(&PKI_2004, true).await;
-    let (portal, provider, head) = (
-        app.key(Role::Portal).await,
-        app.key(Role::Provider).await,
-        app.key(Role::Head).await,
-    );
-    let open = |file: &str| {
-        qoltanba::keys::open_p12(&std::fs::read(realkz(file)).expect("p12"), "Qwerty12")
-            .expect("opens")
-    };
-    let citizen = open(PKI_2004.keys[0].1);
+    let app = Site::under(&PKI_2004, true).await;
+    let (portal, provider, head) = app.flow_keys().await;
+    let citizen = open_p12(PKI_2004.keys[0].1);
+    let request = citizen_request(IIN);
+    let envelope = qoltanba::envelope::sign::sign(
+        &request,
+        false,
+        &citizen,
+        &citizen.cert_der,
+        &citizen.chain_der,
+        app.at,
+    )
+    .expect("citizen signs");
     let number = app
-        .decided_by(
-            &portal,
-            &provider,
-            IIN,
-            (&citizen, &citizen.cert_der, &citizen.chain_der),
-        )
+        .decided_with(&portal, &provider, &request, &envelope)
         .await;
-    let (status, body) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign"),
-            &provider,
-            Some(json!({ "key_id": "employee" })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let key = open(PKI_2004.keys[1].1);
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let (status, p) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign/prepare"),
-            &head,
-            Some(json!({ "certificate": b64.encode(&key.cert_der) })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{p}");
+    app.sign_with_key(&number, &provider, "employee").await;
+    let key = open_p12(PKI_2004.keys[1].1);
+    let p = app.prepare(&number, &head, &b64(&key.cert_der)).await;
     assert_eq!(p["digest_algorithm"], "gost34311-95", "{p}");
     assert_eq!(p["digest_algorithm_oid"], "1.2.398.3.10.1.3.1", "{p}");
-    let data = b64
-        .decode(p["document_data"].as_str().expect("data"))
-        .expect("base64");
+    let data = unb64(&p["document_data"]);
     assert_eq!(
-        b64.decode(p["document_digest"].as_str().expect("digest"))
-            .expect("base64"),
+        unb64(&p["document_digest"]),
         qoltanba::pki::algorithms::Digest::Gost34311.hash(&data)
     );
     let cms =
         qoltanba::envelope::sign::sign(&data, false, &key, &key.cert_der, &key.chain_der, app.at)
             .expect("the client signs");
-    let (status, body) = app
-        .json(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            &head,
-            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64.encode(&cms) })),
-        )
-        .await;
+    let (status, body) = app.finish(&number, &head, &p, &cms).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "result_signed", "{body}");
-    let (status, pdf) = app
-        .call(
-            "GET",
-            &format!("/v1/applications/{number}/result.pdf?iin={IIN}"),
-            &portal,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let report = qoltanba::pdf::verify::verify_bytes(
-        &pdf,
-        &app.state.trust(),
-        &qoltanba::pdf::verify::PdfVerifyRequest {
-            at: app.at,
-            policy: Default::default(),
-            extra: Default::default(),
-            crls: Default::default(),
-        },
-    );
+    let pdf = app.result_pdf(&number, IIN, &portal).await;
+    let report = verify_pdf(&pdf, &app.state.trust(), app.at);
     let text = serde_json::to_string(&report.signatures).expect("JSON");
     assert_eq!(report.code, "OK", "{text}");
     assert_eq!(report.signatures.len(), 2);

@@ -11,23 +11,20 @@
 
 mod common;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use base64::Engine;
+use common::app::{App, Served};
 use common::cdp::Browser;
+use common::demo::{signed, who};
+use common::flow::verify_pdf;
 use common::ncalayer::{self, CmsMaker, StandIn};
-use common::pdf_judge::{pdfsig, pyhanko_validate};
+use common::pdf_judge::assert_judges_accept_the_result;
+use common::web::CITIZEN_IIN;
 use common::{epoch, realkz};
-use qoltanba::api::AppState;
-use qoltanba::config::Config;
-use qoltanba::pki::signer::RingSigner;
-use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use tower::ServiceExt;
 
-const CITIZEN_IIN: &str = "880101300123";
 const AT: &str = "2026-09-01T00:00:00Z";
 const CA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
 const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
@@ -35,138 +32,9 @@ const GOST_EMPLOYEE: &str =
     "ncanode-go/internal__testdata__certs__legal__valid__employee_signright.p12";
 const GOST_HEAD: &str = "ncanode-go/internal__testdata__certs__legal__valid__head.p12";
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).expect("reads"))
-        .expect("PEM")
-        .into_contents()
-}
-
-fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
-
-/// The service on a loopback port, and its state and router for setup calls.
-struct Served {
-    state: Arc<AppState>,
-    router: axum::Router,
-    base: String,
-    now: i64,
-    _dirs: Vec<tempfile::TempDir>,
-}
-
-impl Served {
-    async fn start(config: Config, dirs: Vec<tempfile::TempDir>) -> Served {
-        let now = config.fixed_now.unwrap_or_else(qoltanba::time::now);
-        let service = qoltanba::api::build(config).await.expect("builds");
-        let router = qoltanba::api::router(service.state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("binds");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let app = router.clone();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Served {
-            state: service.state,
-            router,
-            base,
-            now,
-            _dirs: dirs,
-        }
-    }
-
-    async fn key(&self, role: Role) -> String {
-        self.state
-            .store
-            .create_api_key(role.as_str(), role, 0)
-            .await
-            .expect("API key")
-            .1
-    }
-
-    async fn raw(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Vec<u8>) {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        let req = b
-            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
-            .expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("response");
-        let status = resp.status();
-        (
-            status,
-            to_bytes(resp.into_body(), usize::MAX)
-                .await
-                .expect("body")
-                .to_vec(),
-        )
-    }
-
-    /// A citizen's application, approved: awaiting the employee's signature.
-    async fn decided(&self, portal: &str, provider: &str) -> String {
-        let request =
-            serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
-                .expect("JSON");
-        let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
-            .expect("citizen key");
-        let envelope = qoltanba::envelope::sign::sign(
-            &request,
-            false,
-            &key,
-            &pem_der("certs/people/citizen-rsa.pem"),
-            &[pem_der("certs/trust/nca-rsa.pem")],
-            self.now,
-        )
-        .expect("citizen signs");
-        let body = json!({ "service": "housing-assistance", "channel": "portal", "request": b64(&request), "signature": b64(&envelope) });
-        let (status, body) = self
-            .raw("POST", "/v1/applications", portal, Some(body))
-            .await;
-        assert_eq!(
-            status,
-            StatusCode::CREATED,
-            "{}",
-            String::from_utf8_lossy(&body)
-        );
-        let v: Value = serde_json::from_slice(&body).expect("JSON");
-        let number = v["number"].as_str().expect("number").to_string();
-        let (status, body) = self
-            .raw(
-                "POST",
-                &format!("/v1/applications/{number}/decision"),
-                provider,
-                Some(json!({ "decision": "approval" })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-        number
-    }
-
-    async fn result_pdf(&self, portal: &str, number: &str) -> Vec<u8> {
-        let (status, pdf) = self
-            .raw(
-                "GET",
-                &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
-                portal,
-                None,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
-        pdf
-    }
+/// The service on a loopback port (any free one).
+async fn start(change: impl FnOnce(&mut qoltanba::config::Config)) -> Served {
+    App::serve("127.0.0.1:0".parse().expect("addr"), change).await
 }
 
 /// The officer opens the page, loads their queue and signs `number`;
@@ -181,7 +49,7 @@ async fn sign_in_the_page(
     let ncalayer = nca.url.replace(':', "%3A").replace('/', "%2F");
     let mut page = Browser::open(&format!(
         "{}/officer?lang={lang}&ncalayer={ncalayer}",
-        served.base
+        served.base()
     ))
     .await;
     assert_eq!(
@@ -217,42 +85,17 @@ fn requests(nca: &StandIn) -> Vec<Value> {
     nca.requests.lock().expect("log").clone()
 }
 
-fn rsa_client(who: &str) -> (Vec<u8>, CmsMaker) {
-    let cert = pem_der(&format!("certs/people/{who}.pem"));
-    let key = Arc::new(
-        RingSigner::from_pkcs8(
-            &pem_der(&format!("certs/people/{who}.key.pem")),
-            None,
-            false,
-        )
-        .expect("key"),
-    );
-    let chain = vec![pem_der("certs/trust/nca-rsa.pem")];
-    let c = cert.clone();
-    let sign: CmsMaker = Arc::new(move |data: &[u8]| {
-        qoltanba::envelope::sign::sign(data, false, key.as_ref(), &c, &chain, qoltanba::time::now())
-            .expect("signs")
-    });
-    (cert, sign)
+fn rsa_client(name: &'static str) -> (Vec<u8>, CmsMaker) {
+    let sign: CmsMaker = Arc::new(move |data: &[u8]| signed(name, "nca-rsa", data));
+    (who(name).cert, sign)
 }
 
 /// RSA (the demo PKI): the employee through the basics module, the head
 /// through commonUtils (an NCALayer without basics); pdfsig and pyHanko judge.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officers_sign_on_the_page_through_ncalayer_rsa() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        crl_refresh_seconds: 0,
-        ..Config::default()
-    };
-    let served = Served::start(config, vec![dir]).await;
-    let (portal, provider, head) = (
-        served.key(Role::Portal).await,
-        served.key(Role::Provider).await,
-        served.key(Role::Head).await,
-    );
+    let served = start(|_| {}).await;
+    let (portal, provider, head) = served.flow_keys().await;
     let number = served.decided(&portal, &provider).await;
 
     let (cert, sign) = rsa_client("employee");
@@ -305,45 +148,26 @@ async fn officers_sign_on_the_page_through_ncalayer_rsa() {
         ]
     );
 
-    let pdf = served.result_pdf(&portal, &number).await;
-    let out = tempfile::tempdir().expect("tempdir");
-    let file = out.path().join("result.pdf");
-    std::fs::write(&file, &pdf).expect("writes");
-    assert_eq!(pdfsig(&file), vec![(true, true, false), (true, true, true)]);
-    assert_eq!(
-        pyhanko_validate(&file),
-        vec![
-            "INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS",
-            "INTACT:TRUSTED,UNTOUCHED"
-        ]
-    );
+    let pdf = served.result_pdf(&number, CITIZEN_IIN, &portal).await;
+    assert_judges_accept_the_result(&pdf);
 }
 
 /// GOST 34.10-2015/512 (the NCA's test keys, its test PKI): both officers
 /// through the basics module; qoltanba's verifier judges the PDF.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officers_sign_on_the_page_through_ncalayer_gost() {
-    let data = tempfile::tempdir().expect("tempdir");
     let nca_dir = tempfile::tempdir().expect("tempdir");
     for f in [CA_2022, CRL_2022] {
         let name = Path::new(f).file_name().expect("name");
         std::fs::copy(realkz(f), nca_dir.path().join(name)).expect("copy");
     }
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        test_trust_dir: Some(nca_dir.path().to_path_buf()),
-        provider_bin: Some("123456789021".into()),
-        fixed_now: Some(epoch(AT)),
-        crl_refresh_seconds: 0,
-        ..Config::default()
-    };
-    let served = Served::start(config, vec![data, nca_dir]).await;
-    let (portal, provider, head) = (
-        served.key(Role::Portal).await,
-        served.key(Role::Provider).await,
-        served.key(Role::Head).await,
-    );
+    let served = start(|c| {
+        c.test_trust_dir = Some(nca_dir.path().to_path_buf());
+        c.provider_bin = Some("123456789021".into());
+        c.fixed_now = Some(epoch(AT));
+    })
+    .await;
+    let (portal, provider, head) = served.flow_keys().await;
     let number = served.decided(&portal, &provider).await;
     let gost_client = |file: &str| -> (Vec<u8>, CmsMaker) {
         let key = Arc::new(
@@ -370,17 +194,8 @@ async fn officers_sign_on_the_page_through_ncalayer_gost() {
         let status = sign_in_the_page(&served, token, &nca, "kk", &number).await;
         assert!(status.starts_with("Қол қойылды"), "{status}");
     }
-    let pdf = served.result_pdf(&portal, &number).await;
-    let report = qoltanba::pdf::verify::verify_bytes(
-        &pdf,
-        &served.state.trust(),
-        &qoltanba::pdf::verify::PdfVerifyRequest {
-            at: epoch(AT),
-            policy: Default::default(),
-            extra: Default::default(),
-            crls: Default::default(),
-        },
-    );
+    let pdf = served.result_pdf(&number, CITIZEN_IIN, &portal).await;
+    let report = verify_pdf(&pdf, &served.state.trust(), epoch(AT));
     assert_eq!(report.code, "OK");
     assert_eq!(report.signatures.len(), 2);
     let text = serde_json::to_string(&report.signatures).expect("JSON");
@@ -391,52 +206,23 @@ async fn officers_sign_on_the_page_through_ncalayer_gost() {
 /// script and no connection but the service and the loopback NCALayer.
 #[tokio::test]
 async fn the_page_is_self_contained() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        trust_dir: Some(repo("certs/trust")),
-        crl_refresh_seconds: 0,
-        ..Config::default()
-    };
-    let service = qoltanba::api::build(config).await.expect("builds");
-    let router = qoltanba::api::router(service.state.clone());
+    let app = App::new().await;
     for (path, kind) in [
         ("/officer", "text/html"),
         ("/officer/officer.js", "text/javascript"),
     ] {
-        let resp = router
-            .clone()
-            .oneshot(
-                Request::builder()
-                    .uri(path)
-                    .body(Body::empty())
-                    .expect("request"),
-            )
-            .await
-            .expect("response");
-        assert_eq!(resp.status(), StatusCode::OK);
-        let ct = resp.headers()[header::CONTENT_TYPE]
-            .to_str()
-            .expect("ASCII")
-            .to_string();
+        let resp = app.get(path, &[]).await;
+        assert_eq!(resp.status, StatusCode::OK);
+        let ct = resp.header("content-type");
         assert!(ct.starts_with(kind), "{ct}");
         if path == "/officer" {
-            let csp = resp.headers()[header::CONTENT_SECURITY_POLICY]
-                .to_str()
-                .expect("ASCII")
-                .to_string();
+            let csp = resp.header("content-security-policy");
             assert!(
                 csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
                 "{csp}"
             );
         }
-        let body = String::from_utf8(
-            to_bytes(resp.into_body(), usize::MAX)
-                .await
-                .expect("body")
-                .to_vec(),
-        )
-        .expect("UTF-8");
+        let body = String::from_utf8(resp.body.clone()).expect("UTF-8");
         assert!(
             !body.contains("http://") && !body.contains("https://"),
             "{path} loads nothing from outside"

@@ -213,6 +213,43 @@ async fn submit(
         .await
 }
 
+/// A key of one channel that submits requests signed by one person:
+/// `(PKCS#8, certificate, issuing CA)`.
+struct Applicant<'a> {
+    site: &'a App,
+    token: &'a str,
+    channel: &'a str,
+    signer: (&'a [u8], &'a [u8], &'a str),
+}
+
+impl<'a> Applicant<'a> {
+    fn new(
+        site: &'a App,
+        token: &'a str,
+        channel: &'a str,
+        signer: (&'a [u8], &'a [u8], &'a str),
+    ) -> Self {
+        Applicant {
+            site,
+            token,
+            channel,
+            signer,
+        }
+    }
+
+    /// Submits a request for `service` (to `provider`, when named), `note`
+    /// making it unique.
+    async fn submit(
+        &self,
+        service: &str,
+        provider: Option<&str>,
+        note: &str,
+    ) -> (StatusCode, Value) {
+        let (site, token, channel) = (self.site, self.token, self.channel);
+        submit(site, token, channel, service, provider, self.signer, note).await
+    }
+}
+
 /// The year part of numbers registered now (Kazakhstan time).
 fn year() -> i32 {
     qoltanba::workflow::calendar::kz_date(qoltanba::time::now()).year()
@@ -223,35 +260,24 @@ fn year() -> i32 {
 async fn run_flow(site: &App, k: &Keys, i: usize, number: &str, keys: (&str, &str)) -> Value {
     let path = |tail: &str| format!("/v1/applications/{number}{tail}");
     let (s, b) = site
-        .call(
-            "POST",
+        .post_json(
             &path("/decision"),
             &k.emp[i],
-            Some(json!({ "decision": "approval" })),
+            json!({ "decision": "approval" }),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let (s, b) = site
-        .call(
-            "POST",
-            &path("/sign"),
-            &k.emp[i],
-            Some(json!({ "key_id": keys.0 })),
-        )
+        .post_json(&path("/sign"), &k.emp[i], json!({ "key_id": keys.0 }))
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let (s, b) = site
-        .call(
-            "POST",
-            &path("/sign"),
-            &k.head[i],
-            Some(json!({ "key_id": keys.1 })),
-        )
+        .post_json(&path("/sign"), &k.head[i], json!({ "key_id": keys.1 }))
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["status"], "result_signed", "{b}");
     let (s, b) = site
-        .call("POST", &path("/deliver"), &k.head[i], Some(json!({})))
+        .post_json(&path("/deliver"), &k.head[i], json!({}))
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     b
@@ -262,7 +288,7 @@ async fn run_flow(site: &App, k: &Keys, i: usize, number: &str, keys: (&str, &st
 /// provider: always 404 NOT_FOUND, and the application unchanged.
 async fn foreign_keys_see_nothing(site: &App, k: &Keys, number: &str, owner: usize) {
     let (_, before) = site
-        .call("GET", &format!("/v1/applications/{number}"), &k.admin, None)
+        .get_json(&format!("/v1/applications/{number}"), &k.admin)
         .await;
     let cert = std::fs::read_to_string(repo("certs/people/head.pem")).unwrap();
     let foreign = 1 - owner;
@@ -305,7 +331,7 @@ async fn foreign_keys_see_nothing(site: &App, k: &Keys, number: &str, owner: usi
     }
     assert!(tried >= 10, "only {tried} calls tried");
     let (_, after) = site
-        .call("GET", &format!("/v1/applications/{number}"), &k.admin, None)
+        .get_json(&format!("/v1/applications/{number}"), &k.admin)
         .await;
     assert_eq!(before, after, "a foreign call changed the application");
 }
@@ -314,6 +340,7 @@ async fn side_by_side(database_url: Option<String>) {
     let (site, k) = two_providers(database_url).await;
     let citizen = person("citizen-rsa");
     let by_citizen = (citizen.0.as_slice(), citizen.1.as_slice(), "nca-rsa");
+    let portal = Applicant::new(&site, &k.portal, "portal", by_citizen);
     let y = year();
 
     // The public catalogue.
@@ -325,42 +352,15 @@ async fn side_by_side(database_url: Option<String>) {
     assert_eq!(list["centres"][0]["bin"], CENTRE);
 
     // A service both provide needs the provider; one only A provides does not.
-    let (s, b) = submit(
-        &site,
-        &k.portal,
-        "portal",
-        "housing-queue",
-        None,
-        by_citizen,
-        "x",
-    )
-    .await;
+    let (s, b) = portal.submit("housing-queue", None, "x").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
     assert!(
         b["detail"].as_str().unwrap().contains(&format!("{A}, {B}")),
         "{b}"
     );
-    let (s, b) = submit(
-        &site,
-        &k.portal,
-        "portal",
-        "unemployed-certificate",
-        Some(B),
-        by_citizen,
-        "x",
-    )
-    .await;
+    let (s, b) = portal.submit("unemployed-certificate", Some(B), "x").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
-    let (s, b) = submit(
-        &site,
-        &k.portal,
-        "portal",
-        "unemployed-certificate",
-        None,
-        by_citizen,
-        "u",
-    )
-    .await;
+    let (s, b) = portal.submit("unemployed-certificate", None, "u").await;
     assert_eq!(
         (s, b["number"].clone()),
         (StatusCode::CREATED, json!(format!("{y}-ZHO-000001"))),
@@ -369,26 +369,8 @@ async fn side_by_side(database_url: Option<String>) {
     assert_eq!(b["provider"], A);
 
     // Numbers are per provider and gap-free.
-    let (_, a2) = submit(
-        &site,
-        &k.portal,
-        "portal",
-        "housing-queue",
-        Some(A),
-        by_citizen,
-        "a",
-    )
-    .await;
-    let (_, b1) = submit(
-        &site,
-        &k.portal,
-        "portal",
-        "housing-queue",
-        Some(B),
-        by_citizen,
-        "b",
-    )
-    .await;
+    let (_, a2) = portal.submit("housing-queue", Some(A), "a").await;
+    let (_, b1) = portal.submit("housing-queue", Some(B), "b").await;
     assert_eq!(a2["number"], format!("{y}-ZHO-000002"));
     assert_eq!(b1["number"], format!("{y}-AUD-000001"));
     assert_eq!(b1["provider"], B);
@@ -396,43 +378,24 @@ async fn side_by_side(database_url: Option<String>) {
     // B's employee submits for B, with B's certificate only.
     let emp_b = officer_of_b(&site, "employee-b");
     let by_emp_b = (emp_b.0.as_slice(), emp_b.1.as_slice(), "nca-ec");
-    let (s, b2) = submit(
-        &site,
-        &k.emp[1],
-        "provider",
-        "housing-assistance",
-        None,
-        by_emp_b,
-        "e",
-    )
-    .await;
+    let emp_b_with_b_cert = Applicant::new(&site, &k.emp[1], "provider", by_emp_b);
+    let emp_a_with_b_cert = Applicant::new(&site, &k.emp[0], "provider", by_emp_b);
+    let (s, b2) = emp_b_with_b_cert
+        .submit("housing-assistance", None, "e")
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{b2}");
     assert_eq!(b2["number"], format!("{y}-AUD-000002"));
-    let (s, b) = submit(
-        &site,
-        &k.emp[1],
-        "provider",
-        "housing-assistance",
-        Some(A),
-        by_emp_b,
-        "f",
-    )
-    .await;
+    let (s, b) = emp_b_with_b_cert
+        .submit("housing-assistance", Some(A), "f")
+        .await;
     assert_eq!(
         (s, b["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("FORBIDDEN")),
         "{b}"
     );
-    let (s, b) = submit(
-        &site,
-        &k.emp[0],
-        "provider",
-        "housing-assistance",
-        None,
-        by_emp_b,
-        "g",
-    )
-    .await;
+    let (s, b) = emp_a_with_b_cert
+        .submit("housing-assistance", None, "g")
+        .await;
     assert_eq!(
         s,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -440,16 +403,10 @@ async fn side_by_side(database_url: Option<String>) {
     );
     let emp_a = person("employee");
     let by_emp_a = (emp_a.0.as_slice(), emp_a.1.as_slice(), "nca-rsa");
-    let (s, b) = submit(
-        &site,
-        &k.emp[1],
-        "provider",
-        "housing-assistance",
-        None,
-        by_emp_a,
-        "h",
-    )
-    .await;
+    let emp_b_with_a_cert = Applicant::new(&site, &k.emp[1], "provider", by_emp_a);
+    let (s, b) = emp_b_with_a_cert
+        .submit("housing-assistance", None, "h")
+        .await;
     assert_eq!(
         s,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -459,16 +416,8 @@ async fn side_by_side(database_url: Option<String>) {
     // The centre takes applications for A only.
     let op = person("operator");
     let by_op = (op.0.as_slice(), op.1.as_slice(), "nca-rsa");
-    let (s, b) = submit(
-        &site,
-        &k.operator,
-        "operator",
-        "housing-queue",
-        Some(B),
-        by_op,
-        "o",
-    )
-    .await;
+    let centre = Applicant::new(&site, &k.operator, "operator", by_op);
+    let (s, b) = centre.submit("housing-queue", Some(B), "o").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
     assert!(
         b["detail"]
@@ -477,16 +426,7 @@ async fn side_by_side(database_url: Option<String>) {
             .contains("through this service centre"),
         "{b}"
     );
-    let (s, a3) = submit(
-        &site,
-        &k.operator,
-        "operator",
-        "housing-queue",
-        None,
-        by_op,
-        "o",
-    )
-    .await;
+    let (s, a3) = centre.submit("housing-queue", None, "o").await;
     assert_eq!(
         (s, a3["number"].clone()),
         (StatusCode::CREATED, json!(format!("{y}-ZHO-000003"))),
@@ -494,12 +434,12 @@ async fn side_by_side(database_url: Option<String>) {
     );
     let b1n = b1["number"].as_str().unwrap();
     let (s, _) = site
-        .call("GET", &format!("/v1/applications/{b1n}"), &k.operator, None)
+        .get_json(&format!("/v1/applications/{b1n}"), &k.operator)
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let a3n = a3["number"].as_str().unwrap();
     let (s, _) = site
-        .call("GET", &format!("/v1/applications/{a3n}"), &k.operator, None)
+        .get_json(&format!("/v1/applications/{a3n}"), &k.operator)
         .await;
     assert_eq!(s, StatusCode::OK);
 
@@ -510,20 +450,18 @@ async fn side_by_side(database_url: Option<String>) {
 
     // B's head may not sign with A's head's key (A's BIN on the certificate).
     let (s, _) = site
-        .call(
-            "POST",
+        .post_json(
             &format!("/v1/applications/{b1n}/decision"),
             &k.emp[1],
-            Some(json!({ "decision": "approval" })),
+            json!({ "decision": "approval" }),
         )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (s, b) = site
-        .call(
-            "POST",
+        .post_json(
             &format!("/v1/applications/{b1n}/sign"),
             &k.emp[1],
-            Some(json!({ "key_id": "employee" })),
+            json!({ "key_id": "employee" }),
         )
         .await;
     assert_eq!(
@@ -535,31 +473,25 @@ async fn side_by_side(database_url: Option<String>) {
 
     // The officers' queues hold their own provider's applications.
     let (s, b) = site
-        .call(
-            "POST",
+        .post_json(
             &format!("/v1/applications/{b1n}/sign"),
             &k.emp[1],
-            Some(json!({ "key_id": "employee-b" })),
+            json!({ "key_id": "employee-b" }),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let (_, qa) = site
-        .call("GET", "/v1/officer/queue", &k.head[0], None)
-        .await;
-    let (_, qb) = site
-        .call("GET", "/v1/officer/queue", &k.head[1], None)
-        .await;
+    let (_, qa) = site.get_json("/v1/officer/queue", &k.head[0]).await;
+    let (_, qb) = site.get_json("/v1/officer/queue", &k.head[1]).await;
     assert_eq!(qa["applications"], json!([]), "{qa}");
     assert_eq!(qb["applications"][0]["number"], b1n, "{qb}");
     assert_eq!(qb["applications"].as_array().unwrap().len(), 1);
 
     // The whole flow for both, side by side.
     let (s, b) = site
-        .call(
-            "POST",
+        .post_json(
             &format!("/v1/applications/{b1n}/sign"),
             &k.head[1],
-            Some(json!({ "key_id": "head-b" })),
+            json!({ "key_id": "head-b" }),
         )
         .await;
     assert_eq!(
@@ -576,32 +508,21 @@ async fn side_by_side(database_url: Option<String>) {
     );
     for (n, i) in [(a2n, 0), (b2n, 1)] {
         let (s, _) = site
-            .call(
-                "GET",
-                &format!("/v1/applications/{n}/result.pdf"),
-                &k.head[i],
-                None,
-            )
+            .get_json(&format!("/v1/applications/{n}/result.pdf"), &k.head[i])
             .await;
         assert_eq!(s, StatusCode::OK);
         let (s, _) = site
-            .call(
-                "GET",
-                &format!("/v1/applications/{n}/result.pdf"),
-                &k.head[1 - i],
-                None,
-            )
+            .get_json(&format!("/v1/applications/{n}/result.pdf"), &k.head[1 - i])
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 
     // Survey reports count one provider's applications.
     let (s, b) = site
-        .call(
-            "POST",
+        .post_json(
             &format!("/v1/applications/{b2n}/survey?iin={CITIZEN_IIN}"),
             &k.portal,
-            Some(json!({ "process": "fully", "information": "fully" })),
+            json!({ "process": "fully", "information": "fully" }),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
@@ -610,13 +531,9 @@ async fn side_by_side(database_url: Option<String>) {
             .as_i64()
             .unwrap_or(0)
     };
-    let (_, ra) = site
-        .call("GET", "/v1/reports/survey", &k.head[0], None)
-        .await;
-    let (_, rb) = site
-        .call("GET", "/v1/reports/survey", &k.head[1], None)
-        .await;
-    let (_, all) = site.call("GET", "/v1/reports/survey", &k.admin, None).await;
+    let (_, ra) = site.get_json("/v1/reports/survey", &k.head[0]).await;
+    let (_, rb) = site.get_json("/v1/reports/survey", &k.head[1]).await;
+    let (_, all) = site.get_json("/v1/reports/survey", &k.admin).await;
     assert_eq!(
         (count(&ra), count(&rb), count(&all)),
         (0, 1, 1),
@@ -624,12 +541,7 @@ async fn side_by_side(database_url: Option<String>) {
     );
     assert_eq!(rb["provider"], B);
     let (s, _) = site
-        .call(
-            "GET",
-            &format!("/v1/reports/survey?provider={B}"),
-            &k.head[0],
-            None,
-        )
+        .get_json(&format!("/v1/reports/survey?provider={B}"), &k.head[0])
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
@@ -663,45 +575,26 @@ async fn side_by_side(database_url: Option<String>) {
             .map(|a| a["number"].as_str().unwrap().to_string())
             .collect()
     };
-    let (_, oa) = site
-        .call("GET", "/v1/applications/overdue", &k.emp[0], None)
-        .await;
-    let (_, ob) = site
-        .call("GET", "/v1/applications/overdue", &k.emp[1], None)
-        .await;
+    let (_, oa) = site.get_json("/v1/applications/overdue", &k.emp[0]).await;
+    let (_, ob) = site.get_json("/v1/applications/overdue", &k.emp[1]).await;
     let (_, oall) = site
-        .call(
-            "GET",
-            &format!("/v1/applications/overdue?provider={B}"),
-            &k.admin,
-            None,
-        )
+        .get_json(&format!("/v1/applications/overdue?provider={B}"), &k.admin)
         .await;
     assert_eq!(numbers(&oa), Vec::<String>::new());
     assert_eq!(numbers(&ob), vec![old.number.clone()]);
     assert_eq!(numbers(&oall), vec![old.number.clone()]);
     let (s, _) = site
-        .call(
-            "GET",
-            &format!("/v1/applications/overdue?provider={B}"),
-            &k.emp[0],
-            None,
-        )
+        .get_json(&format!("/v1/applications/overdue?provider={B}"), &k.emp[0])
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = site
-        .call(
-            "GET",
-            "/v1/applications/overdue?provider=999999999999",
-            &k.admin,
-            None,
-        )
+        .get_json("/v1/applications/overdue?provider=999999999999", &k.admin)
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // A provider-role key bound to no provider is refused where there are two.
     let unbound = site.key(Role::Head).await;
-    let (s, b) = site.call("GET", "/v1/officer/queue", &unbound, None).await;
+    let (s, b) = site.get_json("/v1/officer/queue", &unbound).await;
     assert_eq!(
         (s, b["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("FORBIDDEN")),
@@ -717,22 +610,9 @@ async fn two_providers_side_by_side_on_sqlite() {
 
 #[tokio::test]
 async fn two_providers_side_by_side_on_postgresql() {
-    let Ok(admin) = std::env::var("QOLTANBA_TEST_POSTGRES_URL") else {
-        if std::env::var("CI").is_ok() {
-            panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test");
-        }
-        eprintln!("note: PostgreSQL half skipped (./scripts/test sets QOLTANBA_TEST_POSTGRES_URL)");
-        return;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!("qt_providers_{}", std::process::id());
-    use sqlx::Executor;
-    let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
-    pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-    side_by_side(Some(format!("{base}/{name}"))).await;
+    if let Some(url) = common::fresh_postgres("qt_providers").await {
+        side_by_side(Some(url)).await;
+    }
 }
 
 fn cli(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {

@@ -11,41 +11,14 @@
 
 mod common;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
-use base64::Engine;
-use common::pdf_judge::{pdfsig, pyhanko_validate};
-use qoltanba::api::AppState;
-use qoltanba::config::Config;
-use qoltanba::pki::signer::RingSigner;
-use qoltanba::store::keys::Role;
+use axum::http::StatusCode;
+use common::app::App;
+use common::flow::{cert_pem, unb64, verify_pdf};
+use common::pdf_judge::assert_judges_accept_the_result;
+use common::web::CITIZEN_IIN;
+use common::{pem_der, qoltanba_in, repo};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
-use tower::ServiceExt;
-
-const CITIZEN_IIN: &str = "880101300123";
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).expect("reads"))
-        .expect("PEM")
-        .into_contents()
-}
-
-fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
-
-fn unb64(v: &Value) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD
-        .decode(v.as_str().expect("a string"))
-        .expect("base64")
-}
 
 /// The client: `openssl cms -sign` of `data` by the demo person `who`, with `flags`.
 fn openssl_cms(who: &str, data: &[u8], flags: &[&str]) -> Vec<u8> {
@@ -73,161 +46,15 @@ fn openssl_cms(who: &str, data: &[u8], flags: &[&str]) -> Vec<u8> {
     std::fs::read(out).expect("reads")
 }
 
-struct App {
-    state: Arc<AppState>,
-    router: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-impl App {
-    async fn new() -> App {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let config = Config {
-            data_dir: dir.path().to_path_buf(),
-            trust_dir: Some(repo("certs/trust")),
-            crl_refresh_seconds: 0,
-            ..Config::default()
-        };
-        let service = qoltanba::api::build(config).await.expect("builds");
-        let router = qoltanba::api::router(service.state.clone());
-        App {
-            state: service.state,
-            router,
-            _dir: dir,
-        }
-    }
-
-    async fn key(&self, role: Role) -> String {
-        self.state
-            .store
-            .create_api_key(role.as_str(), role, 0)
-            .await
-            .expect("API key")
-            .1
-    }
-
-    async fn raw(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Vec<u8>) {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        let req = b
-            .body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
-            .expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("response");
-        let status = resp.status();
-        (
-            status,
-            to_bytes(resp.into_body(), usize::MAX)
-                .await
-                .expect("body")
-                .to_vec(),
-        )
-    }
-
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let (s, b) = self.raw(method, path, token, body).await;
-        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
-    }
-
-    /// A citizen's application, approved: awaiting the employee's signature.
-    async fn decided(&self, portal: &str, provider: &str) -> String {
-        let request =
-            serde_json::to_vec(&json!({ "iin": CITIZEN_IIN, "service": "housing-assistance" }))
-                .expect("JSON");
-        let key = RingSigner::from_pkcs8(&pem_der("certs/people/citizen-rsa.key.pem"), None, false)
-            .expect("citizen key");
-        let envelope = qoltanba::envelope::sign::sign(
-            &request,
-            false,
-            &key,
-            &pem_der("certs/people/citizen-rsa.pem"),
-            &[pem_der("certs/trust/nca-rsa.pem")],
-            qoltanba::time::now(),
-        )
-        .expect("citizen signs");
-        let (status, body) = self
-            .call(
-                "POST",
-                "/v1/applications",
-                portal,
-                Some(json!({ "service": "housing-assistance", "channel": "portal", "request": b64(&request), "signature": b64(&envelope) })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let number = body["number"].as_str().expect("number").to_string();
-        let (status, body) = self
-            .call(
-                "POST",
-                &format!("/v1/applications/{number}/decision"),
-                provider,
-                Some(json!({ "decision": "approval" })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        number
-    }
-
-    async fn prepare(&self, number: &str, token: &str, who: &str) -> Value {
-        let cert =
-            std::fs::read_to_string(repo(&format!("certs/people/{who}.pem"))).expect("reads");
-        let (status, p) = self
-            .call(
-                "POST",
-                &format!("/v1/applications/{number}/sign/prepare"),
-                token,
-                Some(json!({ "certificate": cert })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{p}");
-        p
-    }
-
-    async fn finish(
-        &self,
-        number: &str,
-        token: &str,
-        p: &Value,
-        cms: &[u8],
-    ) -> (StatusCode, Value) {
-        self.call(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            token,
-            Some(json!({ "prepared_id": p["prepared_id"], "cms": b64(cms) })),
-        )
-        .await
-    }
-}
-
 /// The employee and the head finish with OpenSSL-made CAdES (detached, then
 /// attached); what is refused on the way says why; the PDF passes the judges.
 #[tokio::test]
 async fn officers_finish_with_a_cms_their_client_made() {
     let app = App::new().await;
-    let (portal, provider, head) = (
-        app.key(Role::Portal).await,
-        app.key(Role::Provider).await,
-        app.key(Role::Head).await,
-    );
+    let (portal, provider, head) = app.flow_keys().await;
     let number = app.decided(&portal, &provider).await;
 
-    let p = app.prepare(&number, &provider, "employee").await;
+    let p = app.prepare(&number, &provider, &cert_pem("employee")).await;
     // What each client needs: the data, its digest, and the algorithm.
     let data = unb64(&p["document_data"]);
     assert_eq!(p["digest_algorithm"], "sha256");
@@ -238,151 +65,67 @@ async fn officers_finish_with_a_cms_their_client_made() {
     );
     let br: Vec<u64> = serde_json::from_value(p["byte_range"].clone()).expect("byte range");
     assert_eq!(data.len() as u64, br[1] + br[3]);
-    let (status, body) = app
-        .finish(
-            &number,
-            &provider,
-            &p,
-            &openssl_cms("employee", &data, &["-cades"]),
-        )
-        .await;
+    let cms = openssl_cms("employee", &data, &["-cades"]);
+    let (status, body) = app.finish(&number, &provider, &p, &cms).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    let p = app.prepare(&number, &head, "head").await;
+    let p = app.prepare(&number, &head, &cert_pem("head")).await;
     let data = unb64(&p["document_data"]);
     // Without ESS signing-certificate-v2 (OpenSSL's default attributes).
-    let (status, body) = app
-        .finish(&number, &head, &p, &openssl_cms("head", &data, &[]))
-        .await;
+    let cms = openssl_cms("head", &data, &[]);
+    let (status, body) = app.finish(&number, &head, &p, &cms).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["sign_code"], "PADES_ATTRIBUTES_MISSING", "{body}");
     assert_eq!(body["missing"], json!(["signing-certificate-v2"]), "{body}");
     // Without any signed attributes.
-    let (status, body) = app
-        .finish(
-            &number,
-            &head,
-            &p,
-            &openssl_cms("head", &data, &["-noattr"]),
-        )
-        .await;
+    let cms = openssl_cms("head", &data, &["-noattr"]);
+    let (status, body) = app.finish(&number, &head, &p, &cms).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(
         body["missing"],
         json!(["content-type", "message-digest", "signing-certificate-v2"]),
         "{body}"
     );
-    // Another person's key.
-    let (status, body) = app
-        .finish(
-            &number,
-            &head,
-            &p,
-            &openssl_cms("employee", &data, &["-cades"]),
-        )
-        .await;
-    assert_eq!(
-        (status, body["sign_code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("CMS_SIGNER_MISMATCH")),
-        "{body}"
-    );
-    // Other bytes than those prepared.
     let mut other = data.clone();
     other.extend_from_slice(b"%");
-    let (status, body) = app
-        .finish(
-            &number,
-            &head,
-            &p,
-            &openssl_cms("head", &other, &["-cades"]),
-        )
-        .await;
-    assert_eq!(
-        (status, body["sign_code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("SIGNATURE_VALUE_INVALID")),
-        "{body}"
-    );
-    // Attached, with other content.
-    let (status, body) = app
-        .finish(
-            &number,
-            &head,
-            &p,
-            &openssl_cms("head", &other, &["-cades", "-nodetach"]),
-        )
-        .await;
-    assert_eq!(
-        (status, body["sign_code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("CMS_CONTENT_MISMATCH")),
-        "{body}"
-    );
-    // Not a CMS.
-    let (status, body) = app.finish(&number, &head, &p, b"not a CMS").await;
-    assert_eq!(
-        (status, body["sign_code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("CMS_MALFORMED")),
-        "{body}"
-    );
+    for (why, cms, code) in [
+        (
+            "another person's key",
+            openssl_cms("employee", &data, &["-cades"]),
+            "CMS_SIGNER_MISMATCH",
+        ),
+        (
+            "other bytes than those prepared",
+            openssl_cms("head", &other, &["-cades"]),
+            "SIGNATURE_VALUE_INVALID",
+        ),
+        (
+            "attached, with other content",
+            openssl_cms("head", &other, &["-cades", "-nodetach"]),
+            "CMS_CONTENT_MISMATCH",
+        ),
+        ("not a CMS", b"not a CMS".to_vec(), "CMS_MALFORMED"),
+    ] {
+        let (status, body) = app.finish(&number, &head, &p, &cms).await;
+        assert_eq!(
+            (status, body["sign_code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(code)),
+            "{why}: {body}"
+        );
+    }
     // Neither or both of signature_value and cms.
-    let (status, _) = app
-        .call(
-            "POST",
-            &format!("/v1/applications/{number}/sign/finish"),
-            &head,
-            Some(json!({ "prepared_id": p["prepared_id"] })),
-        )
-        .await;
+    let only_id = json!({ "prepared_id": p["prepared_id"] });
+    let (status, _) = app.act(&number, "sign/finish", &head, only_id).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // Attached with the prepared data: the content is taken out for /Contents.
-    let (status, body) = app
-        .finish(
-            &number,
-            &head,
-            &p,
-            &openssl_cms("head", &data, &["-cades", "-nodetach"]),
-        )
-        .await;
+    let cms = openssl_cms("head", &data, &["-cades", "-nodetach"]);
+    let (status, body) = app.finish(&number, &head, &p, &cms).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "result_signed", "{body}");
 
-    let (status, pdf) = app
-        .raw(
-            "GET",
-            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
-            &portal,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("result.pdf");
-    std::fs::write(&file, &pdf).expect("writes");
-    assert_eq!(pdfsig(&file), vec![(true, true, false), (true, true, true)]);
+    let pdf = app.result_pdf(&number, CITIZEN_IIN, &portal).await;
     // The employee's certification allows the head's signature in its field.
-    assert_eq!(
-        pyhanko_validate(&file),
-        vec![
-            "INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS",
-            "INTACT:TRUSTED,UNTOUCHED"
-        ]
-    );
-}
-
-fn qoltanba_bin(args: &[&str], data_dir: &Path) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
-        .args(args)
-        .env("QOLTANBA_DATA_DIR", data_dir)
-        .env("QOLTANBA_TRUST_DIR", "/nonexistent-trust-dir")
-        .output()
-        .expect("runs");
-    (
-        o.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
+    assert_judges_accept_the_result(&pdf);
 }
 
 /// `sign prepare`, then `sign finish --cms` with OpenSSL-made CMS of each shape.
@@ -394,7 +137,7 @@ fn sign_finish_takes_a_client_cms_of_each_shape() {
     std::fs::write(p("data"), &data).expect("writes");
     let head = repo("certs/people/head.pem").display().to_string();
     let chain = repo("certs/trust/nca-rsa.pem").display().to_string();
-    let (code, out) = qoltanba_bin(
+    let (code, out) = qoltanba_in(
         &[
             "sign",
             "prepare",
@@ -441,7 +184,7 @@ fn sign_finish_takes_a_client_cms_of_each_shape() {
             &crls[1],
         ]);
         args.extend(extra);
-        let (code, text) = qoltanba_bin(&args, dir.path());
+        let (code, text) = qoltanba_in(&args, dir.path());
         (code, text, std::fs::read(&out).unwrap_or_default())
     };
     for flags in [&["-cades"][..], &["-cades", "-nodetach"], &[]] {
@@ -505,23 +248,13 @@ impl qoltanba::tsp::TsaTransport for LocalTsa {
 #[tokio::test]
 async fn a_client_cades_t_keeps_its_time_stamp() {
     let app = App::new().await;
-    let (portal, provider, head) = (
-        app.key(Role::Portal).await,
-        app.key(Role::Provider).await,
-        app.key(Role::Head).await,
-    );
+    let (portal, provider, head) = app.flow_keys().await;
     let number = app.decided(&portal, &provider).await;
-    let p = app.prepare(&number, &provider, "employee").await;
-    let (status, body) = app
-        .finish(
-            &number,
-            &provider,
-            &p,
-            &openssl_cms("employee", &unb64(&p["document_data"]), &["-cades"]),
-        )
-        .await;
+    let p = app.prepare(&number, &provider, &cert_pem("employee")).await;
+    let cms = openssl_cms("employee", &unb64(&p["document_data"]), &["-cades"]);
+    let (status, body) = app.finish(&number, &provider, &p, &cms).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let p = app.prepare(&number, &head, "head").await;
+    let p = app.prepare(&number, &head, &cert_pem("head")).await;
     let cms = openssl_cms("head", &unb64(&p["document_data"]), &["-cades"]);
     let cms_t = qoltanba::envelope::sign::add_signature_timestamp(
         &cms,
@@ -532,14 +265,7 @@ async fn a_client_cades_t_keeps_its_time_stamp() {
     .expect("stamps");
     let (status, body) = app.finish(&number, &head, &p, &cms_t).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, pdf) = app
-        .raw(
-            "GET",
-            &format!("/v1/applications/{number}/result.pdf?iin={CITIZEN_IIN}"),
-            &portal,
-            None,
-        )
-        .await;
+    let pdf = app.result_pdf(&number, CITIZEN_IIN, &portal).await;
     // The signature time-stamp attribute (1.2.840.113549.1.9.16.2.14) is in the last /Contents.
     let text = String::from_utf8_lossy(&pdf).to_uppercase();
     assert!(
@@ -550,16 +276,7 @@ async fn a_client_cades_t_keeps_its_time_stamp() {
     store
         .add_test_dir(&repo("certs/gost/trust"))
         .expect("the demo GOST PKI, the TSA's");
-    let report = qoltanba::pdf::verify::verify_bytes(
-        &pdf,
-        &store,
-        &qoltanba::pdf::verify::PdfVerifyRequest {
-            at: qoltanba::time::now(),
-            policy: Default::default(),
-            extra: Default::default(),
-            crls: Default::default(),
-        },
-    );
+    let report = verify_pdf(&pdf, &store, qoltanba::time::now());
     assert_eq!(report.code, "OK");
     let ts = report.signatures[1]
         .timestamp

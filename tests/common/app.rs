@@ -10,6 +10,7 @@ use qoltanba::api::AppState;
 use qoltanba::config::Config;
 use qoltanba::store::keys::Role;
 use serde_json::{Value, json};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -51,6 +52,42 @@ impl Resp {
     }
 }
 
+/// An `App` listening on a loopback port (`App::serve`).
+pub struct Served {
+    /// The service, for calls through the router.
+    pub app: App,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::ops::Deref for Served {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl Served {
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        let url = &self.state.config.public_url;
+        let host = url
+            .trim_start_matches("http://")
+            .trim_end_matches("/verify");
+        host.parse().unwrap()
+    }
+
+    /// `http://` and the address it listens on.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// Stops listening (a restart's first half).
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
 impl App {
     /// The service with the demo trust store and no CRL refresh.
     pub async fn new() -> App {
@@ -88,6 +125,30 @@ impl App {
             router,
             dir,
         }
+    }
+
+    /// As `with`, listening on `addr` too (port 0: any free one), its
+    /// `public_url` naming that port, as the eGov mobile app and a browser
+    /// reach it.
+    pub async fn serve(addr: SocketAddr, change: impl FnOnce(&mut Config)) -> Served {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = Self::with(|c| {
+            c.public_url = format!("http://{addr}/verify");
+            change(c);
+        })
+        .await;
+        let router = app.router.clone();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Served { app, task }
+    }
+
+    /// The time the service runs at: its `fixed_now`, or now.
+    pub fn now(&self) -> i64 {
+        let fixed = self.state.config.fixed_now;
+        fixed.unwrap_or_else(qoltanba::time::now)
     }
 
     /// Imports demo people's PKCS#12 keys into the running service's key

@@ -44,9 +44,13 @@ pub fn who_under(name: &str, ca: &str) -> Who {
 
 /// The detached CAdES-BES envelope a person's key makes over `request` now.
 pub fn signed(person: &str, ca: &str, request: &[u8]) -> Vec<u8> {
+    signed_at(person, ca, request, qoltanba::time::now())
+}
+
+/// As `signed`, with the signing time `at`.
+pub fn signed_at(person: &str, ca: &str, request: &[u8], at: i64) -> Vec<u8> {
     let w = who_under(person, ca);
-    let now = qoltanba::time::now();
-    qoltanba::envelope::sign::sign(request, false, &w.key, &w.cert, &w.chain, now).unwrap()
+    qoltanba::envelope::sign::sign(request, false, &w.key, &w.cert, &w.chain, at).unwrap()
 }
 
 /// A PKCS#12 of a demo person written by openssl into `dir` (no password,

@@ -110,3 +110,18 @@ pub async fn the_app_signs(
     .await
     .expect("the app ran")
 }
+
+/// `the_app_signs` with the demo person `who`'s key (RSA national CA), the
+/// document's data first `check`ed.
+pub async fn the_app_signs_as(
+    qr: &str,
+    mime: &'static str,
+    who: &'static str,
+    check: fn(&[u8]),
+) -> (u16, Value) {
+    the_app_signs(qr, mime, move |data| {
+        check(data);
+        super::demo::signed(who, "nca-rsa", data)
+    })
+    .await
+}

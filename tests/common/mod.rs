@@ -16,6 +16,7 @@ pub mod app;
 pub mod cdp;
 pub mod demo;
 pub mod egov_app;
+pub mod flow;
 pub mod gost_judge;
 pub mod loopback;
 pub mod ncalayer;
@@ -51,6 +52,34 @@ pub fn run_tool(cmd: &mut Command, install: &str) -> std::process::Output {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{cmd:?}: {stderr}");
     o
+}
+
+/// A fresh PostgreSQL database, `prefix` and this process's id, under
+/// `QOLTANBA_TEST_POSTGRES_URL` (set by `./scripts/test`): its URL. Without
+/// the variable: `None` and a note, or a failure under CI.
+pub async fn fresh_postgres(prefix: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("QOLTANBA_TEST_POSTGRES_URL") else {
+        if std::env::var("CI").is_ok() {
+            panic!("QOLTANBA_TEST_POSTGRES_URL is not set: run ./scripts/test");
+        }
+        eprintln!("note: PostgreSQL half skipped (./scripts/test sets QOLTANBA_TEST_POSTGRES_URL)");
+        return None;
+    };
+    use sqlx::{AssertSqlSafe, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("{prefix}_{}", std::process::id());
+    let pool = sqlx::AnyPool::connect(&admin)
+        .await
+        .expect("postgres reachable");
+    let drop = format!("DROP DATABASE IF EXISTS {name}");
+    let _ = pool.execute(AssertSqlSafe(drop)).await;
+    let create = format!("CREATE DATABASE {name}");
+    pool.execute(AssertSqlSafe(create))
+        .await
+        .expect("create database");
+    pool.close().await;
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string());
+    Some(format!("{}/{name}", base.unwrap_or(admin.clone())))
 }
 
 /// `n` property-test cases, or `PROPTEST_CASES` when set (for longer soak runs).
@@ -126,6 +155,20 @@ pub fn qoltanba(args: &[&str]) -> Run {
         status: o.status.code().unwrap_or(-1),
         output: format!("{stdout}\n{}", String::from_utf8_lossy(&o.stderr)),
     }
+}
+
+/// Runs the built `qoltanba` with `args` over the data folder `data_dir`:
+/// its exit code and everything it printed (stdout, then stderr).
+pub fn qoltanba_in(args: &[&str], data_dir: &Path) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args(args)
+        .env("QOLTANBA_DATA_DIR", data_dir)
+        .env("QOLTANBA_TRUST_DIR", "/nonexistent-trust-dir")
+        .output()
+        .expect("the qoltanba binary runs");
+    let (out, err) = (&o.stdout, &o.stderr);
+    let text = [out, err].map(|b| String::from_utf8_lossy(b).into_owned());
+    (o.status.code().unwrap_or(-1), text.concat())
 }
 
 /// A check of a verdict by name.

@@ -83,6 +83,40 @@ pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
         .collect()
 }
 
+/// `pdfsig` on PDF bytes, written to a file of their own first.
+pub fn pdfsig_of(pdf: &[u8]) -> Vec<(bool, bool, bool)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("judged.pdf");
+    std::fs::write(&file, pdf).expect("writes");
+    pdfsig(&file)
+}
+
+/// `pyhanko_validate` on PDF bytes, written to a file of their own first.
+pub fn pyhanko_of(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("judged.pdf");
+    std::fs::write(&file, pdf).expect("writes");
+    pyhanko_validate(&file)
+}
+
+/// Both judges on the officers' result: the employee's certifying
+/// signature (not over the whole file) and the head's over all of it, each
+/// valid and trusted; to pyHanko the head's is form filling the
+/// certification allows.
+pub fn assert_judges_accept_the_result(pdf: &[u8]) {
+    assert_eq!(
+        pdfsig_of(pdf),
+        vec![(true, true, false), (true, true, true)]
+    );
+    assert_eq!(
+        pyhanko_of(pdf),
+        vec![
+            "INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS",
+            "INTACT:TRUSTED,UNTOUCHED"
+        ]
+    );
+}
+
 /// The pyHanko command: `QOLTANBA_PYHANKO`, or the venv `scripts/test` makes.
 pub fn pyhanko_bin() -> PathBuf {
     let path = std::env::var("QOLTANBA_PYHANKO")
