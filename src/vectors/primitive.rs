@@ -109,7 +109,7 @@ pub(super) fn vector(
     at: i64,
     root: Option<&Path>,
 ) -> Result<crate::verdict::Verdict, String> {
-    let read = |dir: &Path, rel: &str| super::read_in(dir, rel, root);
+    let read = |dir: &Path, rel: &str| super::run::read_in(dir, rel, root);
     let need = |f: &Option<String>, what: &str| {
         f.clone()
             .ok_or_else(|| format!("a primitive vector needs `{what}`"))

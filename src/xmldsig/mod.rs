@@ -15,6 +15,7 @@
 
 pub mod algorithms;
 pub mod c14n;
+mod iin;
 pub mod reference;
 pub mod sign;
 pub mod signature;

@@ -14,6 +14,7 @@
 use super::NS_DSIG;
 use super::algorithms::{self, ecdsa_raw_to_der};
 use super::c14n::{self, C14n, Method};
+use super::iin::{iin_in_content, reconcile_iin};
 use super::reference::{self, Chain, Expect};
 use super::signature::{self, KeyRef, SignatureInfo};
 use super::tree::{self, Xml, is, path, qname};
@@ -22,7 +23,7 @@ use crate::pki::algorithms::{KeyKind, Scheme, VerifyError};
 use crate::pki::cert::{Certificate, hex, sha256};
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{self, Extra, Policy, TrustStore};
-use crate::verdict::{Check, Code, Outcome, Verdict};
+use crate::verdict::{Check, Code, Verdict};
 use base64::Engine;
 use roxmltree::Node;
 use serde_json::json;
@@ -208,34 +209,6 @@ fn all_signatures<'a, 'i>(xml: &'a Xml<'i>) -> Vec<Node<'a, 'i>> {
         .filter(|n| is(*n, NS_DSIG, "Signature"))
         .take(MAX_SIGNATURES + 1)
         .collect()
-}
-
-/// With several signatures, the request's IIN belongs to one signer (the
-/// applicant): when one signature's IIN matches, the others' IIN checks are
-/// skipped instead of failed.
-fn reconcile_iin(verdicts: &mut [Verdict]) {
-    let passed = |v: &Verdict| {
-        v.checks
-            .iter()
-            .any(|c| c.name == "iin" && c.outcome == Outcome::Passed)
-    };
-    let Some(owner) = verdicts.iter().position(passed) else {
-        return;
-    };
-    for (i, v) in verdicts.iter_mut().enumerate() {
-        let other = v.checks.iter().any(|c| {
-            c.name == "iin" && matches!(c.code, Some(Code::IinMismatch) | Some(Code::IinMissing))
-        });
-        if i != owner && other {
-            *v = v.with_check(
-                "iin",
-                Check::skipped(
-                    "iin",
-                    &format!("the request's IIN is signature #{}'s", owner + 1),
-                ),
-            );
-        }
-    }
 }
 
 struct One<'r, 'a, 'i> {
@@ -576,52 +549,6 @@ fn key_info_name(k: &KeyRef) -> &'static str {
         KeyRef::KeyIdentifierThumbprint(_) => "wsse:KeyIdentifier (SHA-1 thumbprint)",
         KeyRef::TokenReference(_) => "wsse:Reference to a BinarySecurityToken",
         KeyRef::None => "none",
-    }
-}
-
-/// The applicant's IIN as the signed content states it in `<name>`
-/// elements (all of them must agree, and agree with the request's).
-fn iin_in_content(
-    targets: &[Node<'_, '_>],
-    name: &str,
-    request: Option<&str>,
-) -> Result<String, Check> {
-    let mut found: Vec<String> = Vec::new();
-    for t in targets {
-        let e = if t.is_root() {
-            t.document().root_element()
-        } else {
-            *t
-        };
-        for d in e
-            .descendants()
-            .filter(|d| d.is_element() && d.tag_name().name() == name)
-        {
-            let v = tree::inner_text(d).trim().to_string();
-            if !found.contains(&v) {
-                found.push(v);
-            }
-        }
-    }
-    match found.as_slice() {
-        [] => Err(Check::failed(
-            "iin",
-            Code::IinMissing,
-            json!({ "problem": format!("the signed content has no <{name}> element"), "iin_element": name }),
-        )),
-        [one] => match request {
-            Some(r) if r != one => Err(Check::failed(
-                "iin",
-                Code::IinMismatch,
-                json!({ "request_iin": r, "document_iin": one, "iin_element": name }),
-            )),
-            _ => Ok(one.clone()),
-        },
-        many => Err(Check::failed(
-            "iin",
-            Code::IinMismatch,
-            json!({ "problem": "the signed content states different IINs", "document_iins": many, "iin_element": name }),
-        )),
     }
 }
 

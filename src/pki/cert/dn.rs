@@ -58,4 +58,3 @@ pub fn dn_text(raw: &[u8]) -> String {
         _ => hex(raw),
     }
 }
-

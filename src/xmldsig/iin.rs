@@ -1,0 +1,81 @@
+//! The IIN in signed XML: the applicant's IIN as the signed content states
+//! it, and, with several signatures, which signer the request's IIN is.
+
+use super::tree;
+use crate::verdict::{Check, Code, Outcome, Verdict};
+use roxmltree::Node;
+use serde_json::json;
+
+/// With several signatures, the request's IIN belongs to one signer (the
+/// applicant): when one signature's IIN matches, the others' IIN checks are
+/// skipped instead of failed.
+pub(super) fn reconcile_iin(verdicts: &mut [Verdict]) {
+    let passed = |v: &Verdict| {
+        v.checks
+            .iter()
+            .any(|c| c.name == "iin" && c.outcome == Outcome::Passed)
+    };
+    let Some(owner) = verdicts.iter().position(passed) else {
+        return;
+    };
+    for (i, v) in verdicts.iter_mut().enumerate() {
+        let other = v.checks.iter().any(|c| {
+            c.name == "iin" && matches!(c.code, Some(Code::IinMismatch) | Some(Code::IinMissing))
+        });
+        if i != owner && other {
+            *v = v.with_check(
+                "iin",
+                Check::skipped(
+                    "iin",
+                    &format!("the request's IIN is signature #{}'s", owner + 1),
+                ),
+            );
+        }
+    }
+}
+
+/// The applicant's IIN as the signed content states it in `<name>`
+/// elements (all of them must agree, and agree with the request's).
+pub(super) fn iin_in_content(
+    targets: &[Node<'_, '_>],
+    name: &str,
+    request: Option<&str>,
+) -> Result<String, Check> {
+    let mut found: Vec<String> = Vec::new();
+    for t in targets {
+        let e = if t.is_root() {
+            t.document().root_element()
+        } else {
+            *t
+        };
+        for d in e
+            .descendants()
+            .filter(|d| d.is_element() && d.tag_name().name() == name)
+        {
+            let v = tree::inner_text(d).trim().to_string();
+            if !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    match found.as_slice() {
+        [] => Err(Check::failed(
+            "iin",
+            Code::IinMissing,
+            json!({ "problem": format!("the signed content has no <{name}> element"), "iin_element": name }),
+        )),
+        [one] => match request {
+            Some(r) if r != one => Err(Check::failed(
+                "iin",
+                Code::IinMismatch,
+                json!({ "request_iin": r, "document_iin": one, "iin_element": name }),
+            )),
+            _ => Ok(one.clone()),
+        },
+        many => Err(Check::failed(
+            "iin",
+            Code::IinMismatch,
+            json!({ "problem": "the signed content states different IINs", "document_iins": many, "iin_element": name }),
+        )),
+    }
+}
