@@ -305,28 +305,45 @@ impl<'a> Parser<'a> {
 
     fn hex_string(&mut self) -> Result<Object, SyntaxError> {
         self.pos += 1;
-        let mut out = Vec::new();
+        // Up to the closing `>` (a signature's /Contents is tens of kB):
+        // two digits at a time while no white-space interrupts them.
+        let rest = self.buf.get(self.pos..).unwrap_or_default();
+        let close = rest.iter().position(|c| *c == b'>');
+        let body = &rest[..close.unwrap_or(rest.len())];
+        let mut out = Vec::with_capacity(body.len() / 2 + 1);
         let mut half: Option<u8> = None;
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(self.truncated());
-            };
-            self.pos += 1;
-            if b == b'>' {
-                if let Some(h) = half {
-                    out.push(h << 4);
-                }
-                return Ok(Object::String(out, StringFormat::Hexadecimal));
+        let mut i = 0;
+        while i < body.len() {
+            if half.is_none()
+                && let (Some(h), Some(l)) = (
+                    body.get(i).copied().and_then(hexval),
+                    body.get(i + 1).copied().and_then(hexval),
+                )
+            {
+                out.push(h << 4 | l);
+                i += 2;
+                continue;
             }
+            let b = body[i];
+            i += 1;
             if is_white(b) {
                 continue;
             }
-            let v = hexval(b).ok_or_else(|| unexpected(self.buf, self.pos - 1))?;
+            let v = hexval(b).ok_or_else(|| unexpected(self.buf, self.pos + i - 1))?;
             match half.take() {
                 Some(h) => out.push(h << 4 | v),
                 None => half = Some(v),
             }
         }
+        self.pos += body.len();
+        if close.is_none() {
+            return Err(self.truncated());
+        }
+        self.pos += 1;
+        if let Some(h) = half {
+            out.push(h << 4);
+        }
+        Ok(Object::String(out, StringFormat::Hexadecimal))
     }
 
     fn dictionary(&mut self, depth: usize) -> Result<Dictionary, SyntaxError> {
@@ -511,6 +528,20 @@ pub fn text_string(s: &str) -> Object {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_strings() {
+        let hex = |b: &[u8]| Parser::new(b, 0).object();
+        let s = |v: &[u8]| Ok(Object::String(v.to_vec(), StringFormat::Hexadecimal));
+        assert_eq!(hex(b"<41 4\n2>"), s(b"AB"));
+        assert_eq!(hex(b"<4a4B3>"), s(b"JK0"));
+        assert_eq!(hex(b"<>"), s(b""));
+        assert!(matches!(
+            hex(b"<41 4g>"),
+            Err(SyntaxError::Unexpected { at: 5, .. })
+        ));
+        assert!(matches!(hex(b"<41 4"), Err(SyntaxError::Truncated(5))));
+    }
 
     #[test]
     fn objects() {

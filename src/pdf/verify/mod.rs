@@ -147,8 +147,8 @@ fn verify_revisions(
                         .iter()
                         .find(|(k, _, _)| k == b"Contents")
                         .map(|(_, s, e)| (offset + *s as u64, offset + *e as u64));
-                    match ind.object {
-                        Object::Dictionary(d) => (d, span, rev),
+                    match &ind.object {
+                        Object::Dictionary(d) => (d.clone(), span, rev),
                         _ => continue,
                     }
                 }
