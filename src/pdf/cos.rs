@@ -314,15 +314,21 @@ impl<'a> Parser<'a> {
         let mut half: Option<u8> = None;
         let mut i = 0;
         while i < body.len() {
-            if half.is_none()
-                && let (Some(h), Some(l)) = (
-                    body.get(i).copied().and_then(hexval),
-                    body.get(i + 1).copied().and_then(hexval),
-                )
-            {
-                out.push(h << 4 | l);
-                i += 2;
-                continue;
+            if half.is_none() {
+                // The run of digit pairs from here, decoded by table.
+                let run = body[i..]
+                    .chunks_exact(2)
+                    .take_while(|p| (HEX[usize::from(p[0])] | HEX[usize::from(p[1])]) < 16)
+                    .count();
+                out.extend(
+                    body[i..i + 2 * run]
+                        .chunks_exact(2)
+                        .map(|p| (HEX[usize::from(p[0])] << 4) | HEX[usize::from(p[1])]),
+                );
+                i += 2 * run;
+                if i >= body.len() {
+                    break;
+                }
             }
             let b = body[i];
             i += 1;
@@ -453,7 +459,21 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn hexval(b: u8) -> Option<u8> {
+/// Each byte's value as a hex digit; 0xFF for any other byte.
+const HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match hexval(i as u8) {
+            Some(v) => v,
+            None => 0xFF,
+        };
+        i += 1;
+    }
+    t
+};
+
+const fn hexval(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),

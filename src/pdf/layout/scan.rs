@@ -16,8 +16,9 @@ use std::rc::Rc;
 
 /// Most bodies recorded; a file with more is refused.
 pub const MAX_BODIES: usize = 2_000_000;
-/// Largest object header and dictionary parsed while scanning.
-const MAX_HEAD: usize = 16 * 1024 * 1024;
+/// Largest object header and dictionary parsed while scanning: `xref`'s
+/// bound, so that a parse handed over is the one `xref` would make.
+const MAX_HEAD: usize = crate::pdf::xref::MAX_OBJECT;
 /// The scan's read window.
 const WINDOW: usize = 1 << 16;
 

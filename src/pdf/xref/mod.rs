@@ -37,7 +37,7 @@ const MAX_OBJECTS: u64 = 8_000_000;
 /// Most cross-reference entries read over all sections.
 const MAX_ENTRIES: usize = 4_000_000;
 /// Largest single object (dictionary, array) read.
-const MAX_OBJECT: usize = 16 * 1024 * 1024;
+pub const MAX_OBJECT: usize = 16 * 1024 * 1024;
 /// Largest decoded object or cross-reference stream.
 const MAX_DECODED: usize = 64 * 1024 * 1024;
 /// Objects read before giving up (a reference loop or a hostile file).
