@@ -18,6 +18,9 @@ use crate::pdf::{PdfError, hasher};
 use crate::pki::algorithms::{Digest, Hasher};
 use lopdf::Object;
 
+/// A `[0 a b c]` ByteRange's two ranges, `(start, length)`.
+type Ranges = [(u64, u64); 2];
+
 /// Largest /Contents accepted (bytes of CMS).
 const MAX_CONTENTS: usize = 1024 * 1024;
 /// Bytes read at a time from a source read by offset.
@@ -33,7 +36,7 @@ pub(super) fn byte_range(sig: &lopdf::Dictionary) -> Option<Vec<i64>> {
 
 /// The two ranges of a `[0 a b c]` ByteRange inside a file of `len` bytes
 /// with `a < b`; None for any other shape.
-pub(super) fn ranges(br: &[i64], len: u64) -> Option<[(u64, u64); 2]> {
+pub(super) fn ranges(br: &[i64], len: u64) -> Option<Ranges> {
     let ok = br.len() == 4
         && br[0] == 0
         && br.iter().all(|x| *x >= 0)
@@ -98,7 +101,7 @@ fn feed(src: &dyn Source, h: &mut Hasher, start: u64, len: u64) -> Result<u64, P
 /// ByteRange of another shape: nothing is hashed, as before).
 pub(super) fn digest_all(src: &dyn Source, found: &[Found]) -> Result<Vec<Prehashed>, PdfError> {
     let len = src.len();
-    let jobs: Vec<(Option<[(u64, u64); 2]>, Vec<Digest>)> = found
+    let jobs: Vec<(Option<Ranges>, Vec<Digest>)> = found
         .iter()
         .map(|f| {
             let r = byte_range(&f.sig).and_then(|br| ranges(&br, len));
@@ -117,7 +120,7 @@ pub(super) fn digest_all(src: &dyn Source, found: &[Found]) -> Result<Vec<Prehas
     all.dedup();
     for d in all {
         // The signatures using `d`, by where their first range ends.
-        let mut users: Vec<(usize, [(u64, u64); 2])> = jobs
+        let mut users: Vec<(usize, Ranges)> = jobs
             .iter()
             .enumerate()
             .filter(|(_, (_, algs))| algs.contains(&d))
