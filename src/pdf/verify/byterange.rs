@@ -149,3 +149,57 @@ pub(super) fn digest_all(src: &dyn Source, found: &[Found]) -> Result<Vec<Prehas
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(br: &[i64]) -> Found {
+        let mut sig = lopdf::Dictionary::new();
+        sig.set(
+            "ByteRange",
+            Object::Array(br.iter().map(|x| Object::Integer(*x)).collect()),
+        );
+        Found {
+            field: String::new(),
+            field_dict: lopdf::Dictionary::new(),
+            sig,
+            contents_span: None,
+            revision: 0,
+            // A document time-stamp wants SHA-256, -384 and -512.
+            doc_ts: true,
+            contents: Vec::new(),
+            pre: Prehashed::default(),
+        }
+    }
+
+    #[test]
+    fn shared_prefix_gives_each_signatures_own_digests() {
+        let file: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let src: &[u8] = &file;
+        // Out of order, overlapping, one not of the [0 a b c] shape.
+        let brs: [&[i64]; 4] = [
+            &[0, 3000, 3100, 1900],
+            &[0, 100, 200, 300],
+            &[0, 1000, 1500, 500],
+            &[10, 100, 200, 300],
+        ];
+        let found: Vec<Found> = brs.iter().map(|b| found(b)).collect();
+        let got = digest_all(&src, &found).unwrap();
+        for (br, pre) in brs.iter().zip(&got) {
+            let shaped = ranges(br, file.len() as u64);
+            assert_eq!(pre.digests.len(), 3);
+            for (d, h) in &pre.digests {
+                let mut want = hasher(*d);
+                if let Some(r) = shaped {
+                    for (at, n) in r {
+                        want.update(&file[at as usize..(at + n) as usize]);
+                    }
+                }
+                assert_eq!(*h, want.finish(), "{br:?} {}", d.name());
+            }
+            let length = shaped.map(|r| r[0].1 + r[1].1).unwrap_or(0);
+            assert_eq!(pre.length, length);
+        }
+    }
+}
