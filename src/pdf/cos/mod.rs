@@ -4,8 +4,13 @@
 //! signing side reuses), and indirect objects `N G obj … endobj` with the
 //! position of a stream's data and of each top-level dictionary value (so a
 //! signature's `/Contents` can be located exactly). Knows nothing of
-//! cross-reference tables or revisions (`xref` does). Never panics: nesting,
-//! names, strings and numbers are bounded, and every failure is an error.
+//! cross-reference tables or revisions (`xref` does); `text` reads and
+//! writes text strings. Never panics: nesting, names, strings and numbers
+//! are bounded, and every failure is an error.
+
+mod text;
+
+pub use text::{decode_text, text, text_string};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
@@ -510,41 +515,6 @@ pub fn write(out: &mut Vec<u8>, o: &Object) {
     let _ = lopdf::Writer::write_object(out, o);
 }
 
-/// Reads a PDF text string (UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding ~ Latin-1).
-pub fn text(o: &Object) -> Option<String> {
-    let Object::String(b, _) = o else {
-        return None;
-    };
-    Some(decode_text(b))
-}
-
-/// Decodes the bytes of a text string.
-pub fn decode_text(b: &[u8]) -> String {
-    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
-        return String::from_utf16_lossy(&units);
-    }
-    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    b.iter().map(|&c| char::from(c)).collect()
-}
-
-/// Encodes a text string: PDFDocEncoding when ASCII, else UTF-16BE with BOM.
-pub fn text_string(s: &str) -> Object {
-    if s.is_ascii() {
-        return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
-    }
-    let mut b = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        b.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(b, StringFormat::Hexadecimal)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,12 +579,5 @@ mod tests {
             parse(deep.as_bytes()),
             Err(SyntaxError::TooDeep(_))
         ));
-    }
-
-    #[test]
-    fn text_strings() {
-        let t = text_string("Қолтаңба");
-        assert_eq!(text(&t).unwrap(), "Қолтаңба");
-        assert_eq!(text(&text_string("abc")).unwrap(), "abc");
     }
 }
