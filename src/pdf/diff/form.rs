@@ -10,11 +10,15 @@
 //! keys (`/V`, `/AS`, `/AP`, `/F`, `/DA`, `/Q`, `/Ff`) are what filling
 //! changes, and every other key must stay. An appearance stream rewritten in
 //! place must be used by its field alone.
+//!
+//! `fields` lists the fields of a revision; `appearance` judges what a
+//! field's or widget's `/AP` changed.
 
+use super::appearance::appearance;
+use super::fields::{Field, list, visible};
 use super::{Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, same};
 use crate::pdf::PdfError;
-use crate::pdf::cos;
-use lopdf::{Dictionary, Object, ObjectId};
+use lopdf::{Dictionary, Object};
 use std::collections::BTreeMap;
 
 /// Keys filling a field (or signing an empty one) may change.
@@ -32,122 +36,9 @@ const ACROFORM_KEYS: [&[u8]; 6] = [
     b"NeedAppearances",
     b"SigFlags",
 ];
-/// Most fields listed.
-const MAX_FIELDS: usize = 20_000;
-
-/// A field as listed from the AcroForm.
-#[derive(Debug, Clone)]
-struct Field {
-    id: ObjectId,
-    dict: Dictionary,
-    ft: Option<Vec<u8>>,
-    /// Its widgets: kids without `/T`, or the field itself when merged.
-    widgets: Vec<(ObjectId, Dictionary)>,
-}
-
-impl Field {
-    fn is_sig(&self) -> bool {
-        self.ft.as_deref() == Some(b"Sig")
-    }
-}
 
 /// Widgets of new signature fields: widget → (field, level).
 pub(super) type NewWidgets = BTreeMap<u32, (String, Level)>;
-
-fn area(d: &Dictionary) -> f64 {
-    let num = |o: &Object| match o {
-        Object::Integer(i) => *i as f64,
-        Object::Real(r) => f64::from(*r),
-        _ => 0.0,
-    };
-    match d.get(b"Rect") {
-        Ok(Object::Array(r)) if r.len() == 4 => {
-            ((num(&r[2]) - num(&r[0])) * (num(&r[3]) - num(&r[1]))).abs()
-        }
-        _ => 0.0,
-    }
-}
-
-fn visible(f: &Field) -> bool {
-    area(&f.dict) > 0.0 || f.widgets.iter().any(|(_, w)| area(w) > 0.0)
-}
-
-/// Lists the fields under `fields` (kids included) as of `rev`.
-fn list(
-    a: &mut Analysis<'_, '_>,
-    fields: &Object,
-    rev: usize,
-) -> Result<BTreeMap<String, Field>, PdfError> {
-    let mut out = BTreeMap::new();
-    let top = match a.file.resolve(fields, rev)? {
-        Object::Array(x) => x,
-        _ => Vec::new(),
-    };
-    let mut todo: Vec<(Object, String, Option<Vec<u8>>, usize)> = top
-        .into_iter()
-        .rev()
-        .map(|f| (f, String::new(), None, 0))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    while let Some((f, parent, inherited, depth)) = todo.pop() {
-        let Object::Reference(id) = f else { continue };
-        if depth > 32 || !seen.insert(id.0) || out.len() > MAX_FIELDS {
-            continue;
-        }
-        let Object::Dictionary(d) = a.file.object(id, rev)? else {
-            continue;
-        };
-        let Some(t) = d.get(b"T").ok().and_then(cos::text) else {
-            continue; // a widget, not a field
-        };
-        let name = if parent.is_empty() {
-            t
-        } else {
-            format!("{parent}.{t}")
-        };
-        let ft = name_of(&d, b"FT").map(<[u8]>::to_vec).or(inherited);
-        let kids = match d.get(b"Kids") {
-            Ok(k) => match a.file.resolve(k, rev)? {
-                Object::Array(k) => k,
-                _ => Vec::new(),
-            },
-            Err(_) => Vec::new(),
-        };
-        let mut widgets = Vec::new();
-        for k in kids.iter().take(1000) {
-            let Object::Reference(kid) = k else { continue };
-            let Object::Dictionary(kd) = a.file.object(*kid, rev)? else {
-                continue;
-            };
-            if kd.has(b"T") {
-                todo.push((k.clone(), name.clone(), ft.clone(), depth + 1));
-            } else {
-                widgets.push((*kid, kd));
-            }
-        }
-        if kids.is_empty() {
-            widgets.push((id, d.clone()));
-        }
-        if out.contains_key(&name) && rev == a.new {
-            a.refuse(
-                id.0,
-                Category::FormStructure,
-                format!("two fields named {name:?}"),
-            );
-            continue;
-        }
-        out.insert(
-            name,
-            Field {
-                id,
-                dict: d,
-                ft,
-                widgets,
-            },
-        );
-    }
-    Ok(out)
-}
 
 /// The catalog of a revision (empty when unreadable).
 pub(super) fn catalog(a: &Analysis<'_, '_>, rev: usize) -> Result<(u32, Dictionary), PdfError> {
@@ -545,100 +436,6 @@ fn widgets_of(
             ),
         );
         appearance(a, name, w.0, ow, nw, level, category)?;
-    }
-    Ok(())
-}
-
-/// A field's or widget's appearance: new streams, or its own rewritten in place.
-fn appearance(
-    a: &mut Analysis<'_, '_>,
-    name: &str,
-    holder: u32,
-    od: &Dictionary,
-    nd: &Dictionary,
-    level: Level,
-    category: Category,
-) -> Result<(), PdfError> {
-    let Ok(new_raw) = nd.get(b"AP") else {
-        return Ok(());
-    };
-    let old_raw = od.get(b"AP").ok();
-    let what = format!("the appearance of {name:?}");
-    let mut owners = vec![holder];
-    if let Object::Reference(r) = new_raw {
-        let old_ref = match old_raw {
-            Some(Object::Reference(x)) => Some(*x),
-            _ => None,
-        };
-        if !a.safe_ref(old_ref, *r, &what) {
-            return Ok(());
-        }
-        a.allow(r.0, level, category, Some(name), false, true, what.clone());
-        if !a.is_new(r.0) {
-            a.only_used_by(r.0, &[holder]);
-        }
-        owners.push(r.0);
-    }
-    let Object::Dictionary(new_ap) = a.resolve_new(new_raw)? else {
-        a.refuse(holder, category, format!("{what} is not a dictionary"));
-        return Ok(());
-    };
-    let old_ap = match old_raw {
-        Some(x) => match a.resolve_old(x)? {
-            Object::Dictionary(d) => d,
-            _ => Dictionary::new(),
-        },
-        None => Dictionary::new(),
-    };
-    for key in [&b"N"[..], b"R", b"D"] {
-        let Ok(v) = new_ap.get(key) else { continue };
-        // A stream, or a dictionary of states (check boxes, radio buttons).
-        let mut streams: Vec<(Option<Vec<u8>>, ObjectId)> = Vec::new();
-        match v {
-            Object::Reference(s) => streams.push((None, *s)),
-            Object::Dictionary(states) => {
-                for (k, x) in states.iter().take(64) {
-                    if let Object::Reference(s) = x {
-                        streams.push((Some(k.clone()), *s));
-                    }
-                }
-            }
-            _ => {}
-        }
-        for (state, s) in streams {
-            if a.is_new(s.0) {
-                a.allow_deps(&Object::Reference(s), level, category, Some(name), &what)?;
-                continue;
-            }
-            if !a.written(s.0) {
-                continue; // an existing stream shown, not changed
-            }
-            let before = match (&state, old_ap.get(key)) {
-                (None, Ok(Object::Reference(x))) => Some(*x),
-                (Some(st), Ok(Object::Dictionary(d))) => ref_of(d, st),
-                _ => None,
-            };
-            if before == Some(s) {
-                a.allow(
-                    s.0,
-                    level,
-                    category,
-                    Some(name),
-                    false,
-                    true,
-                    format!("{what} rewritten in place"),
-                );
-                a.only_used_by(s.0, &owners);
-                let new = a.new_obj(s.0)?;
-                a.allow_deps(&new, level, category, Some(name), &what)?;
-            } else {
-                a.refuse(
-                    s.0,
-                    Category::XObject,
-                    format!("{what} re-pointed at an existing stream that this update rewrites"),
-                );
-            }
-        }
     }
     Ok(())
 }

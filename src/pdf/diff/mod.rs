@@ -24,7 +24,9 @@
 //! FieldMDP) is `verify`'s decision; this module says what each change is.
 
 mod annots;
+mod appearance;
 mod describe;
+mod fields;
 mod form;
 pub mod graph;
 mod rules;

@@ -187,7 +187,7 @@ pub fn examine(file: &PdfFile<'_>) -> Result<Vec<Finding>, PdfError> {
         Ok(Object::Integer(n)) if n >= 0 => Some(n as u64),
         _ => None,
     };
-    let s = scan::scan(src, from, &length_of)?;
+    let s = scan::scan(src, from, &length_of, &|off, ind| file.keep(off, ind))?;
     check(file, &s)
 }
 

@@ -9,14 +9,16 @@
 //! the same size limits as `xref`, one pass over the file.
 
 use crate::pdf::PdfError;
-use crate::pdf::cos::{Parser, SyntaxError, is_white};
-use crate::pdf::xref::{Source, find, read_range};
+use crate::pdf::cos::{Indirect, Parser, SyntaxError, is_white};
+use crate::pdf::xref::{Source, find, in_memory, read_range};
 use lopdf::Object;
+use std::rc::Rc;
 
 /// Most bodies recorded; a file with more is refused.
 pub const MAX_BODIES: usize = 2_000_000;
-/// Largest object header and dictionary parsed while scanning.
-const MAX_HEAD: usize = 16 * 1024 * 1024;
+/// Largest object header and dictionary parsed while scanning: `xref`'s
+/// bound, so that a parse handed over is the one `xref` would make.
+const MAX_HEAD: usize = crate::pdf::xref::MAX_OBJECT;
 /// The scan's read window.
 const WINDOW: usize = 1 << 16;
 
@@ -66,33 +68,60 @@ pub struct Scan {
 
 /// Resolves an indirect stream `/Length` (through the cross-reference chain).
 pub type LengthOf<'a> = &'a dyn Fn(lopdf::ObjectId) -> Option<u64>;
+/// Takes the parse of a body at an offset, for later reads of that object.
+pub type Keep<'a> = &'a dyn Fn(u64, &Rc<Indirect>);
 
+/// The read window: copied from a source read by offset, borrowed from one
+/// in memory (the same bytes either way).
 struct Window<'a> {
     src: &'a dyn Source,
+    all: Option<&'a [u8]>,
     start: u64,
+    len: usize,
     buf: Vec<u8>,
 }
 
 impl<'a> Window<'a> {
     /// The bytes from `pos`, at least `need` of them unless the file ends.
     fn at(&mut self, pos: u64, need: usize) -> Result<&[u8], PdfError> {
-        let have_end = self.start + self.buf.len() as u64;
+        let have_end = self.start + self.len as u64;
         let file_end = self.src.len();
         if pos < self.start || pos + need as u64 > have_end && have_end < file_end {
-            self.buf = read_range(self.src, pos, need.max(WINDOW))?;
+            let want = need.max(WINDOW);
+            self.len = match self.all {
+                Some(_) => want.min(usize::try_from(file_end.saturating_sub(pos)).unwrap_or(want)),
+                None => {
+                    self.buf = read_range(self.src, pos, want)?;
+                    self.buf.len()
+                }
+            };
             self.start = pos;
         }
         let from = (pos - self.start) as usize;
-        Ok(self.buf.get(from..).unwrap_or_default())
+        let window = match self.all {
+            Some(a) => {
+                let s = self.start as usize;
+                a.get(s..s + self.len).unwrap_or_default()
+            }
+            None => &self.buf[..self.len.min(self.buf.len())],
+        };
+        Ok(window.get(from..).unwrap_or_default())
     }
 }
 
 /// Scans `src` from `from` (the header) to its end.
-pub fn scan(src: &dyn Source, from: u64, length_of: LengthOf<'_>) -> Result<Scan, PdfError> {
+pub fn scan(
+    src: &dyn Source,
+    from: u64,
+    length_of: LengthOf<'_>,
+    keep: Keep<'_>,
+) -> Result<Scan, PdfError> {
     let len = src.len();
     let mut w = Window {
         src,
+        all: src.bytes(),
         start: 0,
+        len: 0,
         buf: Vec::new(),
     };
     let mut out = Scan::default();
@@ -117,7 +146,7 @@ pub fn scan(src: &dyn Source, from: u64, length_of: LengthOf<'_>) -> Result<Scan
                 Some(line_end(&mut w, pos)?)
             }
         } else if c.is_ascii_digit() {
-            match body(&mut w, pos, len, length_of)? {
+            match body(&mut w, pos, len, length_of, keep)? {
                 Some(body) => {
                     if out.bodies.len() >= MAX_BODIES {
                         return Err(PdfError::Limit {
@@ -230,6 +259,7 @@ fn body(
     pos: u64,
     len: u64,
     length_of: LengthOf<'_>,
+    keep: Keep<'_>,
 ) -> Result<Option<Body>, PdfError> {
     // A cheap test first: two numbers and `obj`.
     {
@@ -239,14 +269,25 @@ fn body(
             return Ok(None);
         }
     }
-    let mut need = 4096;
-    let ind = loop {
-        let b = w.at(pos, need)?;
-        let got = b.len();
-        match Parser::new(b, 0).indirect() {
-            Ok(i) => break Some(i),
-            Err(SyntaxError::Truncated(_)) if got >= need && need < MAX_HEAD => need *= 4,
-            Err(_) => break None,
+    // In memory the body is parsed once in place, as `xref` parses it,
+    // and the parse is handed over for later reads of the object.
+    let ind = match in_memory(w.src, pos, MAX_HEAD) {
+        Some(b) => Parser::new(b, 0).indirect().ok().map(|i| {
+            let i = Rc::new(i);
+            keep(pos, &i);
+            i
+        }),
+        None => {
+            let mut need = 4096;
+            loop {
+                let b = w.at(pos, need)?;
+                let got = b.len();
+                match Parser::new(b, 0).indirect() {
+                    Ok(i) => break Some(Rc::new(i)),
+                    Err(SyntaxError::Truncated(_)) if got >= need && need < MAX_HEAD => need *= 4,
+                    Err(_) => break None,
+                }
+            }
         }
     };
     let Some(ind) = ind else {
@@ -325,7 +366,7 @@ mod tests {
     fn bodies_marks_and_junk() {
         let pdf = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<< /Length 9 >>\nstream\n2 0 obj x\nendstream\nendobj\n\
 2 0 obj\n(a) endobj\nxref\n0 3\n0000000000 65535 f \ntrailer\n<< /Size 3 >>\nstartxref\n99\n%%EOF\ngarbage here\n";
-        let s = scan(&&pdf[..], 0, &|_| None).unwrap();
+        let s = scan(&&pdf[..], 0, &|_| None, &|_, _| {}).unwrap();
         let nums: Vec<u32> = s.bodies.iter().map(|b| b.num).collect();
         assert_eq!(nums, vec![1, 2]);
         assert!(s.marks.iter().any(|m| matches!(m, Mark::Table(_))));
@@ -345,7 +386,7 @@ mod tests {
     #[test]
     fn a_wrong_length_is_searched_past() {
         let pdf = b"%PDF-1.7\n1 0 obj\n<< /Length 2 >>\nstream\n3 0 obj (hidden) endobj\nendstream\nendobj\n";
-        let s = scan(&&pdf[..], 0, &|_| None).unwrap();
+        let s = scan(&&pdf[..], 0, &|_| None, &|_, _| {}).unwrap();
         assert_eq!(s.bodies.len(), 1, "{:?}", s.bodies);
     }
 }

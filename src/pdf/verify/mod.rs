@@ -17,6 +17,7 @@
 //! `dss` reads the validation data, `ltv` validates at past times from
 //! proofs of existence (document time-stamps) and reports the level.
 
+mod byterange;
 pub mod claimed_time;
 mod dss;
 mod ltv;
@@ -35,10 +36,11 @@ use super::{PdfError, cos};
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, TrustStore};
 use crate::verdict::Indication;
+use byterange::byte_range;
 use lopdf::Object;
 use report::{malformed, structural, too_complex};
 use serde_json::json;
-use signature::{byte_range, verify_one};
+use signature::verify_one;
 
 /// Most signatures verified in one file.
 const MAX_SIGNATURES: usize = 200;
@@ -86,6 +88,12 @@ struct Found {
     sig: lopdf::Dictionary,
     contents_span: Option<(u64, u64)>,
     revision: usize,
+    /// A document time-stamp (else a signature).
+    doc_ts: bool,
+    /// The CMS in /Contents.
+    contents: Vec<u8>,
+    /// Its ByteRange's digests (`byterange::digest_all`).
+    pre: crate::envelope::Prehashed,
 }
 
 fn verify_inner(
@@ -148,8 +156,8 @@ fn verify_revisions(
                         .iter()
                         .find(|(k, _, _)| k == b"Contents")
                         .map(|(_, s, e)| (offset + *s as u64, offset + *e as u64));
-                    match ind.object {
-                        Object::Dictionary(d) => (d, span, rev),
+                    match &ind.object {
+                        Object::Dictionary(d) => (d.clone(), span, rev),
                         _ => continue,
                     }
                 }
@@ -165,9 +173,12 @@ fn verify_revisions(
         found.push(Found {
             field,
             field_dict: fd.clone(),
+            doc_ts: byterange::is_doc_timestamp(&sig),
+            contents: byterange::contents(&sig),
             sig,
             contents_span: span,
             revision,
+            pre: Default::default(),
         });
     }
     found.sort_by_key(|f| {
@@ -175,6 +186,10 @@ fn verify_revisions(
             .map(|b| b.get(1).copied().unwrap_or(0))
             .unwrap_or(0)
     });
+    let digests = byterange::digest_all(src, &found)?;
+    for (f, pre) in found.iter_mut().zip(digests) {
+        f.pre = pre;
+    }
     // Validation data in the DSS joins the request's.
     let mut extra = req.extra.clone();
     let mut crls = req.crls.clone();

@@ -3,6 +3,7 @@
 //! `envelope::verify` (a document time-stamp's imprint included), and its
 //! decision given `mdp`'s judgement of what came after it.
 
+use super::byterange::{byte_range, ranges};
 use super::claimed_time;
 use super::mdp::{JudgedChange, Judgement};
 use super::report::Reason;
@@ -11,81 +12,14 @@ use super::{Found, PdfVerifyRequest};
 use crate::envelope::{self, Prehashed, VerifyRequest};
 use crate::pdf::diff::RevisionChanges;
 use crate::pdf::sign::parse_pdf_date;
-use crate::pdf::xref::{PdfFile, Source, int, read_range};
-use crate::pdf::{PdfError, cos, hasher};
-use crate::pki::algorithms::Digest;
+use crate::pdf::xref::PdfFile;
+use crate::pdf::{PdfError, cos};
 use crate::pki::cert::hex;
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, RevocationMode, TrustStore, Usage};
 use crate::verdict::{Indication, Verdict};
 use lopdf::Object;
 use serde_json::{Value, json};
-
-/// Largest /Contents accepted (bytes of CMS).
-const MAX_CONTENTS: usize = 1024 * 1024;
-
-/// The ByteRange as written (at most 64 numbers).
-pub(super) fn byte_range(sig: &lopdf::Dictionary) -> Option<Vec<i64>> {
-    match sig.get(b"ByteRange") {
-        Ok(Object::Array(a)) if a.len() <= 64 => a.iter().map(|x| int(Some(x))).collect(),
-        _ => None,
-    }
-}
-
-/// The DER at the start of a zero-padded /Contents.
-fn der_prefix(b: &[u8]) -> &[u8] {
-    if b.len() < 2 || b[0] != 0x30 {
-        return b;
-    }
-    let (len, hdr) = match b[1] {
-        l if l < 0x80 => (usize::from(l), 2),
-        0x81..=0x84 => {
-            let n = usize::from(b[1] & 0x7F);
-            if b.len() < 2 + n {
-                return b;
-            }
-            (
-                b[2..2 + n]
-                    .iter()
-                    .fold(0usize, |a, x| (a << 8) | usize::from(*x)),
-                2 + n,
-            )
-        }
-        _ => return b,
-    };
-    b.get(..hdr.saturating_add(len)).unwrap_or(b)
-}
-
-/// Streams the ByteRange through every digest asked for.
-fn digest_ranges(
-    src: &dyn Source,
-    ranges: &[(u64, u64)],
-    digests: &[Digest],
-) -> Result<Prehashed, PdfError> {
-    let mut ctxs: Vec<(Digest, crate::pki::algorithms::Hasher)> =
-        digests.iter().map(|d| (*d, hasher(*d))).collect();
-    let mut length = 0u64;
-    const CHUNK: u64 = 1 << 20;
-    for &(start, len) in ranges {
-        let mut off = start;
-        while off < start + len {
-            let n = CHUNK.min(start + len - off) as usize;
-            let buf = read_range(src, off, n)?;
-            if buf.is_empty() {
-                break;
-            }
-            for (_, c) in &mut ctxs {
-                c.update(&buf);
-            }
-            off += buf.len() as u64;
-            length += buf.len() as u64;
-        }
-    }
-    Ok(Prehashed {
-        length,
-        digests: ctxs.into_iter().map(|(d, c)| (d, c.finish())).collect(),
-    })
-}
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn verify_one(
@@ -105,21 +39,13 @@ pub(super) fn verify_one(
         Ok(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
         _ => String::new(),
     };
-    let doc_ts = sub_filter == "ETSI.RFC3161"
-        || matches!(f.sig.get(b"Type"), Ok(Object::Name(n)) if n == b"DocTimeStamp");
-    let contents = match f.sig.get(b"Contents") {
-        Ok(Object::String(b, _)) if b.len() <= MAX_CONTENTS => der_prefix(b).to_vec(),
-        _ => Vec::new(),
-    };
+    let doc_ts = f.doc_ts;
+    let contents = &f.contents;
     // The ByteRange.
     let br = byte_range(&f.sig).unwrap_or_default();
     let rev = &file.revisions[f.revision.min(file.revisions.len() - 1)];
     let mut problem = None;
-    let shape_ok = br.len() == 4
-        && br[0] == 0
-        && br.iter().all(|x| *x >= 0)
-        && br[1] < br[2]
-        && (br[2] as u64).saturating_add(br[3] as u64) <= len;
+    let shape_ok = ranges(&br, len).is_some();
     if !shape_ok {
         problem = Some(format!("ByteRange {br:?} is not [0 a b c] inside the file"));
     }
@@ -150,26 +76,8 @@ pub(super) fn verify_one(
         revision: f.revision + 1,
         problem,
     };
-    // The CMS: its digest algorithms decide what to hash.
-    let mut algs: Vec<Digest> = match envelope::parse::parse(&contents) {
-        Ok(env) => env
-            .signers
-            .iter()
-            .filter_map(|s| Digest::from_oid(&s.digest_alg.oid).ok())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    if doc_ts {
-        algs.extend([Digest::Sha256, Digest::Sha384, Digest::Sha512]);
-    }
-    algs.sort_by_key(|d| d.name());
-    algs.dedup();
-    let ranges = if shape_ok {
-        vec![(0, br[1] as u64), (br[2] as u64, br[3] as u64)]
-    } else {
-        Vec::new()
-    };
-    let pre = digest_ranges(src, &ranges, &algs)?;
+    // The ByteRange's digests, computed for every signature at once.
+    let pre = &f.pre;
     // OCSP responses in the DSS are evidence like its CRLs: in the default
     // mode they answer where no CRL does (offline, no responder is asked).
     let revocation = match req.policy.revocation {
@@ -183,7 +91,7 @@ pub(super) fn verify_one(
         ..req.policy.clone()
     };
     let vreq = VerifyRequest {
-        envelope: &contents,
+        envelope: contents,
         data: None,
         at: req.at,
         policy,
@@ -193,9 +101,9 @@ pub(super) fn verify_one(
     let mut verdict = if doc_ts {
         envelope::verify(&vreq, store)
     } else {
-        envelope::verify_prehashed(&vreq, store, &pre)
+        envelope::verify_prehashed(&vreq, store, pre)
     };
-    if doc_ts && let Some(p) = doc_timestamp_imprint(&contents, &pre) {
+    if doc_ts && let Some(p) = doc_timestamp_imprint(contents, pre) {
         verdict = verdict.with_check(
             "digest",
             crate::verdict::Check::failed(

@@ -11,14 +11,16 @@
 //! readable `startxref` chain and bounds everything it reads: revisions,
 //! entries, object sizes, decompressed streams.
 //!
-//! `source` gives random access to the bytes (memory, or a file read by
+//! `section` reads one cross-reference table or stream; `source` gives random access to the bytes (memory, or a file read by
 //! offset, so a 200 MB file is never held in memory); `objects` reads the
 //! objects themselves as of a revision, only those asked for.
 
 mod objects;
+mod section;
 mod source;
 
-pub use source::{FileSource, Source, read_range};
+pub use section::Section;
+pub use source::{FileSource, Source, in_memory, read_range};
 
 use super::PdfError;
 use super::cos::{Indirect, Parser, SyntaxError};
@@ -35,11 +37,14 @@ const MAX_OBJECTS: u64 = 8_000_000;
 /// Most cross-reference entries read over all sections.
 const MAX_ENTRIES: usize = 4_000_000;
 /// Largest single object (dictionary, array) read.
-const MAX_OBJECT: usize = 16 * 1024 * 1024;
+pub const MAX_OBJECT: usize = 16 * 1024 * 1024;
 /// Largest decoded object or cross-reference stream.
 const MAX_DECODED: usize = 64 * 1024 * 1024;
 /// Objects read before giving up (a reference loop or a hostile file).
 const MAX_READS: usize = 1_000_000;
+/// Bytes of object syntax whose parse is kept for later reads (the parsed
+/// form is a few times larger); objects read beyond it are parsed again.
+const CACHE_BYTES: usize = 8 << 20;
 /// How far back from the end a `startxref` is looked for.
 const STARTXREF_SEARCH: u64 = 16 << 20;
 
@@ -72,23 +77,6 @@ pub enum XrefKind {
     Table,
     /// A `/Type /XRef` stream.
     Stream,
-}
-
-/// One cross-reference section.
-#[derive(Debug, Clone)]
-pub struct Section {
-    /// Its offset (the `xref` keyword or the stream object).
-    pub offset: u64,
-    /// Table or stream.
-    pub kind: XrefKind,
-    /// The objects it defines or frees.
-    pub entries: BTreeMap<u32, Entry>,
-    /// Its trailer dictionary (the stream's dictionary for a stream).
-    pub trailer: Dictionary,
-    /// Where it ends (after the trailer dictionary, or the stream object).
-    pub end: u64,
-    /// Objects listed more than once in it with different entries.
-    pub duplicates: Vec<u32>,
 }
 
 /// What a lenient reader would repair silently, recorded for `layout`.
@@ -142,7 +130,7 @@ pub struct Revision {
 
 /// An object with where it was read from: its offset and parse (None inside
 /// an object stream).
-pub type Located = (Object, Option<(u64, Indirect)>);
+pub type Located = (Object, Option<(u64, Rc<Indirect>)>);
 
 /// A parsed file structure over a source.
 pub struct PdfFile<'s> {
@@ -158,7 +146,16 @@ pub struct PdfFile<'s> {
     /// What a lenient reader would have repaired.
     pub anomalies: Vec<Anomaly>,
     objstm: RefCell<HashMap<u64, Rc<ObjStm>>>,
+    parsed: RefCell<Parsed>,
     reads: RefCell<usize>,
+}
+
+/// Objects already parsed, by offset: every revision, signature and rule
+/// reads the same objects, and a signature's /Contents is long to parse.
+#[derive(Default)]
+struct Parsed {
+    at: HashMap<u64, Rc<Indirect>>,
+    bytes: usize,
 }
 
 fn bad(msg: impl Into<String>) -> PdfError {
@@ -198,6 +195,7 @@ impl<'s> PdfFile<'s> {
             linearized: is_linearized(&head),
             anomalies: Vec::new(),
             objstm: RefCell::new(HashMap::new()),
+            parsed: RefCell::new(Parsed::default()),
             reads: RefCell::new(0),
         };
         // The chain, newest first: each element a revision's sections.
@@ -361,198 +359,6 @@ impl<'s> PdfFile<'s> {
             pos += CHUNK as u64;
         }
         Ok((len, len))
-    }
-
-    fn section(&self, off: u64) -> Result<Section, PdfError> {
-        let buf = read_range(self.src, off, 64)?;
-        let mut p = Parser::new(&buf, 0);
-        if p.keyword(b"xref") {
-            self.table(off)
-        } else {
-            self.xref_stream(off)
-        }
-    }
-
-    fn table(&self, off: u64) -> Result<Section, PdfError> {
-        let mut entries = BTreeMap::new();
-        let mut duplicates = Vec::new();
-        let mut window = 1 << 12;
-        loop {
-            let buf = read_range(self.src, off, window)?;
-            let complete = buf.len() < window;
-            let mut p = Parser::new(&buf, 0);
-            p.keyword(b"xref");
-            entries.clear();
-            duplicates.clear();
-            let result = (|| -> Result<Option<Dictionary>, PdfError> {
-                loop {
-                    if p.keyword(b"trailer") {
-                        return match p.object() {
-                            Ok(Object::Dictionary(d)) => Ok(Some(d)),
-                            Ok(_) => Err(bad("trailer is not a dictionary")),
-                            Err(SyntaxError::Truncated(_)) => Ok(None),
-                            Err(e) => Err(syntax(off, e)),
-                        };
-                    }
-                    let save = p.pos;
-                    let (Some(first), Some(count)) = (p.uint(), p.uint()) else {
-                        if p.pos >= buf.len() || save + 40 >= buf.len() {
-                            return Ok(None);
-                        }
-                        return Err(bad(format!("bad cross-reference table at byte {off}")));
-                    };
-                    if first + count > MAX_OBJECTS {
-                        return Err(PdfError::Limit {
-                            what: "objects",
-                            limit: MAX_OBJECTS,
-                        });
-                    }
-                    for i in 0..count {
-                        let (Some(a), Some(g)) = (p.uint(), p.uint()) else {
-                            return if p.pos + 40 >= buf.len() {
-                                Ok(None)
-                            } else {
-                                Err(bad(format!("bad cross-reference entry at byte {off}")))
-                            };
-                        };
-                        let id = (first + i) as u32;
-                        if p.keyword(b"n") {
-                            let e = Entry::InFile {
-                                offset: a,
-                                generation: g.min(65535) as u16,
-                            };
-                            put(&mut entries, &mut duplicates, id, e);
-                        } else if p.keyword(b"f") {
-                            if id != 0 {
-                                put(&mut entries, &mut duplicates, id, Entry::Free);
-                            }
-                        } else if p.pos + 4 >= buf.len() {
-                            return Ok(None);
-                        } else {
-                            return Err(bad(format!(
-                                "cross-reference entry neither n nor f at byte {off}"
-                            )));
-                        }
-                    }
-                }
-            })()?;
-            match result {
-                Some(trailer) => {
-                    return Ok(Section {
-                        offset: off,
-                        kind: XrefKind::Table,
-                        entries,
-                        trailer,
-                        end: off + p.pos as u64,
-                        duplicates,
-                    });
-                }
-                None if complete || window >= MAX_DECODED => {
-                    return Err(bad(format!(
-                        "truncated cross-reference table at byte {off}"
-                    )));
-                }
-                None => window *= 4,
-            }
-        }
-    }
-
-    fn xref_stream(&self, off: u64) -> Result<Section, PdfError> {
-        let ind = self.indirect_at(off)?;
-        let Object::Stream(s) = &ind.object else {
-            return Err(bad(format!("no cross-reference at byte {off}")));
-        };
-        if s.dict.get(b"Type").ok() != Some(&Object::Name(b"XRef".to_vec())) {
-            return Err(bad(format!("object at byte {off} is not a /XRef stream")));
-        }
-        let data = self.stream_data(off, &ind, None)?;
-        let raw_len = match s.dict.get(b"Length") {
-            Ok(Object::Integer(n)) if *n >= 0 => *n as u64,
-            _ => 0,
-        };
-        let dict = s.dict.clone();
-        let w: Vec<usize> = match dict.get(b"W") {
-            Ok(Object::Array(a)) if a.len() == 3 => a
-                .iter()
-                .map(|x| match x {
-                    Object::Integer(i) if (0..=8).contains(i) => Ok(*i as usize),
-                    _ => Err(bad("bad /W")),
-                })
-                .collect::<Result<_, _>>()?,
-            _ => return Err(bad("xref stream without /W")),
-        };
-        let size = int(dict.get(b"Size").ok()).ok_or_else(|| bad("xref stream without /Size"))?;
-        if size < 0 || size as u64 > MAX_OBJECTS {
-            return Err(bad("bad /Size"));
-        }
-        let index: Vec<(u64, u64)> = match dict.get(b"Index") {
-            Ok(Object::Array(a)) => a
-                .chunks(2)
-                .filter_map(|c| match c {
-                    [Object::Integer(f), Object::Integer(n)] if *f >= 0 && *n >= 0 => {
-                        Some((*f as u64, *n as u64))
-                    }
-                    _ => None,
-                })
-                .collect(),
-            _ => vec![(0, size as u64)],
-        };
-        let row = w[0] + w[1] + w[2];
-        if row == 0 {
-            return Err(bad("empty /W"));
-        }
-        let field = |r: &[u8]| r.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b));
-        let mut entries = BTreeMap::new();
-        let mut duplicates = Vec::new();
-        let mut rows = data.chunks_exact(row);
-        for (first, count) in index {
-            if first + count > MAX_OBJECTS {
-                return Err(PdfError::Limit {
-                    what: "objects",
-                    limit: MAX_OBJECTS,
-                });
-            }
-            for i in 0..count {
-                let Some(r) = rows.next() else { break };
-                let t = if w[0] == 0 { 1 } else { field(&r[..w[0]]) };
-                let a = field(&r[w[0]..w[0] + w[1]]);
-                let b = field(&r[w[0] + w[1]..]);
-                let id = (first + i) as u32;
-                let e = match t {
-                    0 if id != 0 => Entry::Free,
-                    1 => Entry::InFile {
-                        offset: a,
-                        generation: b.min(65535) as u16,
-                    },
-                    2 => Entry::InStream {
-                        stream: a.min(u64::from(u32::MAX)) as u32,
-                        index: b.min(u64::from(u32::MAX)) as u32,
-                    },
-                    _ => continue,
-                };
-                put(&mut entries, &mut duplicates, id, e);
-            }
-        }
-        let end = off + ind.stream_start.unwrap_or(0) as u64 + raw_len;
-        Ok(Section {
-            offset: off,
-            kind: XrefKind::Stream,
-            entries,
-            trailer: dict,
-            end,
-            duplicates,
-        })
-    }
-}
-
-/// Records an entry; a second, different entry for the same object in one
-/// section is a duplicate (the last one is kept, as most readers do).
-fn put(entries: &mut BTreeMap<u32, Entry>, dups: &mut Vec<u32>, id: u32, e: Entry) {
-    if let Some(prev) = entries.insert(id, e)
-        && prev != e
-        && dups.len() < 1000
-    {
-        dups.push(id);
     }
 }
 

@@ -4,7 +4,8 @@
 //! page tree. Counts every read, so a reference loop or a hostile file ends.
 
 use super::{
-    Entry, Located, MAX_DECODED, MAX_OBJECT, MAX_READS, PdfFile, bad, int, read_range, syntax,
+    CACHE_BYTES, Entry, Located, MAX_DECODED, MAX_OBJECT, MAX_READS, PdfFile, bad, in_memory, int,
+    read_range, syntax,
 };
 use crate::pdf::PdfError;
 use crate::pdf::cos::{Indirect, Parser, SyntaxError};
@@ -27,9 +28,33 @@ impl<'s> PdfFile<'s> {
         Ok(())
     }
 
-    /// Reads the indirect object at `off` (growing the window as needed).
-    pub fn indirect_at(&self, off: u64) -> Result<Indirect, PdfError> {
+    /// Reads the indirect object at `off`: parsed once, then shared.
+    pub fn indirect_at(&self, off: u64) -> Result<Rc<Indirect>, PdfError> {
         self.count_read()?;
+        if let Some(i) = self.parsed.borrow().at.get(&off) {
+            return Ok(i.clone());
+        }
+        let ind = Rc::new(self.parse_at(off)?);
+        self.keep(off, &ind);
+        Ok(ind)
+    }
+
+    /// Keeps a parse of the object at `off` for later reads (within the
+    /// cache's budget). `layout`'s front-to-back scan hands over its parses.
+    pub fn keep(&self, off: u64, ind: &Rc<Indirect>) {
+        let mut p = self.parsed.borrow_mut();
+        if p.bytes.saturating_add(ind.end) <= CACHE_BYTES && !p.at.contains_key(&off) {
+            p.bytes += ind.end;
+            p.at.insert(off, ind.clone());
+        }
+    }
+
+    /// Parses the indirect object at `off`: in place for a source in
+    /// memory, else in a window grown as needed (up to `MAX_OBJECT`).
+    fn parse_at(&self, off: u64) -> Result<Indirect, PdfError> {
+        if let Some(b) = in_memory(self.src, off, MAX_OBJECT) {
+            return Parser::new(b, 0).indirect().map_err(|e| syntax(off, e));
+        }
         let mut window = 1 << 12;
         loop {
             let buf = read_range(self.src, off, window)?;

@@ -13,6 +13,10 @@ pub trait Source {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// All the bytes, when they are in memory (parsed in place, not copied).
+    fn bytes(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl Source for &[u8] {
@@ -27,6 +31,9 @@ impl Source for &[u8] {
         buf[..n].copy_from_slice(&self[start..start + n]);
         Ok(n)
     }
+    fn bytes(&self) -> Option<&[u8]> {
+        Some(self)
+    }
 }
 
 impl Source for Vec<u8> {
@@ -35,6 +42,9 @@ impl Source for Vec<u8> {
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
         self.as_slice().read_at(offset, buf)
+    }
+    fn bytes(&self) -> Option<&[u8]> {
+        Some(self.as_slice())
     }
 }
 
@@ -69,6 +79,14 @@ impl Source for FileSource {
         }
         Ok(done)
     }
+}
+
+/// The bytes an object at `offset` may span (at most `max`), borrowed from
+/// a source in memory; None for a source read by offset.
+pub fn in_memory(src: &dyn Source, offset: u64, max: usize) -> Option<&[u8]> {
+    let all = src.bytes()?;
+    let from = usize::try_from(offset).ok()?.min(all.len());
+    Some(&all[from..from.saturating_add(max).min(all.len())])
 }
 
 /// Reads `len` bytes at `offset` (fewer at the end of the source).

@@ -4,8 +4,13 @@
 //! signing side reuses), and indirect objects `N G obj … endobj` with the
 //! position of a stream's data and of each top-level dictionary value (so a
 //! signature's `/Contents` can be located exactly). Knows nothing of
-//! cross-reference tables or revisions (`xref` does). Never panics: nesting,
-//! names, strings and numbers are bounded, and every failure is an error.
+//! cross-reference tables or revisions (`xref` does); `text` reads and
+//! writes text strings. Never panics: nesting, names, strings and numbers
+//! are bounded, and every failure is an error.
+
+mod text;
+
+pub use text::{decode_text, text, text_string};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
@@ -305,28 +310,51 @@ impl<'a> Parser<'a> {
 
     fn hex_string(&mut self) -> Result<Object, SyntaxError> {
         self.pos += 1;
-        let mut out = Vec::new();
+        // Up to the closing `>` (a signature's /Contents is tens of kB):
+        // two digits at a time while no white-space interrupts them.
+        let rest = self.buf.get(self.pos..).unwrap_or_default();
+        let close = rest.iter().position(|c| *c == b'>');
+        let body = &rest[..close.unwrap_or(rest.len())];
+        let mut out = Vec::with_capacity(body.len() / 2 + 1);
         let mut half: Option<u8> = None;
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(self.truncated());
-            };
-            self.pos += 1;
-            if b == b'>' {
-                if let Some(h) = half {
-                    out.push(h << 4);
+        let mut i = 0;
+        while i < body.len() {
+            if half.is_none() {
+                // The run of digit pairs from here, decoded by table.
+                let run = body[i..]
+                    .chunks_exact(2)
+                    .take_while(|p| (HEX[usize::from(p[0])] | HEX[usize::from(p[1])]) < 16)
+                    .count();
+                out.extend(
+                    body[i..i + 2 * run]
+                        .chunks_exact(2)
+                        .map(|p| (HEX[usize::from(p[0])] << 4) | HEX[usize::from(p[1])]),
+                );
+                i += 2 * run;
+                if i >= body.len() {
+                    break;
                 }
-                return Ok(Object::String(out, StringFormat::Hexadecimal));
             }
+            let b = body[i];
+            i += 1;
             if is_white(b) {
                 continue;
             }
-            let v = hexval(b).ok_or_else(|| unexpected(self.buf, self.pos - 1))?;
+            let v = hexval(b).ok_or_else(|| unexpected(self.buf, self.pos + i - 1))?;
             match half.take() {
                 Some(h) => out.push(h << 4 | v),
                 None => half = Some(v),
             }
         }
+        self.pos += body.len();
+        if close.is_none() {
+            return Err(self.truncated());
+        }
+        self.pos += 1;
+        if let Some(h) = half {
+            out.push(h << 4);
+        }
+        Ok(Object::String(out, StringFormat::Hexadecimal))
     }
 
     fn dictionary(&mut self, depth: usize) -> Result<Dictionary, SyntaxError> {
@@ -436,7 +464,21 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn hexval(b: u8) -> Option<u8> {
+/// Each byte's value as a hex digit; 0xFF for any other byte.
+const HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match hexval(i as u8) {
+            Some(v) => v,
+            None => 0xFF,
+        };
+        i += 1;
+    }
+    t
+};
+
+const fn hexval(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -473,44 +515,23 @@ pub fn write(out: &mut Vec<u8>, o: &Object) {
     let _ = lopdf::Writer::write_object(out, o);
 }
 
-/// Reads a PDF text string (UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding ~ Latin-1).
-pub fn text(o: &Object) -> Option<String> {
-    let Object::String(b, _) = o else {
-        return None;
-    };
-    Some(decode_text(b))
-}
-
-/// Decodes the bytes of a text string.
-pub fn decode_text(b: &[u8]) -> String {
-    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
-        return String::from_utf16_lossy(&units);
-    }
-    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    b.iter().map(|&c| char::from(c)).collect()
-}
-
-/// Encodes a text string: PDFDocEncoding when ASCII, else UTF-16BE with BOM.
-pub fn text_string(s: &str) -> Object {
-    if s.is_ascii() {
-        return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
-    }
-    let mut b = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        b.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(b, StringFormat::Hexadecimal)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_strings() {
+        let hex = |b: &[u8]| Parser::new(b, 0).object();
+        let s = |v: &[u8]| Ok(Object::String(v.to_vec(), StringFormat::Hexadecimal));
+        assert_eq!(hex(b"<41 4\n2>"), s(b"AB"));
+        assert_eq!(hex(b"<4a4B3>"), s(b"JK0"));
+        assert_eq!(hex(b"<>"), s(b""));
+        assert!(matches!(
+            hex(b"<41 4g>"),
+            Err(SyntaxError::Unexpected { at: 5, .. })
+        ));
+        assert!(matches!(hex(b"<41 4"), Err(SyntaxError::Truncated(5))));
+    }
 
     #[test]
     fn objects() {
@@ -558,12 +579,5 @@ mod tests {
             parse(deep.as_bytes()),
             Err(SyntaxError::TooDeep(_))
         ));
-    }
-
-    #[test]
-    fn text_strings() {
-        let t = text_string("Қолтаңба");
-        assert_eq!(text(&t).unwrap(), "Қолтаңба");
-        assert_eq!(text(&text_string("abc")).unwrap(), "abc");
     }
 }
