@@ -132,7 +132,7 @@ pub(super) fn verify_one(
     } else {
         claimed_time::judge(
             m.as_deref().and_then(parse_pdf_date),
-            claimed_time::signing_time_attribute(&contents),
+            claimed_time::signing_time_attribute(contents),
         )
     };
     let times_disagree = pades_baseline.as_ref().and_then(|p| p.agrees_with_m) == Some(false);
