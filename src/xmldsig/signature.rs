@@ -105,6 +105,20 @@ pub enum KeyRef {
     None,
 }
 
+impl KeyRef {
+    /// How the signature names its key, as the verdict reports it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            KeyRef::Certificates(_) => "X509Data",
+            KeyRef::KeyIdentifierCertificate(_) => "wsse:KeyIdentifier (certificate)",
+            KeyRef::KeyIdentifierSki(_) => "wsse:KeyIdentifier (subject key identifier)",
+            KeyRef::KeyIdentifierThumbprint(_) => "wsse:KeyIdentifier (SHA-1 thumbprint)",
+            KeyRef::TokenReference(_) => "wsse:Reference to a BinarySecurityToken",
+            KeyRef::None => "none",
+        }
+    }
+}
+
 /// Everything one `ds:Signature` says.
 #[derive(Debug, Clone)]
 pub struct SignatureInfo<'a, 'i> {

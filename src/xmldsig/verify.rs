@@ -338,7 +338,7 @@ impl<'a, 'i> One<'_, 'a, 'i> {
         };
         checks.push(Check::passed(
             "format",
-            json!({ "signature": sig_path, "id": sig_node.attribute("Id"), "references": info.references.len(), "key_info": key_info_name(&info.key) }),
+            json!({ "signature": sig_path, "id": sig_node.attribute("Id"), "references": info.references.len(), "key_info": info.key.name() }),
         ));
 
         // Algorithms (reported after content, decided first).
@@ -480,7 +480,7 @@ impl<'a, 'i> One<'_, 'a, 'i> {
             (None, _, _) => Check::failed(
                 "signature",
                 Code::SignerCertMissing,
-                json!({ "problem": "KeyInfo names no certificate that was found", "key_info": key_info_name(&info.key) }),
+                json!({ "problem": "KeyInfo names no certificate that was found", "key_info": info.key.name() }),
             ),
             (Some(c), Ok(sc), Some(cm)) if key_problem.is_none() => signature_check(&info, c, *sc, cm),
             _ => Check::skipped("signature", "algorithm not supported"),
@@ -538,17 +538,6 @@ impl<'a, 'i> One<'_, 'a, 'i> {
             Verdict::new(checks, req.at, policy_json, signer_json, None),
             content,
         )
-    }
-}
-
-fn key_info_name(k: &KeyRef) -> &'static str {
-    match k {
-        KeyRef::Certificates(_) => "X509Data",
-        KeyRef::KeyIdentifierCertificate(_) => "wsse:KeyIdentifier (certificate)",
-        KeyRef::KeyIdentifierSki(_) => "wsse:KeyIdentifier (subject key identifier)",
-        KeyRef::KeyIdentifierThumbprint(_) => "wsse:KeyIdentifier (SHA-1 thumbprint)",
-        KeyRef::TokenReference(_) => "wsse:Reference to a BinarySecurityToken",
-        KeyRef::None => "none",
     }
 }
 
