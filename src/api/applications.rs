@@ -77,8 +77,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let request = b64("request", &body.request)?;
     let envelope = b64("signature", &body.signature)?;
-    let trust = state.trust();
-    let deps = super::flow_deps(&state, &trust);
+    let deps = super::flow_deps(&state);
     let submission = workflow::submit::Submission {
         service: &body.service,
         channel: &body.channel,
@@ -96,22 +95,31 @@ pub async fn submit(
             let out = app_json(&state, &done.application, Vec::new());
             Ok((status, Json(out)).into_response())
         }
-        Err(workflow::Error::Refused(verdict)) => {
-            let m = verdict.code.message();
-            let body = json!({
-                "type": "urn:qoltanba:problem:condition-2",
-                "title": m.en,
-                "status": 422,
-                "code": verdict.code,
-                "detail": "the authenticity of the electronic digital signature was not confirmed",
-                "message": m,
-                "refusal": m,
-                "verdict": verdict,
-            });
-            Ok(problem_response(StatusCode::UNPROCESSABLE_ENTITY, body))
+        Err(e) => {
+            let (status, body) = submit_problem(e);
+            Ok(problem_response(status, body))
         }
-        Err(e) => Err(e.into()),
     }
+}
+
+/// A refused submission's answer: process 4's refusal with the verdict
+/// (422) when condition 2 failed, else the problem.
+pub(super) fn submit_problem(e: workflow::Error) -> (StatusCode, serde_json::Value) {
+    let workflow::Error::Refused(verdict) = e else {
+        return ApiError::from(e).parts();
+    };
+    let m = verdict.code.message();
+    let body = json!({
+        "type": "urn:qoltanba:problem:condition-2",
+        "title": m.en,
+        "status": 422,
+        "code": verdict.code,
+        "detail": "the authenticity of the electronic digital signature was not confirmed",
+        "message": m,
+        "refusal": m,
+        "verdict": verdict,
+    });
+    (StatusCode::UNPROCESSABLE_ENTITY, body)
 }
 
 /// Who asks about an application: the portal on behalf of one citizen.
@@ -127,8 +135,7 @@ pub(super) async fn load(
     number: &str,
     on_behalf: Option<&str>,
 ) -> Result<crate::store::applications::Application, ApiError> {
-    let trust = state.trust();
-    let deps = super::flow_deps(state, &trust);
+    let deps = super::flow_deps(state);
     Ok(cases::load(&deps, &caller.0, number, on_behalf).await?)
 }
 
@@ -153,8 +160,7 @@ pub(super) async fn awaiting(
     state: &AppState,
     app: &crate::store::applications::Application,
 ) -> Result<Option<&'static str>, ApiError> {
-    let trust = state.trust();
-    Ok(cases::awaiting(&super::flow_deps(state, &trust), app).await?)
+    Ok(cases::awaiting(&super::flow_deps(state), app).await?)
 }
 
 /// The provider's decision.
@@ -180,8 +186,7 @@ pub async fn decision(
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let decision = cases::Decision::parse(&body.decision, body.reasons.clone())?;
-    let trust = state.trust();
-    let deps = super::flow_deps(&state, &trust);
+    let deps = super::flow_deps(&state);
     let app = cases::decide(&deps, &caller.0, &number, &decision).await?;
     if let Some(key_id) = body.key_id.as_deref()
         && decision != cases::Decision::Review
@@ -201,12 +206,7 @@ pub(super) fn scope(
     caller: &Caller,
     asked: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
-    let trust = state.trust();
-    Ok(cases::scope(
-        &super::flow_deps(state, &trust),
-        &caller.0,
-        asked,
-    )?)
+    Ok(cases::scope(&super::flow_deps(state), &caller.0, asked)?)
 }
 
 /// A list's provider (administrators: optional).
@@ -225,8 +225,7 @@ pub async fn overdue(
     Extension(caller): Extension<Caller>,
     Query(q): Query<ProviderQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let trust = state.trust();
-    let deps = super::flow_deps(&state, &trust);
+    let deps = super::flow_deps(&state);
     let (today, list) = cases::overdue(&deps, &caller.0, q.provider.as_deref()).await?;
     Ok(Json(json!({ "today": today, "applications": list })))
 }

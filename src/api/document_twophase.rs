@@ -1,27 +1,17 @@
 //! Signing an application's document in two phases: `prepare` keeps the
 //! revision with the signature's place reserved and returns the bytes the
 //! signer's device signs; `finish` checks the value and completes the
-//! signature. Who may sign, in what order, and what happens after are
-//! `document_sign`'s, shared with the server-held-key path.
+//! signature. The case is `workflow::twophase`; this module adapts it to HTTP.
 
 use super::AppState;
 use super::auth::Caller;
-use super::document_sign::{
-    b64e, base_pdf, begin, check_signer, complete, field_invalid, internal, keep_access_code,
-    options,
-};
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
-use crate::envelope::client::{self, ClientCms, ClientCmsError};
-use crate::pdf::twophase::{self, ExternalSigner};
-use crate::pki::cert::Certificate;
-use crate::store::documents::Pending;
 use crate::verdict::problem::ProblemCode;
-use crate::workflow::document::SignStage;
+use crate::workflow::twophase::{self, Finish};
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
@@ -54,12 +44,26 @@ pub struct DocFinishBody {
     pub cms: Option<String>,
 }
 
-/// Room in `/Contents` for a client's CMS beyond qoltanba's own: its
-/// attributes, a longer chain and a signature time-stamp token.
-pub const CLIENT_ROOM: usize = 24 * 1024;
-
-/// How long a prepared document signature waits for its value, in seconds.
-pub const PREPARED_TTL: i64 = crate::envelope::twophase::DEFAULT_TTL;
+/// The signer's certificate (DER) and the issuers the body gives.
+pub(super) fn certificate_and_chain(
+    body: &DocPrepareBody,
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), ApiError> {
+    let raw = pem_or_b64("certificate", &body.certificate)?;
+    let cert_der = crate::input::decode_der(&raw, &["CERTIFICATE"]).map_err(|e| {
+        ApiError::new(
+            ProblemCode::RequestFieldInvalid,
+            format!("certificate: {e}"),
+        )
+    })?;
+    let given: Vec<Vec<u8>> = body
+        .chain
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, c)| b64(&format!("chain[{i}]"), c))
+        .collect::<Result<_, _>>()?;
+    Ok((cert_der, given))
+}
 
 /// Prepares the document's signature for the signer's device: returns the
 /// bytes to sign (the CAdES signed attributes over the PDF's ByteRange).
@@ -74,84 +78,23 @@ pub async fn prepare(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocPrepareBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let s = begin(&state, &caller, &number).await?;
-    let raw = pem_or_b64("certificate", &body.certificate)?;
-    let cert_der = crate::input::decode_der(&raw, &["CERTIFICATE"]).map_err(|e| {
-        ApiError::new(
-            ProblemCode::RequestFieldInvalid,
-            format!("certificate: {e}"),
-        )
-    })?;
-    let cert = Certificate::from_der(&cert_der).map_err(|e| {
-        ApiError::new(
-            ProblemCode::RequestFieldInvalid,
-            format!("certificate: {e}"),
-        )
-    })?;
-    let given: Vec<Vec<u8>> = body
-        .chain
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| b64(&format!("chain[{i}]"), c))
-        .collect::<Result<_, _>>()?;
-    let now = state.now();
-    check_signer(&state, &caller, &s, &cert, &given, now).await?;
-    // The CMS carries the whole chain, as a server-held key's does.
-    let chain: Vec<Vec<u8>> =
-        crate::pdf::sign::ltv_material(&cert_der, &given, &state.trust(), &[])
-            .certs
-            .into_iter()
-            .filter(|c| *c != cert_der)
-            .collect();
-    let signer = ExternalSigner::new(&cert_der, None)
-        .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
-    let pdf = base_pdf(&s, &cert, now)?;
-    let mut opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
-    opts.extra_room = CLIENT_ROOM;
-    let prepared = twophase::prepare(&pdf, &opts, &signer).map_err(internal)?;
-    keep_access_code(&state, &s.app.number, &opts, now).await?;
-    let document_data =
-        twophase::byte_range_bytes(&prepared.pdf, prepared.byte_range).map_err(internal)?;
-    let id = {
-        use ring::rand::SecureRandom;
-        let mut b = [0u8; 16];
-        ring::rand::SystemRandom::new()
-            .fill(&mut b)
-            .map_err(|_| internal("no randomness"))?;
-        crate::pki::cert::hex(&b).to_lowercase()
-    };
-    let mut certs = vec![b64e(&cert_der)];
-    certs.extend(chain.iter().map(|c| b64e(c)));
-    let br = prepared.byte_range;
-    state
-        .store
-        .put_pending(&Pending {
-            id: id.clone(),
-            number: s.app.number.clone(),
-            key_id: caller.0.id.clone(),
-            stage: s.stage.as_str().into(),
-            pdf: b64e(&prepared.pdf),
-            certificate: certs.join(","),
-            byte_range: format!("{} {} {} {}", br[0], br[1], br[2], br[3]),
-            created_at: now,
-            expires_at: now + PREPARED_TTL,
-        })
-        .await?;
-    let digest = prepared.scheme.digest();
+    let (cert_der, given) = certificate_and_chain(&body)?;
+    let deps = super::flow_deps(&state);
+    let p = twophase::prepare(&deps, &caller.0, &number, &cert_der, &given).await?;
+    let digest = p.pdf.scheme.digest();
     Ok(Json(json!({
-        "prepared_id": id,
-        "stage": s.stage.as_str(),
-        "data_to_sign": b64e(&prepared.data_to_sign),
-        "digest": b64e(&digest.hash(&prepared.data_to_sign)),
+        "prepared_id": p.id,
+        "stage": p.stage.as_str(),
+        "data_to_sign": b64e(&p.pdf.data_to_sign),
+        "digest": b64e(&digest.hash(&p.pdf.data_to_sign)),
         "digest_algorithm": digest.name(),
         "digest_algorithm_oid": digest.oid().to_string(),
-        "signature_algorithm": prepared.scheme.name(),
-        "document_digest": b64e(&prepared.document_digest),
-        "document_data": b64e(&document_data),
-        "byte_range": prepared.byte_range,
-        "document_sha256": prepared.outcome.signed_revision_sha256,
-        "expires_at": crate::time::rfc3339(now + PREPARED_TTL),
+        "signature_algorithm": p.pdf.scheme.name(),
+        "document_digest": b64e(&p.pdf.document_digest),
+        "document_data": b64e(&p.document_data),
+        "byte_range": p.pdf.byte_range,
+        "document_sha256": p.pdf.outcome.signed_revision_sha256,
+        "expires_at": crate::time::rfc3339(p.expires_at),
     })))
 }
 
@@ -167,9 +110,7 @@ pub async fn finish(
     Extension(caller): Extension<Caller>,
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocFinishBody>,
-) -> Result<Response, ApiError> {
-    // Another provider's (or an unknown) application: 404, as everywhere.
-    super::applications::load(&state, &caller, &number, None).await?;
+) -> Result<Json<serde_json::Value>, ApiError> {
     let input = match (&body.signature_value, &body.cms) {
         (Some(v), None) => Finish::Value(b64("signature_value", v)?),
         (None, Some(c)) => Finish::Cms(b64("cms", c)?),
@@ -180,172 +121,11 @@ pub async fn finish(
             ));
         }
     };
-    let p = state
-        .store
-        .pending(&body.prepared_id)
-        .await?
-        .filter(|p| p.key_id == caller.0.id && p.number == number)
-        .ok_or_else(|| {
-            field_invalid(
-                "PREPARED_INVALID",
-                "no such prepared signature for this key and application",
-            )
-        })?;
-    let now = state.now();
-    if now > p.expires_at {
-        state.store.drop_pending(&p.id).await?;
-        return Err(field_invalid(
-            "PREPARED_EXPIRED",
-            format!(
-                "the prepared signature expired at {}",
-                crate::time::rfc3339(p.expires_at)
-            ),
-        ));
-    }
-    let s = begin(&state, &caller, &number).await?;
-    let corrupt = || {
-        ApiError::new(
-            ProblemCode::Internal,
-            "stored prepared signature is corrupt",
-        )
-    };
-    let decode = |t: &str| {
-        base64::engine::general_purpose::STANDARD
-            .decode(t)
-            .map_err(|_| corrupt())
-    };
-    let prepared = decode(&p.pdf)?;
-    let mut certs = p
-        .certificate
-        .split(',')
-        .map(decode)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter();
-    let cert_der = certs.next().ok_or_else(corrupt)?;
-    let chain: Vec<Vec<u8>> = certs.collect();
-    let nums: Vec<u64> = p
-        .byte_range
-        .split(' ')
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    let br: [u64; 4] = nums.try_into().map_err(|_| corrupt())?;
-    // The state it was prepared in: the same stage, over the same draft.
-    let same_base = match &s.draft {
-        Some(d) => prepared.starts_with(&decode(&d.pdf)?),
-        None => true,
-    };
-    if SignStage::parse(&p.stage) != Some(s.stage) || !same_base {
-        state.store.drop_pending(&p.id).await?;
-        return Err(ApiError::new(
-            ProblemCode::TransitionNotAllowed,
-            "the application changed since the signature was prepared",
-        ));
-    }
-    let cert = Certificate::from_der(&cert_der).map_err(|_| corrupt())?;
-    let signed = match input {
-        Finish::Value(value) => {
-            check_signer(&state, &caller, &s, &cert, &chain, now).await?;
-            let signer = ExternalSigner::new(&cert_der, Some(value)).map_err(internal)?;
-            let opts = options(&state, &s, &signer, &cert_der, &chain, now)?;
-            twophase::finish(&prepared, br, &opts).map_err(|e| match e {
-                crate::pdf::PdfError::SignatureValueInvalid => field_invalid(
-                    "SIGNATURE_VALUE_INVALID",
-                    "the signature value does not verify with the certificate's key over data_to_sign",
-                ),
-                other => internal(other),
-            })?
-        }
-        Finish::Cms(cms) => {
-            let client = read_client_cms(&cms, &cert_der)?;
-            claimed_time_agrees(&client, p.created_at)?;
-            check_signer(&state, &caller, &s, &cert, &chain, now).await?;
-            finish_with_cms(&state, &prepared, br, &client, now)?
-        }
-    };
-    let out = complete(&state, &caller, &s, &signed, &cert, now).await?;
-    state.store.drop_pending(&p.id).await?;
-    Ok(out.into_response())
+    let deps = super::flow_deps(&state);
+    let app = twophase::finish(&deps, &caller.0, &number, &body.prepared_id, input).await?;
+    super::document_sign::signed_app(&state, &app).await
 }
 
-/// What the client sent back.
-enum Finish {
-    Value(Vec<u8>),
-    Cms(Vec<u8>),
-}
-
-fn cms_refused(e: ClientCmsError) -> ApiError {
-    let mut err = field_invalid(e.code(), e.to_string());
-    if let ClientCmsError::PadesAttributesMissing(missing) = &e {
-        err.extra = Some(json!({ "sign_code": e.code(), "missing": missing }));
-    }
-    err
-}
-
-/// The client's CMS: the prepared certificate's, with the PAdES attributes.
-fn read_client_cms(cms: &[u8], cert_der: &[u8]) -> Result<ClientCms, ApiError> {
-    let client = client::read(cms, cert_der).map_err(cms_refused)?;
-    let missing = client.pades_missing();
-    if !missing.is_empty() {
-        return Err(cms_refused(ClientCmsError::PadesAttributesMissing(missing)));
-    }
-    Ok(client)
-}
-
-/// A signing-time attribute (Kalkan, NCALayer and eGov mobile write one)
-/// must agree with the `/M` written when the signature was prepared.
-fn claimed_time_agrees(client: &ClientCms, m: i64) -> Result<(), ApiError> {
-    use crate::pdf::verify::claimed_time::{AFTER_M, BEFORE_M, agrees, signing_time_attribute};
-    match signing_time_attribute(&client.env.der) {
-        Some(t) if !agrees(m, t) => Err(field_invalid(
-            "CMS_SIGNING_TIME_MISMATCH",
-            format!(
-                "the CMS's signing-time {} is not within {BEFORE_M} s before and {AFTER_M} s after the signature's /M {}",
-                crate::time::rfc3339(t),
-                crate::time::rfc3339(m)
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// Verifies the client's CMS over the prepared ByteRange (condition 2) and
-/// writes it, detached, into `/Contents`.
-fn finish_with_cms(
-    state: &AppState,
-    prepared: &[u8],
-    br: [u64; 4],
-    client: &ClientCms,
-    now: i64,
-) -> Result<Vec<u8>, ApiError> {
-    let pdf_err = |e: crate::pdf::PdfError| match e {
-        crate::pdf::PdfError::TooLarge { needed, reserved } => field_invalid(
-            "CMS_TOO_LARGE",
-            format!("the CMS takes {needed} bytes; the prepared signature has room for {reserved}"),
-        ),
-        other => internal(other),
-    };
-    if client.env.content.is_some() {
-        let covered = twophase::byte_range_bytes(prepared, br).map_err(pdf_err)?;
-        client.check_content(&covered).map_err(cms_refused)?;
-    }
-    let md = twophase::byte_range_digest(prepared, br, client.digest).map_err(pdf_err)?;
-    let length = prepared.len() as u64 - (br[2] - br[1]);
-    let verdict = crate::envelope::verify_prehashed(
-        &crate::envelope::VerifyRequest {
-            envelope: &client.env.der,
-            at: now,
-            ..Default::default()
-        },
-        &state.trust(),
-        &crate::envelope::Prehashed {
-            length,
-            digests: vec![(client.digest, md)],
-        },
-    );
-    if !verdict.passed() {
-        let e = crate::envelope::twophase::rejected(&verdict);
-        return Err(field_invalid(e.code(), e.to_string()));
-    }
-    let der = client.detached_der().map_err(cms_refused)?;
-    twophase::embed(prepared, br, &der).map_err(pdf_err)
+fn b64e(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
 }

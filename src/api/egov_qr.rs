@@ -42,51 +42,23 @@
 //! Not taken: API 2's optional `version`, `XML`, `SIGN_BYTES_ARRAY`,
 //! `MIX_SIGN` (nothing here signs XML through the app).
 //!
-//! Sessions live in the store (`store::qr_sessions`): a restart or another
-//! instance continues them; they expire with the prepared signature (15
-//! min) and their URLs work once.
+//! The sessions themselves (open, fetched once, finished once, closed) are
+//! `workflow::egov_qr`'s; this module speaks the app's protocol over HTTP.
 
 use super::AppState;
 use super::auth::Caller;
-use super::document_twophase::{self, DocFinishBody, DocPrepareBody};
-use super::json::ApiJson;
+use super::document_twophase::{DocPrepareBody, certificate_and_chain};
+use super::json::{ApiJson, b64};
 use super::problem::{ApiError, problem_response};
-use crate::store::qr_sessions::{QrPhase, QrSession};
+use crate::store::qr_sessions::QrSession;
 use crate::verdict::problem::ProblemCode;
+use crate::workflow::egov_qr::{self, Kind, Opened};
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-/// At most this many open sessions.
-pub const MAX_SESSIONS: i64 = 1000;
-
-/// A session's kind: an officer signs an application's document.
-pub(super) const DOCUMENT: &str = "document";
-/// A session's kind: a citizen signs their request (a portal submission).
-pub(super) const SUBMISSION: &str = "submission";
-
-fn random_hex(n: usize) -> Result<String, ApiError> {
-    use ring::rand::SecureRandom;
-    let mut b = vec![0u8; n];
-    ring::rand::SystemRandom::new()
-        .fill(&mut b)
-        .map_err(|_| ApiError::new(ProblemCode::Internal, "no randomness"))?;
-    Ok(crate::pki::cert::hex(&b).to_lowercase())
-}
-
-fn sha_hex(s: &str) -> String {
-    crate::pki::cert::hex(&crate::pki::cert::sha256(s.as_bytes())).to_lowercase()
-}
-
-fn gone() -> ApiError {
-    ApiError::new(
-        ProblemCode::NotFound,
-        "no such QR signing session: expired, already used, or never opened",
-    )
-}
 
 /// The service's origin (scheme, host, port) from its public URL.
 fn origin(state: &AppState) -> String {
@@ -120,50 +92,19 @@ fn expiry_date(t: i64) -> String {
     }
 }
 
-/// Opens a session of `kind` over `subject` for the caller; answers the QR
-/// text, the launch links and the expiry.
-pub(super) async fn open_session(
-    state: &AppState,
-    caller: &Caller,
-    kind: &str,
-    subject: &str,
-    payload: Value,
-) -> Result<Value, ApiError> {
-    let now = state.now();
-    if state.store.open_qr_sessions(now).await? >= MAX_SESSIONS {
-        return Err(ApiError::new(
-            ProblemCode::ServiceUnavailable,
-            "too many open QR signing sessions",
-        ));
-    }
-    let (token, id) = (random_hex(24)?, random_hex(16)?);
-    let expires_at = now + document_twophase::PREPARED_TTL;
-    state
-        .store
-        .put_qr_session(&QrSession {
-            token_sha256: sha_hex(&token),
-            id: id.clone(),
-            key_id: caller.0.id.clone(),
-            kind: kind.into(),
-            subject: subject.into(),
-            payload: payload.to_string(),
-            phase: QrPhase::Created,
-            auth_sha256: String::new(),
-            outcome: None,
-            created_at: now,
-            expires_at,
-        })
-        .await?;
-    let api = format!("{}/v1/egov-qr/{token}", origin(state));
+/// An opened session as its opener gets it: the QR text, the launch links
+/// and the expiry.
+pub(super) fn opened_json(state: &AppState, o: &Opened) -> Value {
+    let api = format!("{}/v1/egov-qr/{}", origin(state), o.token);
     let link = url_encode(&api);
-    Ok(json!({
-        "session_id": id,
+    json!({
+        "session_id": o.session_id,
         "api_url": api,
         "qr": format!("mobileSign:{api}"),
         "egov_mobile_link": format!("https://mgovsign.page.link/?link={link}&isi=1476128386&ibi=kz.egov.mobile&apn=kz.mobile.mgov"),
         "egov_business_link": format!("https://egovbusiness.page.link/?link={link}&isi=1597880144&ibi=kz.mobile.mgov.business&apn=kz.mobile.mgov.business"),
-        "expires_at": crate::time::rfc3339(expires_at),
-    }))
+        "expires_at": crate::time::rfc3339(o.expires_at),
+    })
 }
 
 /// Opens a QR signing session over a prepared signature of the document.
@@ -174,44 +115,16 @@ pub async fn open(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     Path(number): Path<String>,
-    body: ApiJson<DocPrepareBody>,
+    ApiJson(body): ApiJson<DocPrepareBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let Json(prepared) = document_twophase::prepare(
-        State(state.clone()),
-        Extension(caller.clone()),
-        Path(number.clone()),
-        body,
-    )
-    .await?;
-    let payload = json!({
-        "prepared_id": prepared["prepared_id"],
-        "document_data": prepared["document_data"],
-    });
-    let mut out = open_session(&state, &caller, DOCUMENT, &number, payload).await?;
-    out["digest_algorithm"] = prepared["digest_algorithm"].clone();
-    out["stage"] = prepared["stage"].clone();
+    let (cert_der, chain) = certificate_and_chain(&body)?;
+    let deps = super::flow_deps(&state);
+    let (opened, prepared) =
+        egov_qr::open_document(&deps, &caller.0, &number, &cert_der, &chain).await?;
+    let mut out = opened_json(&state, &opened);
+    out["digest_algorithm"] = json!(prepared.pdf.scheme.digest().name());
+    out["stage"] = json!(prepared.stage.as_str());
     Ok(Json(out))
-}
-
-/// The session behind a URL token, open at `now`.
-async fn open_by_token(
-    state: &AppState,
-    token: &str,
-    phase: QrPhase,
-) -> Result<QrSession, ApiError> {
-    if token.len() > 128 {
-        return Err(gone());
-    }
-    state
-        .store
-        .qr_session(&sha_hex(token))
-        .await?
-        .filter(|s| s.expires_at >= state.now() && s.phase == phase)
-        .ok_or_else(gone)
-}
-
-fn payload(s: &QrSession) -> Value {
-    serde_json::from_str(&s.payload).unwrap_or(Value::Null)
 }
 
 /// API 1: what the app shows, and where the documents are (once).
@@ -222,50 +135,21 @@ pub async fn api1(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = open_by_token(&state, &token, QrPhase::Created).await?;
-    // A fresh auth_token, of which only the hash is kept: moving the phase
-    // and recording it is one step, so API 1 answers once.
-    let auth_token = random_hex(24)?;
-    let moved = state
-        .store
-        .step_qr_session(
-            &s.token_sha256,
-            QrPhase::Created,
-            QrPhase::Fetched,
-            Some(&sha_hex(&auth_token)),
-            state.now(),
-        )
-        .await?;
-    if !moved {
-        return Err(gone());
-    }
-    let description = if s.kind == SUBMISSION {
-        let names = state.workflow.catalogue.get(&s.subject);
-        format!(
-            "Өтініш: {} / Заявление: {}",
-            names.map_or(s.subject.as_str(), |n| n.name_kk.as_str()),
-            names.map_or(s.subject.as_str(), |n| n.name_ru.as_str())
-        )
-    } else {
-        format!("Өтініш {} / Заявление {}", s.subject, s.subject)
+    let deps = super::flow_deps(&state);
+    let f = egov_qr::fetch(&deps, &token).await?;
+    let s = &f.session;
+    let description = match Kind::of(s) {
+        Kind::Submission => {
+            let names = state.workflow.catalogue.get(&s.subject);
+            format!(
+                "Өтініш: {} / Заявление: {}",
+                names.map_or(s.subject.as_str(), |n| n.name_kk.as_str()),
+                names.map_or(s.subject.as_str(), |n| n.name_ru.as_str())
+            )
+        }
+        Kind::Document => format!("Өтініш {} / Заявление {}", s.subject, s.subject),
     };
-    // The provider the signature is for: the application's, or the one the
-    // citizen's request goes to.
-    let bin = if s.kind == SUBMISSION {
-        payload(&s)["provider"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    } else {
-        state
-            .store
-            .application(&s.subject)
-            .await?
-            .map(|a| a.provider)
-            .unwrap_or_default()
-    };
-    let provider = state.workflow.providers.provider(&bin);
-    let (name_ru, name_kk) = provider.map_or(
+    let (name_ru, name_kk) = f.provider.map_or(
         ("Услугодатель", "Көрсетілетін қызметті беруші"),
         |p| (p.name_ru.as_str(), p.name_kk.as_str()),
     );
@@ -276,43 +160,29 @@ pub async fn api1(
             "nameRu": name_ru,
             "nameKz": name_kk,
             "nameEn": "Service provider",
-            "bin": bin,
+            "bin": f.bin,
         },
         "document": {
             "uri": format!("{}/v1/egov-qr/{token}/documents", origin(&state)),
             "auth_type": "Token",
-            "auth_token": auth_token,
+            "auth_token": f.auth_token,
         },
     })))
 }
 
-/// The session behind API 2, checked: open, not expired, API 1 called,
-/// and the app's `auth_token`.
-async fn session_for(
-    state: &AppState,
-    token: &str,
-    headers: &HeaderMap,
-) -> Result<QrSession, ApiError> {
-    let given = headers
+/// The app's `Authorization: Bearer` token, or nothing.
+fn bearer(headers: &HeaderMap) -> &str {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let s = open_by_token(state, token, QrPhase::Fetched).await?;
-    use subtle::ConstantTimeEq;
-    if !bool::from(s.auth_sha256.as_bytes().ct_eq(sha_hex(given).as_bytes())) {
-        return Err(ApiError::new(
-            ProblemCode::Unauthenticated,
-            "Authorization: Bearer <auth_token from API 1> is required",
-        ));
-    }
-    Ok(s)
+        .unwrap_or("")
 }
 
 fn documents(s: &QrSession) -> Value {
-    let p = payload(s);
-    let (names, mime, data, meta) = if s.kind == SUBMISSION {
-        (
+    let p = egov_qr::payload(s);
+    let (names, mime, data, meta) = match Kind::of(s) {
+        Kind::Submission => (
             [
                 format!("Заявление на услугу {}", s.subject),
                 format!("{} қызметіне өтініш", s.subject),
@@ -321,9 +191,8 @@ fn documents(s: &QrSession) -> Value {
             "text/plain",
             p["request"].clone(),
             json!([{ "name": "service", "value": s.subject }, { "name": "iin", "value": p["iin"] }]),
-        )
-    } else {
-        (
+        ),
+        Kind::Document => (
             [
                 format!("Документ по заявлению {}", s.subject),
                 format!("{} өтініш бойынша құжат", s.subject),
@@ -332,7 +201,7 @@ fn documents(s: &QrSession) -> Value {
             "@file/pdf",
             p["document_data"].clone(),
             json!([{ "name": "number", "value": s.subject }]),
-        )
+        ),
     };
     let [ru, kz, en] = names;
     json!({
@@ -357,25 +226,9 @@ pub async fn documents_get(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let s = session_for(&state, &token, &headers).await?;
+    let deps = super::flow_deps(&state);
+    let s = egov_qr::authorised(&deps, &token, bearer(&headers)).await?;
     Ok(Json(documents(&s)))
-}
-
-/// The API key that opened the session, unless it was revoked since.
-async fn opener(state: &AppState, s: &QrSession) -> Result<Caller, ApiError> {
-    state
-        .store
-        .list_api_keys()
-        .await?
-        .into_iter()
-        .find(|k| k.id == s.key_id && k.revoked_at.is_none())
-        .map(|k| Caller(Arc::new(k)))
-        .ok_or_else(|| {
-            ApiError::new(
-                ProblemCode::Forbidden,
-                "the API key that opened this session was revoked",
-            )
-        })
 }
 
 /// API 2, signed: the app's CMS finishes the session's signature.
@@ -391,7 +244,8 @@ pub async fn documents_put(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    let s = session_for(&state, &token, &headers).await?;
+    let deps = super::flow_deps(&state);
+    let s = egov_qr::authorised(&deps, &token, bearer(&headers)).await?;
     let cms = body["documentsToSign"][0]["document"]["file"]["data"]
         .as_str()
         .ok_or_else(|| {
@@ -399,86 +253,43 @@ pub async fn documents_put(
                 ProblemCode::RequestFieldInvalid,
                 "documentsToSign[0].document.file.data: the signed document (CMS, base64) is required",
             )
-        })?
-        .to_string();
-    // One PUT counts: the session leaves `fetched` before anything is checked.
-    if !state
-        .store
-        .step_qr_session(
-            &s.token_sha256,
-            QrPhase::Fetched,
-            QrPhase::Finishing,
-            None,
-            state.now(),
-        )
-        .await?
-    {
-        return Err(gone());
-    }
-    let result = match opener(&state, &s).await {
-        Err(e) => Err(e),
-        Ok(caller) if s.kind == SUBMISSION => {
-            super::egov_qr_citizen::finish(&state, caller, &payload(&s), cms, &s.subject).await
-        }
-        Ok(caller) => {
-            let prepared_id = payload(&s)["prepared_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            document_twophase::finish(
-                State(state.clone()),
-                Extension(caller),
-                Path(s.subject.clone()),
-                ApiJson(DocFinishBody {
-                    prepared_id,
-                    signature_value: None,
-                    cms: Some(cms),
-                }),
-            )
-            .await
-        }
+        })?;
+    egov_qr::claim(&deps, &s).await?;
+    let field = match Kind::of(&s) {
+        Kind::Submission => "signature",
+        Kind::Document => "cms",
     };
-    let resp = result.unwrap_or_else(IntoResponse::into_response);
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .unwrap_or_default();
-    let outcome: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    let phase = if status.is_success() {
-        QrPhase::Signed
-    } else {
-        QrPhase::Failed
+    let (status, outcome) = match b64(field, cms) {
+        Err(e) => e.parts(),
+        Ok(cms) => match egov_qr::finish(&deps, &s, cms).await {
+            Ok(done) => match finished_json(&state, &done).await {
+                Ok(app) => (StatusCode::OK, app),
+                Err(e) => e.parts(),
+            },
+            Err(e) => super::applications::submit_problem(e),
+        },
     };
-    state
-        .store
-        .close_qr_session(&s.token_sha256, phase, &outcome.to_string())
-        .await?;
-    Ok(if status.is_success() {
+    let signed = status.is_success();
+    egov_qr::close(&deps, &s, signed, &outcome).await?;
+    Ok(if signed {
         Json(json!({})).into_response()
     } else {
         problem_response(status, outcome)
     })
 }
 
-/// A session as its opener sees it: `waiting`, `fetched`, `finishing`,
-/// `signed` (with the application), `failed` (with the problem), or
-/// `expired` (never finished).
-pub(super) fn poll_answer(state: &AppState, s: &QrSession) -> Value {
-    let outcome = || {
-        s.outcome
-            .as_deref()
-            .and_then(|o| serde_json::from_str::<Value>(o).ok())
-            .unwrap_or(Value::Null)
+/// What the opener's poll shows of a signed session: the officer's
+/// application with its history, the citizen's as just registered.
+async fn finished_json(state: &AppState, done: &egov_qr::Finished) -> Result<Value, ApiError> {
+    let history = match done.kind {
+        Kind::Document => state.store.history(&done.application.number).await?,
+        Kind::Submission => Vec::new(),
     };
-    let open = s.expires_at >= state.now();
-    match s.phase {
-        QrPhase::Created if open => json!({ "state": "waiting" }),
-        QrPhase::Fetched if open => json!({ "state": "fetched" }),
-        QrPhase::Finishing => json!({ "state": "finishing" }),
-        QrPhase::Signed => json!({ "state": "signed", "application": outcome() }),
-        QrPhase::Failed => json!({ "state": "failed", "problem": outcome() }),
-        _ => json!({ "state": "expired" }),
-    }
+    Ok(super::applications::app_json(
+        state,
+        &done.application,
+        history,
+    ))
 }
 
 /// The officer's session: `waiting`, `fetched`, `finishing`, `signed`
@@ -491,11 +302,7 @@ pub async fn poll(
     Extension(caller): Extension<Caller>,
     Path((number, session)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = state
-        .store
-        .qr_session_of(&session, &caller.0.id)
-        .await?
-        .filter(|s| s.kind == DOCUMENT && s.subject == number)
-        .ok_or_else(gone)?;
-    Ok(Json(poll_answer(&state, &s)))
+    let deps = super::flow_deps(&state);
+    let s = egov_qr::of_opener(&deps, &caller.0, &session, Kind::Document, Some(&number)).await?;
+    Ok(Json(egov_qr::poll_answer(&s, deps.now)))
 }

@@ -15,17 +15,14 @@
 //! refusal, with the same API key that opened the session.
 
 use super::AppState;
-use super::applications::{self, SubmitBody, bad};
 use super::auth::Caller;
-use super::egov_qr::{self, SUBMISSION};
 use super::json::{ApiJson, b64};
 use super::problem::ApiError;
+use crate::workflow::egov_qr::{self, Kind};
 use axum::extract::{Path, State};
-use axum::response::Response;
 use axum::{Extension, Json};
-use base64::Engine;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -52,58 +49,17 @@ pub async fn open(
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<SubmissionQrBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let service = state
-        .workflow
-        .catalogue
-        .get(&body.service)
-        .ok_or_else(|| bad(format!("unknown service {}", body.service)))?
-        .id
-        .clone();
-    // The provider it goes to, chosen now: the app shows its name and BIN.
-    let provider = state
-        .workflow
-        .providers
-        .choose(&service, body.provider.as_deref(), None)
-        .map_err(bad)?
-        .bin
-        .clone();
     let request = b64("request", &body.request)?;
-    let parsed: Value =
-        serde_json::from_slice(&request).map_err(|e| bad(format!("request is not JSON: {e}")))?;
-    let iin = parsed
-        .get("iin")
-        .and_then(|v| v.as_str())
-        .filter(|i| i.len() == 12 && i.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| bad("request has no top-level iin of 12 digits"))?;
-    let payload = json!({
-        "request": base64::engine::general_purpose::STANDARD.encode(&request),
-        "iin": iin,
-        "provider": provider,
-    });
-    let out = egov_qr::open_session(&state, &caller, SUBMISSION, &service, payload).await?;
-    Ok(Json(out))
-}
-
-/// The app's CMS over the request: the portal submission it makes.
-pub(super) async fn finish(
-    state: &Arc<AppState>,
-    caller: Caller,
-    payload: &Value,
-    cms: String,
-    service: &str,
-) -> Result<Response, ApiError> {
-    applications::submit(
-        State(state.clone()),
-        Extension(caller),
-        ApiJson(SubmitBody {
-            service: service.to_string(),
-            channel: "portal".into(),
-            request: payload["request"].as_str().unwrap_or_default().to_string(),
-            signature: cms,
-            provider: payload["provider"].as_str().map(String::from),
-        }),
+    let deps = super::flow_deps(&state);
+    let opened = egov_qr::open_submission(
+        &deps,
+        &caller.0,
+        &body.service,
+        body.provider.as_deref(),
+        &request,
     )
-    .await
+    .await?;
+    Ok(Json(super::egov_qr::opened_json(&state, &opened)))
 }
 
 /// The portal's session: `waiting`, `fetched`, `finishing`, `signed` (with
@@ -117,16 +73,7 @@ pub async fn poll(
     Extension(caller): Extension<Caller>,
     Path(session): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = state
-        .store
-        .qr_session_of(&session, &caller.0.id)
-        .await?
-        .filter(|s| s.kind == SUBMISSION)
-        .ok_or_else(|| {
-            ApiError::new(
-                crate::verdict::problem::ProblemCode::NotFound,
-                "no such QR signing session for this API key",
-            )
-        })?;
-    Ok(Json(egov_qr::poll_answer(&state, &s)))
+    let deps = super::flow_deps(&state);
+    let s = egov_qr::of_opener(&deps, &caller.0, &session, Kind::Submission, None).await?;
+    Ok(Json(egov_qr::poll_answer(&s, deps.now)))
 }

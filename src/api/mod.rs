@@ -199,13 +199,14 @@ pub async fn audited_verdict(
 }
 
 /// What the flow's use cases work with, from the service's state.
-pub fn flow_deps<'a>(state: &'a AppState, trust: &'a TrustStore) -> crate::workflow::Deps<'a> {
+pub fn flow_deps(state: &AppState) -> crate::workflow::Deps<'_> {
     crate::workflow::Deps {
         store: &state.store,
-        trust,
+        trust: state.trust(),
         audit: &state.audit,
         flow: &state.workflow,
         now: state.now(),
+        public_url: &state.config.public_url,
     }
 }
 

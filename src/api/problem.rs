@@ -59,14 +59,22 @@ pub fn problem_response(status: StatusCode, body: serde_json::Value) -> Response
     resp
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The status and the problem body it answers with.
+    pub fn parts(&self) -> (StatusCode, serde_json::Value) {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        problem_response(
+        (
             status,
             problem_body(self.code, &self.detail, self.extra.as_ref()),
         )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.parts();
+        problem_response(status, body)
     }
 }
 
@@ -77,6 +85,7 @@ impl From<crate::workflow::Error> for ApiError {
         let (code, detail) = match e {
             E::Invalid(d) => (ProblemCode::RequestFieldInvalid, d),
             E::Forbidden(d) => (ProblemCode::Forbidden, d),
+            E::Unauthenticated(d) => (ProblemCode::Unauthenticated, d),
             E::NotFound(d) => (ProblemCode::NotFound, d),
             E::TransitionNotAllowed(d) => (ProblemCode::TransitionNotAllowed, d),
             E::EmployeeSignatureRequired(d) => (ProblemCode::EmployeeSignatureRequired, d),
@@ -90,6 +99,14 @@ impl From<crate::workflow::Error> for ApiError {
                     Some(m) => serde_json::json!({ "sign_code": sign_code, "sign_message": m }),
                     None => serde_json::json!({ "sign_code": sign_code }),
                 });
+                return e;
+            }
+            E::PadesAttributesMissing { detail, missing } => {
+                let mut e = ApiError::new(ProblemCode::RequestFieldInvalid, detail);
+                e.extra = Some(serde_json::json!({
+                    "sign_code": "PADES_ATTRIBUTES_MISSING",
+                    "missing": missing,
+                }));
                 return e;
             }
             E::AlreadyAnswered(d) => (ProblemCode::SurveyAlreadyAnswered, d),

@@ -23,8 +23,7 @@ pub async fn deliver(
     Extension(caller): Extension<Caller>,
     Path(number): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let trust = state.trust();
-    let deps = super::flow_deps(&state, &trust);
+    let deps = super::flow_deps(&state);
     let app = crate::workflow::cases::deliver(&deps, &caller.0, &number).await?;
     Ok(Json(app_json(
         &state,

@@ -35,8 +35,7 @@ pub async fn survey(
     Query(q): Query<OnBehalf>,
     ApiJson(body): ApiJson<SurveyBody>,
 ) -> Result<Response, ApiError> {
-    let trust = state.trust();
-    let deps = super::flow_deps(&state, &trust);
+    let deps = super::flow_deps(&state);
     crate::workflow::cases::survey(
         &deps,
         &caller.0,

@@ -11,6 +11,9 @@ pub enum Error {
     Invalid(String),
     /// The caller may not do this (role, channel, organisation).
     Forbidden(String),
+    /// A one-time credential of the flow (an eGov QR session's
+    /// `auth_token`) is missing or wrong.
+    Unauthenticated(String),
     /// No such application, or one the caller may not see.
     NotFound(String),
     /// The application's state does not allow it.
@@ -26,6 +29,14 @@ pub enum Error {
         detail: String,
         /// The code's kk/ru/en text, when it has one.
         message: Option<crate::verdict::Message>,
+    },
+    /// A client's CMS lacks signed attributes a PDF signature (PAdES)
+    /// needs (`sign_code` `PADES_ATTRIBUTES_MISSING`).
+    PadesAttributesMissing {
+        /// What exactly was wrong.
+        detail: String,
+        /// The attributes' names.
+        missing: Vec<String>,
     },
     /// The survey was answered already.
     AlreadyAnswered(String),
@@ -55,6 +66,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Invalid(s)
             | Error::Forbidden(s)
+            | Error::Unauthenticated(s)
             | Error::NotFound(s)
             | Error::TransitionNotAllowed(s)
             | Error::EmployeeSignatureRequired(s)
@@ -67,6 +79,9 @@ impl std::fmt::Display for Error {
             Error::SignRefused {
                 sign_code, detail, ..
             } => write!(f, "{sign_code}: {detail}"),
+            Error::PadesAttributesMissing { detail, .. } => {
+                write!(f, "PADES_ATTRIBUTES_MISSING: {detail}")
+            }
             Error::Store(e) => write!(f, "database: {e}"),
         }
     }

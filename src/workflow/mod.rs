@@ -10,12 +10,14 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod document;
+pub mod egov_qr;
 pub mod error;
 pub mod providers;
 pub mod registry;
 pub mod sign;
 pub mod state;
 pub mod submit;
+pub mod twophase;
 
 pub use error::Error;
 
@@ -29,13 +31,15 @@ pub struct Deps<'a> {
     /// The database.
     pub store: &'a Store,
     /// The trust store in force.
-    pub trust: &'a TrustStore,
+    pub trust: std::sync::Arc<TrustStore>,
     /// The audit log.
     pub audit: &'a dyn error::AuditLog,
     /// Services, calendar, providers, registries.
     pub flow: &'a Workflow,
     /// Now, Unix seconds.
     pub now: i64,
+    /// The service's public URL (the stamp's QR code leads there).
+    pub public_url: &'a str,
 }
 
 /// The flow's configuration: services, calendar, the providers and service

@@ -6,8 +6,7 @@
 //! signed and how (`base_pdf`, `options`: stamp, access code, certification
 //! and the head's field), and keeping the signed PDF only when it verifies
 //! (`complete`). `sign_with_key` is the whole case with a server-held key;
-//! the HTTP adapter runs the same steps in two phases for a signer's own
-//! device. The rules themselves are `document`'s; the PDF work `pdf`'s.
+//! `twophase` runs the same steps in two phases for a signer's own device. The rules themselves are `document`'s; the PDF work `pdf`'s.
 
 use super::Deps;
 use super::catalogue::Service;
@@ -148,7 +147,7 @@ pub async fn check_signer(
             .collect(),
         rejected_certs: Vec::new(),
     };
-    let (trust, usable) = crate::keys::assess_signer(cert, deps.trust, &extra, deps.now);
+    let (trust, usable) = crate::keys::assess_signer(cert, &deps.trust, &extra, deps.now);
     check_holder(deps, caller, cert, trust).await?;
     usable.map_err(|e| Error::SignRefused {
         sign_code: e.code().to_string(),
@@ -181,16 +180,16 @@ pub fn base_pdf(s: &Signing, officer: &Certificate, now: i64) -> Result<Vec<u8>,
 }
 
 /// How the signature is made at this stage: the officer's stamp with the QR
-/// code to `public_url` and a fresh access code; the employee certifies the
-/// draft (DocMDP P=2) leaving the head's field, the head signs in it.
+/// code to the service's public URL and a fresh access code; the employee
+/// certifies the draft (DocMDP P=2) leaving the head's field, the head signs in it.
 pub fn options<'a>(
+    deps: &Deps<'_>,
     s: &Signing,
     signer: &'a dyn Signer,
     cert: &'a [u8],
     chain: &'a [Vec<u8>],
-    now: i64,
-    public_url: &str,
 ) -> Result<SignOptions<'a>, Error> {
+    let now = deps.now;
     let refusal = s
         .app
         .decision
@@ -214,7 +213,7 @@ pub fn options<'a>(
             rect: None,
             text,
         }),
-        public_url: public_url.to_string(),
+        public_url: deps.public_url.to_string(),
         document_id: Some(s.app.number.clone()),
         // The employee certifies the draft (DocMDP P=2): the head's signature
         // in the field left for it is the only change allowed after.
@@ -260,7 +259,7 @@ pub async fn complete(
     let now = deps.now;
     let report = crate::pdf::verify::verify_bytes(
         signed,
-        deps.trust,
+        &deps.trust,
         &crate::pdf::verify::PdfVerifyRequest {
             at: now,
             policy: Policy::default(),
@@ -340,7 +339,6 @@ pub async fn sign_with_key(
     deps: &Deps<'_>,
     caller: &ApiKey,
     number: &str,
-    public_url: &str,
     load_key: impl FnOnce() -> Result<LoadedKey, Error>,
 ) -> Result<Application, Error> {
     let s = begin(deps, caller, number).await?;
@@ -352,14 +350,7 @@ pub async fn sign_with_key(
     })?;
     check_signer(deps, caller, &s, &cert, &key.chain_der).await?;
     let pdf = base_pdf(&s, &cert, deps.now)?;
-    let opts = options(
-        &s,
-        &key,
-        &key.cert_der,
-        &key.chain_der,
-        deps.now,
-        public_url,
-    )?;
+    let opts = options(deps, &s, &key, &key.cert_der, &key.chain_der)?;
     let (signed, _) = crate::pdf::sign::sign_bytes(&pdf, &opts).map_err(internal)?;
     keep_access_code(deps, &s.app.number, &opts).await?;
     complete(deps, caller, &s, &signed, &cert).await

@@ -327,7 +327,7 @@ async fn condition_2(
         policy,
         ..Default::default()
     };
-    let verdict = envelope::verify(&vreq, deps.trust);
+    let verdict = envelope::verify(&vreq, &deps.trust);
     let Some(bin) = me
         .bin()
         .filter(|_| verdict.passed() && channel != Channel::Portal)
