@@ -3,18 +3,17 @@
 //! survey and its report, overdue applications.
 
 use super::AppState;
-use super::auth::Caller;
+use super::auth::{Caller, Ctx};
 use super::json::{ApiJson, b64};
 use super::problem::{ApiError, problem_response};
 use crate::verdict::problem::ProblemCode;
 use crate::workflow::{self, cases};
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A submission.
@@ -71,8 +70,7 @@ pub(super) fn app_json(
               (status = 422, description = "Refused (condition 2 or condition 1): problem+json with the verdict's code")),
     security(("bearer" = [])))]
 pub async fn submit(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Response, ApiError> {
     let request = b64("request", &body.request)?;
@@ -143,8 +141,7 @@ pub(super) async fn load(
 #[utoipa::path(get, path = "/v1/applications/{number}", params(("number" = String, Path, description = "Registration number"), ("iin" = Option<String>, Query, description = "The citizen (portal)")),
     responses((status = 200, description = "The application", body = Object), (status = 404, description = "Not found (or another citizen's)")), security(("bearer" = [])))]
 pub async fn status(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     Query(q): Query<OnBehalf>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -180,8 +177,7 @@ pub struct DecisionBody {
 #[utoipa::path(post, path = "/v1/applications/{number}/decision", request_body = DecisionBody, params(("number" = String, Path, description = "Registration number")),
     responses((status = 200, description = "The application after the decision", body = Object), (status = 409, description = "Not allowed in its state")), security(("bearer" = [])))]
 pub async fn decision(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -221,8 +217,7 @@ pub struct ProviderQuery {
 #[utoipa::path(get, path = "/v1/applications/overdue", params(("provider" = Option<String>, Query, description = "A provider's BIN (administrators)")),
     responses((status = 200, description = "Overdue applications", body = Object)), security(("bearer" = [])))]
 pub async fn overdue(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Query(q): Query<ProviderQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let deps = super::flow_deps(&state);

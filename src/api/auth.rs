@@ -15,6 +15,33 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Caller(pub Arc<ApiKey>);
 
+/// What every authenticated handler starts from: the service's state and
+/// the caller the guard let in (one extractor for the two).
+pub struct Ctx {
+    /// The service's state.
+    pub state: Arc<AppState>,
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let caller =
+            parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+                ApiError::new(ProblemCode::Unauthenticated, "an API key is required")
+            })?;
+        Ok(Ctx {
+            state: state.clone(),
+            caller,
+        })
+    }
+}
+
 /// Route by route, in one layer (every layer of the router is a boxed
 /// service cloned for each request): the request's metrics, its time limit,
 /// and the bearer key checked against the route's roles.

@@ -1,18 +1,16 @@
 //! `POST /v1/certificates/info` and `/v1/certificates/verify`, as the CLI.
 
-use super::auth::Caller;
+use super::audit_entry;
+use super::auth::Ctx;
 use super::json::ApiJson;
 use super::problem::{ApiError, problem_response};
 use super::verify::{at_or_now, extras};
-use super::{AppState, audit_entry};
 use crate::pki::cert::Certificate;
 use crate::pki::{self, Policy, Usage};
-use axum::extract::State;
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A certificate to describe.
@@ -84,8 +82,7 @@ pub async fn info(ApiJson(body): ApiJson<InfoBody>) -> Result<Response, ApiError
 #[utoipa::path(post, path = "/v1/certificates/verify", request_body = CertVerifyBody,
     responses((status = 200, description = "The verdict", body = Object)), security(("bearer" = [])))]
 pub async fn verify(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<CertVerifyBody>,
 ) -> Result<super::json::JsonBody, ApiError> {
     let bytes = cert_bytes("certificate", &body.certificate)?;

@@ -9,15 +9,13 @@
 
 use super::AppState;
 use super::applications::app_json;
-use super::auth::Caller;
+use super::auth::{Caller, Ctx};
 use super::json::ApiJson;
 use super::problem::ApiError;
 use crate::workflow::sign;
-use axum::Extension;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// The application after a signature, with its history.
@@ -74,8 +72,7 @@ pub(super) async fn sign_with_key(
               (status = 403, description = "Not the provider's employee or head, or not the key holder's certificate")),
     security(("bearer" = [])))]
 pub async fn sign_result(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     ApiJson(body): ApiJson<SignResultBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {

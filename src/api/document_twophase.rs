@@ -3,19 +3,16 @@
 //! signer's device signs; `finish` checks the value and completes the
 //! signature. The case is `workflow::twophase`; this module adapts it to HTTP.
 
-use super::AppState;
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
 use crate::verdict::problem::ProblemCode;
 use crate::workflow::twophase::{self, Finish};
-use axum::Extension;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// Phase one of signing the document on the signer's device.
@@ -73,8 +70,7 @@ pub(super) fn certificate_and_chain(
               (status = 403, description = "Not the provider's employee or head, or not the key holder's certificate")),
     security(("bearer" = [])))]
 pub async fn prepare(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocPrepareBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -106,8 +102,7 @@ pub async fn prepare(
               (status = 409, description = "The application changed meanwhile")),
     security(("bearer" = [])))]
 pub async fn finish(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocFinishBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {

@@ -46,17 +46,17 @@
 //! `workflow::egov_qr`'s; this module speaks the app's protocol over HTTP.
 
 use super::AppState;
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::document_twophase::{DocPrepareBody, certificate_and_chain};
 use super::json::{ApiJson, b64};
 use super::problem::{ApiError, problem_response};
 use crate::store::qr_sessions::QrSession;
 use crate::verdict::problem::ProblemCode;
 use crate::workflow::egov_qr::{self, Kind, Opened};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -112,8 +112,7 @@ pub(super) fn opened_json(state: &AppState, o: &Opened) -> Value {
     responses((status = 200, description = "{ session_id, qr (mobileSign:URL), egov_mobile_link, egov_business_link, api_url, expires_at, digest_algorithm, stage }", body = Object)),
     security(("bearer" = [])))]
 pub async fn open(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     ApiJson(body): ApiJson<DocPrepareBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -298,8 +297,7 @@ async fn finished_json(state: &AppState, done: &egov_qr::Finished) -> Result<Val
     responses((status = 200, description = "{ state: waiting|fetched|finishing|signed|failed|expired, application?, problem? }", body = Object)),
     security(("bearer" = [])))]
 pub async fn poll(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path((number, session)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let deps = super::flow_deps(&state);

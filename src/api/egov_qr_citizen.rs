@@ -14,16 +14,14 @@
 //! `GET /v1/submissions/egov-qr/{session}` for the application or the
 //! refusal, with the same API key that opened the session.
 
-use super::AppState;
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::json::{ApiJson, b64};
 use super::problem::ApiError;
 use crate::workflow::egov_qr::{self, Kind};
-use axum::extract::{Path, State};
-use axum::{Extension, Json};
+use axum::Json;
+use axum::extract::Path;
 use serde::Deserialize;
 use serde_json::Value;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A citizen's request to be signed in eGov mobile.
@@ -45,8 +43,7 @@ pub struct SubmissionQrBody {
               (status = 400, description = "Unknown service, or a request that is not JSON with a 12-digit top-level iin")),
     security(("bearer" = [])))]
 pub async fn open(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<SubmissionQrBody>,
 ) -> Result<Json<Value>, ApiError> {
     let request = b64("request", &body.request)?;
@@ -69,8 +66,7 @@ pub async fn open(
               (status = 404, description = "Not a session this API key opened")),
     security(("bearer" = [])))]
 pub async fn poll(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(session): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let deps = super::flow_deps(&state);

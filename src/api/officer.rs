@@ -2,15 +2,12 @@
 //! caller's signature: the employee's (provider) on a draft, the head's on a
 //! result. What the officers' page (`/officer`) lists.
 
-use super::AppState;
 use super::applications::awaiting;
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::problem::ApiError;
 use crate::store::keys::Role;
-use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::json;
-use std::sync::Arc;
 
 /// The most applications one answer lists.
 pub const QUEUE_LIMIT: i64 = 200;
@@ -19,10 +16,7 @@ pub const QUEUE_LIMIT: i64 = 200;
 #[utoipa::path(get, path = "/v1/officer/queue",
     responses((status = 200, description = "{ awaiting: employee_signature|head_signature, applications: [{ number, service, iin, status, deadline, registered_at, decision }] }", body = Object)),
     security(("bearer" = [])))]
-pub async fn queue(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn queue(Ctx { state, caller }: Ctx) -> Result<Json<serde_json::Value>, ApiError> {
     let wanted = match caller.0.role {
         Role::Provider => "employee_signature",
         _ => "head_signature",

@@ -4,8 +4,7 @@
 //! verdict. The check is `/check`'s, bounded the same way; the file is not
 //! kept, only the audit record of the report.
 
-use super::AppState;
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::json::{ApiJson, b64};
 use super::problem::ApiError;
 use super::web::{CheckOutcome, report_response, run_check};
@@ -13,11 +12,8 @@ use crate::store::audit::AuditEntry;
 use crate::verdict::problem::ProblemCode;
 use crate::web::Lang;
 use crate::web::report::ReportFormat;
-use axum::Extension;
-use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A report request.
@@ -45,8 +41,7 @@ pub struct ReportBody {
               (status = 503, description = "Busy, over the time limit, or no seal key configured for a PDF report")),
     security(("bearer" = [])))]
 pub async fn report(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<ReportBody>,
 ) -> Result<Response, ApiError> {
     let file = b64("file", &body.file)?;

@@ -4,13 +4,13 @@
 
 use super::AppState;
 use super::applications::{OnBehalf, app_json, bad, load};
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::problem::ApiError;
 use crate::verdict::problem::ProblemCode;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use base64::Engine;
 use serde_json::json;
 use std::sync::Arc;
@@ -19,8 +19,7 @@ use std::sync::Arc;
 #[utoipa::path(post, path = "/v1/applications/{number}/deliver", params(("number" = String, Path, description = "Registration number")),
     responses((status = 200, description = "Delivered", body = Object), (status = 409, description = "Not signed yet")), security(("bearer" = [])))]
 pub async fn deliver(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let deps = super::flow_deps(&state);
@@ -36,8 +35,7 @@ pub async fn deliver(
 #[utoipa::path(get, path = "/v1/applications/{number}/result.pdf", params(("number" = String, Path, description = "Registration number"), ("iin" = Option<String>, Query, description = "The citizen (portal)")),
     responses((status = 200, description = "application/pdf", content_type = "application/pdf"), (status = 404, description = "No signed result")), security(("bearer" = [])))]
 pub async fn result_pdf(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     Query(q): Query<OnBehalf>,
 ) -> Result<Response, ApiError> {
@@ -54,8 +52,7 @@ pub async fn result_pdf(
 #[utoipa::path(get, path = "/v1/applications/{number}/draft.pdf", params(("number" = String, Path, description = "Registration number")),
     responses((status = 200, description = "application/pdf", content_type = "application/pdf"), (status = 404, description = "No signed draft")), security(("bearer" = [])))]
 pub async fn draft_pdf(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
     let app = load(&state, &caller, &number, None).await?;

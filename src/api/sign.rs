@@ -7,14 +7,14 @@
 //! an employee's by `provider` or `operator`; an individual's by nobody.
 
 use super::AppState;
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
 use crate::envelope::twophase::{self, Prepared, TwoPhaseError};
 use crate::store::audit::AuditEntry;
 use crate::verdict::problem::ProblemCode;
+use axum::Json;
 use axum::extract::State;
-use axum::{Extension, Json};
 use base64::Engine;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -100,8 +100,7 @@ pub async fn prepare(
               (status = 400, description = "sign_code PREPARED_INVALID, PREPARED_EXPIRED, SIGNATURE_VALUE_INVALID, CMS_MALFORMED, CMS_SIGNER_COUNT, CMS_SIGNER_MISMATCH, CMS_CONTENT_MISMATCH, or the verdict's code")),
     security(("bearer" = [])))]
 pub async fn finish(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<FinishBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let now = state.now();
@@ -206,8 +205,7 @@ fn key_problem(status: u16, e: &crate::keys::KeyError) -> ApiError {
     responses((status = 200, description = "{ signature: base64 CMS }", body = Object), (status = 403, description = "The key belongs to another role")),
     security(("bearer" = [])))]
 pub async fn sign(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<SignBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let data = b64("data", &body.data)?;

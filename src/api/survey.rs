@@ -1,18 +1,16 @@
 //! The regulations' quality survey: the citizen's answers (once per
 //! application) and the report per service and period.
 
-use super::AppState;
 use super::applications::{OnBehalf, bad};
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::json::ApiJson;
 use super::problem::ApiError;
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// The regulations' questionnaire.
@@ -29,8 +27,7 @@ pub struct SurveyBody {
 #[utoipa::path(post, path = "/v1/applications/{number}/survey", request_body = SurveyBody, params(("number" = String, Path, description = "Registration number"), ("iin" = Option<String>, Query, description = "The citizen (portal)")),
     responses((status = 201, description = "Recorded", body = Object), (status = 409, description = "Already answered")), security(("bearer" = [])))]
 pub async fn survey(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Path(number): Path<String>,
     Query(q): Query<OnBehalf>,
     ApiJson(body): ApiJson<SurveyBody>,
@@ -67,8 +64,7 @@ pub struct Period {
 #[utoipa::path(get, path = "/v1/reports/survey", params(("from" = Option<String>, Query, description = "RFC 3339"), ("to" = Option<String>, Query, description = "RFC 3339"), ("provider" = Option<String>, Query, description = "A provider's BIN (administrators)")),
     responses((status = 200, description = "Counts per service and answer", body = Object)), security(("bearer" = [])))]
 pub async fn survey_report(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     Query(p): Query<Period>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let only = super::applications::scope(&state, &caller, p.provider.as_deref())?;

@@ -1,6 +1,6 @@
 //! `POST /v1/verify`: condition 2 over HTTP. A failed verdict is a 200 result.
 
-use super::auth::Caller;
+use super::auth::Ctx;
 use super::json::{ApiJson, b64};
 use super::problem::ApiError;
 use super::{AppState, audit_entry};
@@ -9,8 +9,6 @@ use crate::pki::cert::Certificate;
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, Usage};
 use crate::verdict::problem::ProblemCode;
-use axum::Extension;
-use axum::extract::State;
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -137,8 +135,7 @@ pub fn extras(
               (status = 401, description = "No or bad API key"), (status = 403, description = "Role not allowed")),
     security(("bearer" = [])))]
 pub async fn verify(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<super::json::JsonBody, ApiError> {
     let envelope = super::json::pem_or_b64("signature", &body.signature)?;

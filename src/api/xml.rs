@@ -3,21 +3,19 @@
 //! verdict's `envelope.references` name the signed elements and carry the
 //! exact signed bytes (base64).
 
-use super::auth::Caller;
+use super::audit_entry;
+use super::auth::Ctx;
 use super::json::{ApiJson, b64};
 use super::problem::ApiError;
 use super::sign::owner_roles;
 use super::verify::{at_or_now, extras, revocation_policy};
-use super::{AppState, audit_entry};
 use crate::pki::{Policy, Usage};
 use crate::store::audit::AuditEntry;
 use crate::verdict::problem::ProblemCode;
 use crate::xmldsig::{self, WsseOptions, XmlVerifyRequest};
-use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use base64::Engine;
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// An XML verification request.
@@ -57,8 +55,7 @@ pub struct XmlVerifyBody {
               (status = 401, description = "No or bad API key"), (status = 403, description = "Role not allowed")),
     security(("bearer" = [])))]
 pub async fn verify(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<XmlVerifyBody>,
 ) -> Result<super::json::JsonBody, ApiError> {
     let xml = b64("xml", &body.xml)?;
@@ -123,8 +120,7 @@ pub struct XmlSignBody {
     responses((status = 200, description = "{ xml: base64 of the signed XML, key_id }", body = Object), (status = 403, description = "The key belongs to another role")),
     security(("bearer" = [])))]
 pub async fn sign(
-    State(state): State<Arc<AppState>>,
-    Extension(caller): Extension<Caller>,
+    Ctx { state, caller }: Ctx,
     ApiJson(body): ApiJson<XmlSignBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let xml = b64("xml", &body.xml)?;
