@@ -4,9 +4,9 @@ use super::audit_entry;
 use super::auth::Ctx;
 use super::json::ApiJson;
 use super::problem::{ApiError, problem_response};
-use super::verify::{at_or_now, extras};
+use super::validation::{ValidationOptions, off_workers_if};
 use crate::pki::cert::Certificate;
-use crate::pki::{self, Policy, Usage};
+use crate::pki::{self, Usage};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -30,22 +30,9 @@ pub struct CertVerifyBody {
     /// Required usage: sign (default), auth, any.
     #[schema(value_type = Option<String>)]
     pub usage: Option<Usage>,
-    /// Validation time, RFC 3339.
-    pub at: Option<String>,
-    /// Extra untrusted certificates, base64 DER.
-    pub certs: Option<Vec<String>>,
-    /// Extra CRLs, base64 DER.
-    pub crls: Option<Vec<String>>,
-    /// Skip revocation checking.
-    pub no_revocation: Option<bool>,
-    /// Which sources decide revocation: crl, ocsp, both, any.
-    #[schema(value_type = Option<String>)]
-    pub revocation: Option<crate::pki::RevocationMode>,
-    /// OCSP responder URL, instead of the certificate's own.
-    pub ocsp_url: Option<String>,
-    /// The revocation policy for this request (e.g. `fallback`), instead of
-    /// the service's.
-    pub revocation_policy: Option<String>,
+    /// How to validate: time, extra material, revocation.
+    #[serde(flatten)]
+    pub options: ValidationOptions,
 }
 
 fn cert_bytes(field: &str, v: &str) -> Result<Vec<u8>, ApiError> {
@@ -86,41 +73,16 @@ pub async fn verify(
     ApiJson(body): ApiJson<CertVerifyBody>,
 ) -> Result<super::json::JsonBody, ApiError> {
     let bytes = cert_bytes("certificate", &body.certificate)?;
-    let at = at_or_now(body.at.as_deref())?;
-    let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
-    let policy = Policy {
-        usage: body.usage.unwrap_or(Usage::Sign),
-        no_revocation: body.no_revocation.unwrap_or(false),
-        iin: None,
-        ..Default::default()
-    };
-    // The request's or the service's revocation policy, as for envelopes.
-    let policy = super::verify::revocation_policy(
-        &state,
-        policy,
-        body.revocation,
-        body.ocsp_url.clone(),
-        body.revocation_policy.as_deref(),
-    )?;
+    let v = body
+        .options
+        .read(&state, body.usage.unwrap_or(Usage::Sign), None)?;
     let trust = state.trust();
-    let verdict = if policy.ocsp.is_some() {
-        // OCSP goes over the network: off the async workers.
-        let bytes = bytes.clone();
-        tokio::task::spawn_blocking(move || {
-            pki::verify_certificate(&bytes, &trust, &extra, &crls, at, &policy)
-        })
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                crate::verdict::problem::ProblemCode::Internal,
-                "verification task failed",
-            )
-        })?
-    } else {
-        pki::verify_certificate(&bytes, &trust, &extra, &crls, at, &policy)
-    };
-    metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
     let hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&bytes));
+    let verdict = off_workers_if(v.policy.ocsp.is_some(), move || {
+        pki::verify_certificate(&bytes, &trust, &v.extra, &v.crls, v.at, &v.policy)
+    })
+    .await?;
+    metrics::counter!("qoltanba_verdicts_total", "operation" => "certificates.verify", "code" => verdict.code.as_str()).increment(1);
     super::audited_verdict(
         &state,
         audit_entry(&caller, "certificates.verify", hash, &verdict),

@@ -70,18 +70,6 @@ fn origin(state: &AppState) -> String {
     }
 }
 
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// `expiry_date` as the protocol's servers write it: ISO 8601 with
 /// milliseconds and an explicit offset.
 fn expiry_date(t: i64) -> String {
@@ -96,7 +84,7 @@ fn expiry_date(t: i64) -> String {
 /// and the expiry.
 pub(super) fn opened_json(state: &AppState, o: &Opened) -> Value {
     let api = format!("{}/v1/egov-qr/{}", origin(state), o.token);
-    let link = url_encode(&api);
+    let link = crate::pdf::sign::url_escape(&api);
     json!({
         "session_id": o.session_id,
         "api_url": api,

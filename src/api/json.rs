@@ -28,21 +28,48 @@ fn classify(e: &serde_json::Error) -> ProblemCode {
     }
 }
 
+/// A request's `Content-Type` as given, and its media type (lowercase,
+/// without parameters).
+pub fn content_type(req: &Request) -> (String, String) {
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    (ct, mime)
+}
+
+/// A request's body within the configured limit (`REQUEST_TOO_LARGE`
+/// beyond it); a body that cannot be read is `unreadable`.
+pub async fn body<S: Send + Sync>(
+    req: Request,
+    state: &S,
+    unreadable: ProblemCode,
+) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                ProblemCode::RequestTooLarge,
+                "the body exceeds the configured limit",
+            )
+        } else {
+            ApiError::new(unreadable, "the body could not be read")
+        }
+    })
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let mime = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let (ct, mime) = content_type(&req);
         if mime != "application/json"
             && !(mime.starts_with("application/") && mime.ends_with("+json"))
         {
@@ -51,20 +78,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 format!("content type {ct:?} is not application/json"),
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            let too_large = e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-            if too_large {
-                ApiError::new(
-                    ProblemCode::RequestTooLarge,
-                    "the body exceeds the configured limit",
-                )
-            } else {
-                ApiError::new(
-                    ProblemCode::RequestInvalidJson,
-                    "the body could not be read",
-                )
-            }
-        })?;
+        let bytes = body(req, state, ProblemCode::RequestInvalidJson).await?;
         // Objects only: serde would also take a positional array.
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             return Err(ApiError::new(

@@ -25,6 +25,7 @@ pub mod results;
 pub mod routes;
 pub mod sign;
 pub mod survey;
+pub mod validation;
 pub mod vectors;
 pub mod verify;
 pub mod web;

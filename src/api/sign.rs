@@ -7,7 +7,7 @@
 //! an employee's by `provider` or `operator`; an individual's by nobody.
 
 use super::AppState;
-use super::auth::Ctx;
+use super::auth::{Caller, Ctx};
 use super::json::{ApiJson, b64, pem_or_b64};
 use super::problem::ApiError;
 use crate::envelope::twophase::{self, Prepared, TwoPhaseError};
@@ -140,17 +140,8 @@ pub async fn finish(
         .map(|c| c.serial_hex())
         .unwrap_or_default();
     metrics::counter!("qoltanba_signatures_total", "kind" => "two_phase").increment(1);
-    state
-        .audit
-        .record(AuditEntry::by(
-            &caller.0,
-            now,
-            "sign.finish",
-            body.prepared.content_sha256.clone(),
-            serial,
-            "OK",
-        ))
-        .await?;
+    let data_sha256 = body.prepared.content_sha256.clone();
+    audit_signed(&state, &caller, now, "sign.finish", data_sha256, serial).await?;
     let mut out =
         serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env) });
     if let Some(v) = verdict {
@@ -200,6 +191,59 @@ fn key_problem(status: u16, e: &crate::keys::KeyError) -> ApiError {
     err
 }
 
+/// The server-held key `key_id`, if the caller's role may use it and it
+/// is usable at `now`, with its certificate.
+pub(super) fn server_key(
+    state: &AppState,
+    caller: &Caller,
+    key_id: &str,
+    now: i64,
+) -> Result<(crate::keys::LoadedKey, crate::pki::cert::Certificate), ApiError> {
+    let keys = crate::keys::KeyStore::open(
+        &state.config.data_dir,
+        state.config.master_key_file.as_deref(),
+    )
+    .map_err(|e| key_problem(503, &e))?;
+    let key = keys.load(key_id).map_err(|e| key_problem(400, &e))?;
+    let cert = key.certificate().map_err(|e| key_problem(400, &e))?;
+    if !owner_roles(&cert).contains(&caller.0.role) {
+        return Err(ApiError::new(
+            ProblemCode::Forbidden,
+            format!(
+                "key {key_id} may not be used by role {}",
+                caller.0.role.as_str()
+            ),
+        ));
+    }
+    key.check_usable(&state.trust(), now)
+        .map_err(|e| key_problem(400, &e))?;
+    Ok((key, cert))
+}
+
+/// Records a signature made for the caller: `operation` over the data
+/// whose SHA-256 (hex) is `data_sha256`, by the certificate `serial`.
+pub(super) async fn audit_signed(
+    state: &AppState,
+    caller: &Caller,
+    now: i64,
+    operation: &str,
+    data_sha256: String,
+    serial: String,
+) -> Result<(), ApiError> {
+    state
+        .audit
+        .record(AuditEntry::by(
+            &caller.0,
+            now,
+            operation,
+            data_sha256,
+            serial,
+            "OK",
+        ))
+        .await?;
+    Ok(())
+}
+
 /// Signs with a key held by the service (CAdES-BES, or -T with `tsa`).
 #[utoipa::path(post, path = "/v1/sign", request_body = SignBody,
     responses((status = 200, description = "{ signature: base64 CMS }", body = Object), (status = 403, description = "The key belongs to another role")),
@@ -209,26 +253,8 @@ pub async fn sign(
     ApiJson(body): ApiJson<SignBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let data = b64("data", &body.data)?;
-    let keys = crate::keys::KeyStore::open(
-        &state.config.data_dir,
-        state.config.master_key_file.as_deref(),
-    )
-    .map_err(|e| key_problem(503, &e))?;
-    let key = keys.load(&body.key_id).map_err(|e| key_problem(400, &e))?;
-    let cert = key.certificate().map_err(|e| key_problem(400, &e))?;
-    if !owner_roles(&cert).contains(&caller.0.role) {
-        return Err(ApiError::new(
-            ProblemCode::Forbidden,
-            format!(
-                "key {} may not be used by role {}",
-                body.key_id,
-                caller.0.role.as_str()
-            ),
-        ));
-    }
     let now = crate::time::now();
-    key.check_usable(&state.trust(), now)
-        .map_err(|e| key_problem(400, &e))?;
+    let (key, cert) = server_key(&state, &caller, &body.key_id, now)?;
     let mut env = crate::envelope::sign::sign(
         &data,
         body.attached.unwrap_or(false),
@@ -258,17 +284,8 @@ pub async fn sign(
         .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
     }
     metrics::counter!("qoltanba_signatures_total", "kind" => "server_key").increment(1);
-    state
-        .audit
-        .record(AuditEntry::by(
-            &caller.0,
-            now,
-            "sign",
-            crate::pki::cert::hex(&crate::pki::cert::sha256(&data)),
-            cert.serial_hex(),
-            "OK",
-        ))
-        .await?;
+    let data_sha256 = crate::pki::cert::hex(&crate::pki::cert::sha256(&data));
+    audit_signed(&state, &caller, now, "sign", data_sha256, cert.serial_hex()).await?;
     Ok(Json(
         serde_json::json!({ "signature": base64::engine::general_purpose::STANDARD.encode(env), "key_id": body.key_id }),
     ))

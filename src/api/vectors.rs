@@ -13,9 +13,7 @@ use crate::vectors::suite::{self, Plan};
 use crate::vectors::{Confinement, report};
 use crate::verdict::problem::ProblemCode;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::header;
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -36,34 +34,11 @@ impl<S: Send + Sync> FromRequest<S> for VectorsArchive {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let mime = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let (ct, mime) = super::json::content_type(&req);
         match mime.as_str() {
             "application/x-tar" | "application/tar" | "application/gzip" | "application/x-gzip"
             | "application/x-gtar" => {
-                let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                        ApiError::new(
-                            ProblemCode::RequestTooLarge,
-                            "the body exceeds the configured limit",
-                        )
-                    } else {
-                        ApiError::new(
-                            ProblemCode::RequestFieldInvalid,
-                            "the body could not be read",
-                        )
-                    }
-                })?;
+                let bytes = super::json::body(req, state, ProblemCode::RequestFieldInvalid).await?;
                 Ok(VectorsArchive(bytes.to_vec()))
             }
             _ => {

@@ -7,10 +7,8 @@ use super::audit_entry;
 use super::auth::Ctx;
 use super::json::{ApiJson, b64};
 use super::problem::ApiError;
-use super::sign::owner_roles;
-use super::verify::{at_or_now, extras, revocation_policy};
-use crate::pki::{Policy, Usage};
-use crate::store::audit::AuditEntry;
+use super::validation::{ValidationOptions, off_workers_if};
+use crate::pki::Usage;
 use crate::verdict::problem::ProblemCode;
 use crate::xmldsig::{self, WsseOptions, XmlVerifyRequest};
 use axum::Json;
@@ -31,21 +29,9 @@ pub struct XmlVerifyBody {
     /// Required key usage: sign (default), auth or any.
     #[schema(value_type = Option<String>)]
     pub usage: Option<Usage>,
-    /// Validation time, RFC 3339 (default: now).
-    pub at: Option<String>,
-    /// Extra untrusted certificates, base64 DER.
-    pub certs: Option<Vec<String>>,
-    /// Extra CRLs, base64 DER.
-    pub crls: Option<Vec<String>>,
-    /// Skip revocation checking (reported in the verdict's policy).
-    pub no_revocation: Option<bool>,
-    /// Which sources decide revocation: crl (default), ocsp, both, any.
-    #[schema(value_type = Option<String>)]
-    pub revocation: Option<crate::pki::RevocationMode>,
-    /// OCSP responder URL, instead of the certificates' own.
-    pub ocsp_url: Option<String>,
-    /// The revocation policy for this request, instead of the service's.
-    pub revocation_policy: Option<String>,
+    /// How to validate: time, extra material, revocation.
+    #[serde(flatten)]
+    pub options: ValidationOptions,
 }
 
 /// Verifies a signed XML document or WS-Security message (condition 2).
@@ -59,38 +45,25 @@ pub async fn verify(
     ApiJson(body): ApiJson<XmlVerifyBody>,
 ) -> Result<super::json::JsonBody, ApiError> {
     let xml = b64("xml", &body.xml)?;
-    let at = at_or_now(body.at.as_deref())?;
-    let (extra, crls) = extras(&state, body.certs.as_deref(), body.crls.as_deref())?;
-    let policy = Policy {
-        usage: body.usage.unwrap_or_default(),
-        no_revocation: body.no_revocation.unwrap_or(false),
-        iin: body.iin.clone(),
-        ..Default::default()
-    };
-    let policy = revocation_policy(
-        &state,
-        policy,
-        body.revocation,
-        body.ocsp_url.clone(),
-        body.revocation_policy.as_deref(),
-    )?;
+    let v = body
+        .options
+        .read(&state, body.usage.unwrap_or_default(), body.iin.clone())?;
     let trust = state.trust();
     let iin_element = body.iin_element.clone();
     let xml_hash = crate::pki::cert::hex(&crate::pki::cert::sha256(&xml));
     // Canonicalisation and signatures are CPU work, OCSP is network: off the async workers.
-    let verdict = tokio::task::spawn_blocking(move || {
+    let verdict = off_workers_if(true, move || {
         let req = XmlVerifyRequest {
             xml: &xml,
-            at,
-            policy,
-            extra,
-            crls,
+            at: v.at,
+            policy: v.policy,
+            extra: v.extra,
+            crls: v.crls,
             iin_element,
         };
         xmldsig::verify(&req, &trust).verdict
     })
-    .await
-    .map_err(|_| ApiError::new(ProblemCode::Internal, "verification task failed"))?;
+    .await?;
     metrics::counter!("qoltanba_verdicts_total", "operation" => "xml.verify", "code" => verdict.code.as_str()).increment(1);
     super::audited_verdict(
         &state,
@@ -124,30 +97,8 @@ pub async fn sign(
     ApiJson(body): ApiJson<XmlSignBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let xml = b64("xml", &body.xml)?;
-    let keys = crate::keys::KeyStore::open(
-        &state.config.data_dir,
-        state.config.master_key_file.as_deref(),
-    )
-    .map_err(|e| ApiError::new(ProblemCode::ServiceUnavailable, e.to_string()))?;
-    let key = keys
-        .load(&body.key_id)
-        .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
-    let cert = key
-        .certificate()
-        .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
-    if !owner_roles(&cert).contains(&caller.0.role) {
-        return Err(ApiError::new(
-            ProblemCode::Forbidden,
-            format!(
-                "key {} may not be used by role {}",
-                body.key_id,
-                caller.0.role.as_str()
-            ),
-        ));
-    }
     let now = crate::time::now();
-    key.check_usable(&state.trust(), now)
-        .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
+    let (key, cert) = super::sign::server_key(&state, &caller, &body.key_id, now)?;
     let signed = if body.wsse.unwrap_or(false) {
         use ring::rand::SecureRandom;
         let mut id = [0u8; 16];
@@ -170,17 +121,16 @@ pub async fn sign(
     }
     .map_err(|e| ApiError::new(ProblemCode::RequestFieldInvalid, e.to_string()))?;
     metrics::counter!("qoltanba_signatures_total", "kind" => "xml").increment(1);
-    state
-        .audit
-        .record(AuditEntry::by(
-            &caller.0,
-            now,
-            "xml.sign",
-            crate::pki::cert::hex(&crate::pki::cert::sha256(&xml)),
-            cert.serial_hex(),
-            "OK",
-        ))
-        .await?;
+    let xml_sha256 = crate::pki::cert::hex(&crate::pki::cert::sha256(&xml));
+    super::sign::audit_signed(
+        &state,
+        &caller,
+        now,
+        "xml.sign",
+        xml_sha256,
+        cert.serial_hex(),
+    )
+    .await?;
     Ok(Json(serde_json::json!({
         "xml": base64::engine::general_purpose::STANDARD.encode(signed),
         "key_id": body.key_id,
