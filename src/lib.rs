@@ -34,6 +34,7 @@ pub mod input;
 pub mod keys;
 pub mod pdf;
 pub mod pkcs7;
+pub mod random;
 pub mod pki;
 pub mod store;
 pub mod time;

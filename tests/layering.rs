@@ -13,6 +13,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("iin", 0),
     ("asn1", 0),
     ("files", 0),
+    ("random", 0),
     ("verdict", 1),
     ("input", 2),
     ("pki", 3),

@@ -100,15 +100,12 @@ pub async fn sign(
     let now = crate::time::now();
     let (key, cert) = super::sign::server_key(&state, &caller, &body.key_id, now)?;
     let signed = if body.wsse.unwrap_or(false) {
-        use ring::rand::SecureRandom;
-        let mut id = [0u8; 16];
-        ring::rand::SystemRandom::new()
-            .fill(&mut id)
+        let id = crate::random::hex(16)
             .map_err(|_| ApiError::new(ProblemCode::Internal, "no random source"))?;
         let opts = WsseOptions {
             now,
             timestamp_ttl: body.timestamp_ttl,
-            id: crate::pki::cert::hex(&id).to_lowercase(),
+            id,
         };
         xmldsig::sign_wsse(&xml, &key, &key.cert_der, &opts)
     } else if body.timestamp_ttl.is_some() {

@@ -52,12 +52,7 @@ impl Kind {
 }
 
 fn random_hex(n: usize) -> Result<String, Error> {
-    use ring::rand::SecureRandom;
-    let mut b = vec![0u8; n];
-    ring::rand::SystemRandom::new()
-        .fill(&mut b)
-        .map_err(|_| Error::Internal("no randomness".into()))?;
-    Ok(crate::pki::cert::hex(&b).to_lowercase())
+    crate::random::hex(n).map_err(|e| Error::Internal(e.to_string()))
 }
 
 fn sha_hex(s: &str) -> String {

@@ -86,7 +86,7 @@ pub async fn prepare(
     sign::keep_access_code(deps, &s.app.number, &opts).await?;
     let document_data =
         twophase::byte_range_bytes(&prepared.pdf, prepared.byte_range).map_err(internal)?;
-    let id = random_id()?;
+    let id = crate::random::hex(16).map_err(internal)?;
     let mut certs = vec![b64e(cert_der)];
     certs.extend(chain.iter().map(|c| b64e(c)));
     let br = prepared.byte_range;
@@ -111,15 +111,6 @@ pub async fn prepare(
         document_data,
         expires_at,
     })
-}
-
-fn random_id() -> Result<String, Error> {
-    use ring::rand::SecureRandom;
-    let mut b = [0u8; 16];
-    ring::rand::SystemRandom::new()
-        .fill(&mut b)
-        .map_err(|_| internal("no randomness"))?;
-    Ok(crate::pki::cert::hex(&b).to_lowercase())
 }
 
 /// What the signer's device sent back.
