@@ -25,7 +25,10 @@ mod tests {
     fn tokens_are_fresh_lowercase_hex() {
         let (a, b) = (super::hex(16).unwrap(), super::hex(16).unwrap());
         assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        );
         assert_ne!(a, b);
     }
 }

@@ -46,20 +46,7 @@ pub(super) async fn sign_with_key(
     key_id: &str,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let deps = super::flow_deps(state);
-    let load_key = || {
-        let keys = crate::keys::KeyStore::open(
-            &state.config.data_dir,
-            state.config.master_key_file.as_deref(),
-        )
-        .map_err(|e| crate::workflow::Error::Unavailable(e.to_string()))?;
-        keys.load(key_id)
-            .map_err(|e| crate::workflow::Error::SignRefused {
-                sign_code: e.code().to_string(),
-                detail: format!("{}: {e}", e.code()),
-                message: None,
-            })
-    };
-    let app = sign::sign_with_key(&deps, &caller.0, number, load_key).await?;
+    let app = sign::sign_with_key(&deps, &caller.0, number, key_id).await?;
     signed_app(state, &app).await
 }
 

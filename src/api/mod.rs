@@ -207,7 +207,7 @@ pub fn flow_deps(state: &AppState) -> crate::workflow::Deps<'_> {
         audit: &state.audit,
         flow: &state.workflow,
         now: state.now(),
-        public_url: &state.config.public_url,
+        config: &state.config,
     }
 }
 

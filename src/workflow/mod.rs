@@ -38,8 +38,9 @@ pub struct Deps<'a> {
     pub flow: &'a Workflow,
     /// Now, Unix seconds.
     pub now: i64,
-    /// The service's public URL (the stamp's QR code leads there).
-    pub public_url: &'a str,
+    /// The service's configuration: its public URL (the stamp's QR code
+    /// leads there), where the server-held signing keys are.
+    pub config: &'a crate::config::Config,
 }
 
 /// The flow's configuration: services, calendar, the providers and service

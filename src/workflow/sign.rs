@@ -13,7 +13,6 @@ use super::catalogue::Service;
 use super::document::{self, DocumentFacts, HEAD_FIELD, SignStage};
 use super::error::Error;
 use super::state::{Action, Status};
-use crate::keys::LoadedKey;
 use crate::pdf::sign::{SignOptions, StampPlacement};
 use crate::pki::cert::Certificate;
 use crate::pki::signer::Signer;
@@ -213,7 +212,7 @@ pub fn options<'a>(
             rect: None,
             text,
         }),
-        public_url: deps.public_url.to_string(),
+        public_url: deps.config.public_url.clone(),
         document_id: Some(s.app.number.clone()),
         // The employee certifies the draft (DocMDP P=2): the head's signature
         // in the field left for it is the only change allowed after.
@@ -333,16 +332,25 @@ pub async fn complete(
 }
 
 /// The whole case with a server-held key: whose signature is due, then the
-/// key (`load_key`, asked only then), the certificate's checks, the PDF
+/// key `key_id` (opened only then), the certificate's checks, the PDF
 /// signed, its access code kept, and the application moved on.
 pub async fn sign_with_key(
     deps: &Deps<'_>,
     caller: &ApiKey,
     number: &str,
-    load_key: impl FnOnce() -> Result<LoadedKey, Error>,
+    key_id: &str,
 ) -> Result<Application, Error> {
     let s = begin(deps, caller, number).await?;
-    let key = load_key()?;
+    let keys = crate::keys::KeyStore::open(
+        &deps.config.data_dir,
+        deps.config.master_key_file.as_deref(),
+    )
+    .map_err(|e| Error::Unavailable(e.to_string()))?;
+    let key = keys.load(key_id).map_err(|e| Error::SignRefused {
+        sign_code: e.code().to_string(),
+        detail: format!("{}: {e}", e.code()),
+        message: None,
+    })?;
     let cert = key.certificate().map_err(|e| Error::SignRefused {
         sign_code: e.code().to_string(),
         detail: e.to_string(),
