@@ -82,28 +82,24 @@ mod tests {
         }
     }
 
+    const ACTIONS: [Action; 5] = [
+        Action::StartReview,
+        Action::Refuse,
+        Action::Approve,
+        Action::Sign,
+        Action::Deliver,
+    ];
+
     #[test]
     fn action_names_are_the_serialised_ones() {
-        for a in [
-            Action::StartReview,
-            Action::Refuse,
-            Action::Approve,
-            Action::Sign,
-            Action::Deliver,
-        ] {
+        for a in ACTIONS {
             assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
     }
 
     #[test]
     fn delivered_is_final() {
-        for a in [
-            Action::StartReview,
-            Action::Refuse,
-            Action::Approve,
-            Action::Sign,
-            Action::Deliver,
-        ] {
+        for a in ACTIONS {
             assert_eq!(Status::Delivered.next(a), None);
         }
         assert_eq!(Status::Registered.next(Action::Sign), None);

@@ -374,26 +374,12 @@ impl Providers {
     /// the catalogue. `Err` names what is missing.
     pub fn org_of(&self, role: Role, bound: Option<&str>) -> Result<Org<'_>, String> {
         match role {
-            Role::Provider | Role::Head => match bound {
-                Some(b) => self
-                    .provider(b)
-                    .map(Org::Provider)
-                    .ok_or_else(|| format!("the key is bound to {b}, which is no provider of this service")),
-                None => match self.providers.as_slice() {
-                    [only] => Ok(Org::Provider(only)),
-                    _ => Err("the key is bound to no provider (qoltanba keys api create --org BIN)".into()),
-                },
-            },
-            Role::Operator => match bound {
-                Some(b) => self
-                    .centre(b)
-                    .map(Org::Centre)
-                    .ok_or_else(|| format!("the key is bound to {b}, which is no service centre of this service")),
-                None => match self.centres.as_slice() {
-                    [only] => Ok(Org::Centre(only)),
-                    _ => Err("the key is bound to no service centre (qoltanba keys api create --org BIN)".into()),
-                },
-            },
+            Role::Provider | Role::Head => {
+                bound_or_only(&self.providers, |p| &p.bin, bound, "provider").map(Org::Provider)
+            }
+            Role::Operator => {
+                bound_or_only(&self.centres, |c| &c.bin, bound, "service centre").map(Org::Centre)
+            }
             Role::Portal | Role::Admin | Role::Reviewer => Ok(Org::Any),
         }
     }
@@ -449,6 +435,28 @@ impl Providers {
                 )),
             },
         }
+    }
+}
+
+/// The organisation of `list` (providers or centres) a key is `bound` to,
+/// or, when it is bound to none, the only one there.
+fn bound_or_only<'a, T>(
+    list: &'a [T],
+    bin: impl Fn(&T) -> &str,
+    bound: Option<&str>,
+    what: &str,
+) -> Result<&'a T, String> {
+    match bound {
+        Some(b) => list
+            .iter()
+            .find(|o| bin(o) == b)
+            .ok_or_else(|| format!("the key is bound to {b}, which is no {what} of this service")),
+        None => match list {
+            [only] => Ok(only),
+            _ => Err(format!(
+                "the key is bound to no {what} (qoltanba keys api create --org BIN)"
+            )),
+        },
     }
 }
 
