@@ -17,6 +17,7 @@ mod common;
 
 use base64::Engine;
 use common::gost_judge::{case, judge};
+use common::pdf_demo::{LOCAL_URL, sign_options};
 use common::{epoch, qoltanba, read_realkz, realkz};
 use qoltanba::envelope::parse;
 use qoltanba::keys::{self, LoadedKey};
@@ -445,22 +446,10 @@ fn pdf_options<'a>(
     key: &'a LoadedKey,
     at: i64,
 ) -> qoltanba::pdf::sign::SignOptions<'a> {
+    let (cert, chain) = (&key.cert_der, &key.chain_der);
     qoltanba::pdf::sign::SignOptions {
-        signer,
-        cert: &key.cert_der,
-        chain: &key.chain_der,
-        time: at,
-        field: None,
         reason: Some("approved".into()),
-        location: None,
-        stamp: None,
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
+        ..sign_options(signer, cert, chain, at, LOCAL_URL)
     }
 }
 

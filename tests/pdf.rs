@@ -7,86 +7,43 @@
 //! `fuzz/fuzz_targets/pdf_verify.rs`: never a panic).
 //! Independent validators (pdfsig, pyHanko, pdftotext) are in `pdf_judges.rs`.
 
+mod common;
+mod common_tsa;
+
+use common::demo::{Who, who};
+use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
+use common::repo;
 use lopdf::{Dictionary, Object, ObjectId};
 use qoltanba::pdf::diff::{Category, Level};
 use qoltanba::pdf::sign::Ltv;
 use qoltanba::pdf::verify::{PdfReport, PdfVerifyRequest};
 use qoltanba::pdf::xref::PdfFile;
-use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions, StampPlacement};
-use qoltanba::pki::signer::RingSigner;
+use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions};
 use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::verdict::Indication;
-use std::path::{Path, PathBuf};
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
 const SIGNED_AT: i64 = AT - 3600;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
-struct Who {
-    cert: Vec<u8>,
-    key: RingSigner,
-    chain: Vec<Vec<u8>>,
-}
-
-fn who(name: &str) -> Who {
-    Who {
-        cert: pem_der(&format!("certs/people/{name}.pem")),
-        key: RingSigner::from_pkcs8(
-            &pem_der(&format!("certs/people/{name}.key.pem")),
-            None,
-            false,
-        )
-        .unwrap(),
-        chain: vec![pem_der("certs/trust/nca-rsa.pem")],
-    }
-}
 
 fn store() -> TrustStore {
     TrustStore::from_dir(&repo("certs/trust")).unwrap()
 }
 
 fn rendered(kind: &str, langs: &[Lang]) -> Vec<u8> {
-    let json = std::fs::read(repo(&format!("testdata/pdfs/result-{kind}.json"))).unwrap();
-    let doc = ResultDoc::from_json(&json).unwrap();
-    pdf::render(&doc, langs, AT - 86_400).unwrap()
+    rendered_at(kind, langs, AT - 86_400)
 }
 
-fn opts<'a>(w: &'a Who) -> SignOptions<'a> {
+fn opts(w: &Who) -> SignOptions<'_> {
     SignOptions {
-        signer: &w.key,
-        cert: &w.cert,
-        chain: &w.chain,
-        time: SIGNED_AT,
-        field: None,
         reason: Some("Мемлекеттік қызмет нәтижесі / Результат госуслуги".into()),
         location: Some("Орал".into()),
-        stamp: None,
-        public_url: "https://qoltanba.example/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
+        ..sign_options(&w.key, &w.cert, &w.chain, SIGNED_AT, PUBLIC_URL)
     }
 }
 
-fn stamped<'a>(w: &'a Who) -> SignOptions<'a> {
+fn stamped(w: &Who) -> SignOptions<'_> {
     let mut o = opts(w);
-    o.stamp = Some(StampPlacement {
-        page: None,
-        rect: None,
-        text: pdf::stamp::text_from_certificate(&w.cert, SIGNED_AT).unwrap(),
-    });
+    o.stamp = Some(stamp(&w.cert, SIGNED_AT));
     o
 }
 
@@ -368,11 +325,7 @@ fn tampering_inside_the_signed_range_fails_the_digest() {
 #[test]
 fn revoked_signer_fails() {
     let base = rendered("refusal", &[Lang::Ru]);
-    let w = Who {
-        cert: pem_der("certs/people/revoked.pem"),
-        key: RingSigner::from_pkcs8(&pem_der("certs/people/revoked.key.pem"), None, false).unwrap(),
-        chain: vec![pem_der("certs/trust/nca-rsa.pem")],
-    };
+    let w = who("revoked");
     let (signed, _) = pdf::sign_bytes(&base, &opts(&w)).unwrap();
     let r = verify(&signed);
     assert_eq!(r.indication, Indication::Failed);
@@ -903,104 +856,17 @@ struct OpensslTsa {
     dir: tempfile::TempDir,
 }
 
-impl OpensslTsa {
-    fn new() -> OpensslTsa {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let sh = |args: &[&str]| {
-            let o = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .output()
-                .expect("openssl is installed");
-            assert!(
-                o.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        };
-        std::fs::write(
-            d.join("ext.cnf"),
-            "[tsa]\nbasicConstraints=CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=critical,timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
-        )
-        .unwrap();
-        sh(&[
-            "req",
-            "-new",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "tsa.key",
-            "-out",
-            "tsa.csr",
-            "-subj",
-            "/C=KZ/O=QOLTANBA TEST/CN=TEST TSA",
-        ]);
-        let ca = repo("certs/trust/nca-rsa.pem");
-        let key = repo("certs/ca/nca-rsa.key.pem");
-        sh(&[
-            "x509",
-            "-req",
-            "-in",
-            "tsa.csr",
-            "-CA",
-            ca.to_str().unwrap(),
-            "-CAkey",
-            key.to_str().unwrap(),
-            "-set_serial",
-            "4343",
-            "-out",
-            "tsa.pem",
-            "-days",
-            "3650",
-            "-extfile",
-            "ext.cnf",
-            "-extensions",
-            "tsa",
-        ]);
-        std::fs::copy(&ca, d.join("ca.pem")).unwrap();
-        std::fs::write(d.join("serial"), "01\n").unwrap();
-        std::fs::write(
-            d.join("ts.cnf"),
-            format!(
-                "[tsa]\ndefault_tsa = t\n[t]\ndir = {}\nserial = $dir/serial\ncrypto_device = builtin\nsigner_cert = $dir/tsa.pem\ncerts = $dir/ca.pem\nsigner_key = $dir/tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.398.3.3.5.1\ndigests = sha256, sha384, sha512\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
-                d.display()
-            ),
-        )
-        .unwrap();
-        OpensslTsa { dir }
-    }
-}
-
 impl qoltanba::tsp::TsaTransport for OpensslTsa {
     fn post(&self, _url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
-        let d = self.dir.path();
-        std::fs::write(d.join("q.tsq"), body).map_err(|e| e.to_string())?;
-        let o = std::process::Command::new("openssl")
-            .args([
-                "ts",
-                "-reply",
-                "-config",
-                "ts.cnf",
-                "-queryfile",
-                "q.tsq",
-                "-out",
-                "r.tsr",
-            ])
-            .current_dir(d)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !o.status.success() {
-            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
-        }
-        std::fs::read(d.join("r.tsr")).map_err(|e| e.to_string())
+        common_tsa::ts_reply(self.dir.path(), body)
     }
 }
 
 #[test]
 fn b_t_signature_time_stamp_is_checked() {
-    let tsa = OpensslTsa::new();
+    let tsa = OpensslTsa {
+        dir: common_tsa::tsa_dir(false),
+    };
     let base = rendered("notification", &[Lang::Kk]);
     let w = who("head");
     let mut o = stamped(&w);

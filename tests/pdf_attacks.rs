@@ -15,6 +15,8 @@
 //! (`CARGO_TARGET_TMPDIR/pdf_attacks_report.md`, also printed), and where we
 //! differ from both judges the case says why.
 
+mod common;
+mod common_tsa;
 #[path = "pdf_attacks/forge.rs"]
 mod forge;
 #[path = "pdf_attacks/honest.rs"]
@@ -24,7 +26,10 @@ mod mutated;
 #[path = "pdf_attacks/tricks.rs"]
 mod tricks;
 
-use honest::{endesive_sign, own_sign, pyhanko_plan, rendered, repo, run, tsa, venv_python, who};
+use common::demo::who;
+use common::pdf_judge::{endesive_sign, run, venv_python};
+use common::repo;
+use honest::{own_sign, pyhanko_plan, rendered, tsa};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;

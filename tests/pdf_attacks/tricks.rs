@@ -6,8 +6,9 @@ use super::forge::{
     self, Update, append, body, body_offset, contents, facts, helvetica, page_with_font, stream,
     update,
 };
-use super::honest::{own_sign, who};
+use super::honest::own_sign;
 use super::write;
+use crate::common::demo::who;
 use lopdf::{Dictionary, Object};
 use std::path::{Path, PathBuf};
 
