@@ -168,43 +168,6 @@ fn pades_and_xmldsig_made_with_a_real_gost_key_verify() {
     let env = [("PW", "Qwerty12")];
     let unsigned = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pdfs/unsigned.pdf");
     let pdf = dir.path().join("signed.pdf").display().to_string();
-    let (status, out) = run(
-        &[
-            "pdf",
-            "sign",
-            "--in",
-            unsigned.to_str().expect("utf-8"),
-            "--out",
-            &pdf,
-            "--p12",
-            &p(HEAD),
-            "--password-env",
-            "PW",
-            "--stamp",
-            "--test-trust",
-            &ca,
-            "--crl",
-            &crl,
-            "--time",
-            AT_2022,
-        ],
-        &env,
-    );
-    assert_eq!(status, 0, "{out}");
-    let r = qoltanba(&[
-        "pdf",
-        "verify",
-        &pdf,
-        "--test-trust",
-        &ca,
-        "--crl",
-        &crl,
-        "--at",
-        AT_2022,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(r.json["code"], "OK", "{}", r.output);
     let xml_in = dir.path().join("request.xml");
     std::fs::write(
         &xml_in,
@@ -212,44 +175,50 @@ fn pades_and_xmldsig_made_with_a_real_gost_key_verify() {
     )
     .expect("xml");
     let xml = dir.path().join("signed.xml").display().to_string();
-    let (status, out) = run(
-        &[
+    // (format, input, output, signing options, verifying options)
+    let formats = [
+        (
+            "pdf",
+            &unsigned,
+            &pdf,
+            &["--stamp", "--crl", &crl][..],
+            &[][..],
+        ),
+        (
             "xml",
+            &xml_in,
+            &xml,
+            &["--signer-crl", &crl],
+            &["--iin", "123456789011"],
+        ),
+    ];
+    for (format, input, output, sign_options, verify_options) in formats {
+        let input = input.to_str().expect("utf-8");
+        let sign = [
+            format,
             "sign",
             "--in",
-            xml_in.to_str().expect("utf-8"),
+            input,
             "--out",
-            &xml,
+            output,
             "--p12",
             &p(HEAD),
+        ];
+        let key = [
             "--password-env",
             "PW",
             "--test-trust",
             &ca,
-            "--signer-crl",
-            &crl,
             "--time",
             AT_2022,
-        ],
-        &env,
-    );
-    assert_eq!(status, 0, "{out}");
-    let r = qoltanba(&[
-        "xml",
-        "verify",
-        &xml,
-        "--test-trust",
-        &ca,
-        "--crl",
-        &crl,
-        "--at",
-        AT_2022,
-        "--iin",
-        "123456789011",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(r.json["code"], "OK", "{}", r.output);
+        ];
+        let (status, out) = run(&[&sign[..], &key, sign_options].concat(), &env);
+        assert_eq!(status, 0, "{format}: {out}");
+        let verify = [format, "verify", output, "--test-trust", &ca, "--crl", &crl];
+        let at = ["--at", AT_2022, "--format", "json"];
+        let r = qoltanba(&[&verify[..], &at, verify_options].concat());
+        assert_eq!(r.json["code"], "OK", "{format}: {}", r.output);
+    }
     // After the CRL's nextUpdate (the certificate still in force) the
     // signer check refuses to sign: nothing says it is not revoked.
     let (status, out) = run(

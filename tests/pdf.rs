@@ -9,6 +9,8 @@
 
 mod common;
 mod common_tsa;
+#[path = "pdf_attacks/forge.rs"]
+mod forge;
 
 use common::demo::{Who, who};
 use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
@@ -261,13 +263,13 @@ fn signing_into_an_existing_empty_field() {
     let mut af = Dictionary::new();
     af.set("Fields", Object::Array(vec![Object::Reference(field)]));
     catalog.set("AcroForm", Object::Reference(form));
-    let prepared = append_update(
+    let prepared = forge::update(
         &base,
         vec![
-            (field, Object::Dictionary(fd)),
-            (form, Object::Dictionary(af)),
-            (page_id, Object::Dictionary(page)),
-            (root, Object::Dictionary(catalog)),
+            (field.0, Object::Dictionary(fd)),
+            (form.0, Object::Dictionary(af)),
+            (page_id.0, Object::Dictionary(page)),
+            (root.0, Object::Dictionary(catalog)),
         ],
     );
     let head = who("head");
@@ -447,28 +449,22 @@ fn cross_reference_streams_are_read_and_written() {
 fn page_and_rect_are_checked() {
     let base = rendered("notification", &[Lang::Kk]);
     let w = who("head");
-    let mut o = stamped(&w);
-    if let Some(s) = o.stamp.as_mut() {
-        s.page = Some(7);
+    let placed = |page: Option<usize>, rect: Option<[f32; 4]>| {
+        let mut o = stamped(&w);
+        if let Some(s) = o.stamp.as_mut() {
+            (s.page, s.rect) = (page, rect);
+        }
+        pdf::sign_bytes(&base, &o)
+    };
+    // A page the document does not have; a rectangle upside down.
+    for (page, rect) in [(Some(7), None), (None, Some([300.0, 100.0, 100.0, 50.0]))] {
+        let signed = placed(page, rect);
+        assert!(
+            matches!(signed, Err(pdf::PdfError::Input(_))),
+            "{page:?} {rect:?}"
+        );
     }
-    assert!(matches!(
-        pdf::sign_bytes(&base, &o),
-        Err(pdf::PdfError::Input(_))
-    ));
-    let mut o = stamped(&w);
-    if let Some(s) = o.stamp.as_mut() {
-        s.rect = Some([300.0, 100.0, 100.0, 50.0]);
-    }
-    assert!(matches!(
-        pdf::sign_bytes(&base, &o),
-        Err(pdf::PdfError::Input(_))
-    ));
-    let mut o = stamped(&w);
-    if let Some(s) = o.stamp.as_mut() {
-        s.rect = Some([300.0, 300.0, 560.0, 420.0]);
-        s.page = Some(1);
-    }
-    let (signed, _) = pdf::sign_bytes(&base, &o).unwrap();
+    let (signed, _) = placed(Some(1), Some([300.0, 300.0, 560.0, 420.0])).unwrap();
     passed(&verify(&signed));
 }
 
@@ -504,52 +500,6 @@ fn signing_a_file_streams_it() {
 
 // --- helpers: hand-made incremental updates (what an editor would append) ---
 
-fn append_update(pdf: &[u8], objects: Vec<(ObjectId, Object)>) -> Vec<u8> {
-    let f = PdfFile::open(&pdf).unwrap();
-    let trailer = f.trailer().clone();
-    let size = qoltanba::pdf::xref::int(trailer.get(b"Size").ok()).unwrap();
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut offsets = Vec::new();
-    let mut max = size - 1;
-    for (id, o) in &objects {
-        offsets.push((id.0, out.len()));
-        max = max.max(i64::from(id.0));
-        out.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
-        match o {
-            Object::Stream(s) => {
-                let mut d = s.dict.clone();
-                d.set("Length", s.content.len() as i64);
-                qoltanba::pdf::cos::write(&mut out, &Object::Dictionary(d));
-                out.extend_from_slice(b"\nstream\n");
-                out.extend_from_slice(&s.content);
-                out.extend_from_slice(b"\nendstream");
-            }
-            o => qoltanba::pdf::cos::write(&mut out, o),
-        }
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(b"xref\n");
-    offsets.sort();
-    for (num, off) in &offsets {
-        out.extend_from_slice(format!("{num} 1\n{off:010} 00000 n\r\n").as_bytes());
-    }
-    let mut t = Dictionary::new();
-    t.set("Size", max + 1);
-    t.set("Root", trailer.get(b"Root").unwrap().clone());
-    if let Ok(info) = trailer.get(b"Info") {
-        t.set("Info", info.clone());
-    }
-    t.set("Prev", f.startxref as i64);
-    out.extend_from_slice(b"trailer\n");
-    qoltanba::pdf::cos::write(&mut out, &Object::Dictionary(t));
-    out.extend_from_slice(format!("\nstartxref\n{xref}\n%%EOF\n").as_bytes());
-    out
-}
-
 fn add_text_annotation(pdf: &[u8]) -> Vec<u8> {
     let f = PdfFile::open(&pdf).unwrap();
     let last = f.revisions.len() - 1;
@@ -569,11 +519,11 @@ fn add_text_annotation(pdf: &[u8]) -> Vec<u8> {
     };
     annots.push(Object::Reference((next, 0)));
     page.set("Annots", Object::Array(annots));
-    append_update(
+    forge::update(
         pdf,
         vec![
-            ((next, 0), Object::Dictionary(annot)),
-            (page_id, Object::Dictionary(page)),
+            (next, Object::Dictionary(annot)),
+            (page_id.0, Object::Dictionary(page)),
         ],
     )
 }
@@ -585,11 +535,11 @@ fn replace_page_content(pdf: &[u8]) -> Vec<u8> {
     let next = qoltanba::pdf::xref::int(f.trailer().get(b"Size").ok()).unwrap() as u32;
     page.set("Contents", Object::Reference((next, 0)));
     let content = lopdf::Stream::new(Dictionary::new(), b"0 0 m 100 100 l S".to_vec());
-    append_update(
+    forge::update(
         pdf,
         vec![
-            ((next, 0), Object::Stream(content)),
-            (page_id, Object::Dictionary(page)),
+            (next, Object::Stream(content)),
+            (page_id.0, Object::Dictionary(page)),
         ],
     )
 }

@@ -200,6 +200,20 @@ fn pyhanko_signed_pdfs_verify_in_qoltanba() {
     assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
 }
 
+/// `pdftotext ARGS FILE -`: whether it succeeded, and the text.
+fn pdftotext(file: &Path, args: &[&str]) -> (bool, String) {
+    let mut c = tool("pdftotext");
+    c.args(args).arg(file).arg("-");
+    run(c)
+}
+
+/// Every one of `words` is in `text` (`place` says where, for the message).
+fn assert_words(text: &str, words: &[&str], place: &str) {
+    for w in words {
+        assert!(text.contains(w), "{w:?} not in{place}:\n{text}");
+    }
+}
+
 #[test]
 fn pdftotext_reads_the_rendered_words_and_every_kazakh_letter() {
     let dir = tempfile::tempdir().unwrap();
@@ -208,11 +222,9 @@ fn pdftotext_reads_the_rendered_words_and_every_kazakh_letter() {
         "r.pdf",
         &rendered("notification", &[Lang::Kk, Lang::Ru]),
     );
-    let mut c = tool("pdftotext");
-    c.arg(&f).arg("-");
-    let (ok, text) = run(c);
+    let (ok, text) = pdftotext(&f, &[]);
     assert!(ok);
-    for words in [
+    let words = [
         "Мемлекеттік қызмет көрсету нәтижесі туралы хабарлама",
         "Уведомление о результате оказания",
         "ТЕСТОВ АЙДАР",
@@ -220,9 +232,8 @@ fn pdftotext_reads_the_rendered_words_and_every_kazakh_letter() {
         "KZ-2026-000123",
         "Ә Ғ Қ Ң Ө Ұ Ү Һ І ә ғ қ ң ө ұ ү һ і",
         "СӘРСЕНБАЕВА ДӘМЕТКЕН",
-    ] {
-        assert!(text.contains(words), "{words:?} not in:\n{text}");
-    }
+    ];
+    assert_words(&text, &words, "");
     let mut c = tool("pdffonts");
     c.arg(&f);
     let (_, fonts) = run(c);
@@ -263,33 +274,29 @@ fn the_stamp_shows_the_officer_and_the_application_number() {
     assert!(std::fs::metadata(&png).unwrap().len() > 5_000);
     // The text inside the stamp's rectangle (pdftotext measures from the top, at 72 dpi).
     let page_h = 841.89f32;
-    let mut c = tool("pdftotext");
-    c.args(["-layout", "-f", "2", "-l", "2"])
-        .args(["-x", &format!("{}", rect[0] as i32)])
-        .args(["-y", &format!("{}", (page_h - rect[3]) as i32)])
-        .args(["-W", &format!("{}", (rect[2] - rect[0]) as i32)])
-        .args(["-H", &format!("{}", (rect[3] - rect[1]) as i32)])
-        .arg(&f)
-        .arg("-");
-    let (ok, text) = run(c);
+    let region = [
+        rect[0],
+        page_h - rect[3],
+        rect[2] - rect[0],
+        rect[3] - rect[1],
+    ]
+    .map(|v| format!("{}", v as i32));
+    let page_2 = ["-layout", "-f", "2", "-l", "2"];
+    let (x, y, w, h) = (&region[0], &region[1], &region[2], &region[3]);
+    let in_rect = ["-x", x, "-y", y, "-W", w, "-H", h];
+    let (ok, text) = pdftotext(&f, &[&page_2[..], &in_rect].concat());
     assert!(ok);
-    for words in [
+    let words = [
         "СӘРСЕНБАЕВА ДӘМЕТКЕН",
         "KZ-2026-000124",
         "120340000123",
         "Руководитель",
         "UTC+5",
-    ] {
-        assert!(text.contains(words), "{words:?} not in the stamp:\n{text}");
-    }
+    ];
+    assert_words(&text, &words, " the stamp");
     // And none of it above the stamp: the region is the stamp's.
-    let mut c = tool("pdftotext");
-    c.args([
-        "-layout", "-f", "2", "-l", "2", "-x", "0", "-y", "0", "-W", "595", "-H", "500",
-    ])
-    .arg(&f)
-    .arg("-");
-    let (_, above) = run(c);
+    let above_stamp = ["-x", "0", "-y", "0", "-W", "595", "-H", "500"];
+    let (_, above) = pdftotext(&f, &[&page_2[..], &above_stamp].concat());
     assert!(!above.contains("UTC+5"), "{above}");
 }
 

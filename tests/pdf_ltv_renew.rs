@@ -214,18 +214,24 @@ fn command_line_sign_ltv_renew_twice_and_verify_in_2046() {
     }
     // 2046, offline: only the two roots, no CRL.
     let tsa_root = pem_file(d, "tsa-root.pem", &tsa_pki().root);
-    let (code, out, err) = q(&[
-        "pdf",
-        "verify",
-        &p("r2.pdf"),
-        "--at",
-        Y2046,
-        "--trust",
-        repo("certs/trust/root-ca.pem").to_str().unwrap(),
-        "--trust",
-        tsa_root.to_str().unwrap(),
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let demo_root = repo("certs/trust/root-ca.pem");
+    let verify_in_2046 = |file: &str| {
+        let roots = [demo_root.to_str().unwrap(), tsa_root.to_str().unwrap()];
+        let (code, out, err) = q(&[
+            "pdf",
+            "verify",
+            &p(file),
+            "--at",
+            Y2046,
+            "--trust",
+            roots[0],
+            "--trust",
+            roots[1],
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+        (code, v, out, err)
+    };
+    let (code, v, out, err) = verify_in_2046("r2.pdf");
     assert_eq!(
         (code, v["indication"].as_str()),
         (0, Some("PASSED")),
@@ -238,18 +244,7 @@ fn command_line_sign_ltv_renew_twice_and_verify_in_2046() {
         "CERT_EXPIRED"
     );
     // The same file without its renewals does not pass in 2046.
-    let (code, out, _) = q(&[
-        "pdf",
-        "verify",
-        &p("lta.pdf"),
-        "--at",
-        Y2046,
-        "--trust",
-        repo("certs/trust/root-ca.pem").to_str().unwrap(),
-        "--trust",
-        tsa_root.to_str().unwrap(),
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let (code, v, _, _) = verify_in_2046("lta.pdf");
     assert_ne!(code, 0);
     assert_ne!(v["indication"], "PASSED", "{v:#}");
     // A renewal refuses a file whose last TSA certificate has expired.
