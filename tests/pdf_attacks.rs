@@ -28,7 +28,7 @@ mod tricks;
 
 use common::demo::who;
 use common::pdf_judge::{endesive_sign, run, venv_python};
-use common::repo;
+use common::{repo, write};
 use honest::{own_sign, pyhanko_plan, rendered, tsa};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -45,12 +45,6 @@ struct Case {
     reason: Option<&'static str>,
     /// Why we differ from both judges, when we do.
     why: Option<&'static str>,
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
 }
 
 /// Our verdict through the binary: exit status and JSON report.

@@ -24,12 +24,12 @@ use common::pdf_demo::{LOCAL_URL, rendered_at, sign_options, stamp};
 use common::pdf_judge::{
     endesive_sign, pdfsig, person_files, pyhanko, pyhanko_judges, pyhanko_validate, run, tool,
 };
-use common::{qoltanba_demo, repo};
+use common::{qoltanba_demo, repo, write};
 use qoltanba::pdf::verify::PdfVerifyRequest;
 use qoltanba::pdf::{self, Lang, SignOptions};
 use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::verdict::Indication;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn now() -> i64 {
     qoltanba::time::now()
@@ -45,12 +45,6 @@ fn opts(w: &Who, stamped: bool) -> SignOptions<'_> {
         stamp: stamped.then(|| stamp(&w.cert, now())),
         ..sign_options(&w.key, &w.cert, &w.chain, now(), LOCAL_URL)
     }
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
 }
 
 /// `pyhanko sign adesverify`'s status per signature, offline from the file.

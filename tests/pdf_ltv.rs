@@ -8,7 +8,7 @@
 mod common;
 mod common_ltv;
 use common::pdf_judge::run;
-use common::{pem_der, qoltanba_demo};
+use common::{pem_der, qoltanba_demo, write};
 use common_ltv::*;
 use qoltanba::pdf;
 use std::process::Command;

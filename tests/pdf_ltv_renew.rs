@@ -6,7 +6,7 @@
 
 mod common;
 mod common_ltv;
-use common::{epoch, qoltanba_demo, repo};
+use common::{epoch, qoltanba_demo, repo, write};
 use common_ltv::*;
 use qoltanba::pdf;
 use qoltanba::tsp::TsaTransport;

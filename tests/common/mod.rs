@@ -19,6 +19,7 @@ pub mod egov_app;
 pub mod flow;
 pub mod gost_judge;
 pub mod loopback;
+pub mod nca_test_pki;
 pub mod ncalayer;
 pub mod openssl;
 pub mod pdf_demo;
@@ -44,6 +45,13 @@ pub fn pem_der_at(p: &Path) -> Vec<u8> {
     let text = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let pem = pem::parse(text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     pem.into_contents()
+}
+
+/// `bytes` written to `dir/name`: that path.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
 }
 
 /// Runs a tool the tests need and insists that it succeeds; `install` says

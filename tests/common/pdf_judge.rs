@@ -5,7 +5,7 @@
 
 use super::repo;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 /// A command-line tool the PDF judges need, which must be installed.
@@ -22,9 +22,10 @@ pub fn tool(name: &str) -> Command {
     Command::new(name)
 }
 
-/// Runs `c`: whether it succeeded, and its stdout then stderr.
+/// Runs `c` without standard input (a tool that prompts gets end-of-file,
+/// not a wait): whether it succeeded, and its stdout then stderr.
 pub fn run(mut c: Command) -> (bool, String) {
-    let o = c.output().expect("the tool runs");
+    let o = c.stdin(Stdio::null()).output().expect("the tool runs");
     (
         o.status.success(),
         format!(

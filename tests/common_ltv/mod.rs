@@ -221,12 +221,6 @@ pub fn b_lta(tsa: &TestTsa, t0: i64) -> Vec<u8> {
     signed
 }
 
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 pub fn pem_file(dir: &Path, name: &str, der: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, pem::encode(&pem::Pem::new("CERTIFICATE", der.to_vec()))).unwrap();

@@ -7,8 +7,8 @@ use super::forge::{
     update,
 };
 use super::honest::own_sign;
-use super::write;
 use crate::common::demo::who;
+use crate::common::write;
 use lopdf::{Dictionary, Object};
 use std::path::{Path, PathBuf};
 
