@@ -27,12 +27,12 @@ mod mutated;
 mod tricks;
 
 use common::demo::who;
-use common::pdf_judge::{endesive_sign, run, venv_python};
-use common::{repo, write};
+use common::pdf_judge::{endesive_sign, nss_db_in, run, tool, venv_python};
+use common::{qoltanba_demo, repo, write};
 use honest::{own_sign, pyhanko_plan, rendered, tsa};
 use serde_json::{Value, json};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// One file and what we must say of it.
 struct Case {
@@ -49,23 +49,11 @@ struct Case {
 
 /// Our verdict through the binary: exit status and JSON report.
 fn ours(file: &Path) -> (i32, Value) {
-    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
-        .args(["pdf", "verify"])
-        .arg(file)
-        .args(["--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| {
-        panic!(
-            "{}: not JSON ({e}): {out}{}",
-            file.display(),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o.status.code().unwrap_or(-1), v)
+    let args = ["pdf", "verify", "--format", "json"].map(OsStr::new);
+    let (status, out, err) = qoltanba_demo(&[&args[..2], &[file.as_os_str()], &args[2..]].concat());
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {out}{err}", file.display()));
+    (status, v)
 }
 
 /// Every sub-reason the report names.
@@ -86,26 +74,10 @@ fn reasons(v: &Value) -> Vec<String> {
     out
 }
 
-/// An NSS database trusting the demo root, for pdfsig.
-fn nss_db(dir: &Path) -> String {
-    let db = format!("sql:{}", dir.display());
-    let mut c = Command::new("certutil");
-    c.args(["-N", "-d", &db, "--empty-password"]);
-    assert!(
-        run(c).0,
-        "certutil (libnss3-tools) is installed: run ./scripts/test"
-    );
-    let mut c = Command::new("certutil");
-    c.args(["-A", "-d", &db, "-n", "demo-root", "-t", "CT,C,C", "-i"])
-        .arg(repo("certs/trust/root-ca.pem"));
-    assert!(run(c).0);
-    db
-}
-
 /// pdfsig's verdict: every signature valid and trusted, and the last one
 /// covering the whole file; with its lines.
 fn pdfsig(db: &str, file: &Path) -> (bool, String) {
-    let mut c = Command::new("pdfsig");
+    let mut c = tool("pdfsig");
     c.args(["-no-ocsp", "-nssdir", db]).arg(file);
     let (_, out) = run(c);
     let sigs: Vec<&str> = out.split("Signature #").skip(1).collect();
@@ -470,7 +442,7 @@ fn no_published_attack_passes_and_every_honest_file_does() {
     // --- Judge every file three ways and report.
     let db_dir = d.join("nss");
     std::fs::create_dir_all(&db_dir).unwrap();
-    let db = nss_db(&db_dir);
+    let db = nss_db_in(&db_dir, &[("demo-root", repo("certs/trust/root-ca.pem"))]);
     let paths: Vec<&Path> = cases.iter().map(|c| c.file.as_path()).collect();
     let ph = pyhanko(&paths);
     let mut report = String::from(
