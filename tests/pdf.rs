@@ -13,6 +13,7 @@ mod common_tsa;
 mod forge;
 
 use common::demo::{Who, who};
+use common::flow::verify_pdf;
 use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
 use common::repo;
 use lopdf::{Dictionary, Object, ObjectId};
@@ -21,7 +22,7 @@ use qoltanba::pdf::sign::Ltv;
 use qoltanba::pdf::verify::{PdfReport, PdfVerifyRequest};
 use qoltanba::pdf::xref::PdfFile;
 use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions};
-use qoltanba::pki::{Policy, TrustStore};
+use qoltanba::pki::TrustStore;
 use qoltanba::verdict::Indication;
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
@@ -50,12 +51,7 @@ fn stamped(w: &Who) -> SignOptions<'_> {
 }
 
 fn verify_with(pdf: &[u8], store: &TrustStore) -> PdfReport {
-    let req = PdfVerifyRequest {
-        at: AT,
-        policy: Policy::default(),
-        ..Default::default()
-    };
-    pdf::verify_bytes(pdf, store, &req)
+    verify_pdf(pdf, store, AT)
 }
 
 fn verify(pdf: &[u8]) -> PdfReport {
@@ -824,12 +820,7 @@ fn b_t_signature_time_stamp_is_checked() {
     let (signed, outcome) = pdf::sign_bytes(&base, &o).unwrap();
     assert!(outcome.timestamped);
     // Verified at the present (the TSA certificate is valid from now on).
-    let req = PdfVerifyRequest {
-        at: qoltanba::time::now(),
-        policy: Policy::default(),
-        ..Default::default()
-    };
-    let r = pdf::verify_bytes(&signed, &store(), &req);
+    let r = verify_pdf(&signed, &store(), qoltanba::time::now());
     assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
     let ts = r.signatures[0]
         .timestamp

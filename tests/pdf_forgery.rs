@@ -7,11 +7,12 @@
 mod common;
 
 use common::demo::who;
+use common::flow::verify_pdf;
 use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options};
 use common::repo;
-use qoltanba::pdf::verify::{PdfReport, PdfVerifyRequest};
+use qoltanba::pdf::verify::PdfReport;
 use qoltanba::pdf::{self, Lang};
-use qoltanba::pki::{Policy, TrustStore};
+use qoltanba::pki::TrustStore;
 use qoltanba::verdict::Indication;
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
@@ -25,15 +26,10 @@ fn signed(kind: &str) -> (Vec<u8>, [u64; 4]) {
 }
 
 fn verify(pdf: &[u8]) -> PdfReport {
-    let req = PdfVerifyRequest {
-        at: AT,
-        policy: Policy::default(),
-        ..Default::default()
-    };
-    pdf::verify_bytes(
+    verify_pdf(
         pdf,
         &TrustStore::from_dir(&repo("certs/trust")).unwrap(),
-        &req,
+        AT,
     )
 }
 

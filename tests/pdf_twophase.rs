@@ -5,14 +5,14 @@
 
 mod common;
 
+use common::flow::verify_pdf;
 use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
 use common::{pem_der, repo};
 use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pdf::twophase::{self, ExternalSigner};
-use qoltanba::pdf::verify::PdfVerifyRequest;
-use qoltanba::pdf::{self, Lang, PdfError};
+use qoltanba::pdf::{Lang, PdfError};
+use qoltanba::pki::TrustStore;
 use qoltanba::pki::signer::{RingSigner, Signer};
-use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::verdict::Indication;
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
@@ -80,14 +80,10 @@ fn check(name: &str, ca: &str, raw_ecdsa: bool) {
         signed.starts_with(&prepared.pdf[..a]),
         "the prepared revision is kept byte for byte"
     );
-    let report = pdf::verify_bytes(
+    let report = verify_pdf(
         &signed,
         &TrustStore::from_dir(&repo("certs/trust")).unwrap(),
-        &PdfVerifyRequest {
-            at: AT,
-            policy: Policy::default(),
-            ..Default::default()
-        },
+        AT,
     );
     assert_eq!(
         report.indication,
