@@ -29,7 +29,7 @@ use qoltanba::pdf::verify::PdfVerifyRequest;
 use qoltanba::pdf::{self, Lang, SignOptions};
 use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::verdict::Indication;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn now() -> i64 {
     qoltanba::time::now()
@@ -45,6 +45,12 @@ fn opts(w: &Who, stamped: bool) -> SignOptions<'_> {
         stamp: stamped.then(|| stamp(&w.cert, now())),
         ..sign_options(&w.key, &w.cert, &w.chain, now(), LOCAL_URL)
     }
+}
+
+/// `testdata/pdfs/result-{kind}.json` rendered in Kazakh and Russian, as
+/// `dir/base.pdf`.
+fn base_pdf(dir: &Path, kind: &str) -> PathBuf {
+    write(dir, "base.pdf", &rendered(kind, &[Lang::Kk, Lang::Ru]))
 }
 
 /// `pyhanko sign adesverify`'s status per signature, offline from the file.
@@ -157,11 +163,7 @@ fn pyhanko_sign(input: &Path, output: &Path, who: &str, field: &str, extra: &[&s
 #[test]
 fn pyhanko_signed_pdfs_verify_in_qoltanba() {
     let dir = tempfile::tempdir().unwrap();
-    let base = write(
-        dir.path(),
-        "base.pdf",
-        &rendered("refusal", &[Lang::Kk, Lang::Ru]),
-    );
+    let base = base_pdf(dir.path(), "refusal");
     // The head, visible, PAdES.
     let head = dir.path().join("head.pdf");
     pyhanko_sign(&base, &head, "head", "2/40,40,300,120/Head", &[]);
@@ -350,11 +352,7 @@ fn pyhanko_accepts_a_certification_then_the_heads_signature_in_its_field() {
 #[test]
 fn endesive_signed_pdfs_verify_in_qoltanba() {
     let dir = tempfile::tempdir().unwrap();
-    let base = write(
-        dir.path(),
-        "base.pdf",
-        &rendered("notification", &[Lang::Kk, Lang::Ru]),
-    );
+    let base = base_pdf(dir.path(), "notification");
     let head = dir.path().join("head.pdf");
     endesive_sign(&base, &head, "head");
     let r = qoltanba_verify(&head);
@@ -549,11 +547,7 @@ fn b_lt_with_ocsp_responses_in_the_dss_validates_offline() {
     let (head_serial, head_good) = ocsp_response("head", "nca-rsa", false);
     let (ca_serial, ca_good) = ocsp_response("nca-rsa", "root-ca", false);
     let url = ocsp_responder(vec![(head_serial, head_good.clone()), (ca_serial, ca_good)]);
-    let base = write(
-        dir.path(),
-        "base.pdf",
-        &rendered("notification", &[Lang::Kk, Lang::Ru]),
-    );
+    let base = base_pdf(dir.path(), "notification");
     // The command line: the signer check asks OCSP, and --ltv stores what it
     // believed; the only CRL is the root's (it covers the intermediate).
     let lt = dir.path().join("lt.pdf");
