@@ -10,9 +10,8 @@ mod common;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use common::app::App;
+use common::demo::b64;
 use common::repo;
 use qoltanba::api::routes::{ROUTES, RouteSpec};
 use qoltanba::config::Config;
@@ -27,10 +26,6 @@ const IIN: &str = "880101300123";
 
 fn read(p: &str) -> Vec<u8> {
     std::fs::read(repo(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
-
-fn b64(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
 }
 
 /// A verify body for a shipped envelope.

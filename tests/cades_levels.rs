@@ -18,13 +18,9 @@ mod common_tsa;
 /// The 2018 GOST root and CA of the national CA's test PKI (in ../shared/realkz).
 const ROOT_GOST2018: &str = "ncanode/history-2018/root_gost.crt";
 const CA_GOST2018: &str = "ncanode/history-2018/nca_gost.crt";
+use common::openssl::{openssl, s};
 use common::repo;
-use common_tsa::{long_lived_tsa_dir, openssl, serve_tsa, tsa_dir};
-
-/// A path as a command-line word.
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common_tsa::{long_lived_tsa_dir, serve_tsa, tsa_dir};
 
 /// The demo root and national CA certificates as one PEM bundle.
 fn root_and_nca_pem() -> Vec<u8> {
@@ -59,7 +55,7 @@ fn workdir() -> tempfile::TempDir {
     let chain = repo("certs/trust/nca-rsa.pem");
     let parts = ["-in", s(&cert), "-inkey", s(&key), "-certfile", s(&chain)];
     let out = ["-passout", "pass:pw", "-out", "citizen.p12"];
-    openssl(&[&["pkcs12", "-export"][..], &parts, &out].concat(), d);
+    openssl(d, &[&["pkcs12", "-export"][..], &parts, &out].concat());
     dir
 }
 
@@ -174,8 +170,8 @@ fn each_level_is_made_reported_and_accepted_by_openssl() {
         let input = ["-inform", "DER", "-in", &out, "-content", "data.txt"];
         let judge = ["-CAfile", s(&chain), "-purpose", "any", "-out", "/dev/null"];
         openssl(
-            &[&["cms", "-verify", "-binary"][..], &input, &judge].concat(),
             d,
+            &[&["cms", "-verify", "-binary"][..], &input, &judge].concat(),
         );
     }
     // B-LT carries the paths and the CRLs; the verdict reads them offline:

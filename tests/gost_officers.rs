@@ -21,20 +21,14 @@ use axum::http::StatusCode;
 use common::app::App;
 use common::demo::b64;
 use common::flow::{citizen_request, unb64, verify_pdf};
+use common::nca_test_pki::{
+    AT_2022 as AT, CA_2022, CRL_2022, EMPLOYEE_P12 as EMPLOYEE, HEAD_P12 as HEAD,
+};
+use common::web::CITIZEN_IIN;
 use common::{epoch, realkz, repo};
 use qoltanba::store::keys::Role;
 use serde_json::json;
 use std::path::Path;
-
-const CA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
-const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
-const AT: &str = "2026-09-01T00:00:00Z";
-/// The employee: `legal/valid/employee_signright` (IIN 123456789012). Its
-/// sibling `legal/valid/employee.p12` (130D7A4B…) is on the CA's current CRL
-/// since 2026-06-02 (superseded), so it cannot sign at 2026-09-01.
-const EMPLOYEE: &str = "ncanode-go/internal__testdata__certs__legal__valid__employee_signright.p12";
-const HEAD: &str = "ncanode-go/internal__testdata__certs__legal__valid__head.p12";
-const CITIZEN_IIN: &str = "880101300123";
 
 /// A national-CA test PKI the service runs under: its CA and CRL, the time
 /// the flow runs at, and the officers' keys (`employee`, `head`).

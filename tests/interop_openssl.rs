@@ -16,6 +16,7 @@
 
 mod common;
 
+use common::epoch;
 use common::openssl::{Ca, KeyAlg, genkeys, openssl, openssl_output, require_openssl, s};
 use serde_json::Value;
 use std::path::Path;
@@ -44,10 +45,6 @@ const CRL_NEXT: &str = "260801000000Z";
 const STALE_NEXT: &str = "260502000000Z";
 /// Revocation date written into the openssl CA databases (before `AT`).
 const REVOKED_ON: &str = "260201000000Z";
-
-fn epoch(rfc3339: &str) -> i64 {
-    qoltanba::time::parse_rfc3339(rfc3339).expect("test time parses")
-}
 
 /// Command-line words, split on white space (no file name here has any).
 fn words(line: &str) -> Vec<&str> {

@@ -17,7 +17,9 @@ mod common;
 
 use base64::Engine;
 use common::gost_judge::{case, judge};
-use common::{epoch, qoltanba, read_realkz, realkz};
+use common::nca_test_pki::{AT_2022, CA_2022, CRL_2022, HEAD_P12 as HEAD};
+use common::pdf_demo::{LOCAL_URL, sign_options};
+use common::{Run, epoch, qoltanba, read_realkz, realkz};
 use qoltanba::envelope::parse;
 use qoltanba::keys::{self, LoadedKey};
 use qoltanba::pki::algorithms::{self, Scheme};
@@ -26,9 +28,6 @@ use qoltanba::pki::signer::Signer;
 use serde_json::{Value, json};
 use std::path::Path;
 
-const CA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
-const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
-const AT_2022: &str = "2026-09-01T00:00:00Z";
 const CA_2004: &str = "gokalkan/internal__testdata__test__ca__nca_gost_test.crt";
 const CRL_2004: &str = "ncanode/resources/nca_gost_test.crl";
 const AT_2004: &str = "2022-06-01T00:00:00Z";
@@ -37,7 +36,6 @@ const AT_2004: &str = "2022-06-01T00:00:00Z";
 /// `individual_*.der`) and a legal entity's head (of `legal_entity_*.der`).
 const INDIVIDUAL: &str =
     "ncanode-go/internal__testdata__certs__individual__valid__individual_valid.p12";
-const HEAD: &str = "ncanode-go/internal__testdata__certs__legal__valid__head.p12";
 /// GOST 34.310-2004: a legal entity's key of 2022-01-18 … 2023-01-18 (gokalkan).
 const GOST2004: &str = "gokalkan/internal__testdata__test__certs__gost1.p12";
 /// GOST 34.310-2004: the signer of danikarik-ncanode-go's GOSTKNCA
@@ -167,43 +165,6 @@ fn pades_and_xmldsig_made_with_a_real_gost_key_verify() {
     let env = [("PW", "Qwerty12")];
     let unsigned = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pdfs/unsigned.pdf");
     let pdf = dir.path().join("signed.pdf").display().to_string();
-    let (status, out) = run(
-        &[
-            "pdf",
-            "sign",
-            "--in",
-            unsigned.to_str().expect("utf-8"),
-            "--out",
-            &pdf,
-            "--p12",
-            &p(HEAD),
-            "--password-env",
-            "PW",
-            "--stamp",
-            "--test-trust",
-            &ca,
-            "--crl",
-            &crl,
-            "--time",
-            AT_2022,
-        ],
-        &env,
-    );
-    assert_eq!(status, 0, "{out}");
-    let r = qoltanba(&[
-        "pdf",
-        "verify",
-        &pdf,
-        "--test-trust",
-        &ca,
-        "--crl",
-        &crl,
-        "--at",
-        AT_2022,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(r.json["code"], "OK", "{}", r.output);
     let xml_in = dir.path().join("request.xml");
     std::fs::write(
         &xml_in,
@@ -211,44 +172,50 @@ fn pades_and_xmldsig_made_with_a_real_gost_key_verify() {
     )
     .expect("xml");
     let xml = dir.path().join("signed.xml").display().to_string();
-    let (status, out) = run(
-        &[
+    // (format, input, output, signing options, verifying options)
+    let formats = [
+        (
+            "pdf",
+            &unsigned,
+            &pdf,
+            &["--stamp", "--crl", &crl][..],
+            &[][..],
+        ),
+        (
             "xml",
+            &xml_in,
+            &xml,
+            &["--signer-crl", &crl],
+            &["--iin", "123456789011"],
+        ),
+    ];
+    for (format, input, output, sign_options, verify_options) in formats {
+        let input = input.to_str().expect("utf-8");
+        let sign = [
+            format,
             "sign",
             "--in",
-            xml_in.to_str().expect("utf-8"),
+            input,
             "--out",
-            &xml,
+            output,
             "--p12",
             &p(HEAD),
+        ];
+        let key = [
             "--password-env",
             "PW",
             "--test-trust",
             &ca,
-            "--signer-crl",
-            &crl,
             "--time",
             AT_2022,
-        ],
-        &env,
-    );
-    assert_eq!(status, 0, "{out}");
-    let r = qoltanba(&[
-        "xml",
-        "verify",
-        &xml,
-        "--test-trust",
-        &ca,
-        "--crl",
-        &crl,
-        "--at",
-        AT_2022,
-        "--iin",
-        "123456789011",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(r.json["code"], "OK", "{}", r.output);
+        ];
+        let (status, out) = run(&[&sign[..], &key, sign_options].concat(), &env);
+        assert_eq!(status, 0, "{format}: {out}");
+        let verify = [format, "verify", output, "--test-trust", &ca, "--crl", &crl];
+        let at = ["--at", AT_2022, "--format", "json"];
+        let r = qoltanba(&[&verify[..], &at, verify_options].concat());
+        assert_eq!(r.json["code"], "OK", "{format}: {}", r.output);
+    }
     // After the CRL's nextUpdate (the certificate still in force) the
     // signer check refuses to sign: nothing says it is not revoked.
     let (status, out) = run(
@@ -445,22 +412,10 @@ fn pdf_options<'a>(
     key: &'a LoadedKey,
     at: i64,
 ) -> qoltanba::pdf::sign::SignOptions<'a> {
+    let (cert, chain) = (&key.cert_der, &key.chain_der);
     qoltanba::pdf::sign::SignOptions {
-        signer,
-        cert: &key.cert_der,
-        chain: &key.chain_der,
-        time: at,
-        field: None,
         reason: Some("approved".into()),
-        location: None,
-        stamp: None,
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
+        ..sign_options(signer, cert, chain, at, LOCAL_URL)
     }
 }
 
@@ -598,6 +553,19 @@ fn gostcrypto_verifies_our_gost_signatures() {
 // Two phases with a raw GOST value
 // ---------------------------------------------------------------------------
 
+/// `qoltanba COMMAND FILE` (`verify --signature`, `pdf verify`) on `bytes`
+/// written to `name` in a temporary folder, under the test PKI's CA and CRL
+/// at the time `pki` names.
+fn verify_made(command: &[&str], name: &str, bytes: &[u8], pki: (&str, &str, &str)) -> Run {
+    let (ca, crl, at) = pki;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = common::write(dir.path(), name, bytes);
+    let file = [f.to_str().expect("utf-8")];
+    let trust = ["--test-trust", &p(ca), "--crl", &p(crl)];
+    let at = ["--at", at, "--format", "json"];
+    qoltanba(&[command, &file, &trust, &at].concat())
+}
+
 /// `sign prepare` names the digest of the certificate's key (Streebog-512
 /// for GOST 2015/512, GOST 34.311-95 for 2004); the key signs the data to
 /// sign on its own; `finish` takes the raw r‖s value and the envelope
@@ -635,22 +603,7 @@ fn two_phases_finish_with_a_raw_gost_value() {
             Some("SIGNATURE_VALUE_INVALID")
         );
         let env = twophase::finish(&prepared, &value, at, &secret).expect("finishes");
-        let dir = tempfile::tempdir().expect("tempdir");
-        let f = dir.path().join("env.p7s");
-        std::fs::write(&f, &env).expect("write");
-        let r = qoltanba(&[
-            "verify",
-            "--signature",
-            f.to_str().expect("utf-8"),
-            "--test-trust",
-            &p(ca),
-            "--crl",
-            &p(crl),
-            "--at",
-            at_s,
-            "--format",
-            "json",
-        ]);
+        let r = verify_made(&["verify", "--signature"], "env.p7s", &env, (ca, crl, at_s));
         assert_eq!(r.json["code"], "OK", "{file}: {}", r.output);
     }
     // PAdES in two phases with the head's GOST 2015 key.
@@ -670,21 +623,7 @@ fn two_phases_finish_with_a_raw_gost_value() {
     let pdf =
         qoltanba::pdf::twophase::finish(&prepared.pdf, prepared.byte_range, &opts(&with_value))
             .expect("finishes");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let f = dir.path().join("two-phase.pdf");
-    std::fs::write(&f, &pdf).expect("write");
-    let r = qoltanba(&[
-        "pdf",
-        "verify",
-        f.to_str().expect("utf-8"),
-        "--test-trust",
-        &p(CA_2022),
-        "--crl",
-        &p(CRL_2022),
-        "--at",
-        AT_2022,
-        "--format",
-        "json",
-    ]);
+    let pki = (CA_2022, CRL_2022, AT_2022);
+    let r = verify_made(&["pdf", "verify"], "two-phase.pdf", &pdf, pki);
     assert_eq!(r.json["code"], "OK", "{}", r.output);
 }

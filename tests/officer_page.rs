@@ -17,6 +17,9 @@ use common::app::{App, Served};
 use common::cdp::Browser;
 use common::demo::{signed, who};
 use common::flow::verify_pdf;
+use common::nca_test_pki::{
+    AT_2022 as AT, CA_2022, CRL_2022, EMPLOYEE_P12 as GOST_EMPLOYEE, HEAD_P12 as GOST_HEAD,
+};
 use common::ncalayer::{self, CmsMaker, StandIn};
 use common::pdf_judge::assert_judges_accept_the_result;
 use common::web::CITIZEN_IIN;
@@ -24,13 +27,6 @@ use common::{epoch, realkz};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
-
-const AT: &str = "2026-09-01T00:00:00Z";
-const CA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
-const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
-const GOST_EMPLOYEE: &str =
-    "ncanode-go/internal__testdata__certs__legal__valid__employee_signright.p12";
-const GOST_HEAD: &str = "ncanode-go/internal__testdata__certs__legal__valid__head.p12";
 
 /// The service on a loopback port (any free one).
 async fn start(change: impl FnOnce(&mut qoltanba::config::Config)) -> Served {

@@ -7,96 +7,51 @@
 //! `fuzz/fuzz_targets/pdf_verify.rs`: never a panic).
 //! Independent validators (pdfsig, pyHanko, pdftotext) are in `pdf_judges.rs`.
 
+mod common;
+mod common_tsa;
+#[path = "pdf_attacks/forge.rs"]
+mod forge;
+
+use common::demo::{Who, who};
+use common::flow::verify_pdf;
+use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
+use common::repo;
 use lopdf::{Dictionary, Object, ObjectId};
 use qoltanba::pdf::diff::{Category, Level};
 use qoltanba::pdf::sign::Ltv;
 use qoltanba::pdf::verify::{PdfReport, PdfVerifyRequest};
 use qoltanba::pdf::xref::PdfFile;
-use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions, StampPlacement};
-use qoltanba::pki::signer::RingSigner;
-use qoltanba::pki::{Policy, TrustStore};
+use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions};
+use qoltanba::pki::TrustStore;
 use qoltanba::verdict::Indication;
-use std::path::{Path, PathBuf};
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
 const SIGNED_AT: i64 = AT - 3600;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
-struct Who {
-    cert: Vec<u8>,
-    key: RingSigner,
-    chain: Vec<Vec<u8>>,
-}
-
-fn who(name: &str) -> Who {
-    Who {
-        cert: pem_der(&format!("certs/people/{name}.pem")),
-        key: RingSigner::from_pkcs8(
-            &pem_der(&format!("certs/people/{name}.key.pem")),
-            None,
-            false,
-        )
-        .unwrap(),
-        chain: vec![pem_der("certs/trust/nca-rsa.pem")],
-    }
-}
 
 fn store() -> TrustStore {
     TrustStore::from_dir(&repo("certs/trust")).unwrap()
 }
 
 fn rendered(kind: &str, langs: &[Lang]) -> Vec<u8> {
-    let json = std::fs::read(repo(&format!("testdata/pdfs/result-{kind}.json"))).unwrap();
-    let doc = ResultDoc::from_json(&json).unwrap();
-    pdf::render(&doc, langs, AT - 86_400).unwrap()
+    rendered_at(kind, langs, AT - 86_400)
 }
 
-fn opts<'a>(w: &'a Who) -> SignOptions<'a> {
+fn opts(w: &Who) -> SignOptions<'_> {
     SignOptions {
-        signer: &w.key,
-        cert: &w.cert,
-        chain: &w.chain,
-        time: SIGNED_AT,
-        field: None,
         reason: Some("Мемлекеттік қызмет нәтижесі / Результат госуслуги".into()),
         location: Some("Орал".into()),
-        stamp: None,
-        public_url: "https://qoltanba.example/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
+        ..sign_options(&w.key, &w.cert, &w.chain, SIGNED_AT, PUBLIC_URL)
     }
 }
 
-fn stamped<'a>(w: &'a Who) -> SignOptions<'a> {
+fn stamped(w: &Who) -> SignOptions<'_> {
     let mut o = opts(w);
-    o.stamp = Some(StampPlacement {
-        page: None,
-        rect: None,
-        text: pdf::stamp::text_from_certificate(&w.cert, SIGNED_AT).unwrap(),
-    });
+    o.stamp = Some(stamp(&w.cert, SIGNED_AT));
     o
 }
 
 fn verify_with(pdf: &[u8], store: &TrustStore) -> PdfReport {
-    let req = PdfVerifyRequest {
-        at: AT,
-        policy: Policy::default(),
-        ..Default::default()
-    };
-    pdf::verify_bytes(pdf, store, &req)
+    verify_pdf(pdf, store, AT)
 }
 
 fn verify(pdf: &[u8]) -> PdfReport {
@@ -304,13 +259,13 @@ fn signing_into_an_existing_empty_field() {
     let mut af = Dictionary::new();
     af.set("Fields", Object::Array(vec![Object::Reference(field)]));
     catalog.set("AcroForm", Object::Reference(form));
-    let prepared = append_update(
+    let prepared = forge::update(
         &base,
         vec![
-            (field, Object::Dictionary(fd)),
-            (form, Object::Dictionary(af)),
-            (page_id, Object::Dictionary(page)),
-            (root, Object::Dictionary(catalog)),
+            (field.0, Object::Dictionary(fd)),
+            (form.0, Object::Dictionary(af)),
+            (page_id.0, Object::Dictionary(page)),
+            (root.0, Object::Dictionary(catalog)),
         ],
     );
     let head = who("head");
@@ -368,11 +323,7 @@ fn tampering_inside_the_signed_range_fails_the_digest() {
 #[test]
 fn revoked_signer_fails() {
     let base = rendered("refusal", &[Lang::Ru]);
-    let w = Who {
-        cert: pem_der("certs/people/revoked.pem"),
-        key: RingSigner::from_pkcs8(&pem_der("certs/people/revoked.key.pem"), None, false).unwrap(),
-        chain: vec![pem_der("certs/trust/nca-rsa.pem")],
-    };
+    let w = who("revoked");
     let (signed, _) = pdf::sign_bytes(&base, &opts(&w)).unwrap();
     let r = verify(&signed);
     assert_eq!(r.indication, Indication::Failed);
@@ -494,28 +445,22 @@ fn cross_reference_streams_are_read_and_written() {
 fn page_and_rect_are_checked() {
     let base = rendered("notification", &[Lang::Kk]);
     let w = who("head");
-    let mut o = stamped(&w);
-    if let Some(s) = o.stamp.as_mut() {
-        s.page = Some(7);
+    let placed = |page: Option<usize>, rect: Option<[f32; 4]>| {
+        let mut o = stamped(&w);
+        if let Some(s) = o.stamp.as_mut() {
+            (s.page, s.rect) = (page, rect);
+        }
+        pdf::sign_bytes(&base, &o)
+    };
+    // A page the document does not have; a rectangle upside down.
+    for (page, rect) in [(Some(7), None), (None, Some([300.0, 100.0, 100.0, 50.0]))] {
+        let signed = placed(page, rect);
+        assert!(
+            matches!(signed, Err(pdf::PdfError::Input(_))),
+            "{page:?} {rect:?}"
+        );
     }
-    assert!(matches!(
-        pdf::sign_bytes(&base, &o),
-        Err(pdf::PdfError::Input(_))
-    ));
-    let mut o = stamped(&w);
-    if let Some(s) = o.stamp.as_mut() {
-        s.rect = Some([300.0, 100.0, 100.0, 50.0]);
-    }
-    assert!(matches!(
-        pdf::sign_bytes(&base, &o),
-        Err(pdf::PdfError::Input(_))
-    ));
-    let mut o = stamped(&w);
-    if let Some(s) = o.stamp.as_mut() {
-        s.rect = Some([300.0, 300.0, 560.0, 420.0]);
-        s.page = Some(1);
-    }
-    let (signed, _) = pdf::sign_bytes(&base, &o).unwrap();
+    let (signed, _) = placed(Some(1), Some([300.0, 300.0, 560.0, 420.0])).unwrap();
     passed(&verify(&signed));
 }
 
@@ -551,52 +496,6 @@ fn signing_a_file_streams_it() {
 
 // --- helpers: hand-made incremental updates (what an editor would append) ---
 
-fn append_update(pdf: &[u8], objects: Vec<(ObjectId, Object)>) -> Vec<u8> {
-    let f = PdfFile::open(&pdf).unwrap();
-    let trailer = f.trailer().clone();
-    let size = qoltanba::pdf::xref::int(trailer.get(b"Size").ok()).unwrap();
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut offsets = Vec::new();
-    let mut max = size - 1;
-    for (id, o) in &objects {
-        offsets.push((id.0, out.len()));
-        max = max.max(i64::from(id.0));
-        out.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
-        match o {
-            Object::Stream(s) => {
-                let mut d = s.dict.clone();
-                d.set("Length", s.content.len() as i64);
-                qoltanba::pdf::cos::write(&mut out, &Object::Dictionary(d));
-                out.extend_from_slice(b"\nstream\n");
-                out.extend_from_slice(&s.content);
-                out.extend_from_slice(b"\nendstream");
-            }
-            o => qoltanba::pdf::cos::write(&mut out, o),
-        }
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(b"xref\n");
-    offsets.sort();
-    for (num, off) in &offsets {
-        out.extend_from_slice(format!("{num} 1\n{off:010} 00000 n\r\n").as_bytes());
-    }
-    let mut t = Dictionary::new();
-    t.set("Size", max + 1);
-    t.set("Root", trailer.get(b"Root").unwrap().clone());
-    if let Ok(info) = trailer.get(b"Info") {
-        t.set("Info", info.clone());
-    }
-    t.set("Prev", f.startxref as i64);
-    out.extend_from_slice(b"trailer\n");
-    qoltanba::pdf::cos::write(&mut out, &Object::Dictionary(t));
-    out.extend_from_slice(format!("\nstartxref\n{xref}\n%%EOF\n").as_bytes());
-    out
-}
-
 fn add_text_annotation(pdf: &[u8]) -> Vec<u8> {
     let f = PdfFile::open(&pdf).unwrap();
     let last = f.revisions.len() - 1;
@@ -616,11 +515,11 @@ fn add_text_annotation(pdf: &[u8]) -> Vec<u8> {
     };
     annots.push(Object::Reference((next, 0)));
     page.set("Annots", Object::Array(annots));
-    append_update(
+    forge::update(
         pdf,
         vec![
-            ((next, 0), Object::Dictionary(annot)),
-            (page_id, Object::Dictionary(page)),
+            (next, Object::Dictionary(annot)),
+            (page_id.0, Object::Dictionary(page)),
         ],
     )
 }
@@ -632,11 +531,11 @@ fn replace_page_content(pdf: &[u8]) -> Vec<u8> {
     let next = qoltanba::pdf::xref::int(f.trailer().get(b"Size").ok()).unwrap() as u32;
     page.set("Contents", Object::Reference((next, 0)));
     let content = lopdf::Stream::new(Dictionary::new(), b"0 0 m 100 100 l S".to_vec());
-    append_update(
+    forge::update(
         pdf,
         vec![
-            ((next, 0), Object::Stream(content)),
-            (page_id, Object::Dictionary(page)),
+            (next, Object::Stream(content)),
+            (page_id.0, Object::Dictionary(page)),
         ],
     )
 }
@@ -903,104 +802,17 @@ struct OpensslTsa {
     dir: tempfile::TempDir,
 }
 
-impl OpensslTsa {
-    fn new() -> OpensslTsa {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let sh = |args: &[&str]| {
-            let o = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .output()
-                .expect("openssl is installed");
-            assert!(
-                o.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        };
-        std::fs::write(
-            d.join("ext.cnf"),
-            "[tsa]\nbasicConstraints=CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=critical,timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
-        )
-        .unwrap();
-        sh(&[
-            "req",
-            "-new",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "tsa.key",
-            "-out",
-            "tsa.csr",
-            "-subj",
-            "/C=KZ/O=QOLTANBA TEST/CN=TEST TSA",
-        ]);
-        let ca = repo("certs/trust/nca-rsa.pem");
-        let key = repo("certs/ca/nca-rsa.key.pem");
-        sh(&[
-            "x509",
-            "-req",
-            "-in",
-            "tsa.csr",
-            "-CA",
-            ca.to_str().unwrap(),
-            "-CAkey",
-            key.to_str().unwrap(),
-            "-set_serial",
-            "4343",
-            "-out",
-            "tsa.pem",
-            "-days",
-            "3650",
-            "-extfile",
-            "ext.cnf",
-            "-extensions",
-            "tsa",
-        ]);
-        std::fs::copy(&ca, d.join("ca.pem")).unwrap();
-        std::fs::write(d.join("serial"), "01\n").unwrap();
-        std::fs::write(
-            d.join("ts.cnf"),
-            format!(
-                "[tsa]\ndefault_tsa = t\n[t]\ndir = {}\nserial = $dir/serial\ncrypto_device = builtin\nsigner_cert = $dir/tsa.pem\ncerts = $dir/ca.pem\nsigner_key = $dir/tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.398.3.3.5.1\ndigests = sha256, sha384, sha512\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
-                d.display()
-            ),
-        )
-        .unwrap();
-        OpensslTsa { dir }
-    }
-}
-
 impl qoltanba::tsp::TsaTransport for OpensslTsa {
     fn post(&self, _url: &str, body: &[u8]) -> Result<Vec<u8>, String> {
-        let d = self.dir.path();
-        std::fs::write(d.join("q.tsq"), body).map_err(|e| e.to_string())?;
-        let o = std::process::Command::new("openssl")
-            .args([
-                "ts",
-                "-reply",
-                "-config",
-                "ts.cnf",
-                "-queryfile",
-                "q.tsq",
-                "-out",
-                "r.tsr",
-            ])
-            .current_dir(d)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !o.status.success() {
-            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
-        }
-        std::fs::read(d.join("r.tsr")).map_err(|e| e.to_string())
+        common_tsa::ts_reply(self.dir.path(), body)
     }
 }
 
 #[test]
 fn b_t_signature_time_stamp_is_checked() {
-    let tsa = OpensslTsa::new();
+    let tsa = OpensslTsa {
+        dir: common_tsa::tsa_dir(false),
+    };
     let base = rendered("notification", &[Lang::Kk]);
     let w = who("head");
     let mut o = stamped(&w);
@@ -1008,12 +820,7 @@ fn b_t_signature_time_stamp_is_checked() {
     let (signed, outcome) = pdf::sign_bytes(&base, &o).unwrap();
     assert!(outcome.timestamped);
     // Verified at the present (the TSA certificate is valid from now on).
-    let req = PdfVerifyRequest {
-        at: qoltanba::time::now(),
-        policy: Policy::default(),
-        ..Default::default()
-    };
-    let r = pdf::verify_bytes(&signed, &store(), &req);
+    let r = verify_pdf(&signed, &store(), qoltanba::time::now());
     assert_eq!(r.indication, Indication::Passed, "{}", r.to_text());
     let ts = r.signatures[0]
         .timestamp

@@ -15,6 +15,8 @@
 //! (`CARGO_TARGET_TMPDIR/pdf_attacks_report.md`, also printed), and where we
 //! differ from both judges the case says why.
 
+mod common;
+mod common_tsa;
 #[path = "pdf_attacks/forge.rs"]
 mod forge;
 #[path = "pdf_attacks/honest.rs"]
@@ -24,10 +26,13 @@ mod mutated;
 #[path = "pdf_attacks/tricks.rs"]
 mod tricks;
 
-use honest::{endesive_sign, own_sign, pyhanko_plan, rendered, repo, run, tsa, venv_python, who};
+use common::demo::who;
+use common::pdf_judge::{endesive_sign, nss_db_in, run, tool, venv_python};
+use common::{qoltanba_demo, repo, write};
+use honest::{own_sign, pyhanko_plan, rendered, tsa};
 use serde_json::{Value, json};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// One file and what we must say of it.
 struct Case {
@@ -42,31 +47,13 @@ struct Case {
     why: Option<&'static str>,
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 /// Our verdict through the binary: exit status and JSON report.
 fn ours(file: &Path) -> (i32, Value) {
-    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
-        .args(["pdf", "verify"])
-        .arg(file)
-        .args(["--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| {
-        panic!(
-            "{}: not JSON ({e}): {out}{}",
-            file.display(),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o.status.code().unwrap_or(-1), v)
+    let args = ["pdf", "verify", "--format", "json"].map(OsStr::new);
+    let (status, out, err) = qoltanba_demo(&[&args[..2], &[file.as_os_str()], &args[2..]].concat());
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {out}{err}", file.display()));
+    (status, v)
 }
 
 /// Every sub-reason the report names.
@@ -87,26 +74,10 @@ fn reasons(v: &Value) -> Vec<String> {
     out
 }
 
-/// An NSS database trusting the demo root, for pdfsig.
-fn nss_db(dir: &Path) -> String {
-    let db = format!("sql:{}", dir.display());
-    let mut c = Command::new("certutil");
-    c.args(["-N", "-d", &db, "--empty-password"]);
-    assert!(
-        run(c).0,
-        "certutil (libnss3-tools) is installed: run ./scripts/test"
-    );
-    let mut c = Command::new("certutil");
-    c.args(["-A", "-d", &db, "-n", "demo-root", "-t", "CT,C,C", "-i"])
-        .arg(repo("certs/trust/root-ca.pem"));
-    assert!(run(c).0);
-    db
-}
-
 /// pdfsig's verdict: every signature valid and trusted, and the last one
 /// covering the whole file; with its lines.
 fn pdfsig(db: &str, file: &Path) -> (bool, String) {
-    let mut c = Command::new("pdfsig");
+    let mut c = tool("pdfsig");
     c.args(["-no-ocsp", "-nssdir", db]).arg(file);
     let (_, out) = run(c);
     let sigs: Vec<&str> = out.split("Signature #").skip(1).collect();
@@ -373,24 +344,13 @@ fn no_published_attack_passes_and_every_honest_file_does() {
         None,
         None,
     );
-    let objs_own = own_sign(&std::fs::read(f("objs.pdf")).unwrap(), &head, true, false);
-    case(
-        "own: object streams, signed",
-        "honest",
-        write(d, "objs-own.pdf", &objs_own),
-        "OK",
-        None,
-        None,
-    );
-    let lin_own = own_sign(&std::fs::read(f("lin.pdf")).unwrap(), &head, true, false);
-    case(
-        "own: a linearized file, signed",
-        "honest",
-        write(d, "lin-own.pdf", &lin_own),
-        "OK",
-        None,
-        None,
-    );
+    for (name, input, output) in [
+        ("own: object streams, signed", "objs.pdf", "objs-own.pdf"),
+        ("own: a linearized file, signed", "lin.pdf", "lin-own.pdf"),
+    ] {
+        let signed = own_sign(&std::fs::read(f(input)).unwrap(), &head, true, false);
+        case(name, "honest", write(d, output, &signed), "OK", None, None);
+    }
     let mut lin_junk = std::fs::read(f("lin-ph.pdf")).unwrap();
     lin_junk.extend_from_slice(b"\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
     case(
@@ -482,7 +442,7 @@ fn no_published_attack_passes_and_every_honest_file_does() {
     // --- Judge every file three ways and report.
     let db_dir = d.join("nss");
     std::fs::create_dir_all(&db_dir).unwrap();
-    let db = nss_db(&db_dir);
+    let db = nss_db_in(&db_dir, &[("demo-root", repo("certs/trust/root-ca.pem"))]);
     let paths: Vec<&Path> = cases.iter().map(|c| c.file.as_path()).collect();
     let ph = pyhanko(&paths);
     let mut report = String::from(

@@ -4,63 +4,32 @@
 //! `pdf verify`: none of them may PASS, and each gets its exact code.
 //! Changes after the signature (incremental saving) are in `pdf.rs`.
 
-use qoltanba::pdf::verify::{PdfReport, PdfVerifyRequest};
-use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions};
-use qoltanba::pki::signer::RingSigner;
-use qoltanba::pki::{Policy, TrustStore};
+mod common;
+
+use common::demo::who;
+use common::flow::verify_pdf;
+use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options};
+use common::repo;
+use qoltanba::pdf::verify::PdfReport;
+use qoltanba::pdf::{self, Lang};
+use qoltanba::pki::TrustStore;
 use qoltanba::verdict::Indication;
-use std::path::{Path, PathBuf};
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
 fn signed(kind: &str) -> (Vec<u8>, [u64; 4]) {
-    let json = std::fs::read(repo(&format!("testdata/pdfs/result-{kind}.json"))).unwrap();
-    let doc = ResultDoc::from_json(&json).unwrap();
-    let base = pdf::render(&doc, &[Lang::Kk], AT - 86_400).unwrap();
-    let key = RingSigner::from_pkcs8(&pem_der("certs/people/head.key.pem"), None, false).unwrap();
-    let cert = pem_der("certs/people/head.pem");
-    let chain = vec![pem_der("certs/trust/nca-rsa.pem")];
-    let opts = SignOptions {
-        signer: &key,
-        cert: &cert,
-        chain: &chain,
-        time: AT - 3600,
-        field: None,
-        reason: None,
-        location: None,
-        stamp: None,
-        public_url: "https://qoltanba.example/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
-    };
+    let base = rendered_at(kind, &[Lang::Kk], AT - 86_400);
+    let w = who("head");
+    let opts = sign_options(&w.key, &w.cert, &w.chain, AT - 3600, PUBLIC_URL);
     let (pdf, outcome) = pdf::sign_bytes(&base, &opts).unwrap();
     (pdf, outcome.byte_range)
 }
 
 fn verify(pdf: &[u8]) -> PdfReport {
-    let req = PdfVerifyRequest {
-        at: AT,
-        policy: Policy::default(),
-        ..Default::default()
-    };
-    pdf::verify_bytes(
+    verify_pdf(
         pdf,
         &TrustStore::from_dir(&repo("certs/trust")).unwrap(),
-        &req,
+        AT,
     )
 }
 

@@ -5,7 +5,10 @@
 //! taken out of the file; broken input gets codes. The TSA PKI and helpers
 //! are in `tests/common_ltv`.
 
+mod common;
 mod common_ltv;
+use common::pdf_judge::run;
+use common::{pem_der, qoltanba_demo, write};
 use common_ltv::*;
 use qoltanba::pdf;
 use std::process::Command;
@@ -178,15 +181,8 @@ fn broken_inputs_get_codes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let q = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
-            .args(args)
-            .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
-            .output()
-            .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
+        let (status, _, err) = qoltanba_demo(args);
+        (status, err)
     };
     let garbage = write(d, "garbage.pdf", b"%PDF-1.7\nnot really\n");
     let unsigned = write(d, "unsigned.pdf", &rendered());

@@ -4,11 +4,12 @@
 //! simulated 2046, and the service's scheduled renewal of the results it
 //! keeps. The TSA PKI and helpers are in `tests/common_ltv`.
 
+mod common;
 mod common_ltv;
+use common::{epoch, qoltanba_demo, repo, write};
 use common_ltv::*;
 use qoltanba::pdf;
 use qoltanba::tsp::TsaTransport;
-use std::process::Command;
 use std::sync::atomic::Ordering;
 
 #[test]
@@ -62,30 +63,16 @@ fn renewed_b_lta_verifies_offline_in_2046() {
         assert!(sigs[i]["long_term"].is_null(), "{:#}", sigs[i]);
         assert_eq!(sigs[i]["verdict"]["validation_time"], Y2046);
     }
-    let at = |i: usize| {
-        sigs[i]["long_term"]["validated_at"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    assert_eq!(at(1), qoltanba::time::rfc3339(t0 + 120));
-    assert_eq!(
-        sigs[1]["long_term"]["proof_of_existence"]["field"],
-        "DocTimeStamp2"
-    );
-    assert_eq!(
-        sigs[1]["long_term"]["at_validation_time"]["code"],
-        "CERT_EXPIRED"
-    );
-    assert_eq!(at(0), qoltanba::time::rfc3339(t0 + 60));
-    assert_eq!(
-        sigs[0]["long_term"]["proof_of_existence"]["field"],
-        "DocTimeStamp1"
-    );
-    assert_eq!(
-        sigs[0]["long_term"]["at_validation_time"]["code"],
-        "CERT_EXPIRED"
-    );
+    for (i, proof, validated_at) in [
+        (1, "DocTimeStamp2", t0 + 120),
+        (0, "DocTimeStamp1", t0 + 60),
+    ] {
+        let long_term = &sigs[i]["long_term"];
+        let at = qoltanba::time::rfc3339(validated_at);
+        assert_eq!(long_term["validated_at"].as_str(), Some(at.as_str()), "{i}");
+        assert_eq!(long_term["proof_of_existence"]["field"], proof);
+        assert_eq!(long_term["at_validation_time"]["code"], "CERT_EXPIRED");
+    }
     // Revocation from the DSS, with its age at that time.
     let rev = sigs[0]["verdict"]["checks"]
         .as_array()
@@ -129,19 +116,7 @@ fn command_line_sign_ltv_renew_twice_and_verify_in_2046() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let p = |n: &str| d.join(n).display().to_string();
-    let q = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
-            .output()
-            .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
-    };
+    let q = |args: &[&str]| qoltanba_demo(args);
     let t0 = now() - 900;
     let short: &'static TestTsa = Box::leak(Box::new(TestTsa::new(&tsa_pki().short, t0)));
     let long: &'static TestTsa = Box::leak(Box::new(TestTsa::new(&tsa_pki().long, t0 + 120)));
@@ -239,18 +214,24 @@ fn command_line_sign_ltv_renew_twice_and_verify_in_2046() {
     }
     // 2046, offline: only the two roots, no CRL.
     let tsa_root = pem_file(d, "tsa-root.pem", &tsa_pki().root);
-    let (code, out, err) = q(&[
-        "pdf",
-        "verify",
-        &p("r2.pdf"),
-        "--at",
-        Y2046,
-        "--trust",
-        repo("certs/trust/root-ca.pem").to_str().unwrap(),
-        "--trust",
-        tsa_root.to_str().unwrap(),
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let demo_root = repo("certs/trust/root-ca.pem");
+    let verify_in_2046 = |file: &str| {
+        let roots = [demo_root.to_str().unwrap(), tsa_root.to_str().unwrap()];
+        let (code, out, err) = q(&[
+            "pdf",
+            "verify",
+            &p(file),
+            "--at",
+            Y2046,
+            "--trust",
+            roots[0],
+            "--trust",
+            roots[1],
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+        (code, v, out, err)
+    };
+    let (code, v, out, err) = verify_in_2046("r2.pdf");
     assert_eq!(
         (code, v["indication"].as_str()),
         (0, Some("PASSED")),
@@ -263,18 +244,7 @@ fn command_line_sign_ltv_renew_twice_and_verify_in_2046() {
         "CERT_EXPIRED"
     );
     // The same file without its renewals does not pass in 2046.
-    let (code, out, _) = q(&[
-        "pdf",
-        "verify",
-        &p("lta.pdf"),
-        "--at",
-        Y2046,
-        "--trust",
-        repo("certs/trust/root-ca.pem").to_str().unwrap(),
-        "--trust",
-        tsa_root.to_str().unwrap(),
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let (code, v, _, _) = verify_in_2046("lta.pdf");
     assert_ne!(code, 0);
     assert_ne!(v["indication"], "PASSED", "{v:#}");
     // A renewal refuses a file whose last TSA certificate has expired.

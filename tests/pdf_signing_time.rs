@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use common::app::App;
 use common::demo::{b64, signed_at};
 use common::flow::{citizen_request, unb64, verify_pdf};
+use common::pdf_demo::{LOCAL_URL, sign_options};
 use common::pdf_judge::{pdfsig, pyhanko_validate};
 use common::web::CITIZEN_IIN;
 use common::{pem_der, realkz, repo};
@@ -115,21 +116,8 @@ fn a_pdf_whose_claimed_times_disagree_fails() {
     let unsigned = std::fs::read(repo("testdata/pdfs/unsigned.pdf")).expect("pdf");
     let signer = ExternalSigner::new(&cert, None).expect("signer");
     let opts = qoltanba::pdf::sign::SignOptions {
-        signer: &signer,
-        cert: &cert,
-        chain: &chain,
-        time: m,
-        field: None,
-        reason: None,
-        location: None,
-        stamp: None,
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
         extra_room: 24 * 1024,
-        add_fields: Vec::new(),
+        ..sign_options(&signer, &cert, &chain, m, LOCAL_URL)
     };
     let prepared = prepare(&unsigned, &opts, &signer).expect("prepares");
     let data = byte_range_bytes(&prepared.pdf, prepared.byte_range).expect("data");

@@ -3,67 +3,33 @@
 //! signature; the result verifies like a one-phase signature. A value from
 //! another key, or one for other bytes, is refused and nothing is filled.
 
+mod common;
+
+use common::flow::verify_pdf;
+use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
+use common::{pem_der, repo};
 use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pdf::twophase::{self, ExternalSigner};
-use qoltanba::pdf::verify::PdfVerifyRequest;
-use qoltanba::pdf::{self, Lang, PdfError, ResultDoc};
+use qoltanba::pdf::{Lang, PdfError};
+use qoltanba::pki::TrustStore;
 use qoltanba::pki::signer::{RingSigner, Signer};
-use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::verdict::Indication;
-use std::path::{Path, PathBuf};
 
 const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
-
 fn device(name: &str) -> RingSigner {
-    RingSigner::from_pkcs8(
-        &pem_der(&format!("certs/people/{name}.key.pem")),
-        None,
-        false,
-    )
-    .unwrap()
+    common::demo::who(name).key
 }
 
 fn document() -> Vec<u8> {
-    let json = std::fs::read(repo("testdata/pdfs/result-notification.json")).unwrap();
-    pdf::render(
-        &ResultDoc::from_json(&json).unwrap(),
-        &[Lang::Kk, Lang::Ru],
-        AT - 86_400,
-    )
-    .unwrap()
+    rendered_at("notification", &[Lang::Kk, Lang::Ru], AT - 86_400)
 }
 
 fn options<'a>(signer: &'a dyn Signer, cert: &'a [u8], chain: &'a [Vec<u8>]) -> SignOptions<'a> {
     SignOptions {
-        signer,
-        cert,
-        chain,
-        time: AT - 3600,
-        field: None,
         reason: Some("two phases".into()),
-        location: None,
-        stamp: Some(pdf::StampPlacement {
-            page: None,
-            rect: None,
-            text: pdf::stamp::text_from_certificate(cert, AT - 3600).unwrap(),
-        }),
-        public_url: "https://qoltanba.example/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
+        stamp: Some(stamp(cert, AT - 3600)),
+        ..sign_options(signer, cert, chain, AT - 3600, PUBLIC_URL)
     }
 }
 
@@ -114,14 +80,10 @@ fn check(name: &str, ca: &str, raw_ecdsa: bool) {
         signed.starts_with(&prepared.pdf[..a]),
         "the prepared revision is kept byte for byte"
     );
-    let report = pdf::verify_bytes(
+    let report = verify_pdf(
         &signed,
         &TrustStore::from_dir(&repo("certs/trust")).unwrap(),
-        &PdfVerifyRequest {
-            at: AT,
-            policy: Policy::default(),
-            ..Default::default()
-        },
+        AT,
     );
     assert_eq!(
         report.indication,

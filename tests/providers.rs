@@ -94,7 +94,8 @@ fn p12(dir: &Path, name: &str, pkcs8: &[u8], cert: &[u8]) -> Vec<u8> {
     std::fs::write(&key, pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8))).unwrap();
     std::fs::write(&crt, pem::encode(&pem::Pem::new("CERTIFICATE", cert))).unwrap();
     let out = dir.join(format!("{name}.p12"));
-    let o = std::process::Command::new("openssl")
+    let mut openssl = std::process::Command::new("openssl");
+    openssl
         .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
         .arg(&key)
         .arg("-in")
@@ -102,10 +103,8 @@ fn p12(dir: &Path, name: &str, pkcs8: &[u8], cert: &[u8]) -> Vec<u8> {
         .arg("-certfile")
         .arg(repo("certs/trust/nca-ec.pem"))
         .arg("-out")
-        .arg(&out)
-        .output()
-        .expect("openssl is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        .arg(&out);
+    common::run_tool(&mut openssl, "openssl is installed");
     std::fs::read(out).unwrap()
 }
 

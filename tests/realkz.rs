@@ -35,6 +35,12 @@
 
 mod common;
 
+// The GOST 34.10-2015 test root and CA (the "TEST 2022" pair), the current
+// CRL and a validation time inside its window.
+use common::nca_test_pki::{
+    AT_2022 as AT_CURRENT, CA_2022 as CA_GOST2022, CRL_2022 as CRL_GOST2022_CURRENT,
+    ROOT_2022 as ROOT_GOST2022,
+};
 use common::{check, epoch, qoltanba, read_realkz, realkz, realkz_dir};
 use qoltanba::pki::cert::Certificate;
 use serde_json::Value;
@@ -47,9 +53,6 @@ use std::path::PathBuf;
 /// GOST 34.310-2004 test root and CA.
 const ROOT_GOST2004: &str = "gokalkan/internal__testdata__test__ca__root_gost_test.crt";
 const CA_GOST2004: &str = "gokalkan/internal__testdata__test__ca__nca_gost_test.crt";
-/// GOST 34.10-2015 test root and CA (the "TEST 2022" pair).
-const ROOT_GOST2022: &str = "skarm-kalkan/testdata__certs__root_test_gost_2022.cer";
-const CA_GOST2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
 /// RSA test root and CA.
 const ROOT_RSA: &str = "gokalkan/internal__testdata__test__ca__root_rsa_test.crt";
 const CA_RSA: &str = "gokalkan/internal__testdata__test__ca__nca_rsa_test.crt";
@@ -59,10 +62,6 @@ const CA_GOST2018: &str = "ncanode/history-2018/nca_gost.crt";
 const ROOT_RSA2018: &str = "ncanode/history-2018/root_rsa.crt";
 const CA_RSA2018: &str = "ncanode/history-2018/nca_rsa.crt";
 
-/// The current NCA GOST test CRL: 2026-08-11 … 2027-02-07, 195 entries.
-const CRL_GOST2022_CURRENT: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
-/// A validation time inside the current CRL's window.
-const AT_CURRENT: &str = "2026-09-01T00:00:00Z";
 /// skarm-kalkan's base CRL (number 14): 2025-04-29 … 2025-10-26, 54 entries.
 const CRL_GOST2022_2025: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.crl";
 /// Its delta (number 10, base 14, no entries), same window.

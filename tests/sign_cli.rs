@@ -4,14 +4,10 @@
 
 mod common;
 
+use common::openssl::s;
 use common::repo;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-/// A temporary path as a command-line word.
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 struct Env {
     dir: tempfile::TempDir,

@@ -10,6 +10,7 @@ mod common;
 mod realkz;
 
 use common::app::App;
+use common::nca_test_pki::{CA_2022 as NCA_2022, CRL_2022, ROOT_2022};
 use qoltanba::pki::cert::Certificate;
 use qoltanba::pki::profile::{self, UsageProfile};
 use qoltanba::pki::revocation::RevocationStore;
@@ -19,10 +20,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-/// The NCA's GOST 2022 test intermediate and root, and its current CRL.
-const NCA_2022: &str = "skarm-kalkan/testdata__certs__nca_gost2022_test.cer";
-const ROOT_2022: &str = "skarm-kalkan/testdata__certs__root_test_gost_2022.cer";
-const CRL_2022: &str = "ncanode-go/internal__testdata__certs__nca_gost2022_test.crl";
 /// A Kalkan-made CMS by the individual with test IIN 123456789011.
 const CMS_INDIVIDUAL: &str = "skarm-kalkan/testdata__cms__individual_attached.der";
 /// Inside the signers' validity (2026-05-08 .. 2027-05-08) and the CRL's

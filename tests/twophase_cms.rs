@@ -14,9 +14,9 @@ mod common;
 use axum::http::StatusCode;
 use common::app::App;
 use common::flow::{cert_pem, unb64, verify_pdf};
-use common::pdf_judge::assert_judges_accept_the_result;
+use common::pdf_judge::{assert_judges_accept_the_result, person_files};
 use common::web::CITIZEN_IIN;
-use common::{pem_der, qoltanba_in, repo};
+use common::{pem_der, qoltanba_in, repo, run_tool};
 use serde_json::{Value, json};
 use std::process::Command;
 
@@ -25,7 +25,9 @@ fn openssl_cms(who: &str, data: &[u8], flags: &[&str]) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let (input, out) = (dir.path().join("data"), dir.path().join("cms"));
     std::fs::write(&input, data).expect("writes");
-    let o = Command::new("openssl")
+    let [key, cert, issuer] = person_files(who);
+    let mut openssl = Command::new("openssl");
+    openssl
         .args([
             "cms", "-sign", "-binary", "-md", "sha256", "-outform", "DER",
         ])
@@ -33,16 +35,14 @@ fn openssl_cms(who: &str, data: &[u8], flags: &[&str]) -> Vec<u8> {
         .arg("-in")
         .arg(&input)
         .arg("-signer")
-        .arg(repo(&format!("certs/people/{who}.pem")))
+        .arg(cert)
         .arg("-inkey")
-        .arg(repo(&format!("certs/people/{who}.key.pem")))
+        .arg(key)
         .arg("-certfile")
-        .arg(repo("certs/trust/nca-rsa.pem"))
+        .arg(issuer)
         .arg("-out")
-        .arg(&out)
-        .output()
-        .expect("openssl runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        .arg(&out);
+    run_tool(&mut openssl, "openssl runs");
     std::fs::read(out).expect("reads")
 }
 

@@ -9,7 +9,8 @@ mod common;
 use common::web::*;
 
 use axum::http::StatusCode;
-use qoltanba::pdf::sign::{SignOptions, StampPlacement};
+use common::pdf_demo::{LOCAL_URL, rendered_at, sign_options, stamp};
+use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pki::cert::Certificate;
 
 fn cn(person: &str) -> String {
@@ -331,37 +332,17 @@ impl qoltanba::tsp::TsaTransport for FixedTimeTsa {
 /// Signed on 2026-01-15 with the certificate the demo CA revoked on 2026-02-01.
 fn signed_by_revoked(tsa: Option<&FixedTimeTsa>) -> (Vec<u8>, String) {
     let at = 1_768_435_200; // 2026-01-15
-    let doc = qoltanba::pdf::ResultDoc::from_json(
-        &std::fs::read(repo("testdata/pdfs/result-notification.json")).unwrap(),
-    )
-    .unwrap();
-    let base = qoltanba::pdf::render(&doc, &[qoltanba::pdf::Lang::Kk], at).unwrap();
+    let base = rendered_at("notification", &[qoltanba::pdf::Lang::Kk], at);
     let w = who("revoked");
     let opts = SignOptions {
-        signer: &w.key,
-        cert: &w.cert,
-        chain: &w.chain,
-        time: at,
-        field: None,
-        reason: None,
-        location: None,
-        stamp: Some(StampPlacement {
-            page: None,
-            rect: None,
-            text: qoltanba::pdf::stamp::text_from_certificate(&w.cert, at).unwrap(),
-        }),
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
+        stamp: Some(stamp(&w.cert, at)),
         tsa: tsa.map(|t| {
             (
                 t as &dyn qoltanba::tsp::TsaTransport,
                 "http://tsa.invalid/".to_string(),
             )
         }),
-        ltv: None,
-        add_fields: Vec::new(),
-        extra_room: 0,
+        ..sign_options(&w.key, &w.cert, &w.chain, at, LOCAL_URL)
     };
     let (signed, outcome) = qoltanba::pdf::sign_bytes(&base, &opts).unwrap();
     (signed, outcome.signed_revision_sha256)

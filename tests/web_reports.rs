@@ -6,7 +6,9 @@
 //! against the ETSI schema (testdata/etsi), the JSON verdict.
 
 mod common;
+use common::pdf_judge::{nss_db, pyhanko, run, tool};
 use common::web::*;
+use common::write;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -203,65 +205,31 @@ async fn one_client_gets_its_allowance_of_checks_per_minute() {
     assert!(r.text().contains("id=\"problem\""));
 }
 
-fn run(c: &mut Command) -> (bool, String) {
-    // No standard input: a tool that prompts gets end-of-file, not a wait.
-    let o = c
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the tool runs (scripts/test installs it)");
-    (
-        o.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 /// xmllint's judgement of an ETSI report against TS 119 102-2 (offline, through the catalog).
 fn etsi_schema_valid(xml: &Path) -> (bool, String) {
-    run(Command::new("xmllint")
-        .env("XML_CATALOG_FILES", repo("testdata/etsi/catalog.xml"))
+    let mut c = Command::new("xmllint");
+    c.env("XML_CATALOG_FILES", repo("testdata/etsi/catalog.xml"))
         .args(["--noout", "--nonet", "--schema"])
         .arg(repo("testdata/etsi/TS119102-2-v141.xsd"))
-        .arg(xml))
+        .arg(xml);
+    run(c)
 }
 
-/// pdfsig with an NSS database (made once in `dir`) that trusts the demo root.
-fn pdfsig(dir: &Path, pdf: &Path) -> String {
-    let db = dir.join("nss");
-    let name = format!("sql:{}", db.display());
-    if !db.exists() {
-        std::fs::create_dir_all(&db).unwrap();
-        assert!(run(Command::new("certutil").args(["-N", "-d", &name, "--empty-password"])).0);
-        assert!(
-            run(Command::new("certutil")
-                .args(["-A", "-d", &name, "-n", "demo-root", "-t", "CT,C,C", "-i"])
-                .arg(repo("certs/trust/root-ca.pem")))
-            .0
-        );
-    }
-    run(Command::new("pdfsig")
-        .args(["-no-ocsp", "-nssdir", &name])
-        .arg(pdf))
-    .1
+/// pdfsig's report on `pdf`, against an NSS database trusting the demo root.
+fn pdfsig(pdf: &Path) -> String {
+    let mut c = tool("pdfsig");
+    c.args(["-no-ocsp", "-nssdir", nss_db()]).arg(pdf);
+    run(c).1
 }
 
+/// pyHanko's report on `pdf`, trusting the demo root.
 fn pyhanko_validate(pdf: &Path) -> String {
-    run(Command::new(common::pdf_judge::pyhanko_bin())
-        .env("PYTHONWARNINGS", "ignore")
-        .args(["sign", "validate", "--soft-revocation-check", "--trust"])
+    let mut c = pyhanko();
+    c.args(["sign", "validate", "--soft-revocation-check", "--trust"])
         .arg(repo("certs/trust/root-ca.pem"))
         .arg("--trust-replace")
-        .arg(pdf))
-    .1
+        .arg(pdf);
+    run(c).1
 }
 
 #[tokio::test]
@@ -298,7 +266,7 @@ async fn reports_from_the_api_pass_pdfsig_pyhanko_and_the_etsi_schema() {
                 .starts_with("attachment; filename=\"qoltanba-report-")
         );
         let f = write(dir.path(), &format!("report-{lang}.pdf"), &r.body);
-        let out = pdfsig(dir.path(), &f);
+        let out = pdfsig(&f);
         assert!(
             out.contains("Signature Validation: Signature is Valid."),
             "{lang}: {out}"
@@ -313,7 +281,9 @@ async fn reports_from_the_api_pass_pdfsig_pyhanko_and_the_etsi_schema() {
         );
         let out = pyhanko_validate(&f);
         assert!(out.contains("INTACT:TRUSTED"), "{lang}: {out}");
-        let text = run(Command::new("pdftotext").arg(&f).arg("-")).1;
+        let mut c = tool("pdftotext");
+        c.arg(&f).arg("-");
+        let text = run(c).1;
         assert!(text.contains(title), "{lang}: {text}");
         assert!(
             text.contains(&issued.number) || text.contains("result.pdf"),

@@ -2,6 +2,7 @@
 //! 2011-2012) and the other tricks on signed XML: every variant built here
 //! must end with an exact code, and the verdict must name what was signed.
 
+mod common;
 mod common_xml;
 use common_xml::*;
 use qoltanba::verdict::Code;

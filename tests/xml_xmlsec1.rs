@@ -3,6 +3,7 @@
 //! every signature it makes (each canonicalisation, digest and method it
 //! has), and both refuse the same tampered documents.
 
+mod common;
 mod common_xml;
 use common_xml::*;
 use qoltanba::pki::signer::Signer;

@@ -94,6 +94,15 @@ pub fn serve_files(files: Files) -> String {
 /// Answers each of `n` requests' bodies with `answer` (200,
 /// application/octet-stream); returns the URL (`http://127.0.0.1:PORT/`).
 pub fn serve_posts(n: usize, answer: impl Fn(&[u8]) -> Vec<u8> + Send + 'static) -> String {
+    serve_posts_as(n, "application/octet-stream", answer)
+}
+
+/// As `serve_posts`, the answers of type `content_type`.
+pub fn serve_posts_as(
+    n: usize,
+    content_type: &'static str,
+    answer: impl Fn(&[u8]) -> Vec<u8> + Send + 'static,
+) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -103,7 +112,7 @@ pub fn serve_posts(n: usize, answer: impl Fn(&[u8]) -> Vec<u8> + Send + 'static)
                 continue;
             };
             let answer = answer(&body);
-            reply(&mut s, "200 OK", Some("application/octet-stream"), &answer);
+            reply(&mut s, "200 OK", Some(content_type), &answer);
         }
     });
     url

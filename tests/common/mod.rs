@@ -19,8 +19,10 @@ pub mod egov_app;
 pub mod flow;
 pub mod gost_judge;
 pub mod loopback;
+pub mod nca_test_pki;
 pub mod ncalayer;
 pub mod openssl;
+pub mod pdf_demo;
 pub mod pdf_judge;
 pub mod web;
 
@@ -43,6 +45,13 @@ pub fn pem_der_at(p: &Path) -> Vec<u8> {
     let text = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let pem = pem::parse(text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     pem.into_contents()
+}
+
+/// `bytes` written to `dir/name`: that path.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
 }
 
 /// Runs a tool the tests need and insists that it succeeds; `install` says
@@ -169,6 +178,19 @@ pub fn qoltanba_in(args: &[&str], data_dir: &Path) -> (i32, String) {
     let (out, err) = (&o.stdout, &o.stderr);
     let text = [out, err].map(|b| String::from_utf8_lossy(b).into_owned());
     (o.status.code().unwrap_or(-1), text.concat())
+}
+
+/// Runs the built `qoltanba` in the project root, trusting the demo
+/// `certs/trust/`: its exit code, stdout and stderr.
+pub fn qoltanba_demo<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_qoltanba"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("QOLTANBA_TRUST_DIR", repo("certs/trust"))
+        .output()
+        .expect("the qoltanba binary runs");
+    let [out, err] = [&o.stdout, &o.stderr].map(|b| String::from_utf8_lossy(b).into_owned());
+    (o.status.code().unwrap_or(-1), out, err)
 }
 
 /// A check of a verdict by name.

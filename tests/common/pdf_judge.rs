@@ -1,16 +1,15 @@
-//! The independent PDF judges for tests that sign through the service:
-//! poppler's `pdfsig` (an NSS database trusting the demo root) and pyHanko
-//! (`QOLTANBA_PYHANKO`), each answering one line per signature.
+//! The independent PDF judges: poppler's `pdfsig` (an NSS database trusting
+//! the demo root), pyHanko (`QOLTANBA_PYHANKO`) and the python of its venv
+//! (where `scripts/test` also installs endesive), each answering one line
+//! per signature, and the tools around them (`pdftotext`, `certutil`, ...).
 
+use super::repo;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn tool(name: &str) -> Command {
+/// A command-line tool the PDF judges need, which must be installed.
+pub fn tool(name: &str) -> Command {
     let ok = Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
         .output()
@@ -23,8 +22,10 @@ fn tool(name: &str) -> Command {
     Command::new(name)
 }
 
-fn run(mut c: Command) -> (bool, String) {
-    let o = c.output().expect("the tool runs");
+/// Runs `c` without standard input (a tool that prompts gets end-of-file,
+/// not a wait): whether it succeeded, and its stdout then stderr.
+pub fn run(mut c: Command) -> (bool, String) {
+    let o = c.stdin(Stdio::null()).output().expect("the tool runs");
     (
         o.status.success(),
         format!(
@@ -35,52 +36,61 @@ fn run(mut c: Command) -> (bool, String) {
     )
 }
 
-/// An NSS database trusting the demo root (made once per test run).
-fn nss_db() -> &'static Path {
-    static DB: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DB.get_or_init(|| {
-        let d = tempfile::tempdir().expect("tempdir");
-        let db = format!("sql:{}", d.path().display());
+/// Makes an NSS database in `dir` trusting each `(nickname, PEM file)`: its
+/// `sql:` name for `-nssdir`.
+pub fn nss_db_in(dir: &Path, roots: &[(&str, PathBuf)]) -> String {
+    let db = format!("sql:{}", dir.display());
+    let mut c = tool("certutil");
+    c.args(["-N", "-d", &db, "--empty-password"]);
+    assert!(run(c).0);
+    for (nickname, file) in roots {
         let mut c = tool("certutil");
-        c.args(["-N", "-d", &db, "--empty-password"]);
+        c.args(["-A", "-d", &db, "-n", nickname, "-t", "CT,C,C", "-i"])
+            .arg(file);
         assert!(run(c).0);
-        let mut c = tool("certutil");
-        c.args([
-            "-A",
-            "-d",
-            &db,
-            "-n",
-            "qoltanba-demo-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-        ])
-        .arg(repo("certs/trust/root-ca.pem"));
-        assert!(run(c).0);
-        d
-    })
-    .path()
+    }
+    db
 }
 
-/// pdfsig's verdict per signature: (signature valid, certificate trusted, total document).
-pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
+/// An NSS database trusting the demo root (made once per test run).
+pub fn nss_db() -> &'static str {
+    static DB: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    let (_, db) = DB.get_or_init(|| {
+        let d = tempfile::tempdir().expect("tempdir");
+        let root = ("qoltanba-demo-root", repo("certs/trust/root-ca.pem"));
+        let db = nss_db_in(d.path(), &[root]);
+        (d, db)
+    });
+    db
+}
+
+/// pdfsig's verdict per signature against the NSS database `db`: (field
+/// name, signature valid, certificate trusted, total document).
+pub fn pdfsig_with(file: &Path, db: &str) -> Vec<(String, bool, bool, bool)> {
     let mut c = tool("pdfsig");
     // The demo certificates name OCSP URLs that do not exist: no online check.
-    c.arg("-no-ocsp")
-        .arg("-nssdir")
-        .arg(format!("sql:{}", nss_db().display()))
-        .arg(file);
+    c.args(["-no-ocsp", "-nssdir", db]).arg(file);
     let (_, out) = run(c);
     out.split("Signature #")
         .skip(1)
         .map(|s| {
             (
+                s.lines()
+                    .find_map(|l| l.trim().strip_prefix("- Signature Field Name: "))
+                    .unwrap_or("")
+                    .to_string(),
                 s.contains("Signature Validation: Signature is Valid."),
                 s.contains("Certificate Validation: Certificate is Trusted."),
                 s.contains("Total document signed") && !s.contains("Not total document signed"),
             )
         })
         .collect()
+}
+
+/// pdfsig's verdict per signature: (signature valid, certificate trusted, total document).
+pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
+    let verdicts = pdfsig_with(file, nss_db());
+    verdicts.into_iter().map(|(_, v, t, w)| (v, t, w)).collect()
 }
 
 /// `pdfsig` on PDF bytes, written to a file of their own first.
@@ -130,19 +140,72 @@ pub fn pyhanko_bin() -> PathBuf {
     path
 }
 
-/// `pyhanko sign validate`'s status per signature (`INTACT:TRUSTED,UNTOUCHED`, ...).
-pub fn pyhanko_validate(file: &Path) -> Vec<String> {
+/// `pyhanko`, its warnings silenced.
+pub fn pyhanko() -> Command {
     let mut c = Command::new(pyhanko_bin());
     c.env("PYTHONWARNINGS", "ignore");
-    // The demo certificates name CRL/OCSP URLs that do not exist.
-    c.args(["sign", "validate", "--soft-revocation-check"])
-        .arg("--trust")
-        .arg(repo("certs/trust/root-ca.pem"))
-        .arg("--trust-replace")
-        .arg(file);
-    let (_, out) = run(c);
+    c
+}
+
+/// The python of pyHanko's venv, run in the project root.
+pub fn venv_python() -> Command {
+    let path = pyhanko_bin().with_file_name("python");
+    assert!(
+        path.exists(),
+        "the venv's python not found at {} (beside QOLTANBA_PYHANKO): run ./scripts/test",
+        path.display()
+    );
+    let mut c = Command::new(path);
+    c.env("PYTHONWARNINGS", "ignore")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// The status per signature in pyHanko's output (`FIELD:FINGERPRINT:STATUS`
+/// lines): `INTACT:TRUSTED,UNTOUCHED`, ...
+pub fn pyhanko_statuses(out: &str) -> Vec<String> {
     out.lines()
         .filter(|l| l.matches(':').count() >= 3 && !l.contains(" - "))
         .map(|l| l.splitn(3, ':').nth(2).unwrap_or("").to_string())
         .collect()
+}
+
+/// `pyhanko sign ARGS --trust ROOT --trust-replace FILE` with the demo
+/// root: the status per signature.
+pub fn pyhanko_judges(args: &[&str], file: &Path) -> Vec<String> {
+    let mut c = pyhanko();
+    c.args(["sign"])
+        .args(args)
+        .arg("--trust")
+        .arg(repo("certs/trust/root-ca.pem"))
+        .arg("--trust-replace")
+        .arg(file);
+    pyhanko_statuses(&run(c).1)
+}
+
+/// `pyhanko sign validate`'s status per signature (`INTACT:TRUSTED,UNTOUCHED`, ...).
+pub fn pyhanko_validate(file: &Path) -> Vec<String> {
+    // The demo certificates name CRL/OCSP URLs that do not exist.
+    pyhanko_judges(&["validate", "--soft-revocation-check"], file)
+}
+
+/// The key, certificate and issuer (the RSA national CA) PEM files of a
+/// demo person, as signing tools take them.
+pub fn person_files(who: &str) -> [PathBuf; 3] {
+    [
+        repo(&format!("certs/people/{who}.key.pem")),
+        repo(&format!("certs/people/{who}.pem")),
+        repo("certs/trust/nca-rsa.pem"),
+    ]
+}
+
+/// Signs with endesive (adbe.pkcs7.detached, invisible field `Endesive`).
+pub fn endesive_sign(input: &Path, output: &Path, who: &str) {
+    let mut c = venv_python();
+    c.arg(repo("tests/judges/pdf_endesive.py"))
+        .arg(input)
+        .arg(output)
+        .args(person_files(who));
+    let (ok, out) = run(c);
+    assert!(ok, "endesive: {out}");
 }

@@ -5,7 +5,14 @@
 
 #![allow(dead_code)]
 
-use qoltanba::pdf::{self, Lang, ResultDoc, SignOptions};
+use crate::common::demo::{Who, who};
+use crate::common::loopback::serve_posts_as;
+use crate::common::pdf_demo::{LOCAL_URL, rendered_at, sign_options};
+use crate::common::pdf_judge::{
+    nss_db_in, pdfsig_with, pyhanko, pyhanko_statuses, run, venv_python,
+};
+use crate::common::{epoch, pem_der, repo};
+use qoltanba::pdf::{self, Lang, SignOptions};
 use qoltanba::pki::TrustStore;
 use qoltanba::pki::signer::RingSigner;
 use qoltanba::tsp::TsaTransport;
@@ -13,22 +20,9 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair, KeyUsagePurpose,
     SerialNumber,
 };
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-
-pub fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-pub fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
 
 pub fn now() -> i64 {
     qoltanba::time::now()
@@ -153,77 +147,18 @@ impl TsaTransport for TestTsa {
 
 /// Serves `tsa` on loopback for `n` requests; returns its URL.
 pub fn serve(tsa: &'static TestTsa, n: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/tsa", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(n) {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let (head_end, len) = loop {
-                let k = s.read(&mut chunk).unwrap_or(0);
-                if k == 0 {
-                    break (0, usize::MAX);
-                }
-                buf.extend_from_slice(&chunk[..k]);
-                if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-                    let len = head
-                        .lines()
-                        .find_map(|l| {
-                            l.strip_prefix("content-length:")
-                                .and_then(|v| v.trim().parse::<usize>().ok())
-                        })
-                        .unwrap_or(0);
-                    break (p + 4, len);
-                }
-            };
-            if len == usize::MAX {
-                continue;
-            }
-            while buf.len() < head_end + len {
-                let k = s.read(&mut chunk).unwrap_or(0);
-                if k == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..k]);
-            }
-            let resp = tsa.answer(&buf[head_end..]);
-            let _ = s.write_all(
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    resp.len()
-                )
-                .as_bytes(),
-            );
-            let _ = s.write_all(&resp);
-        }
-    });
-    url
+    let base = serve_posts_as(n, "application/timestamp-reply", |q| tsa.answer(q));
+    format!("{base}tsa")
 }
 
-pub struct Who {
-    pub cert: Vec<u8>,
-    pub key: RingSigner,
-    pub chain: Vec<Vec<u8>>,
-}
-
+/// The head of the demo PKI, who signs every file here.
 pub fn head() -> Who {
-    Who {
-        cert: pem_der("certs/people/head.pem"),
-        key: RingSigner::from_pkcs8(&pem_der("certs/people/head.key.pem"), None, false).unwrap(),
-        chain: vec![pem_der("certs/trust/nca-rsa.pem")],
-    }
+    who("head")
 }
 
 pub fn rendered() -> Vec<u8> {
-    let json = std::fs::read(repo("testdata/pdfs/result-notification.json")).unwrap();
-    pdf::render(
-        &ResultDoc::from_json(&json).unwrap(),
-        &[Lang::Kk],
-        epoch("2026-06-01T00:00:00Z"),
-    )
-    .unwrap()
+    let at = epoch("2026-06-01T00:00:00Z");
+    rendered_at("notification", &[Lang::Kk], at)
 }
 
 /// The demo store and the TSA root.
@@ -268,21 +203,9 @@ pub fn crls_at(at: i64) -> Vec<Vec<u8>> {
 pub fn b_lta(tsa: &TestTsa, t0: i64) -> Vec<u8> {
     let w = head();
     let opts = SignOptions {
-        signer: &w.key,
-        cert: &w.cert,
-        chain: &w.chain,
-        time: t0,
-        field: None,
         reason: Some("Нәтиже / Результат".into()),
-        location: None,
-        stamp: None,
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
         tsa: Some((tsa, "http://tsa.invalid/".into())),
-        ltv: None,
-        add_fields: Vec::new(),
-        extra_room: 0,
+        ..sign_options(&w.key, &w.cert, &w.chain, t0, LOCAL_URL)
     };
     tsa.gen_time.store(t0, Ordering::SeqCst);
     let (mut signed, _) = pdf::sign_bytes(&rendered(), &opts).unwrap();
@@ -296,34 +219,6 @@ pub fn b_lta(tsa: &TestTsa, t0: i64) -> Vec<u8> {
     )
     .unwrap();
     signed
-}
-
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
-pub fn run(mut c: Command) -> (bool, String) {
-    let o = c.output().expect("the tool runs");
-    (
-        o.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
-}
-
-pub fn pyhanko() -> Command {
-    let path = std::env::var("QOLTANBA_PYHANKO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"));
-    assert!(path.exists(), "pyHanko not found at {}", path.display());
-    let mut c = Command::new(path);
-    c.env("PYTHONWARNINGS", "ignore");
-    c
 }
 
 pub fn pem_file(dir: &Path, name: &str, der: &[u8]) -> PathBuf {
@@ -349,11 +244,7 @@ pub fn adesverify(file: &Path, at: Option<&str>) -> Vec<String> {
         .arg("--trust-replace")
         .arg(file);
     let (_, out) = run(c);
-    let v: Vec<String> = out
-        .lines()
-        .filter(|l| l.matches(':').count() >= 3 && !l.contains(" - "))
-        .map(|l| l.splitn(3, ':').nth(2).unwrap_or("").to_string())
-        .collect();
+    let v = pyhanko_statuses(&out);
     assert!(!v.is_empty(), "{out}");
     v
 }
@@ -362,34 +253,9 @@ pub fn adesverify(file: &Path, at: Option<&str>) -> Vec<String> {
 /// (field, signature valid, certificate trusted, total document).
 pub fn pdfsig(file: &Path) -> Vec<(String, bool, bool, bool)> {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sql:{}", dir.path().display());
     let tsa_root = pem_file(dir.path(), "tsa-root.pem", &tsa_pki().root);
-    let mut c = Command::new("certutil");
-    c.args(["-N", "-d", &db, "--empty-password"]);
-    assert!(run(c).0);
-    for (n, f) in [("demo", repo("certs/trust/root-ca.pem")), ("tsa", tsa_root)] {
-        let mut c = Command::new("certutil");
-        c.args(["-A", "-d", &db, "-n", n, "-t", "CT,C,C", "-i"])
-            .arg(f);
-        assert!(run(c).0);
-    }
-    let mut c = Command::new("pdfsig");
-    c.args(["-no-ocsp", "-nssdir", &db]).arg(file);
-    let (_, out) = run(c);
-    out.split("Signature #")
-        .skip(1)
-        .map(|s| {
-            (
-                s.lines()
-                    .find_map(|l| l.trim().strip_prefix("- Signature Field Name: "))
-                    .unwrap_or("")
-                    .to_string(),
-                s.contains("Signature Validation: Signature is Valid."),
-                s.contains("Certificate Validation: Certificate is Trusted."),
-                s.contains("Total document signed") && !s.contains("Not total document signed"),
-            )
-        })
-        .collect()
+    let roots = [("demo", repo("certs/trust/root-ca.pem")), ("tsa", tsa_root)];
+    pdfsig_with(file, &nss_db_in(dir.path(), &roots))
 }
 
 /// Every signature dictionary of the file (lopdf): (field name, dictionary).
@@ -485,22 +351,13 @@ pub fn verify_at(file: &[u8], at: i64, store: &TrustStore) -> serde_json::Value 
     serde_json::to_value(pdf::verify_bytes(file, store, &req)).unwrap()
 }
 
-pub fn epoch(s: &str) -> i64 {
-    qoltanba::time::parse_rfc3339(s).unwrap()
-}
-
 /// pyHanko's LTA validation (`tests/judges/pades_lta.py`) as a live
 /// validation at `at`: (all valid, output).
 pub fn pades_lta(file: &Path, at: &str) -> (bool, String) {
     let dir = file.parent().unwrap();
     let tsa_root = pem_file(dir, "tsa-root.pem", &tsa_pki().root);
-    let py = std::env::var("QOLTANBA_PYHANKO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo("target/pyhanko-venv/bin/pyhanko"))
-        .with_file_name("python");
-    let mut c = Command::new(py);
-    c.env("PYTHONWARNINGS", "ignore")
-        .arg(repo("tests/judges/pades_lta.py"))
+    let mut c = venv_python();
+    c.arg(repo("tests/judges/pades_lta.py"))
         .arg(file)
         .arg(at)
         .arg(repo("certs/trust/root-ca.pem"))

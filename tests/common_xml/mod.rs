@@ -1,28 +1,19 @@
 //! Helpers the XML signature tests share: the demo PKI's people, the demo
 //! trust store, qoltanba's verdict on a document, and xmlsec1 both ways.
+//! Needs `mod common;` beside it in the test binary.
 #![allow(dead_code)]
 
+pub use crate::common::{pem_der, repo};
 use qoltanba::pki::signer::RingSigner;
 use qoltanba::pki::{Policy, TrustStore};
 use qoltanba::verdict::Code;
 use qoltanba::xmldsig::{self, XmlVerdict, XmlVerifyRequest};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// 2026-06-01, inside every demo certificate's validity.
 pub const AT: i64 = 1_780_272_000;
 /// The same instant as xmlsec1 takes it.
 pub const AT_XMLSEC: &str = "2026-06-01 00:00:00";
-
-pub fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-pub fn pem_der(p: &str) -> Vec<u8> {
-    pem::parse(std::fs::read(repo(p)).unwrap())
-        .unwrap()
-        .into_contents()
-}
 
 /// A demo person: certificate (DER) and key.
 pub struct Who {

@@ -1,7 +1,9 @@
 //! Random updates over a signed file (a proptest).
 
 use super::forge::{self, Update, append, facts, stream};
-use super::honest::{own_sign, rendered, repo, who};
+use super::honest::{own_sign, rendered};
+use crate::common::demo::who;
+use crate::common::repo;
 use lopdf::{Dictionary, Object};
 // Random updates over a signed file: a report that keeps its invariants,
 // never a panic, and never PASSED when an object of the signed revision

@@ -6,8 +6,9 @@ use super::forge::{
     self, Update, append, body, body_offset, contents, facts, helvetica, page_with_font, stream,
     update,
 };
-use super::honest::{own_sign, who};
-use super::write;
+use super::honest::own_sign;
+use crate::common::demo::who;
+use crate::common::write;
 use lopdf::{Dictionary, Object};
 use std::path::{Path, PathBuf};
 
@@ -126,45 +127,43 @@ pub fn isa(d: &Path, one: &[u8], case: &mut Add<'_>) {
         );
     }
     {
-        let mut p2 = page_with_font(&one, &page, next + 1);
-        p2.set("Contents", Object::Reference((next, 0)));
-        let bytes = update(
-            &one,
-            vec![
-                (next, stream(&forge::text_content("REFUND"))),
-                (next + 1, helvetica()),
-                (page_id, Object::Dictionary(p2)),
-            ],
-        );
-        case(
-            "ISA: a sound update replacing the page's content",
-            "isa",
-            write(d, "isa-content.pdf", &bytes),
-            "PDF_MODIFIED",
-            Some("page_content"),
-            None,
-        );
-        // The same, drawn over the page (an overlay).
-        let mut p3 = page_with_font(&one, &page, next + 1);
-        let mut cs = contents(&page);
-        cs.push(Object::Reference((next, 0)));
-        p3.set("Contents", Object::Array(cs));
-        let bytes = update(
-            &one,
-            vec![
-                (next, stream(&forge::text_content("REFUND"))),
-                (next + 1, helvetica()),
-                (page_id, Object::Dictionary(p3)),
-            ],
-        );
-        case(
-            "ISA: a sound update drawing over the page",
-            "isa",
-            write(d, "isa-overlay.pdf", &bytes),
-            "PDF_MODIFIED",
-            None,
-            None,
-        );
+        // The page's content replaced, or drawn over (an overlay).
+        let mut overlay = contents(&page);
+        overlay.push(Object::Reference((next, 0)));
+        let variants = [
+            (
+                "ISA: a sound update replacing the page's content",
+                "isa-content.pdf",
+                Object::Reference((next, 0)),
+                Some("page_content"),
+            ),
+            (
+                "ISA: a sound update drawing over the page",
+                "isa-overlay.pdf",
+                Object::Array(overlay),
+                None,
+            ),
+        ];
+        for (name, file, page_contents, reason) in variants {
+            let mut p2 = page_with_font(&one, &page, next + 1);
+            p2.set("Contents", page_contents);
+            let bytes = update(
+                &one,
+                vec![
+                    (next, stream(&forge::text_content("REFUND"))),
+                    (next + 1, helvetica()),
+                    (page_id, Object::Dictionary(p2)),
+                ],
+            );
+            case(
+                name,
+                "isa",
+                write(d, file, &bytes),
+                "PDF_MODIFIED",
+                reason,
+                None,
+            );
+        }
     }
     {
         // An update whose entry points the page's content object at another
