@@ -259,6 +259,28 @@ impl Plan {
     }
 }
 
+/// Signature fields of the catalog's AcroForm (none when it has no form).
+pub fn form_signature_fields(
+    file: &PdfFile<'_>,
+    catalog: &Dictionary,
+    rev: usize,
+) -> Result<Vec<(ObjectId, Dictionary)>, PdfError> {
+    let fields = match catalog.get(b"AcroForm") {
+        Ok(f) => match file.resolve(f, rev)? {
+            Object::Dictionary(d) => match d.get(b"Fields") {
+                Ok(x) => match file.resolve(x, rev)? {
+                    Object::Array(a) => a,
+                    _ => Vec::new(),
+                },
+                Err(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    signature_fields(file, &fields, rev)
+}
+
 /// Signature fields reachable from `fields` (kids included, bounded).
 pub fn signature_fields(
     file: &PdfFile<'_>,
