@@ -55,17 +55,7 @@ impl Plan {
         if trailer.has(b"Encrypt") {
             return Err(PdfError::Encrypted);
         }
-        let size = int(trailer.get(b"Size").ok()).unwrap_or(0).max(0) as u64;
-        let max_seen = file
-            .revisions
-            .iter()
-            .filter_map(|r| r.entries.keys().next_back().copied())
-            .max()
-            .unwrap_or(0) as u64;
-        let next_id = size.max(max_seen + 1);
-        if next_id > 8_000_000 {
-            return Err(PdfError::Malformed("too many objects".into()));
-        }
+        let next_id = file.next_object_number()?;
         let (root, catalog) = file.catalog(last)?;
         // The AcroForm and the signature fields already there.
         let (form, form_dict) = match catalog.get(b"AcroForm") {
@@ -238,7 +228,7 @@ impl Plan {
             _ => None,
         };
         Ok(Plan {
-            next_id: next_id as u32,
+            next_id,
             root,
             catalog,
             page,

@@ -13,7 +13,7 @@ use super::cos::{self, text_string};
 use super::plan::{Form, Plan};
 use super::sign::{BYTE_RANGE_WIDTH, SignOptions, pdf_date, reserve};
 use super::stamp;
-use super::xref::{PdfFile, XrefKind, read_range};
+use super::xref::{PdfFile, Source, XrefKind, read_range};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use std::collections::BTreeMap;
 
@@ -26,11 +26,7 @@ impl Plan {
         url: &str,
         base: u64,
     ) -> Result<Update, PdfError> {
-        let mut u = Update::new(base, self.next_id);
-        let tail = read_range(file.source(), base.saturating_sub(1), 1)?;
-        if tail != b"\n" && tail != b"\r" {
-            u.bytes.push(b'\n');
-        }
+        let mut u = Update::after(file.source(), base, self.next_id)?;
         let sig_id = u.alloc();
         let field_id = match &self.existing_field {
             Some((id, _)) => *id,
@@ -113,26 +109,7 @@ impl Plan {
         let mut pb = Dictionary::new();
         pb.set("App", app);
         sd.set("Prop_Build", pb);
-        u.begin(sig_id);
-        let mut head = Vec::new();
-        cos::write(&mut head, &Object::Dictionary(sd));
-        // Open the dictionary again to append ByteRange and Contents.
-        if head.ends_with(b">>") {
-            head.truncate(head.len() - 2);
-        }
-        u.bytes.extend_from_slice(&head);
-        u.bytes.extend_from_slice(b"/ByteRange ");
-        u.byte_range_at = u.bytes.len();
-        u.bytes
-            .extend_from_slice(format!("{:<BYTE_RANGE_WIDTH$}", "[0 0 0 0]").as_bytes());
-        u.bytes.extend_from_slice(b"/Contents ");
-        let c0 = u.bytes.len();
-        u.bytes.push(b'<');
-        u.bytes.resize(u.bytes.len() + 2 * reserve(opts), b'0');
-        u.bytes.push(b'>');
-        u.contents = (c0, u.bytes.len());
-        u.bytes.extend_from_slice(b">>");
-        u.end();
+        u.signature_dictionary(sig_id, sd, reserve(opts));
         // The field and its widget (merged).
         let mut field = match &self.existing_field {
             Some((_, d)) => d.clone(),
@@ -190,37 +167,27 @@ impl Plan {
             u.object(id, &Object::Dictionary(f));
             widgets.push(Object::Reference(id));
         }
-        // The page's annotations gain the widgets.
+        // The page's annotations gain the widgets (None: it has them all).
+        let gain = |mut a: Vec<Object>| -> Option<Vec<Object>> {
+            let missing: Vec<Object> = widgets.iter().filter(|w| !a.contains(w)).cloned().collect();
+            (!missing.is_empty()).then(|| {
+                a.extend(missing);
+                a
+            })
+        };
         match &self.annots_ref {
             Some((id, a)) => {
-                let mut a = a.clone();
-                let before = a.len();
-                a.extend(
-                    widgets
-                        .iter()
-                        .filter(|w| !a.contains(w))
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                );
-                if a.len() > before {
+                if let Some(a) = gain(a.clone()) {
                     u.object(*id, &Object::Array(a));
                 }
             }
             None => {
                 let mut page = self.page.1.clone();
-                let mut a = match page.get(b"Annots") {
+                let a = match page.get(b"Annots") {
                     Ok(Object::Array(a)) => a.clone(),
                     _ => Vec::new(),
                 };
-                let before = a.len();
-                a.extend(
-                    widgets
-                        .iter()
-                        .filter(|w| !a.contains(w))
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                );
-                if a.len() > before {
+                if let Some(a) = gain(a) {
                     page.set("Annots", Object::Array(a));
                     u.object(self.page.0, &Object::Dictionary(page));
                 }
@@ -309,19 +276,11 @@ impl Plan {
                 catalog.set("DSS", Object::Reference(id));
                 catalog_changed = true;
             }
-            // PAdES extension level (ISO 32000 extension for the DSS).
-            let mut ext = match catalog.get(b"Extensions") {
+            let ext = match catalog.get(b"Extensions") {
                 Ok(Object::Dictionary(d)) => d.clone(),
                 _ => Dictionary::new(),
             };
-            if !ext.has(b"ESIC") {
-                let mut esic = Dictionary::new();
-                esic.set("BaseVersion", Object::Name(b"1.7".to_vec()));
-                esic.set("ExtensionLevel", 5);
-                ext.set("ESIC", esic);
-                catalog.set("Extensions", ext);
-                catalog_changed = true;
-            }
+            catalog_changed |= declare_pades_extension(&mut catalog, ext);
         }
         if catalog_changed {
             u.object(self.root, &Object::Dictionary(catalog));
@@ -341,16 +300,64 @@ pub(super) struct Update {
     pub(super) contents: (usize, usize),
 }
 
+/// Declares the PAdES extension level (the ISO 32000 extension for the
+/// DSS) in `catalog`, with its `/Extensions` as read (`ext`), unless
+/// declared already; whether the catalog changed.
+pub(super) fn declare_pades_extension(catalog: &mut Dictionary, mut ext: Dictionary) -> bool {
+    if ext.has(b"ESIC") {
+        return false;
+    }
+    let mut esic = Dictionary::new();
+    esic.set("BaseVersion", Object::Name(b"1.7".to_vec()));
+    esic.set("ExtensionLevel", 5);
+    ext.set("ESIC", esic);
+    catalog.set("Extensions", ext);
+    true
+}
+
 impl Update {
-    pub(super) fn new(base: u64, next: u32) -> Update {
-        Update {
+    /// An update appended at `base` to `src` (after a line end, when the
+    /// file does not end with one), its first new object `next`.
+    pub(super) fn after(src: &dyn Source, base: u64, next: u32) -> Result<Update, PdfError> {
+        let mut u = Update {
             bytes: Vec::with_capacity(64 * 1024),
             base,
             next,
             offsets: BTreeMap::new(),
             byte_range_at: 0,
             contents: (0, 0),
+        };
+        let tail = read_range(src, base.saturating_sub(1), 1)?;
+        if tail != b"\n" && tail != b"\r" {
+            u.bytes.push(b'\n');
         }
+        Ok(u)
+    }
+
+    /// Writes signature dictionary `sd` as object `id`, by hand: a
+    /// `/ByteRange` and a `/Contents` of `reserved` bytes appended as
+    /// placeholders, their positions kept in `byte_range_at` and `contents`.
+    pub(super) fn signature_dictionary(&mut self, id: ObjectId, sd: Dictionary, reserved: usize) {
+        self.begin(id);
+        let mut head = Vec::new();
+        cos::write(&mut head, &Object::Dictionary(sd));
+        // Open the dictionary again to append ByteRange and Contents.
+        if head.ends_with(b">>") {
+            head.truncate(head.len() - 2);
+        }
+        self.bytes.extend_from_slice(&head);
+        self.bytes.extend_from_slice(b"/ByteRange ");
+        self.byte_range_at = self.bytes.len();
+        self.bytes
+            .extend_from_slice(format!("{:<BYTE_RANGE_WIDTH$}", "[0 0 0 0]").as_bytes());
+        self.bytes.extend_from_slice(b"/Contents ");
+        let c0 = self.bytes.len();
+        self.bytes.push(b'<');
+        self.bytes.resize(self.bytes.len() + 2 * reserved, b'0');
+        self.bytes.push(b'>');
+        self.contents = (c0, self.bytes.len());
+        self.bytes.extend_from_slice(b">>");
+        self.end();
     }
 
     pub(super) fn alloc(&mut self) -> ObjectId {

@@ -6,7 +6,6 @@
 //! Owns that revision's bytes. The file is hashed streamed (bounded
 //! memory); the TSA comes in as a transport, so tests run on loopback.
 
-use super::dss::next_object_number;
 use crate::pdf::cos::{self, text_string};
 use crate::pdf::plan::signature_fields;
 use crate::pdf::sign::BYTE_RANGE_WIDTH;
@@ -35,11 +34,7 @@ pub fn append_doc_timestamp(
     }
     let (root, mut catalog) = file.catalog(last)?;
     let base = src.len();
-    let mut u = Update::new(base, next_object_number(&file)?);
-    let tail = read_range(src, base.saturating_sub(1), 1)?;
-    if tail != b"\n" && tail != b"\r" {
-        u.bytes.push(b'\n');
-    }
+    let mut u = Update::after(src, base, file.next_object_number()?)?;
     // The form and its fields.
     enum Form {
         Indirect(lopdf::ObjectId, Dictionary),
@@ -85,25 +80,8 @@ pub fn append_doc_timestamp(
     sd.set("Type", Object::Name(b"DocTimeStamp".to_vec()));
     sd.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
     sd.set("SubFilter", Object::Name(b"ETSI.RFC3161".to_vec()));
-    u.begin(sig_id);
-    let mut head = Vec::new();
-    cos::write(&mut head, &Object::Dictionary(sd));
-    if head.ends_with(b">>") {
-        head.truncate(head.len() - 2);
-    }
-    u.bytes.extend_from_slice(&head);
-    u.bytes.extend_from_slice(b"/ByteRange ");
-    let byte_range_at = u.bytes.len();
-    u.bytes
-        .extend_from_slice(format!("{:<BYTE_RANGE_WIDTH$}", "[0 0 0 0]").as_bytes());
-    u.bytes.extend_from_slice(b"/Contents ");
-    let c0 = u.bytes.len();
-    u.bytes.push(b'<');
-    u.bytes.resize(u.bytes.len() + 2 * RESERVED, b'0');
-    u.bytes.push(b'>');
-    let c1 = u.bytes.len();
-    u.bytes.extend_from_slice(b">>");
-    u.end();
+    u.signature_dictionary(sig_id, sd, RESERVED);
+    let (byte_range_at, (c0, c1)) = (u.byte_range_at, u.contents);
     // The field and its widget (merged, invisible: a zero rectangle).
     let mut field = Dictionary::new();
     field.set("Type", Object::Name(b"Annot".to_vec()));
