@@ -205,35 +205,9 @@ impl Plan {
             }
         }
         let new_field = fields.len() > before;
-        let with_fields = |mut d: Dictionary, u: &mut Update| -> Dictionary {
-            match self.fields_ref {
-                Some(id) => {
-                    if new_field {
-                        u.object(id, &Object::Array(fields.clone()));
-                    }
-                }
-                None => d.set("Fields", Object::Array(fields.clone())),
-            }
-            d.set("SigFlags", 3);
-            d
-        };
-        match &self.form {
-            Form::Indirect(id, d) => {
-                let d = with_fields(d.clone(), &mut u);
-                u.object(*id, &Object::Dictionary(d));
-            }
-            Form::Inline(d) => {
-                catalog.set("AcroForm", with_fields(d.clone(), &mut u));
-                catalog_changed = true;
-            }
-            Form::None => {
-                let id = u.alloc();
-                let d = with_fields(Dictionary::new(), &mut u);
-                u.object(id, &Object::Dictionary(d));
-                catalog.set("AcroForm", Object::Reference(id));
-                catalog_changed = true;
-            }
-        }
+        catalog_changed |=
+            self.form
+                .write(&mut u, &mut catalog, &fields, self.fields_ref, new_field);
         if opts.certify {
             let mut perms = match catalog.get(b"Perms") {
                 Ok(Object::Dictionary(d)) => d.clone(),
@@ -298,6 +272,52 @@ pub(super) struct Update {
     pub(super) offsets: BTreeMap<u32, (u64, u16)>,
     pub(super) byte_range_at: usize,
     pub(super) contents: (usize, usize),
+}
+
+impl Form {
+    /// Writes the form with `fields` and SigFlags 3 (signatures exist,
+    /// append only): the list goes to its own object `fields_ref` when it
+    /// has one (rewritten only when `fields_changed`), else into the form; a
+    /// file without a form gets a new one. Whether `catalog` changed.
+    pub(super) fn write(
+        &self,
+        u: &mut Update,
+        catalog: &mut Dictionary,
+        fields: &[Object],
+        fields_ref: Option<ObjectId>,
+        fields_changed: bool,
+    ) -> bool {
+        let with_fields = |mut d: Dictionary, u: &mut Update| -> Dictionary {
+            match fields_ref {
+                Some(id) => {
+                    if fields_changed {
+                        u.object(id, &Object::Array(fields.to_vec()));
+                    }
+                }
+                None => d.set("Fields", Object::Array(fields.to_vec())),
+            }
+            d.set("SigFlags", 3);
+            d
+        };
+        match self {
+            Form::Indirect(id, d) => {
+                let d = with_fields(d.clone(), u);
+                u.object(*id, &Object::Dictionary(d));
+                false
+            }
+            Form::Inline(d) => {
+                catalog.set("AcroForm", with_fields(d.clone(), u));
+                true
+            }
+            Form::None => {
+                let id = u.alloc();
+                let d = with_fields(Dictionary::new(), u);
+                u.object(id, &Object::Dictionary(d));
+                catalog.set("AcroForm", Object::Reference(id));
+                true
+            }
+        }
+    }
 }
 
 /// Declares the PAdES extension level (the ISO 32000 extension for the
@@ -420,20 +440,14 @@ impl Update {
                 trailer.set("Size", i64::from(self.next));
                 self.bytes.extend_from_slice(b"xref\n");
                 let ids: Vec<u32> = self.offsets.keys().copied().collect();
-                let mut i = 0;
-                while i < ids.len() {
-                    let mut j = i;
-                    while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
-                        j += 1;
-                    }
+                for run in consecutive(&ids) {
                     self.bytes
-                        .extend_from_slice(format!("{} {}\n", ids[i], j - i + 1).as_bytes());
-                    for id in &ids[i..=j] {
+                        .extend_from_slice(format!("{} {}\n", run[0], run.len()).as_bytes());
+                    for id in run {
                         let (off, g) = self.offsets[id];
                         self.bytes
                             .extend_from_slice(format!("{off:010} {g:05} n\r\n").as_bytes());
                     }
-                    i = j + 1;
                 }
                 self.bytes.extend_from_slice(b"trailer\n");
                 cos::write(&mut self.bytes, &Object::Dictionary(trailer));
@@ -446,21 +460,15 @@ impl Update {
                 let mut data = Vec::new();
                 let mut index = Vec::new();
                 let ids: Vec<u32> = self.offsets.keys().copied().collect();
-                let mut i = 0;
-                while i < ids.len() {
-                    let mut j = i;
-                    while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
-                        j += 1;
-                    }
-                    index.push(Object::Integer(i64::from(ids[i])));
-                    index.push(Object::Integer((j - i + 1) as i64));
-                    for id in &ids[i..=j] {
+                for run in consecutive(&ids) {
+                    index.push(Object::Integer(i64::from(run[0])));
+                    index.push(Object::Integer(run.len() as i64));
+                    for id in run {
                         let (off, g) = self.offsets[id];
                         data.push(1u8);
                         data.extend_from_slice(&off.to_be_bytes()[8 - w1..]);
                         data.extend_from_slice(&g.to_be_bytes());
                     }
-                    i = j + 1;
                 }
                 trailer.set("Type", Object::Name(b"XRef".to_vec()));
                 trailer.set("Size", i64::from(self.next));
@@ -482,6 +490,12 @@ impl Update {
             .extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
         Ok(())
     }
+}
+
+/// The runs of consecutive object numbers in `ids` (sorted): a
+/// cross-reference subsection each.
+fn consecutive(ids: &[u32]) -> impl Iterator<Item = &[u32]> {
+    ids.chunk_by(|a, b| *b == *a + 1)
 }
 
 /// Rewrites references by `map` (ids not in it are kept).

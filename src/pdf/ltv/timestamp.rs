@@ -7,7 +7,7 @@
 //! memory); the TSA comes in as a transport, so tests run on loopback.
 
 use crate::pdf::cos::{self, text_string};
-use crate::pdf::plan::signature_fields;
+use crate::pdf::plan::{Form, signature_fields};
 use crate::pdf::sign::BYTE_RANGE_WIDTH;
 use crate::pdf::update::Update;
 use crate::pdf::xref::{PdfFile, Source, read_range};
@@ -36,31 +36,7 @@ pub fn append_doc_timestamp(
     let base = src.len();
     let mut u = Update::after(src, base, file.next_object_number()?)?;
     // The form and its fields.
-    enum Form {
-        Indirect(lopdf::ObjectId, Dictionary),
-        Inline(Dictionary),
-        None,
-    }
-    let form = match catalog.get(b"AcroForm") {
-        Ok(Object::Reference(id)) => match file.object(*id, last)? {
-            Object::Dictionary(d) => Form::Indirect(*id, d),
-            _ => Form::None,
-        },
-        Ok(Object::Dictionary(d)) => Form::Inline(d.clone()),
-        _ => Form::None,
-    };
-    let form_dict = match &form {
-        Form::Indirect(_, d) | Form::Inline(d) => Some(d.clone()),
-        Form::None => None,
-    };
-    let (mut fields, fields_ref) = match form_dict.as_ref().map(|d| d.get(b"Fields")) {
-        Some(Ok(Object::Reference(id))) => match file.object(*id, last)? {
-            Object::Array(a) => (a, Some(*id)),
-            _ => (Vec::new(), None),
-        },
-        Some(Ok(Object::Array(a))) => (a.clone(), None),
-        _ => (Vec::new(), None),
-    };
+    let (form, mut fields, fields_ref) = Form::read(&file, &catalog, last)?;
     let names: Vec<String> = signature_fields(&file, &fields, last)?
         .iter()
         .filter_map(|(_, d)| d.get(b"T").ok().and_then(cos::text))
@@ -120,32 +96,7 @@ pub fn append_doc_timestamp(
     }
     // The form lists the field.
     fields.push(widget);
-    let with_fields = |mut d: Dictionary, u: &mut Update| -> Dictionary {
-        match fields_ref {
-            Some(id) => u.object(id, &Object::Array(fields.clone())),
-            None => d.set("Fields", Object::Array(fields.clone())),
-        }
-        d.set("SigFlags", 3);
-        d
-    };
-    let mut catalog_changed = false;
-    match form {
-        Form::Indirect(id, d) => {
-            let d = with_fields(d, &mut u);
-            u.object(id, &Object::Dictionary(d));
-        }
-        Form::Inline(d) => {
-            catalog.set("AcroForm", with_fields(d, &mut u));
-            catalog_changed = true;
-        }
-        Form::None => {
-            let id = u.alloc();
-            let d = with_fields(Dictionary::new(), &mut u);
-            u.object(id, &Object::Dictionary(d));
-            catalog.set("AcroForm", Object::Reference(id));
-            catalog_changed = true;
-        }
-    }
+    let catalog_changed = form.write(&mut u, &mut catalog, &fields, fields_ref, true);
     if catalog_changed {
         u.object(root, &Object::Dictionary(catalog));
     }

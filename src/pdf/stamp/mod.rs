@@ -94,10 +94,15 @@ pub fn text_from_certificate(cert_der: &[u8], signing_time: i64) -> Result<Stamp
     })
 }
 
+/// Unix seconds as Kazakhstan's wall clock (UTC+5; the epoch when out of range).
+pub fn kz_clock(unix: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(unix + 5 * 3600)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
 /// Kazakhstan time (UTC+5) as `YYYY-MM-DD HH:MM:SS`.
 pub fn kz_time(unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix + 5 * 3600)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = kz_clock(unix);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         t.year(),
