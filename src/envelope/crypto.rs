@@ -87,6 +87,21 @@ pub(super) fn prehash_missing(d: Digest) -> Check {
     )
 }
 
+/// Whether signature scheme `sc` is one a key of `kind` makes (an ECDSA
+/// signature from an EC key, and so on); a CMS signer's and an XML
+/// signature's algorithm are both held to it.
+pub(crate) fn scheme_fits_key(sc: Scheme, kind: KeyKind) -> bool {
+    matches!(
+        (sc, kind),
+        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
+            | (Scheme::Gost(_), KeyKind::Gost { .. })
+            | (
+                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
+                KeyKind::Rsa { .. }
+            )
+    )
+}
+
 pub(super) fn crypto_checks(
     s: &Signer,
     content: &[u8],
@@ -101,15 +116,7 @@ pub(super) fn crypto_checks(
             Check::skipped("signature", "key not supported"),
         );
     };
-    let key_matches = matches!(
-        (sc, key.kind),
-        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
-            | (Scheme::Gost(_), KeyKind::Gost { .. })
-            | (
-                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
-                KeyKind::Rsa { .. }
-            )
-    );
+    let key_matches = scheme_fits_key(sc, key.kind);
     let cert_detail = json!({ "certificate": cert.label(), "scheme": sc.name() });
     if !key_matches {
         let digest = if s.signed_attrs_der.is_some() {

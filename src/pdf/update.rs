@@ -137,19 +137,7 @@ impl Plan {
         // Empty fields for later signers, each with an empty appearance.
         for (name, r) in opts.add_fields.iter().zip(&self.empty_rects) {
             let (id, ap) = (u.alloc(), u.alloc());
-            let mut d = Dictionary::new();
-            d.set("Type", Object::Name(b"XObject".to_vec()));
-            d.set("Subtype", Object::Name(b"Form".to_vec()));
-            d.set(
-                "BBox",
-                Object::Array(vec![
-                    0.into(),
-                    0.into(),
-                    Object::Real(r[2] - r[0]),
-                    Object::Real(r[3] - r[1]),
-                ]),
-            );
-            u.stream(ap, &d, b"");
+            u.stream(ap, &stamp::form_dictionary(r[2] - r[0], r[3] - r[1]), b"");
             let mut f = Dictionary::new();
             f.set("Type", Object::Name(b"Annot".to_vec()));
             f.set("Subtype", Object::Name(b"Widget".to_vec()));
@@ -352,6 +340,23 @@ impl Update {
             u.bytes.push(b'\n');
         }
         Ok(u)
+    }
+
+    /// An update of its own to `file`, appended at its end; an encrypted
+    /// file is refused (the update would be written in the clear).
+    pub(super) fn for_file(file: &PdfFile<'_>) -> Result<Update, PdfError> {
+        if file.trailer().has(b"Encrypt") {
+            return Err(PdfError::Encrypted);
+        }
+        let src = file.source();
+        Update::after(src, src.len(), file.next_object_number()?)
+    }
+
+    /// The cross-reference section and trailer that close an update to
+    /// `file`, after its last revision.
+    pub(super) fn finish_file(&mut self, file: &PdfFile<'_>) -> Result<(), PdfError> {
+        let last = &file.revisions[file.revisions.len() - 1];
+        self.finish_xref(file.trailer(), last.kind, file.startxref)
     }
 
     /// Writes signature dictionary `sd` as object `id`, by hand: a

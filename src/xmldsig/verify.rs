@@ -19,7 +19,8 @@ use super::reference::{self, Chain, Expect};
 use super::signature::{self, KeyRef, SignatureInfo};
 use super::tree::{self, Xml, is, path, qname};
 use super::wsse;
-use crate::pki::algorithms::{KeyKind, Scheme, VerifyError};
+use crate::envelope::scheme_fits_key;
+use crate::pki::algorithms::{Scheme, VerifyError};
 use crate::pki::cert::{Certificate, hex, sha256};
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{self, Extra, Policy, TrustStore};
@@ -553,16 +554,7 @@ fn signature_check(
     };
     let mut detail =
         json!({ "certificate": cert.label(), "scheme": sc.name(), "canonicalization": cm.uri() });
-    let fits = matches!(
-        (sc, key.kind),
-        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
-            | (Scheme::Gost(_), KeyKind::Gost { .. })
-            | (
-                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
-                KeyKind::Rsa { .. }
-            )
-    );
-    if !fits {
+    if !scheme_fits_key(sc, key.kind) {
         detail["problem"] = json!("the signature method does not fit the certificate's key");
         return Check::failed("signature", Code::SignatureInvalid, detail);
     }

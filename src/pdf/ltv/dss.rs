@@ -25,13 +25,8 @@ const MAX_ITEMS: usize = 5000;
 pub fn append_dss(src: &dyn Source, data: &Ltv, time: i64) -> Result<Vec<u8>, PdfError> {
     let file = PdfFile::open(src)?;
     let last = file.revisions.len() - 1;
-    let trailer = file.trailer().clone();
-    if trailer.has(b"Encrypt") {
-        return Err(PdfError::Encrypted);
-    }
+    let mut u = Update::for_file(&file)?;
     let (root, mut catalog) = file.catalog(last)?;
-    let base = src.len();
-    let mut u = Update::after(src, base, file.next_object_number()?)?;
     let (dss_id, mut dss) = match catalog.get(b"DSS") {
         Ok(Object::Reference(id)) => match file.object(*id, last)? {
             Object::Dictionary(d) => (Some(*id), d),
@@ -126,7 +121,7 @@ pub fn append_dss(src: &dyn Source, data: &Ltv, time: i64) -> Result<Vec<u8>, Pd
     if catalog_changed {
         u.object(root, &Object::Dictionary(catalog));
     }
-    u.finish_xref(&trailer, file.revisions[last].kind, file.startxref)?;
+    u.finish_file(&file)?;
     Ok(u.bytes)
 }
 

@@ -28,13 +28,9 @@ pub fn append_doc_timestamp(
 ) -> Result<(Vec<u8>, Vec<u8>), PdfError> {
     let file = PdfFile::open(src)?;
     let last = file.revisions.len() - 1;
-    let trailer = file.trailer().clone();
-    if trailer.has(b"Encrypt") {
-        return Err(PdfError::Encrypted);
-    }
+    let mut u = Update::for_file(&file)?;
     let (root, mut catalog) = file.catalog(last)?;
     let base = src.len();
-    let mut u = Update::after(src, base, file.next_object_number()?)?;
     // The form and its fields.
     let (form, mut fields, fields_ref) = Form::read(&file, &catalog, last)?;
     let names: Vec<String> = signature_fields(&file, &fields, last)?
@@ -100,7 +96,7 @@ pub fn append_doc_timestamp(
     if catalog_changed {
         u.object(root, &Object::Dictionary(catalog));
     }
-    u.finish_xref(&trailer, file.revisions[last].kind, file.startxref)?;
+    u.finish_file(&file)?;
     // The ByteRange: everything but /Contents.
     let total = base + u.bytes.len() as u64;
     let (a, b) = (base + c0 as u64, base + c1 as u64);
