@@ -68,6 +68,18 @@ fn form(m: &mut String, lang: Lang, max_bytes: usize) {
     );
 }
 
+/// The check page around `m`, the upload form last.
+fn check_page(mut m: String, lang: Lang, max_bytes: usize) -> String {
+    form(&mut m, lang, max_bytes);
+    render(&Page {
+        lang,
+        title: Text::CheckTitle.get(lang),
+        path: "/check",
+        keep: &[],
+        main: m,
+    })
+}
+
 /// The form, with a problem said above it when there is one.
 pub fn form_page(lang: Lang, problem: Option<FormProblem>, max_bytes: usize) -> String {
     let t = |k: Text| escape(k.get(lang));
@@ -85,14 +97,7 @@ pub fn form_page(lang: Lang, problem: Option<FormProblem>, max_bytes: usize) -> 
             t(p.text())
         );
     }
-    form(&mut m, lang, max_bytes);
-    render(&Page {
-        lang,
-        title: Text::CheckTitle.get(lang),
-        path: "/check",
-        keep: &[],
-        main: m,
-    })
+    check_page(m, lang, max_bytes)
 }
 
 /// The answer page of a check; `carried` is the upload (file, data) when
@@ -282,12 +287,5 @@ pub fn result_page(
         }
     }
     let _ = writeln!(m, "<h2>{}</h2>", escape(t(Text::CheckAnother)));
-    form(&mut m, lang, max_bytes);
-    render(&Page {
-        lang,
-        title: Text::CheckTitle.get(lang),
-        path: "/check",
-        keep: &[],
-        main: m,
-    })
+    check_page(m, lang, max_bytes)
 }
