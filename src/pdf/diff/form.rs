@@ -269,15 +269,23 @@ fn changed_field(
     let locked_ok = changed_keys(od, nd, &ALWAYS_MODIFIABLE).is_empty();
     if n.is_sig() {
         let (before, after) = (od.get(b"V").ok(), nd.get(b"V").ok());
+        // The field's own object, at the signing level.
+        let allow_field = |a: &mut Analysis<'_, '_>, locked_ok: bool, detail: String| {
+            a.allow(
+                n.id.0,
+                Level::Lta,
+                Category::SignatureField,
+                Some(name),
+                locked_ok,
+                true,
+                detail,
+            );
+        };
         match (before, after) {
             (None, Some(_)) => {
-                a.allow(
-                    n.id.0,
-                    Level::Lta,
-                    Category::SignatureField,
-                    Some(name),
+                allow_field(
+                    a,
                     false,
-                    true,
                     format!("the empty signature field {name:?} signed"),
                 );
                 appearance(
@@ -293,27 +301,15 @@ fn changed_field(
                 signature_value(a, name, n, visible(n))?;
             }
             (Some(x), Some(y)) if same(x, y) && locked_ok => {
-                a.allow(
-                    n.id.0,
-                    Level::Lta,
-                    Category::SignatureField,
-                    Some(name),
-                    true,
-                    true,
-                    format!("the signature field {name:?}: flags"),
-                );
+                allow_field(a, true, format!("the signature field {name:?}: flags"));
             }
             (Some(_), None) => a.refuse(
                 n.id.0,
                 Category::FormStructure,
                 format!("the signature of {name:?} removed from its field"),
             ),
-            (None, None) if locked_ok => a.allow(
-                n.id.0,
-                Level::Lta,
-                Category::SignatureField,
-                Some(name),
-                true,
+            (None, None) if locked_ok => allow_field(
+                a,
                 true,
                 format!("the empty signature field {name:?}: flags"),
             ),
