@@ -219,7 +219,7 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
             v
         })
         .collect();
-    reconcile_iin(&mut verdicts);
+    reconcile_iin(&mut verdicts, "signer");
     // Countersignatures: SignerInfos over a signer's signature value.
     let counter_req = VerifyRequest {
         envelope: req.envelope,
@@ -274,8 +274,9 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
 
 /// With several signers, the request's IIN belongs to one of them (the
 /// applicant): when one signer's IIN matches, the others' IIN checks are
-/// skipped instead of failed.
-fn reconcile_iin(verdicts: &mut [Verdict]) {
+/// skipped instead of failed. `signer` is what the verdicts are of
+/// (`signer` in an envelope, `signature` in XML), for the note.
+pub(crate) fn reconcile_iin(verdicts: &mut [Verdict], signer: &str) {
     let iin_passed = |v: &Verdict| {
         v.checks
             .iter()
@@ -293,7 +294,7 @@ fn reconcile_iin(verdicts: &mut [Verdict]) {
                 "iin",
                 Check::skipped(
                     "iin",
-                    &format!("the request's IIN is signer #{}'s", owner + 1),
+                    &format!("the request's IIN is {signer} #{}'s", owner + 1),
                 ),
             );
         }

@@ -14,13 +14,14 @@
 use super::NS_DSIG;
 use super::algorithms::{self, ecdsa_raw_to_der};
 use super::c14n::{self, C14n, Method};
-use super::iin::{iin_in_content, reconcile_iin};
+use super::iin::iin_in_content;
 use super::reference::{self, Chain, Expect};
 use super::signature::{self, KeyRef, SignatureInfo};
 use super::tree::{self, Xml, is, path, qname};
 use super::wsse;
-use crate::envelope::scheme_fits_key;
-use crate::pki::algorithms::{Scheme, VerifyError};
+use crate::envelope::verify::reconcile_iin;
+use crate::envelope::{scheme_fits_key, signature_failed};
+use crate::pki::algorithms::Scheme;
 use crate::pki::cert::{Certificate, hex, sha256};
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{self, Extra, Policy, TrustStore};
@@ -188,7 +189,7 @@ pub fn verify(req: &XmlVerifyRequest<'_>, store: &TrustStore) -> XmlVerdict {
         signed.extend(content);
         verdicts.push(v);
     }
-    reconcile_iin(&mut verdicts);
+    reconcile_iin(&mut verdicts, "signature");
     let info = json!({
         "format": format,
         "document_element": qname(root),
@@ -572,14 +573,6 @@ fn signature_check(
     };
     match crate::pki::algorithms::verify(sc, key, &signed_info, &value) {
         Ok(()) => Check::passed("signature", detail),
-        Err(e) => {
-            detail["problem"] = json!(e.to_string());
-            let code = if matches!(e, VerifyError::Algorithm(_)) {
-                Code::AlgorithmUnsupported
-            } else {
-                Code::SignatureInvalid
-            };
-            Check::failed("signature", code, detail)
-        }
+        Err(e) => signature_failed(&e, detail),
     }
 }
