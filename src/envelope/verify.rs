@@ -161,10 +161,7 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
     let crls: std::borrow::Cow<'_, RevocationStore> = if own {
         std::borrow::Cow::Borrowed(&store.revocation)
     } else {
-        let mut crls = store.revocation.clone();
-        crls.crls.extend(req.crls.crls.iter().cloned());
-        crls.rejected.extend(req.crls.rejected.iter().cloned());
-        crls.ocsps.extend(req.crls.ocsps.iter().cloned());
+        let mut crls = extended(&store.revocation, &req.crls);
         for (i, raw) in env.crls.iter().enumerate() {
             crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
         }
@@ -270,6 +267,16 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
         "ber": env.was_ber,
     });
     Verdict::worst_of(verdicts, envelope_info)
+}
+
+/// A copy of `store` (the lists of Arcs) with the revocation data a
+/// request brings (`given`) added.
+pub(crate) fn extended(store: &RevocationStore, given: &RevocationStore) -> RevocationStore {
+    let mut out = store.clone();
+    out.crls.extend(given.crls.iter().cloned());
+    out.rejected.extend(given.rejected.iter().cloned());
+    out.ocsps.extend(given.ocsps.iter().cloned());
+    out
 }
 
 /// With several signers, the request's IIN belongs to one of them (the

@@ -19,7 +19,7 @@ use super::reference::{self, Chain, Expect};
 use super::signature::{self, KeyRef, SignatureInfo};
 use super::tree::{self, Xml, is, path, qname};
 use super::wsse;
-use crate::envelope::verify::reconcile_iin;
+use crate::envelope::verify::{extended, reconcile_iin};
 use crate::envelope::{scheme_fits_key, signature_failed};
 use crate::pki::algorithms::Scheme;
 use crate::pki::cert::{Certificate, hex, sha256};
@@ -154,11 +154,7 @@ pub fn verify(req: &XmlVerifyRequest<'_>, store: &TrustStore) -> XmlVerdict {
     let crls: std::borrow::Cow<'_, RevocationStore> = if own_crls {
         std::borrow::Cow::Borrowed(&store.revocation)
     } else {
-        let mut c = store.revocation.clone();
-        c.crls.extend(req.crls.crls.iter().cloned());
-        c.rejected.extend(req.crls.rejected.iter().cloned());
-        c.ocsps.extend(req.crls.ocsps.iter().cloned());
-        std::borrow::Cow::Owned(c)
+        std::borrow::Cow::Owned(extended(&store.revocation, &req.crls))
     };
     let mut verdicts = Vec::with_capacity(sigs.len());
     let mut signed = Vec::new();
