@@ -6,7 +6,7 @@
 //! again.
 
 use super::super::check::{Checked, message_of};
-use super::super::html::{Page, escape, render, row};
+use super::super::html::{Page, escape, hash_row, render, row};
 use super::super::lang::Lang;
 use super::super::report::pdf::{indication_text, outcome_text};
 use super::super::texts::{Text, check_name};
@@ -120,11 +120,7 @@ pub fn result_page(
     row(&mut m, t(Text::FileName), &escape(&c.name));
     row(&mut m, t(Text::FileKind), c.kind.label());
     row(&mut m, t(Text::FileSize), &c.size.to_string());
-    row(
-        &mut m,
-        t(Text::ReportFileSha256),
-        &format!("<span class=\"hash\">{}</span>", escape(&c.sha256)),
-    );
+    hash_row(&mut m, t(Text::ReportFileSha256), &c.sha256);
     row(&mut m, t(Text::CheckedAt), &escape(&kz(c.at, lang)));
     m.push_str("</dl>\n");
     let _ = writeln!(m, "<h2>{}</h2>", escape(t(Text::Signers)));
