@@ -182,6 +182,29 @@ fn next_ds<'a, 'i>(
         })
 }
 
+/// Reads `parent`'s remaining child elements `kids` with `read`: each must
+/// be `ds:{local}`, and there may be at most `max` of them (`what`, in the
+/// error).
+fn each_ds<'a, 'i, T>(
+    kids: impl Iterator<Item = Node<'a, 'i>>,
+    parent: Node<'a, 'i>,
+    local: &str,
+    (max, what): (usize, &'static str),
+    mut read: impl FnMut(Node<'a, 'i>) -> Result<T, SignatureError>,
+) -> Result<Vec<T>, SignatureError> {
+    let mut out = Vec::new();
+    for n in kids {
+        if !is(n, NS_DSIG, local) {
+            return Err(unexpected(n, parent));
+        }
+        if out.len() == max {
+            return Err(SignatureError::TooMany { what, max });
+        }
+        out.push(read(n)?);
+    }
+    Ok(out)
+}
+
 fn no_text(n: Node<'_, '_>) -> Result<(), SignatureError> {
     if has_stray_text(n) {
         return Err(SignatureError::StrayText { element: name(n) });
@@ -237,18 +260,13 @@ fn reference(r: Node<'_, '_>) -> Result<ReferenceInfo, SignatureError> {
     {
         kids.next();
         no_text(t)?;
-        for x in elements(t) {
-            if !is(x, NS_DSIG, "Transform") {
-                return Err(unexpected(x, t));
-            }
-            if transforms.len() == MAX_TRANSFORMS {
-                return Err(SignatureError::TooMany {
-                    what: "transforms in a reference",
-                    max: MAX_TRANSFORMS,
-                });
-            }
-            transforms.push((algorithm(x)?, prefix_list(x)?));
-        }
+        transforms = each_ds(
+            elements(t),
+            t,
+            "Transform",
+            (MAX_TRANSFORMS, "transforms in a reference"),
+            |x| Ok((algorithm(x)?, prefix_list(x)?)),
+        )?;
     }
     let dm = next_ds(&mut kids, r, "DigestMethod", "DigestMethod")?;
     let dv = next_ds(&mut kids, r, "DigestValue", "DigestValue")?;
@@ -353,19 +371,13 @@ pub fn read<'a, 'i>(sig: Node<'a, 'i>) -> Result<SignatureInfo<'a, 'i>, Signatur
     if elements(sm).next().is_some() {
         return Err(unexpected(elements(sm).next().unwrap_or(sm), sm));
     }
-    let mut references = Vec::new();
-    for r in parts {
-        if !is(r, NS_DSIG, "Reference") {
-            return Err(unexpected(r, si));
-        }
-        if references.len() == MAX_REFERENCES {
-            return Err(SignatureError::TooMany {
-                what: "references in a signature",
-                max: MAX_REFERENCES,
-            });
-        }
-        references.push(reference(r)?);
-    }
+    let references = each_ds(
+        parts,
+        si,
+        "Reference",
+        (MAX_REFERENCES, "references in a signature"),
+        reference,
+    )?;
     if references.is_empty() {
         return Err(SignatureError::Missing {
             parent: name(si),
