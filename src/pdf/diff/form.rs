@@ -97,15 +97,15 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
     if !looks.is_empty() {
         a.raise(holder, Level::FormFilling, Category::FormResources);
         if let Ok(dr) = new_af.get(b"DR") {
-            if let Object::Reference(r) = dr {
-                if a.safe_held_ref(ref_of(&old_af, b"DR"), *r, "/DR", holder) {
-                    a.allow_plain(
-                        r.0,
-                        Level::FormFilling,
-                        Category::FormResources,
-                        "the form's default resources",
-                    );
-                }
+            if let Object::Reference(r) = dr
+                && a.safe_held_ref(ref_of(&old_af, b"DR"), *r, "/DR", holder)
+            {
+                a.allow_plain(
+                    r.0,
+                    Level::FormFilling,
+                    Category::FormResources,
+                    "the form's default resources",
+                );
             }
             let dr = dr.clone();
             a.allow_deps(
@@ -120,15 +120,15 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
     // The field list.
     let old_fields_raw = old_af.get(b"Fields").ok().cloned().unwrap_or(Object::Null);
     let new_fields_raw = new_af.get(b"Fields").ok().cloned().unwrap_or(Object::Null);
-    if let Object::Reference(r) = &new_fields_raw {
-        if a.safe_held_ref(as_ref(&old_fields_raw), *r, "/Fields", holder) {
-            a.allow_plain(
-                r.0,
-                Level::Lta,
-                Category::SignatureField,
-                "the form's field list",
-            );
-        }
+    if let Object::Reference(r) = &new_fields_raw
+        && a.safe_held_ref(as_ref(&old_fields_raw), *r, "/Fields", holder)
+    {
+        a.allow_plain(
+            r.0,
+            Level::Lta,
+            Category::SignatureField,
+            "the form's field list",
+        );
     }
     let old_fields = list(a, &old_fields_raw, a.old)?;
     let new_fields = list(a, &new_fields_raw, a.new)?;
