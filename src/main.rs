@@ -40,6 +40,8 @@ mod xml_cli;
 mod report_cli;
 #[path = "cli/signer_trust.rs"]
 mod signer_trust;
+#[path = "cli/signing_key.rs"]
+mod signing_key;
 
 #[derive(Parser)]
 #[command(
@@ -301,25 +303,10 @@ fn inputs(t: &TrustArgs) -> Result<Inputs, UsageError> {
         TrustStore::from_dir(&dir)
             .map_err(|e| UsageError(format!("trust store {}: {e}", dir.display())))?
     } else {
-        let mut s = TrustStore::new("--trust");
-        for (p, test) in t
-            .trust
-            .iter()
-            .map(|p| (p, false))
-            .chain(t.test_trust.iter().map(|p| (p, true)))
-        {
-            let bytes = read(p)?;
-            let name = p.display().to_string();
-            let added = if test {
-                s.add_test_anchors(&bytes, &name)
-            } else {
-                s.add_anchors(&bytes, &name)
-            };
-            if let Err(e) = added {
-                extra.rejected_certs.push((name, e));
-            }
-        }
-        s
+        signer_trust::anchors_store(&t.trust, &t.test_trust, |name, e| {
+            extra.rejected_certs.push((name, e));
+            Ok(())
+        })?
     };
     for p in &t.certs {
         let bytes = read(p)?;
@@ -515,5 +502,17 @@ fn main() -> ExitCode {
             eprintln!("qoltanba: {msg}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks (argument ids named in `conflicts_with`
+    /// and `requires` exist, no two arguments share a flag), for every
+    /// subcommand, flattened argument groups included.
+    #[test]
+    fn command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

@@ -2,8 +2,10 @@
 //! into `main.rs`, not the library): parse arguments, call `qoltanba::pdf`,
 //! print.
 
+use super::signing_key::KeyArgs;
 use super::{Format, TrustArgs, UsageError, inputs, read, with_revocation};
 use clap::{Args, Subcommand};
+use qoltanba::keys::KeyOptions;
 use qoltanba::pdf::{self, SignOptions, StampPlacement};
 use qoltanba::pki::ocsp::{HttpTransport, OcspClient, RecordingTransport};
 use qoltanba::pki::signer::Signer;
@@ -49,17 +51,10 @@ pub struct SignArgs {
     /// The signed PDF (a new file).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// A PKCS#12 (.p12/.pfx) holding the key and its certificate.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["key_id", "key"])]
-    p12: Option<PathBuf>,
-    /// The environment variable that holds the PKCS#12 password (default: empty).
-    #[arg(long, value_name = "VAR")]
-    password_env: Option<String>,
-    /// A key in the signer key store (QOLTANBA_DATA_DIR).
-    #[arg(long, value_name = "ID", conflicts_with = "key")]
-    key_id: Option<String>,
+    #[command(flatten)]
+    key_source: KeyArgs,
     /// A PKCS#8 key (PEM or DER: RSA, ECDSA or GOST), for tests; needs --cert.
-    #[arg(long, value_name = "FILE", hide = true, requires = "cert")]
+    #[arg(long, value_name = "FILE", hide = true, requires = "cert", conflicts_with_all = ["p12", "key_id"])]
     key: Option<PathBuf>,
     /// The signer certificate for --key.
     #[arg(long, value_name = "FILE", hide = true)]
@@ -146,32 +141,12 @@ struct Key {
 }
 
 fn load_key(a: &SignArgs) -> Result<Result<Key, qoltanba::keys::KeyError>, UsageError> {
-    if let Some(p12) = &a.p12 {
-        let password = zeroize::Zeroizing::new(match &a.password_env {
-            Some(var) => std::env::var(var).map_err(|_| {
-                UsageError(format!("--password-env {var}: the variable is not set"))
-            })?,
-            None => String::new(),
-        });
-        let bytes = read(p12)?;
-        return Ok(qoltanba::keys::open_p12(&bytes, &password).map(|k| Key {
+    if a.key_source.given() {
+        return Ok(a.key_source.open(KeyOptions::default())?.map(|k| Key {
             cert: k.cert_der.clone(),
             chain: k.chain_der.clone(),
             signer: Box::new(k),
         }));
-    }
-    if let Some(id) = &a.key_id {
-        let data_dir = qoltanba::config::Config::data_dir_from_env();
-        let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        return Ok(qoltanba::keys::KeyStore::open(&data_dir, master.as_deref())
-            .and_then(|s| s.load(id))
-            .map(|k| Key {
-                cert: k.cert_der.clone(),
-                chain: k.chain_der.clone(),
-                signer: Box::new(k),
-            }));
     }
     let (Some(key), Some(cert)) = (&a.key, &a.cert) else {
         return Err(UsageError("give --p12 FILE or --key-id ID".into()));

@@ -3,12 +3,13 @@
 //! signing with an external device (`sign prepare`, `sign finish`).
 
 use crate::signer_trust::SignerTrust;
+use crate::signing_key::KeyArgs;
 use crate::{UsageError, read};
 use clap::{Args, Subcommand, ValueEnum};
 use qoltanba::envelope::longterm::{Level, write as longterm};
 use qoltanba::envelope::sign::{self as cades, OutputFormat};
 use qoltanba::envelope::twophase;
-use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
+use qoltanba::keys::{KeyError, KeyOptions, LoadedKey};
 use qoltanba::pki::TrustStore;
 use qoltanba::pki::algorithms::Digest;
 use std::path::PathBuf;
@@ -23,15 +24,8 @@ pub struct SignArgs {
     /// The data to sign.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
-    /// A PKCS#12 holding the signer's key and certificate chain.
-    #[arg(long, value_name = "FILE", conflicts_with = "key_id")]
-    p12: Option<PathBuf>,
-    /// The environment variable holding the PKCS#12 password.
-    #[arg(long, value_name = "VAR")]
-    password_env: Option<String>,
-    /// A key from the key store (`qoltanba keys import`).
-    #[arg(long, value_name = "ID")]
-    key_id: Option<String>,
+    #[command(flatten)]
+    key_source: KeyArgs,
     /// Keep the data inside the envelope.
     #[arg(long)]
     attached: bool,
@@ -246,31 +240,7 @@ fn load_key(a: &SignArgs) -> Result<Result<LoadedKey, KeyError>, UsageError> {
         }
     };
     let options = KeyOptions { digest, pss: a.pss };
-    match (&a.p12, &a.key_id) {
-        (Some(p12), None) => {
-            let password = zeroize::Zeroizing::new(match &a.password_env {
-                Some(var) => std::env::var(var).map_err(|_| {
-                    UsageError(format!("--password-env {var}: the variable is not set"))
-                })?,
-                None => String::new(),
-            });
-            Ok(qoltanba::keys::open_p12_with(
-                &read(p12)?,
-                &password,
-                options,
-            ))
-        }
-        (None, Some(id)) => {
-            let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from);
-            Ok(KeyStore::open(&data_dir(), master.as_deref())
-                .and_then(|s| s.load_with(id, options)))
-        }
-        _ => Err(UsageError(
-            "give exactly one of --p12 FILE or --key-id ID".into(),
-        )),
-    }
+    a.key_source.open(options)
 }
 
 /// The 1-based position of the signer that uses `cert` (the last such).

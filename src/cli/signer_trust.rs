@@ -42,23 +42,9 @@ impl SignerTrust {
         let mut store = if self.trust.is_empty() && self.test_trust.is_empty() {
             TrustStore::configured().map_err(UsageError)?
         } else {
-            let mut s = TrustStore::new("--trust");
-            for (p, test) in self
-                .trust
-                .iter()
-                .map(|p| (p, false))
-                .chain(self.test_trust.iter().map(|p| (p, true)))
-            {
-                let bytes = read(p)?;
-                let name = p.display().to_string();
-                let added = if test {
-                    s.add_test_anchors(&bytes, &name)
-                } else {
-                    s.add_anchors(&bytes, &name)
-                };
-                added.map_err(|e| UsageError(format!("--trust {name}: {e}")))?;
-            }
-            s
+            anchors_store(&self.trust, &self.test_trust, |name, e| {
+                Err(UsageError(format!("--trust {name}: {e}")))
+            })?
         };
         let cas = store.cas();
         for p in &self.crl {
@@ -75,4 +61,32 @@ impl SignerTrust {
         store.precheck_crls();
         Ok(store)
     }
+}
+
+/// A store of the anchors in `trust` and `test_trust` (a test PKI's), in that
+/// order; a file whose anchors are refused goes to `refused` (file name,
+/// reason), which decides whether that ends the reading.
+pub fn anchors_store(
+    trust: &[PathBuf],
+    test_trust: &[PathBuf],
+    mut refused: impl FnMut(String, String) -> Result<(), UsageError>,
+) -> Result<TrustStore, UsageError> {
+    let mut s = TrustStore::new("--trust");
+    for (p, test) in trust
+        .iter()
+        .map(|p| (p, false))
+        .chain(test_trust.iter().map(|p| (p, true)))
+    {
+        let bytes = read(p)?;
+        let name = p.display().to_string();
+        let added = if test {
+            s.add_test_anchors(&bytes, &name)
+        } else {
+            s.add_anchors(&bytes, &name)
+        };
+        if let Err(e) = added {
+            refused(name, e)?;
+        }
+    }
+    Ok(s)
 }

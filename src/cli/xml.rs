@@ -3,11 +3,12 @@
 //! messages of the e-government gateway.
 
 use crate::signer_trust::SignerTrust;
+use crate::signing_key::KeyArgs;
 use crate::{
     Format, TrustArgs, UsageArg, UsageError, inputs, print_verdict, read, with_revocation,
 };
 use clap::{Args, Subcommand};
-use qoltanba::keys::{KeyError, KeyOptions, KeyStore, LoadedKey};
+use qoltanba::keys::{KeyError, KeyOptions, LoadedKey};
 use qoltanba::pki::{Policy, Usage};
 use qoltanba::xmldsig::{self, WsseOptions, XmlVerifyRequest};
 use std::path::PathBuf;
@@ -55,15 +56,8 @@ pub struct SignArgs {
     /// The XML to sign.
     #[arg(long = "in", value_name = "FILE")]
     input: PathBuf,
-    /// A PKCS#12 holding the signer's key and certificate.
-    #[arg(long, value_name = "FILE", conflicts_with = "key_id")]
-    p12: Option<PathBuf>,
-    /// The environment variable holding the PKCS#12 password.
-    #[arg(long, value_name = "VAR")]
-    password_env: Option<String>,
-    /// A key from the key store (`qoltanba keys import`).
-    #[arg(long, value_name = "ID")]
-    key_id: Option<String>,
+    #[command(flatten)]
+    key_source: KeyArgs,
     /// Sign a SOAP message with WS-Security (the Body, by wsu:Id; the
     /// certificate in a wsse:KeyIdentifier), as the gateway takes it.
     #[arg(long)]
@@ -133,34 +127,7 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, UsageError> {
 }
 
 fn load_key(a: &SignArgs) -> Result<Result<LoadedKey, KeyError>, UsageError> {
-    match (&a.p12, &a.key_id) {
-        (Some(p12), None) => {
-            let password = zeroize::Zeroizing::new(match &a.password_env {
-                Some(var) => std::env::var(var).map_err(|_| {
-                    UsageError(format!("--password-env {var}: the variable is not set"))
-                })?,
-                None => String::new(),
-            });
-            Ok(qoltanba::keys::open_p12_with(
-                &read(p12)?,
-                &password,
-                KeyOptions::default(),
-            ))
-        }
-        (None, Some(id)) => {
-            let master = std::env::var_os("QOLTANBA_MASTER_KEY_FILE")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from);
-            Ok(KeyStore::open(
-                &qoltanba::config::Config::data_dir_from_env(),
-                master.as_deref(),
-            )
-            .and_then(|s| s.load_with(id, KeyOptions::default())))
-        }
-        _ => Err(UsageError(
-            "give exactly one of --p12 FILE or --key-id ID".into(),
-        )),
-    }
+    a.key_source.open(KeyOptions::default())
 }
 
 /// A fresh token for the message's IDs (16 random bytes, hex).

@@ -9,7 +9,7 @@ use crate::pki::algorithms::{self, Digest, KeyKind, Scheme, VerifyError};
 use crate::pki::cert::{Certificate, hex};
 use crate::verdict::{Check, Code};
 use der::{Decode, Tag};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// ESS signing-certificate(-v2): does the first certificate ID name `cert`?
 pub(super) fn ess_check(s: &Signer, cert: &Certificate) -> Option<Result<String, String>> {
@@ -87,6 +87,34 @@ pub(super) fn prehash_missing(d: Digest) -> Check {
     )
 }
 
+/// The failed `signature` check for `e`, its text added to `detail` as the
+/// problem: an algorithm refused is `ALGORITHM_UNSUPPORTED`, anything else
+/// `SIGNATURE_INVALID`.
+pub(crate) fn signature_failed(e: &VerifyError, mut detail: Value) -> Check {
+    detail["problem"] = json!(e.to_string());
+    let code = if matches!(e, VerifyError::Algorithm(_)) {
+        Code::AlgorithmUnsupported
+    } else {
+        Code::SignatureInvalid
+    };
+    Check::failed("signature", code, detail)
+}
+
+/// Whether signature scheme `sc` is one a key of `kind` makes (an ECDSA
+/// signature from an EC key, and so on); a CMS signer's and an XML
+/// signature's algorithm are both held to it.
+pub(crate) fn scheme_fits_key(sc: Scheme, kind: KeyKind) -> bool {
+    matches!(
+        (sc, kind),
+        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
+            | (Scheme::Gost(_), KeyKind::Gost { .. })
+            | (
+                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
+                KeyKind::Rsa { .. }
+            )
+    )
+}
+
 pub(super) fn crypto_checks(
     s: &Signer,
     content: &[u8],
@@ -101,15 +129,7 @@ pub(super) fn crypto_checks(
             Check::skipped("signature", "key not supported"),
         );
     };
-    let key_matches = matches!(
-        (sc, key.kind),
-        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
-            | (Scheme::Gost(_), KeyKind::Gost { .. })
-            | (
-                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
-                KeyKind::Rsa { .. }
-            )
-    );
+    let key_matches = scheme_fits_key(sc, key.kind);
     let cert_detail = json!({ "certificate": cert.label(), "scheme": sc.name() });
     if !key_matches {
         let digest = if s.signed_attrs_der.is_some() {
@@ -141,16 +161,7 @@ pub(super) fn crypto_checks(
                     }
                     None => Check::passed("signature", cert_detail),
                 },
-                Err(e) => {
-                    let mut det = cert_detail;
-                    det["problem"] = json!(e.to_string());
-                    let code = if matches!(e, VerifyError::Algorithm(_)) {
-                        Code::AlgorithmUnsupported
-                    } else {
-                        Code::SignatureInvalid
-                    };
-                    Check::failed("signature", code, det)
-                }
+                Err(e) => signature_failed(&e, cert_detail),
             };
             (digest, sig)
         }

@@ -16,4 +16,5 @@ pub mod twophase;
 pub mod verify;
 
 pub use crate::pkcs7::{build, parse};
+pub(crate) use crypto::{scheme_fits_key, signature_failed};
 pub use verify::{Prehashed, VerifyRequest, verify, verify_prehashed};

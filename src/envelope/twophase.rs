@@ -232,6 +232,13 @@ pub fn check_prepared(p: &Prepared, now: i64, secret: &[u8]) -> Result<(), TwoPh
     Ok(())
 }
 
+/// A base64 field `f` of a prepared request, decoded.
+fn dec(f: &str, v: &str) -> Result<Vec<u8>, TwoPhaseError> {
+    b64()
+        .decode(v)
+        .map_err(|_| TwoPhaseError::PreparedInvalid(format!("{f} is not base64")))
+}
+
 /// Phase two: checks the prepared request and the signature value, then
 /// assembles the envelope (DER). `content` is needed only for attached
 /// envelopes whose prepared request does not carry it.
@@ -242,11 +249,6 @@ pub fn finish(
     secret: &[u8],
 ) -> Result<Vec<u8>, TwoPhaseError> {
     check_prepared(p, now, secret)?;
-    let dec = |f: &str, v: &str| {
-        b64()
-            .decode(v)
-            .map_err(|_| TwoPhaseError::PreparedInvalid(format!("{f} is not base64")))
-    };
     let cert_der = dec("certificate", &p.certificate)?;
     let data_to_sign = dec("data_to_sign", &p.data_to_sign)?;
     let chain: Vec<Vec<u8>> = p
@@ -319,11 +321,6 @@ pub fn finish_cms(
     policy: Policy,
 ) -> Result<(Vec<u8>, Verdict), TwoPhaseError> {
     check_prepared(p, now, secret)?;
-    let dec = |f: &str, v: &str| {
-        b64()
-            .decode(v)
-            .map_err(|_| TwoPhaseError::PreparedInvalid(format!("{f} is not base64")))
-    };
     let cert_der = dec("certificate", &p.certificate)?;
     let sha = |c: &[u8]| crate::pki::cert::hex(&crate::pki::cert::sha256(c));
     let content = match (&p.content, data) {

@@ -161,10 +161,7 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
     let crls: std::borrow::Cow<'_, RevocationStore> = if own {
         std::borrow::Cow::Borrowed(&store.revocation)
     } else {
-        let mut crls = store.revocation.clone();
-        crls.crls.extend(req.crls.crls.iter().cloned());
-        crls.rejected.extend(req.crls.rejected.iter().cloned());
-        crls.ocsps.extend(req.crls.ocsps.iter().cloned());
+        let mut crls = extended(&store.revocation, &req.crls);
         for (i, raw) in env.crls.iter().enumerate() {
             crls.add_bytes(raw, &format!("envelope CRL #{}", i + 1));
         }
@@ -219,7 +216,7 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
             v
         })
         .collect();
-    reconcile_iin(&mut verdicts);
+    reconcile_iin(&mut verdicts, "signer");
     // Countersignatures: SignerInfos over a signer's signature value.
     let counter_req = VerifyRequest {
         envelope: req.envelope,
@@ -272,10 +269,21 @@ fn verify_with(req: &VerifyRequest<'_>, store: &TrustStore, pre: Option<&Prehash
     Verdict::worst_of(verdicts, envelope_info)
 }
 
+/// A copy of `store` (the lists of Arcs) with the revocation data a
+/// request brings (`given`) added.
+pub(crate) fn extended(store: &RevocationStore, given: &RevocationStore) -> RevocationStore {
+    let mut out = store.clone();
+    out.crls.extend(given.crls.iter().cloned());
+    out.rejected.extend(given.rejected.iter().cloned());
+    out.ocsps.extend(given.ocsps.iter().cloned());
+    out
+}
+
 /// With several signers, the request's IIN belongs to one of them (the
 /// applicant): when one signer's IIN matches, the others' IIN checks are
-/// skipped instead of failed.
-fn reconcile_iin(verdicts: &mut [Verdict]) {
+/// skipped instead of failed. `signer` is what the verdicts are of
+/// (`signer` in an envelope, `signature` in XML), for the note.
+pub(crate) fn reconcile_iin(verdicts: &mut [Verdict], signer: &str) {
     let iin_passed = |v: &Verdict| {
         v.checks
             .iter()
@@ -293,7 +301,7 @@ fn reconcile_iin(verdicts: &mut [Verdict]) {
                 "iin",
                 Check::skipped(
                     "iin",
-                    &format!("the request's IIN is signer #{}'s", owner + 1),
+                    &format!("the request's IIN is {signer} #{}'s", owner + 1),
                 ),
             );
         }

@@ -19,6 +19,38 @@ pub(super) enum Form {
     Indirect(ObjectId, Dictionary),
 }
 
+impl Form {
+    /// The catalog's AcroForm, its `/Fields` array and that array's own
+    /// object when it has one.
+    pub(super) fn read(
+        file: &PdfFile<'_>,
+        catalog: &Dictionary,
+        rev: usize,
+    ) -> Result<(Form, Vec<Object>, Option<ObjectId>), PdfError> {
+        let form = match catalog.get(b"AcroForm") {
+            Ok(Object::Reference(id)) => match file.object(*id, rev)? {
+                Object::Dictionary(d) => Form::Indirect(*id, d),
+                _ => Form::None,
+            },
+            Ok(Object::Dictionary(d)) => Form::Inline(d.clone()),
+            _ => Form::None,
+        };
+        let fields = match &form {
+            Form::Indirect(_, d) | Form::Inline(d) => d.get(b"Fields").ok(),
+            Form::None => None,
+        };
+        let (fields, fields_ref) = match fields {
+            Some(Object::Reference(id)) => match file.object(*id, rev)? {
+                Object::Array(a) => (a, Some(*id)),
+                _ => (Vec::new(), None),
+            },
+            Some(Object::Array(a)) => (a.clone(), None),
+            _ => (Vec::new(), None),
+        };
+        Ok((form, fields, fields_ref))
+    }
+}
+
 /// What the update must change, read from the file before anything is written.
 pub(super) struct Plan {
     pub(super) next_id: u32,
@@ -55,35 +87,10 @@ impl Plan {
         if trailer.has(b"Encrypt") {
             return Err(PdfError::Encrypted);
         }
-        let size = int(trailer.get(b"Size").ok()).unwrap_or(0).max(0) as u64;
-        let max_seen = file
-            .revisions
-            .iter()
-            .filter_map(|r| r.entries.keys().next_back().copied())
-            .max()
-            .unwrap_or(0) as u64;
-        let next_id = size.max(max_seen + 1);
-        if next_id > 8_000_000 {
-            return Err(PdfError::Malformed("too many objects".into()));
-        }
+        let next_id = file.next_object_number()?;
         let (root, catalog) = file.catalog(last)?;
         // The AcroForm and the signature fields already there.
-        let (form, form_dict) = match catalog.get(b"AcroForm") {
-            Ok(Object::Reference(id)) => match file.object(*id, last)? {
-                Object::Dictionary(d) => (Form::Indirect(*id, d.clone()), Some(d)),
-                _ => (Form::None, None),
-            },
-            Ok(Object::Dictionary(d)) => (Form::Inline(d.clone()), Some(d.clone())),
-            _ => (Form::None, None),
-        };
-        let (fields, fields_ref) = match form_dict.as_ref().map(|d| d.get(b"Fields")) {
-            Some(Ok(Object::Reference(id))) => match file.object(*id, last)? {
-                Object::Array(a) => (a, Some(*id)),
-                _ => (Vec::new(), None),
-            },
-            Some(Ok(Object::Array(a))) => (a.clone(), None),
-            _ => (Vec::new(), None),
-        };
+        let (form, fields, fields_ref) = Form::read(file, &catalog, last)?;
         let sig_fields = signature_fields(file, &fields, last)?;
         let signed = sig_fields.iter().filter(|(_, d)| d.has(b"V")).count();
         if opts.certify && signed > 0 {
@@ -238,7 +245,7 @@ impl Plan {
             _ => None,
         };
         Ok(Plan {
-            next_id: next_id as u32,
+            next_id,
             root,
             catalog,
             page,
@@ -257,6 +264,28 @@ impl Plan {
             dss,
         })
     }
+}
+
+/// Signature fields of the catalog's AcroForm (none when it has no form).
+pub fn form_signature_fields(
+    file: &PdfFile<'_>,
+    catalog: &Dictionary,
+    rev: usize,
+) -> Result<Vec<(ObjectId, Dictionary)>, PdfError> {
+    let fields = match catalog.get(b"AcroForm") {
+        Ok(f) => match file.resolve(f, rev)? {
+            Object::Dictionary(d) => match d.get(b"Fields") {
+                Ok(x) => match file.resolve(x, rev)? {
+                    Object::Array(a) => a,
+                    _ => Vec::new(),
+                },
+                Err(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    signature_fields(file, &fields, rev)
 }
 
 /// Signature fields reachable from `fields` (kids included, bounded).

@@ -368,8 +368,7 @@ pub(super) fn reserve(opts: &SignOptions<'_>) -> usize {
 
 /// A PDF date in Kazakhstan time: `D:YYYYMMDDHHmmSS+05'00'`.
 pub fn pdf_date(unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix + 5 * 3600)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = super::stamp::kz_clock(unix);
     format!(
         "D:{:04}{:02}{:02}{:02}{:02}{:02}+05'00'",
         t.year(),

@@ -13,7 +13,7 @@ use super::cos::{self, text_string};
 use super::plan::{Form, Plan};
 use super::sign::{BYTE_RANGE_WIDTH, SignOptions, pdf_date, reserve};
 use super::stamp;
-use super::xref::{PdfFile, XrefKind, read_range};
+use super::xref::{PdfFile, Source, XrefKind, read_range};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use std::collections::BTreeMap;
 
@@ -26,11 +26,7 @@ impl Plan {
         url: &str,
         base: u64,
     ) -> Result<Update, PdfError> {
-        let mut u = Update::new(base, self.next_id);
-        let tail = read_range(file.source(), base.saturating_sub(1), 1)?;
-        if tail != b"\n" && tail != b"\r" {
-            u.bytes.push(b'\n');
-        }
+        let mut u = Update::after(file.source(), base, self.next_id)?;
         let sig_id = u.alloc();
         let field_id = match &self.existing_field {
             Some((id, _)) => *id,
@@ -113,26 +109,7 @@ impl Plan {
         let mut pb = Dictionary::new();
         pb.set("App", app);
         sd.set("Prop_Build", pb);
-        u.begin(sig_id);
-        let mut head = Vec::new();
-        cos::write(&mut head, &Object::Dictionary(sd));
-        // Open the dictionary again to append ByteRange and Contents.
-        if head.ends_with(b">>") {
-            head.truncate(head.len() - 2);
-        }
-        u.bytes.extend_from_slice(&head);
-        u.bytes.extend_from_slice(b"/ByteRange ");
-        u.byte_range_at = u.bytes.len();
-        u.bytes
-            .extend_from_slice(format!("{:<BYTE_RANGE_WIDTH$}", "[0 0 0 0]").as_bytes());
-        u.bytes.extend_from_slice(b"/Contents ");
-        let c0 = u.bytes.len();
-        u.bytes.push(b'<');
-        u.bytes.resize(u.bytes.len() + 2 * reserve(opts), b'0');
-        u.bytes.push(b'>');
-        u.contents = (c0, u.bytes.len());
-        u.bytes.extend_from_slice(b">>");
-        u.end();
+        u.signature_dictionary(sig_id, sd, reserve(opts));
         // The field and its widget (merged).
         let mut field = match &self.existing_field {
             Some((_, d)) => d.clone(),
@@ -160,19 +137,7 @@ impl Plan {
         // Empty fields for later signers, each with an empty appearance.
         for (name, r) in opts.add_fields.iter().zip(&self.empty_rects) {
             let (id, ap) = (u.alloc(), u.alloc());
-            let mut d = Dictionary::new();
-            d.set("Type", Object::Name(b"XObject".to_vec()));
-            d.set("Subtype", Object::Name(b"Form".to_vec()));
-            d.set(
-                "BBox",
-                Object::Array(vec![
-                    0.into(),
-                    0.into(),
-                    Object::Real(r[2] - r[0]),
-                    Object::Real(r[3] - r[1]),
-                ]),
-            );
-            u.stream(ap, &d, b"");
+            u.stream(ap, &stamp::form_dictionary(r[2] - r[0], r[3] - r[1]), b"");
             let mut f = Dictionary::new();
             f.set("Type", Object::Name(b"Annot".to_vec()));
             f.set("Subtype", Object::Name(b"Widget".to_vec()));
@@ -190,37 +155,27 @@ impl Plan {
             u.object(id, &Object::Dictionary(f));
             widgets.push(Object::Reference(id));
         }
-        // The page's annotations gain the widgets.
+        // The page's annotations gain the widgets (None: it has them all).
+        let gain = |mut a: Vec<Object>| -> Option<Vec<Object>> {
+            let missing: Vec<Object> = widgets.iter().filter(|w| !a.contains(w)).cloned().collect();
+            (!missing.is_empty()).then(|| {
+                a.extend(missing);
+                a
+            })
+        };
         match &self.annots_ref {
             Some((id, a)) => {
-                let mut a = a.clone();
-                let before = a.len();
-                a.extend(
-                    widgets
-                        .iter()
-                        .filter(|w| !a.contains(w))
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                );
-                if a.len() > before {
+                if let Some(a) = gain(a.clone()) {
                     u.object(*id, &Object::Array(a));
                 }
             }
             None => {
                 let mut page = self.page.1.clone();
-                let mut a = match page.get(b"Annots") {
+                let a = match page.get(b"Annots") {
                     Ok(Object::Array(a)) => a.clone(),
                     _ => Vec::new(),
                 };
-                let before = a.len();
-                a.extend(
-                    widgets
-                        .iter()
-                        .filter(|w| !a.contains(w))
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                );
-                if a.len() > before {
+                if let Some(a) = gain(a) {
                     page.set("Annots", Object::Array(a));
                     u.object(self.page.0, &Object::Dictionary(page));
                 }
@@ -238,35 +193,9 @@ impl Plan {
             }
         }
         let new_field = fields.len() > before;
-        let with_fields = |mut d: Dictionary, u: &mut Update| -> Dictionary {
-            match self.fields_ref {
-                Some(id) => {
-                    if new_field {
-                        u.object(id, &Object::Array(fields.clone()));
-                    }
-                }
-                None => d.set("Fields", Object::Array(fields.clone())),
-            }
-            d.set("SigFlags", 3);
-            d
-        };
-        match &self.form {
-            Form::Indirect(id, d) => {
-                let d = with_fields(d.clone(), &mut u);
-                u.object(*id, &Object::Dictionary(d));
-            }
-            Form::Inline(d) => {
-                catalog.set("AcroForm", with_fields(d.clone(), &mut u));
-                catalog_changed = true;
-            }
-            Form::None => {
-                let id = u.alloc();
-                let d = with_fields(Dictionary::new(), &mut u);
-                u.object(id, &Object::Dictionary(d));
-                catalog.set("AcroForm", Object::Reference(id));
-                catalog_changed = true;
-            }
-        }
+        catalog_changed |=
+            self.form
+                .write(&mut u, &mut catalog, &fields, self.fields_ref, new_field);
         if opts.certify {
             let mut perms = match catalog.get(b"Perms") {
                 Ok(Object::Dictionary(d)) => d.clone(),
@@ -309,19 +238,11 @@ impl Plan {
                 catalog.set("DSS", Object::Reference(id));
                 catalog_changed = true;
             }
-            // PAdES extension level (ISO 32000 extension for the DSS).
-            let mut ext = match catalog.get(b"Extensions") {
+            let ext = match catalog.get(b"Extensions") {
                 Ok(Object::Dictionary(d)) => d.clone(),
                 _ => Dictionary::new(),
             };
-            if !ext.has(b"ESIC") {
-                let mut esic = Dictionary::new();
-                esic.set("BaseVersion", Object::Name(b"1.7".to_vec()));
-                esic.set("ExtensionLevel", 5);
-                ext.set("ESIC", esic);
-                catalog.set("Extensions", ext);
-                catalog_changed = true;
-            }
+            catalog_changed |= declare_pades_extension(&mut catalog, ext);
         }
         if catalog_changed {
             u.object(self.root, &Object::Dictionary(catalog));
@@ -341,16 +262,127 @@ pub(super) struct Update {
     pub(super) contents: (usize, usize),
 }
 
+impl Form {
+    /// Writes the form with `fields` and SigFlags 3 (signatures exist,
+    /// append only): the list goes to its own object `fields_ref` when it
+    /// has one (rewritten only when `fields_changed`), else into the form; a
+    /// file without a form gets a new one. Whether `catalog` changed.
+    pub(super) fn write(
+        &self,
+        u: &mut Update,
+        catalog: &mut Dictionary,
+        fields: &[Object],
+        fields_ref: Option<ObjectId>,
+        fields_changed: bool,
+    ) -> bool {
+        let with_fields = |mut d: Dictionary, u: &mut Update| -> Dictionary {
+            match fields_ref {
+                Some(id) => {
+                    if fields_changed {
+                        u.object(id, &Object::Array(fields.to_vec()));
+                    }
+                }
+                None => d.set("Fields", Object::Array(fields.to_vec())),
+            }
+            d.set("SigFlags", 3);
+            d
+        };
+        match self {
+            Form::Indirect(id, d) => {
+                let d = with_fields(d.clone(), u);
+                u.object(*id, &Object::Dictionary(d));
+                false
+            }
+            Form::Inline(d) => {
+                catalog.set("AcroForm", with_fields(d.clone(), u));
+                true
+            }
+            Form::None => {
+                let id = u.alloc();
+                let d = with_fields(Dictionary::new(), u);
+                u.object(id, &Object::Dictionary(d));
+                catalog.set("AcroForm", Object::Reference(id));
+                true
+            }
+        }
+    }
+}
+
+/// Declares the PAdES extension level (the ISO 32000 extension for the
+/// DSS) in `catalog`, with its `/Extensions` as read (`ext`), unless
+/// declared already; whether the catalog changed.
+pub(super) fn declare_pades_extension(catalog: &mut Dictionary, mut ext: Dictionary) -> bool {
+    if ext.has(b"ESIC") {
+        return false;
+    }
+    let mut esic = Dictionary::new();
+    esic.set("BaseVersion", Object::Name(b"1.7".to_vec()));
+    esic.set("ExtensionLevel", 5);
+    ext.set("ESIC", esic);
+    catalog.set("Extensions", ext);
+    true
+}
+
 impl Update {
-    pub(super) fn new(base: u64, next: u32) -> Update {
-        Update {
+    /// An update appended at `base` to `src` (after a line end, when the
+    /// file does not end with one), its first new object `next`.
+    pub(super) fn after(src: &dyn Source, base: u64, next: u32) -> Result<Update, PdfError> {
+        let mut u = Update {
             bytes: Vec::with_capacity(64 * 1024),
             base,
             next,
             offsets: BTreeMap::new(),
             byte_range_at: 0,
             contents: (0, 0),
+        };
+        let tail = read_range(src, base.saturating_sub(1), 1)?;
+        if tail != b"\n" && tail != b"\r" {
+            u.bytes.push(b'\n');
         }
+        Ok(u)
+    }
+
+    /// An update of its own to `file`, appended at its end; an encrypted
+    /// file is refused (the update would be written in the clear).
+    pub(super) fn for_file(file: &PdfFile<'_>) -> Result<Update, PdfError> {
+        if file.trailer().has(b"Encrypt") {
+            return Err(PdfError::Encrypted);
+        }
+        let src = file.source();
+        Update::after(src, src.len(), file.next_object_number()?)
+    }
+
+    /// The cross-reference section and trailer that close an update to
+    /// `file`, after its last revision.
+    pub(super) fn finish_file(&mut self, file: &PdfFile<'_>) -> Result<(), PdfError> {
+        let last = &file.revisions[file.revisions.len() - 1];
+        self.finish_xref(file.trailer(), last.kind, file.startxref)
+    }
+
+    /// Writes signature dictionary `sd` as object `id`, by hand: a
+    /// `/ByteRange` and a `/Contents` of `reserved` bytes appended as
+    /// placeholders, their positions kept in `byte_range_at` and `contents`.
+    pub(super) fn signature_dictionary(&mut self, id: ObjectId, sd: Dictionary, reserved: usize) {
+        self.begin(id);
+        let mut head = Vec::new();
+        cos::write(&mut head, &Object::Dictionary(sd));
+        // Open the dictionary again to append ByteRange and Contents.
+        if head.ends_with(b">>") {
+            head.truncate(head.len() - 2);
+        }
+        self.bytes.extend_from_slice(&head);
+        self.bytes.extend_from_slice(b"/ByteRange ");
+        self.byte_range_at = self.bytes.len();
+        self.bytes
+            .extend_from_slice(format!("{:<BYTE_RANGE_WIDTH$}", "[0 0 0 0]").as_bytes());
+        self.bytes.extend_from_slice(b"/Contents ");
+        let c0 = self.bytes.len();
+        self.bytes.push(b'<');
+        self.bytes.resize(self.bytes.len() + 2 * reserved, b'0');
+        self.bytes.push(b'>');
+        self.contents = (c0, self.bytes.len());
+        self.bytes.extend_from_slice(b">>");
+        self.end();
     }
 
     pub(super) fn alloc(&mut self) -> ObjectId {
@@ -413,20 +445,14 @@ impl Update {
                 trailer.set("Size", i64::from(self.next));
                 self.bytes.extend_from_slice(b"xref\n");
                 let ids: Vec<u32> = self.offsets.keys().copied().collect();
-                let mut i = 0;
-                while i < ids.len() {
-                    let mut j = i;
-                    while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
-                        j += 1;
-                    }
+                for run in consecutive(&ids) {
                     self.bytes
-                        .extend_from_slice(format!("{} {}\n", ids[i], j - i + 1).as_bytes());
-                    for id in &ids[i..=j] {
+                        .extend_from_slice(format!("{} {}\n", run[0], run.len()).as_bytes());
+                    for id in run {
                         let (off, g) = self.offsets[id];
                         self.bytes
                             .extend_from_slice(format!("{off:010} {g:05} n\r\n").as_bytes());
                     }
-                    i = j + 1;
                 }
                 self.bytes.extend_from_slice(b"trailer\n");
                 cos::write(&mut self.bytes, &Object::Dictionary(trailer));
@@ -439,21 +465,15 @@ impl Update {
                 let mut data = Vec::new();
                 let mut index = Vec::new();
                 let ids: Vec<u32> = self.offsets.keys().copied().collect();
-                let mut i = 0;
-                while i < ids.len() {
-                    let mut j = i;
-                    while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
-                        j += 1;
-                    }
-                    index.push(Object::Integer(i64::from(ids[i])));
-                    index.push(Object::Integer((j - i + 1) as i64));
-                    for id in &ids[i..=j] {
+                for run in consecutive(&ids) {
+                    index.push(Object::Integer(i64::from(run[0])));
+                    index.push(Object::Integer(run.len() as i64));
+                    for id in run {
                         let (off, g) = self.offsets[id];
                         data.push(1u8);
                         data.extend_from_slice(&off.to_be_bytes()[8 - w1..]);
                         data.extend_from_slice(&g.to_be_bytes());
                     }
-                    i = j + 1;
                 }
                 trailer.set("Type", Object::Name(b"XRef".to_vec()));
                 trailer.set("Size", i64::from(self.next));
@@ -475,6 +495,12 @@ impl Update {
             .extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
         Ok(())
     }
+}
+
+/// The runs of consecutive object numbers in `ids` (sorted): a
+/// cross-reference subsection each.
+fn consecutive(ids: &[u32]) -> impl Iterator<Item = &[u32]> {
+    ids.chunk_by(|a, b| *b == *a + 1)
 }
 
 /// Rewrites references by `map` (ids not in it are kept).

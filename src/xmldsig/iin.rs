@@ -1,38 +1,11 @@
 //! The IIN in signed XML: the applicant's IIN as the signed content states
-//! it, and, with several signatures, which signer the request's IIN is.
+//! it (which signer the request's IIN is, with several signatures, is
+//! decided as for envelopes: `envelope::verify::reconcile_iin`).
 
 use super::tree;
-use crate::verdict::{Check, Code, Outcome, Verdict};
+use crate::verdict::{Check, Code};
 use roxmltree::Node;
 use serde_json::json;
-
-/// With several signatures, the request's IIN belongs to one signer (the
-/// applicant): when one signature's IIN matches, the others' IIN checks are
-/// skipped instead of failed.
-pub(super) fn reconcile_iin(verdicts: &mut [Verdict]) {
-    let passed = |v: &Verdict| {
-        v.checks
-            .iter()
-            .any(|c| c.name == "iin" && c.outcome == Outcome::Passed)
-    };
-    let Some(owner) = verdicts.iter().position(passed) else {
-        return;
-    };
-    for (i, v) in verdicts.iter_mut().enumerate() {
-        let other = v.checks.iter().any(|c| {
-            c.name == "iin" && matches!(c.code, Some(Code::IinMismatch) | Some(Code::IinMissing))
-        });
-        if i != owner && other {
-            *v = v.with_check(
-                "iin",
-                Check::skipped(
-                    "iin",
-                    &format!("the request's IIN is signature #{}'s", owner + 1),
-                ),
-            );
-        }
-    }
-}
 
 /// The applicant's IIN as the signed content states it in `<name>`
 /// elements (all of them must agree, and agree with the request's).

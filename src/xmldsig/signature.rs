@@ -158,6 +158,53 @@ pub fn base64_text(n: Node<'_, '_>) -> Result<Vec<u8>, SignatureError> {
         .map_err(|_| err())
 }
 
+/// `element` where it does not belong (in `parent`).
+fn unexpected(element: Node<'_, '_>, parent: Node<'_, '_>) -> SignatureError {
+    SignatureError::Unexpected {
+        element: name(element),
+        parent: name(parent),
+    }
+}
+
+/// The next of `parent`'s child elements `kids`, which must be `ds:{local}`;
+/// else `missing` is what `parent` lacks.
+fn next_ds<'a, 'i>(
+    kids: &mut impl Iterator<Item = Node<'a, 'i>>,
+    parent: Node<'a, 'i>,
+    local: &str,
+    missing: &'static str,
+) -> Result<Node<'a, 'i>, SignatureError> {
+    kids.next()
+        .filter(|n| is(*n, NS_DSIG, local))
+        .ok_or_else(|| SignatureError::Missing {
+            parent: name(parent),
+            missing,
+        })
+}
+
+/// Reads `parent`'s remaining child elements `kids` with `read`: each must
+/// be `ds:{local}`, and there may be at most `max` of them (`what`, in the
+/// error).
+fn each_ds<'a, 'i, T>(
+    kids: impl Iterator<Item = Node<'a, 'i>>,
+    parent: Node<'a, 'i>,
+    local: &str,
+    (max, what): (usize, &'static str),
+    mut read: impl FnMut(Node<'a, 'i>) -> Result<T, SignatureError>,
+) -> Result<Vec<T>, SignatureError> {
+    let mut out = Vec::new();
+    for n in kids {
+        if !is(n, NS_DSIG, local) {
+            return Err(unexpected(n, parent));
+        }
+        if out.len() == max {
+            return Err(SignatureError::TooMany { what, max });
+        }
+        out.push(read(n)?);
+    }
+    Ok(out)
+}
+
 fn no_text(n: Node<'_, '_>) -> Result<(), SignatureError> {
     if has_stray_text(n) {
         return Err(SignatureError::StrayText { element: name(n) });
@@ -198,10 +245,7 @@ fn prefix_list(n: Node<'_, '_>) -> Result<Vec<String>, SignatureError> {
                 });
             }
         } else {
-            return Err(SignatureError::Unexpected {
-                element: name(c),
-                parent: name(n),
-            });
+            return Err(unexpected(c, n));
         }
     }
     Ok(out)
@@ -216,41 +260,18 @@ fn reference(r: Node<'_, '_>) -> Result<ReferenceInfo, SignatureError> {
     {
         kids.next();
         no_text(t)?;
-        for x in elements(t) {
-            if !is(x, NS_DSIG, "Transform") {
-                return Err(SignatureError::Unexpected {
-                    element: name(x),
-                    parent: name(t),
-                });
-            }
-            if transforms.len() == MAX_TRANSFORMS {
-                return Err(SignatureError::TooMany {
-                    what: "transforms in a reference",
-                    max: MAX_TRANSFORMS,
-                });
-            }
-            transforms.push((algorithm(x)?, prefix_list(x)?));
-        }
+        transforms = each_ds(
+            elements(t),
+            t,
+            "Transform",
+            (MAX_TRANSFORMS, "transforms in a reference"),
+            |x| Ok((algorithm(x)?, prefix_list(x)?)),
+        )?;
     }
-    let dm = kids
-        .next()
-        .filter(|d| is(*d, NS_DSIG, "DigestMethod"))
-        .ok_or(SignatureError::Missing {
-            parent: name(r),
-            missing: "DigestMethod",
-        })?;
-    let dv = kids
-        .next()
-        .filter(|d| is(*d, NS_DSIG, "DigestValue"))
-        .ok_or(SignatureError::Missing {
-            parent: name(r),
-            missing: "DigestValue",
-        })?;
+    let dm = next_ds(&mut kids, r, "DigestMethod", "DigestMethod")?;
+    let dv = next_ds(&mut kids, r, "DigestValue", "DigestValue")?;
     if let Some(extra) = kids.next() {
-        return Err(SignatureError::Unexpected {
-            element: name(extra),
-            parent: name(r),
-        });
+        return Err(unexpected(extra, r));
     }
     Ok(ReferenceInfo {
         uri: r.attribute("URI").map(str::to_string),
@@ -287,10 +308,7 @@ fn key_info(k: Node<'_, '_>) -> Result<KeyRef, SignatureError> {
                 missing: "KeyIdentifier or Reference",
             })?;
             if elements(c).count() > 1 {
-                return Err(SignatureError::Unexpected {
-                    element: name(elements(c).nth(1).unwrap_or(inner)),
-                    parent: name(c),
-                });
+                return Err(unexpected(elements(c).nth(1).unwrap_or(inner), c));
             }
             if is(inner, NS_WSSE, "KeyIdentifier") {
                 let value = base64_text(inner)?;
@@ -312,10 +330,7 @@ fn key_info(k: Node<'_, '_>) -> Result<KeyRef, SignatureError> {
                     })?;
                 return Ok(KeyRef::TokenReference(uri.to_string()));
             }
-            return Err(SignatureError::Unexpected {
-                element: name(inner),
-                parent: name(c),
-            });
+            return Err(unexpected(inner, c));
         }
         // KeyName, KeyValue and others name no certificate: ignored.
     }
@@ -330,20 +345,8 @@ fn key_info(k: Node<'_, '_>) -> Result<KeyRef, SignatureError> {
 pub fn read<'a, 'i>(sig: Node<'a, 'i>) -> Result<SignatureInfo<'a, 'i>, SignatureError> {
     no_text(sig)?;
     let mut kids = elements(sig);
-    let si = kids
-        .next()
-        .filter(|n| is(*n, NS_DSIG, "SignedInfo"))
-        .ok_or(SignatureError::Missing {
-            parent: name(sig),
-            missing: "SignedInfo (first)",
-        })?;
-    let sv = kids
-        .next()
-        .filter(|n| is(*n, NS_DSIG, "SignatureValue"))
-        .ok_or(SignatureError::Missing {
-            parent: name(sig),
-            missing: "SignatureValue (second)",
-        })?;
+    let si = next_ds(&mut kids, sig, "SignedInfo", "SignedInfo (first)")?;
+    let sv = next_ds(&mut kids, sig, "SignatureValue", "SignatureValue (second)")?;
     let mut key = KeyRef::None;
     let mut seen_key = false;
     for rest in kids {
@@ -353,50 +356,28 @@ pub fn read<'a, 'i>(sig: Node<'a, 'i>) -> Result<SignatureInfo<'a, 'i>, Signatur
         } else if is(rest, NS_DSIG, "Object") {
             seen_key = true;
         } else {
-            return Err(SignatureError::Unexpected {
-                element: name(rest),
-                parent: name(sig),
-            });
+            return Err(unexpected(rest, sig));
         }
     }
     no_text(si)?;
     let mut parts = elements(si);
-    let cm = parts
-        .next()
-        .filter(|n| is(*n, NS_DSIG, "CanonicalizationMethod"))
-        .ok_or(SignatureError::Missing {
-            parent: name(si),
-            missing: "CanonicalizationMethod",
-        })?;
-    let sm = parts
-        .next()
-        .filter(|n| is(*n, NS_DSIG, "SignatureMethod"))
-        .ok_or(SignatureError::Missing {
-            parent: name(si),
-            missing: "SignatureMethod",
-        })?;
+    let cm = next_ds(
+        &mut parts,
+        si,
+        "CanonicalizationMethod",
+        "CanonicalizationMethod",
+    )?;
+    let sm = next_ds(&mut parts, si, "SignatureMethod", "SignatureMethod")?;
     if elements(sm).next().is_some() {
-        return Err(SignatureError::Unexpected {
-            element: name(elements(sm).next().unwrap_or(sm)),
-            parent: name(sm),
-        });
+        return Err(unexpected(elements(sm).next().unwrap_or(sm), sm));
     }
-    let mut references = Vec::new();
-    for r in parts {
-        if !is(r, NS_DSIG, "Reference") {
-            return Err(SignatureError::Unexpected {
-                element: name(r),
-                parent: name(si),
-            });
-        }
-        if references.len() == MAX_REFERENCES {
-            return Err(SignatureError::TooMany {
-                what: "references in a signature",
-                max: MAX_REFERENCES,
-            });
-        }
-        references.push(reference(r)?);
-    }
+    let references = each_ds(
+        parts,
+        si,
+        "Reference",
+        (MAX_REFERENCES, "references in a signature"),
+        reference,
+    )?;
     if references.is_empty() {
         return Err(SignatureError::Missing {
             parent: name(si),

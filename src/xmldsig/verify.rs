@@ -14,12 +14,14 @@
 use super::NS_DSIG;
 use super::algorithms::{self, ecdsa_raw_to_der};
 use super::c14n::{self, C14n, Method};
-use super::iin::{iin_in_content, reconcile_iin};
+use super::iin::iin_in_content;
 use super::reference::{self, Chain, Expect};
 use super::signature::{self, KeyRef, SignatureInfo};
 use super::tree::{self, Xml, is, path, qname};
 use super::wsse;
-use crate::pki::algorithms::{KeyKind, Scheme, VerifyError};
+use crate::envelope::verify::{extended, reconcile_iin};
+use crate::envelope::{scheme_fits_key, signature_failed};
+use crate::pki::algorithms::Scheme;
 use crate::pki::cert::{Certificate, hex, sha256};
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{self, Extra, Policy, TrustStore};
@@ -152,11 +154,7 @@ pub fn verify(req: &XmlVerifyRequest<'_>, store: &TrustStore) -> XmlVerdict {
     let crls: std::borrow::Cow<'_, RevocationStore> = if own_crls {
         std::borrow::Cow::Borrowed(&store.revocation)
     } else {
-        let mut c = store.revocation.clone();
-        c.crls.extend(req.crls.crls.iter().cloned());
-        c.rejected.extend(req.crls.rejected.iter().cloned());
-        c.ocsps.extend(req.crls.ocsps.iter().cloned());
-        std::borrow::Cow::Owned(c)
+        std::borrow::Cow::Owned(extended(&store.revocation, &req.crls))
     };
     let mut verdicts = Vec::with_capacity(sigs.len());
     let mut signed = Vec::new();
@@ -187,7 +185,7 @@ pub fn verify(req: &XmlVerifyRequest<'_>, store: &TrustStore) -> XmlVerdict {
         signed.extend(content);
         verdicts.push(v);
     }
-    reconcile_iin(&mut verdicts);
+    reconcile_iin(&mut verdicts, "signature");
     let info = json!({
         "format": format,
         "document_element": qname(root),
@@ -553,16 +551,7 @@ fn signature_check(
     };
     let mut detail =
         json!({ "certificate": cert.label(), "scheme": sc.name(), "canonicalization": cm.uri() });
-    let fits = matches!(
-        (sc, key.kind),
-        (Scheme::Ecdsa(_), KeyKind::Ec { .. })
-            | (Scheme::Gost(_), KeyKind::Gost { .. })
-            | (
-                Scheme::RsaPkcs1(_) | Scheme::RsaPss { .. },
-                KeyKind::Rsa { .. }
-            )
-    );
-    if !fits {
+    if !scheme_fits_key(sc, key.kind) {
         detail["problem"] = json!("the signature method does not fit the certificate's key");
         return Check::failed("signature", Code::SignatureInvalid, detail);
     }
@@ -580,14 +569,6 @@ fn signature_check(
     };
     match crate::pki::algorithms::verify(sc, key, &signed_info, &value) {
         Ok(()) => Check::passed("signature", detail),
-        Err(e) => {
-            detail["problem"] = json!(e.to_string());
-            let code = if matches!(e, VerifyError::Algorithm(_)) {
-                Code::AlgorithmUnsupported
-            } else {
-                Code::SignatureInvalid
-            };
-            Check::failed("signature", code, detail)
-        }
+        Err(e) => signature_failed(&e, detail),
     }
 }

@@ -120,18 +120,11 @@ fn page(
         }
     }
     if let Some((level, cat, field, detail)) = annots(a, n, &oa, &na, widgets)? {
-        a.allow(
-            n,
-            level,
-            cat,
-            field.as_deref(),
-            true,
-            true,
-            format!("page /Annots: {detail}"),
-        );
-        if let Ok(Object::Reference(r)) = nd.get(b"Annots") {
+        // The page, and the list when it is an object of its own.
+        let list_object = ref_of(nd, b"Annots").map(|r| r.0);
+        for m in std::iter::once(n).chain(list_object) {
             a.allow(
-                r.0,
+                m,
                 level,
                 cat,
                 field.as_deref(),

@@ -3,7 +3,7 @@
 //! rewritten in place when the field or widget alone uses it, and a field
 //! may not be re-pointed at an existing stream the update rewrites.
 
-use super::{Analysis, Category, Level, ref_of};
+use super::{Analysis, Category, Level, as_ref, ref_of};
 use crate::pdf::PdfError;
 use lopdf::{Dictionary, Object, ObjectId};
 
@@ -24,30 +24,17 @@ pub(super) fn appearance(
     let what = format!("the appearance of {name:?}");
     let mut owners = vec![holder];
     if let Object::Reference(r) = new_raw {
-        let old_ref = match old_raw {
-            Some(Object::Reference(x)) => Some(*x),
-            _ => None,
-        };
-        if !a.safe_ref(old_ref, *r, &what) {
+        if !a.safe_held_ref(old_raw.and_then(as_ref), *r, &what, holder) {
             return Ok(());
         }
         a.allow(r.0, level, category, Some(name), false, true, what.clone());
-        if !a.is_new(r.0) {
-            a.only_used_by(r.0, &[holder]);
-        }
         owners.push(r.0);
     }
     let Object::Dictionary(new_ap) = a.resolve_new(new_raw)? else {
         a.refuse(holder, category, format!("{what} is not a dictionary"));
         return Ok(());
     };
-    let old_ap = match old_raw {
-        Some(x) => match a.resolve_old(x)? {
-            Object::Dictionary(d) => d,
-            _ => Dictionary::new(),
-        },
-        None => Dictionary::new(),
-    };
+    let old_ap = a.old_dict(old_raw)?;
     for key in [&b"N"[..], b"R", b"D"] {
         let Ok(v) = new_ap.get(key) else { continue };
         // A stream, or a dictionary of states (check boxes, radio buttons).

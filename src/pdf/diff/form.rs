@@ -16,7 +16,9 @@
 
 use super::appearance::appearance;
 use super::fields::{Field, list, visible};
-use super::{Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, same};
+use super::{
+    Analysis, Category, Level, as_ref, changed_keys, dict_of, keys_text, name_of, ref_of, same,
+};
 use crate::pdf::PdfError;
 use lopdf::{Dictionary, Object};
 use std::collections::BTreeMap;
@@ -61,13 +63,7 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
         }
         return Ok(widgets);
     };
-    let old_af = match &old_raw {
-        Some(o) => match a.resolve_old(o)? {
-            Object::Dictionary(d) => d,
-            _ => Dictionary::new(),
-        },
-        None => Dictionary::new(),
-    };
+    let old_af = a.old_dict(old_raw.as_ref())?;
     let Object::Dictionary(new_af) = a.resolve_new(&new_raw)? else {
         a.refuse(
             new_root,
@@ -79,17 +75,11 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
     // Where the AcroForm dictionary lives: its own object, or the catalog.
     let holder = match &new_raw {
         Object::Reference(r) => {
-            let old_ref = old_raw.as_ref().and_then(|o| match o {
-                Object::Reference(x) => Some(*x),
-                _ => None,
-            });
-            if !a.safe_ref(old_ref, *r, "/AcroForm") {
+            let old_ref = old_raw.as_ref().and_then(as_ref);
+            if !a.safe_held_ref(old_ref, *r, "/AcroForm", old_root) {
                 return Ok(widgets);
             }
             a.allow_plain(r.0, Level::Lta, Category::Catalog, "the form dictionary");
-            if !a.is_new(r.0) {
-                a.only_used_by(r.0, &[old_root]);
-            }
             r.0
         }
         _ => new_root,
@@ -107,19 +97,15 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
     if !looks.is_empty() {
         a.raise(holder, Level::FormFilling, Category::FormResources);
         if let Ok(dr) = new_af.get(b"DR") {
-            if let Object::Reference(r) = dr {
-                let old_ref = ref_of(&old_af, b"DR");
-                if a.safe_ref(old_ref, *r, "/DR") {
-                    a.allow_plain(
-                        r.0,
-                        Level::FormFilling,
-                        Category::FormResources,
-                        "the form's default resources",
-                    );
-                    if !a.is_new(r.0) {
-                        a.only_used_by(r.0, &[holder]);
-                    }
-                }
+            if let Object::Reference(r) = dr
+                && a.safe_held_ref(ref_of(&old_af, b"DR"), *r, "/DR", holder)
+            {
+                a.allow_plain(
+                    r.0,
+                    Level::FormFilling,
+                    Category::FormResources,
+                    "the form's default resources",
+                );
             }
             let dr = dr.clone();
             a.allow_deps(
@@ -134,22 +120,15 @@ pub(super) fn form(a: &mut Analysis<'_, '_>) -> Result<NewWidgets, PdfError> {
     // The field list.
     let old_fields_raw = old_af.get(b"Fields").ok().cloned().unwrap_or(Object::Null);
     let new_fields_raw = new_af.get(b"Fields").ok().cloned().unwrap_or(Object::Null);
-    if let Object::Reference(r) = &new_fields_raw {
-        let old_ref = match &old_fields_raw {
-            Object::Reference(x) => Some(*x),
-            _ => None,
-        };
-        if a.safe_ref(old_ref, *r, "/Fields") {
-            a.allow_plain(
-                r.0,
-                Level::Lta,
-                Category::SignatureField,
-                "the form's field list",
-            );
-            if !a.is_new(r.0) {
-                a.only_used_by(r.0, &[holder]);
-            }
-        }
+    if let Object::Reference(r) = &new_fields_raw
+        && a.safe_held_ref(as_ref(&old_fields_raw), *r, "/Fields", holder)
+    {
+        a.allow_plain(
+            r.0,
+            Level::Lta,
+            Category::SignatureField,
+            "the form's field list",
+        );
     }
     let old_fields = list(a, &old_fields_raw, a.old)?;
     let new_fields = list(a, &new_fields_raw, a.new)?;
@@ -204,22 +183,12 @@ fn new_field(
     } else {
         format!("a new invisible signature field {name:?}")
     };
-    // Allowed after a certification too, as Acrobat allows it (signing is
-    // what P=2 permits); pyHanko refuses it unless told otherwise.
-    a.allow(
-        f.id.0,
-        level,
-        Category::SignatureField,
-        Some(name),
-        !vis,
-        true,
-        what.clone(),
-    );
-    if let Ok(Object::Reference(k)) = f.dict.get(b"Kids")
-        && a.is_new(k.0)
-    {
+    // The field, its kids list and its widgets: allowed after a
+    // certification too, as Acrobat allows it (signing is what P=2
+    // permits); pyHanko refuses it unless told otherwise.
+    let allow_part = |a: &mut Analysis<'_, '_>, n: u32| {
         a.allow(
-            k.0,
+            n,
             level,
             Category::SignatureField,
             Some(name),
@@ -227,6 +196,12 @@ fn new_field(
             true,
             what.clone(),
         );
+    };
+    allow_part(a, f.id.0);
+    if let Ok(Object::Reference(k)) = f.dict.get(b"Kids")
+        && a.is_new(k.0)
+    {
+        allow_part(a, k.0);
     }
     for key in [&b"AP"[..], b"Lock", b"SV"] {
         if let Ok(v) = f.dict.get(key) {
@@ -238,15 +213,7 @@ fn new_field(
         widgets.insert(w.0, (name.to_string(), level));
         if *w != f.id {
             if a.is_new(w.0) {
-                a.allow(
-                    w.0,
-                    level,
-                    Category::SignatureField,
-                    Some(name),
-                    !vis,
-                    true,
-                    what.clone(),
-                );
+                allow_part(a, w.0);
             }
             if let Ok(v) = wd.get(b"AP") {
                 let v = v.clone();
@@ -302,15 +269,23 @@ fn changed_field(
     let locked_ok = changed_keys(od, nd, &ALWAYS_MODIFIABLE).is_empty();
     if n.is_sig() {
         let (before, after) = (od.get(b"V").ok(), nd.get(b"V").ok());
+        // The field's own object, at the signing level.
+        let allow_field = |a: &mut Analysis<'_, '_>, locked_ok: bool, detail: String| {
+            a.allow(
+                n.id.0,
+                Level::Lta,
+                Category::SignatureField,
+                Some(name),
+                locked_ok,
+                true,
+                detail,
+            );
+        };
         match (before, after) {
             (None, Some(_)) => {
-                a.allow(
-                    n.id.0,
-                    Level::Lta,
-                    Category::SignatureField,
-                    Some(name),
+                allow_field(
+                    a,
                     false,
-                    true,
                     format!("the empty signature field {name:?} signed"),
                 );
                 appearance(
@@ -326,27 +301,15 @@ fn changed_field(
                 signature_value(a, name, n, visible(n))?;
             }
             (Some(x), Some(y)) if same(x, y) && locked_ok => {
-                a.allow(
-                    n.id.0,
-                    Level::Lta,
-                    Category::SignatureField,
-                    Some(name),
-                    true,
-                    true,
-                    format!("the signature field {name:?}: flags"),
-                );
+                allow_field(a, true, format!("the signature field {name:?}: flags"));
             }
             (Some(_), None) => a.refuse(
                 n.id.0,
                 Category::FormStructure,
                 format!("the signature of {name:?} removed from its field"),
             ),
-            (None, None) if locked_ok => a.allow(
-                n.id.0,
-                Level::Lta,
-                Category::SignatureField,
-                Some(name),
-                true,
+            (None, None) if locked_ok => allow_field(
+                a,
                 true,
                 format!("the empty signature field {name:?}: flags"),
             ),

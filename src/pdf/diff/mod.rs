@@ -204,6 +204,18 @@ impl<'a, 's> Analysis<'a, 's> {
         self.file.resolve(o, self.old)
     }
 
+    /// The old revision's dictionary behind `o` (an entry it may lack):
+    /// empty when absent or not a dictionary.
+    fn old_dict(&self, o: Option<&Object>) -> Result<Dictionary, PdfError> {
+        Ok(match o {
+            Some(o) => match self.resolve_old(o)? {
+                Object::Dictionary(d) => d,
+                _ => Dictionary::new(),
+            },
+            None => Dictionary::new(),
+        })
+    }
+
     fn resolve_new(&self, o: &Object) -> Result<Object, PdfError> {
         self.file.resolve(o, self.new)
     }
@@ -294,6 +306,24 @@ impl<'a, 's> Analysis<'a, 's> {
         false
     }
 
+    /// `safe_ref` for an object that `holder` references: an existing object
+    /// kept there may then be referenced from `holder` only.
+    fn safe_held_ref(
+        &mut self,
+        old: Option<ObjectId>,
+        new: ObjectId,
+        what: &str,
+        holder: u32,
+    ) -> bool {
+        if !self.safe_ref(old, new, what) {
+            return false;
+        }
+        if !self.is_new(new.0) {
+            self.only_used_by(new.0, &[holder]);
+        }
+        true
+    }
+
     /// The objects this revision adds that `o` reaches through other added
     /// objects only (pyHanko's `collect_dependencies`).
     fn new_deps(&self, o: &Object) -> Result<Vec<u32>, PdfError> {
@@ -381,8 +411,13 @@ pub(crate) fn dict_of(o: &Object) -> Option<&Dictionary> {
 
 /// A reference entry.
 pub(crate) fn ref_of(d: &Dictionary, key: &[u8]) -> Option<ObjectId> {
-    match d.get(key) {
-        Ok(Object::Reference(r)) => Some(*r),
+    d.get(key).ok().and_then(as_ref)
+}
+
+/// The reference `o` is, if it is one.
+pub(crate) fn as_ref(o: &Object) -> Option<ObjectId> {
+    match o {
+        Object::Reference(r) => Some(*r),
         _ => None,
     }
 }

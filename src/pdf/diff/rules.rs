@@ -7,7 +7,8 @@
 
 use super::form::catalog;
 use super::{
-    Analysis, Category, Level, changed_keys, dict_of, keys_text, name_of, ref_of, refs, same,
+    Analysis, Category, Level, as_ref, changed_keys, dict_of, keys_text, name_of, ref_of, refs,
+    same,
 };
 use crate::pdf::PdfError;
 use crate::pdf::xref::{PdfFile, find};
@@ -205,13 +206,7 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         );
         return Ok(());
     };
-    let old = match &old_raw {
-        Some(o) => match a.resolve_old(o)? {
-            Object::Dictionary(d) => d,
-            _ => Dictionary::new(),
-        },
-        None => Dictionary::new(),
-    };
+    let old = a.old_dict(old_raw.as_ref())?;
     if let Some(h) = holder {
         let unexpected: Vec<Vec<u8>> = new
             .iter()
@@ -256,13 +251,7 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         );
         return Ok(());
     };
-    let old_vri = match &old_vri_raw {
-        Some(o) => match a.resolve_old(o)? {
-            Object::Dictionary(d) => d,
-            _ => Dictionary::new(),
-        },
-        None => Dictionary::new(),
-    };
+    let old_vri = a.old_dict(old_vri_raw.as_ref())?;
     for (k, v) in old_vri.iter() {
         if vri.get(k).ok().is_none_or(|x| !same(x, v)) {
             a.refuse(
@@ -329,13 +318,6 @@ pub(super) fn dss(a: &mut Analysis<'_, '_>) -> Result<(), PdfError> {
         }
     }
     Ok(())
-}
-
-fn as_ref(o: &Object) -> Option<lopdf::ObjectId> {
-    match o {
-        Object::Reference(r) => Some(*r),
-        _ => None,
-    }
 }
 
 /// A DSS or VRI list of streams: new streams only, the list itself new or kept.

@@ -11,8 +11,8 @@
 use super::signatures;
 use crate::pdf::PdfError;
 use crate::pdf::sign::{Ltv, pdf_date};
-use crate::pdf::update::Update;
-use crate::pdf::xref::{Entry, PdfFile, Source, int, read_range};
+use crate::pdf::update::{Update, declare_pades_extension};
+use crate::pdf::xref::{Entry, PdfFile, Source};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 /// Largest stored item read back to compare (bytes).
@@ -25,17 +25,8 @@ const MAX_ITEMS: usize = 5000;
 pub fn append_dss(src: &dyn Source, data: &Ltv, time: i64) -> Result<Vec<u8>, PdfError> {
     let file = PdfFile::open(src)?;
     let last = file.revisions.len() - 1;
-    let trailer = file.trailer().clone();
-    if trailer.has(b"Encrypt") {
-        return Err(PdfError::Encrypted);
-    }
+    let mut u = Update::for_file(&file)?;
     let (root, mut catalog) = file.catalog(last)?;
-    let base = src.len();
-    let mut u = Update::new(base, next_object_number(&file)?);
-    let tail = read_range(src, base.saturating_sub(1), 1)?;
-    if tail != b"\n" && tail != b"\r" {
-        u.bytes.push(b'\n');
-    }
     let (dss_id, mut dss) = match catalog.get(b"DSS") {
         Ok(Object::Reference(id)) => match file.object(*id, last)? {
             Object::Dictionary(d) => (Some(*id), d),
@@ -119,42 +110,19 @@ pub fn append_dss(src: &dyn Source, data: &Ltv, time: i64) -> Result<Vec<u8>, Pd
         catalog.set("DSS", Object::Reference(dss_id));
         catalog_changed = true;
     }
-    let mut ext = match catalog.get(b"Extensions") {
+    let ext = match catalog.get(b"Extensions") {
         Ok(o) => match file.resolve(o, last)? {
             Object::Dictionary(d) => d,
             _ => Dictionary::new(),
         },
         Err(_) => Dictionary::new(),
     };
-    if !ext.has(b"ESIC") {
-        let mut esic = Dictionary::new();
-        esic.set("BaseVersion", Object::Name(b"1.7".to_vec()));
-        esic.set("ExtensionLevel", 5);
-        ext.set("ESIC", esic);
-        catalog.set("Extensions", ext);
-        catalog_changed = true;
-    }
+    catalog_changed |= declare_pades_extension(&mut catalog, ext);
     if catalog_changed {
         u.object(root, &Object::Dictionary(catalog));
     }
-    u.finish_xref(&trailer, file.revisions[last].kind, file.startxref)?;
+    u.finish_file(&file)?;
     Ok(u.bytes)
-}
-
-/// The next free object number after every revision's.
-pub(super) fn next_object_number(file: &PdfFile<'_>) -> Result<u32, PdfError> {
-    let size = int(file.trailer().get(b"Size").ok()).unwrap_or(0).max(0) as u64;
-    let max_seen = file
-        .revisions
-        .iter()
-        .filter_map(|r| r.entries.keys().next_back().copied())
-        .max()
-        .unwrap_or(0) as u64;
-    let next = size.max(max_seen + 1);
-    if next > 8_000_000 {
-        return Err(PdfError::Malformed("too many objects".into()));
-    }
-    Ok(next as u32)
 }
 
 /// The streams a DSS array already holds: (reference, data).

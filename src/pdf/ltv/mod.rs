@@ -35,7 +35,7 @@ pub use timestamp::append_doc_timestamp;
 
 use super::PdfError;
 use super::cos;
-use super::plan::signature_fields;
+use super::plan::form_signature_fields;
 use super::xref::{Entry, PdfFile};
 use lopdf::Object;
 
@@ -114,21 +114,8 @@ pub fn der_prefix(b: &[u8]) -> &[u8] {
 pub fn signatures(file: &PdfFile<'_>) -> Result<Vec<FoundSignature>, PdfError> {
     let last = file.revisions.len() - 1;
     let (_, catalog) = file.catalog(last)?;
-    let fields = match catalog.get(b"AcroForm") {
-        Ok(f) => match file.resolve(f, last)? {
-            Object::Dictionary(d) => match d.get(b"Fields") {
-                Ok(x) => match file.resolve(x, last)? {
-                    Object::Array(a) => a,
-                    _ => Vec::new(),
-                },
-                Err(_) => Vec::new(),
-            },
-            _ => Vec::new(),
-        },
-        Err(_) => Vec::new(),
-    };
     let mut out = Vec::new();
-    for (_, fd) in signature_fields(file, &fields, last)?
+    for (_, fd) in form_signature_fields(file, &catalog, last)?
         .into_iter()
         .take(MAX_SIGNATURES)
     {

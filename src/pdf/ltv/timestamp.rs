@@ -6,9 +6,8 @@
 //! Owns that revision's bytes. The file is hashed streamed (bounded
 //! memory); the TSA comes in as a transport, so tests run on loopback.
 
-use super::dss::next_object_number;
 use crate::pdf::cos::{self, text_string};
-use crate::pdf::plan::signature_fields;
+use crate::pdf::plan::{Form, signature_fields};
 use crate::pdf::sign::BYTE_RANGE_WIDTH;
 use crate::pdf::update::Update;
 use crate::pdf::xref::{PdfFile, Source, read_range};
@@ -29,43 +28,11 @@ pub fn append_doc_timestamp(
 ) -> Result<(Vec<u8>, Vec<u8>), PdfError> {
     let file = PdfFile::open(src)?;
     let last = file.revisions.len() - 1;
-    let trailer = file.trailer().clone();
-    if trailer.has(b"Encrypt") {
-        return Err(PdfError::Encrypted);
-    }
+    let mut u = Update::for_file(&file)?;
     let (root, mut catalog) = file.catalog(last)?;
     let base = src.len();
-    let mut u = Update::new(base, next_object_number(&file)?);
-    let tail = read_range(src, base.saturating_sub(1), 1)?;
-    if tail != b"\n" && tail != b"\r" {
-        u.bytes.push(b'\n');
-    }
     // The form and its fields.
-    enum Form {
-        Indirect(lopdf::ObjectId, Dictionary),
-        Inline(Dictionary),
-        None,
-    }
-    let form = match catalog.get(b"AcroForm") {
-        Ok(Object::Reference(id)) => match file.object(*id, last)? {
-            Object::Dictionary(d) => Form::Indirect(*id, d),
-            _ => Form::None,
-        },
-        Ok(Object::Dictionary(d)) => Form::Inline(d.clone()),
-        _ => Form::None,
-    };
-    let form_dict = match &form {
-        Form::Indirect(_, d) | Form::Inline(d) => Some(d.clone()),
-        Form::None => None,
-    };
-    let (mut fields, fields_ref) = match form_dict.as_ref().map(|d| d.get(b"Fields")) {
-        Some(Ok(Object::Reference(id))) => match file.object(*id, last)? {
-            Object::Array(a) => (a, Some(*id)),
-            _ => (Vec::new(), None),
-        },
-        Some(Ok(Object::Array(a))) => (a.clone(), None),
-        _ => (Vec::new(), None),
-    };
+    let (form, mut fields, fields_ref) = Form::read(&file, &catalog, last)?;
     let names: Vec<String> = signature_fields(&file, &fields, last)?
         .iter()
         .filter_map(|(_, d)| d.get(b"T").ok().and_then(cos::text))
@@ -85,25 +52,8 @@ pub fn append_doc_timestamp(
     sd.set("Type", Object::Name(b"DocTimeStamp".to_vec()));
     sd.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
     sd.set("SubFilter", Object::Name(b"ETSI.RFC3161".to_vec()));
-    u.begin(sig_id);
-    let mut head = Vec::new();
-    cos::write(&mut head, &Object::Dictionary(sd));
-    if head.ends_with(b">>") {
-        head.truncate(head.len() - 2);
-    }
-    u.bytes.extend_from_slice(&head);
-    u.bytes.extend_from_slice(b"/ByteRange ");
-    let byte_range_at = u.bytes.len();
-    u.bytes
-        .extend_from_slice(format!("{:<BYTE_RANGE_WIDTH$}", "[0 0 0 0]").as_bytes());
-    u.bytes.extend_from_slice(b"/Contents ");
-    let c0 = u.bytes.len();
-    u.bytes.push(b'<');
-    u.bytes.resize(u.bytes.len() + 2 * RESERVED, b'0');
-    u.bytes.push(b'>');
-    let c1 = u.bytes.len();
-    u.bytes.extend_from_slice(b">>");
-    u.end();
+    u.signature_dictionary(sig_id, sd, RESERVED);
+    let (byte_range_at, (c0, c1)) = (u.byte_range_at, u.contents);
     // The field and its widget (merged, invisible: a zero rectangle).
     let mut field = Dictionary::new();
     field.set("Type", Object::Name(b"Annot".to_vec()));
@@ -142,36 +92,11 @@ pub fn append_doc_timestamp(
     }
     // The form lists the field.
     fields.push(widget);
-    let with_fields = |mut d: Dictionary, u: &mut Update| -> Dictionary {
-        match fields_ref {
-            Some(id) => u.object(id, &Object::Array(fields.clone())),
-            None => d.set("Fields", Object::Array(fields.clone())),
-        }
-        d.set("SigFlags", 3);
-        d
-    };
-    let mut catalog_changed = false;
-    match form {
-        Form::Indirect(id, d) => {
-            let d = with_fields(d, &mut u);
-            u.object(id, &Object::Dictionary(d));
-        }
-        Form::Inline(d) => {
-            catalog.set("AcroForm", with_fields(d, &mut u));
-            catalog_changed = true;
-        }
-        Form::None => {
-            let id = u.alloc();
-            let d = with_fields(Dictionary::new(), &mut u);
-            u.object(id, &Object::Dictionary(d));
-            catalog.set("AcroForm", Object::Reference(id));
-            catalog_changed = true;
-        }
-    }
+    let catalog_changed = form.write(&mut u, &mut catalog, &fields, fields_ref, true);
     if catalog_changed {
         u.object(root, &Object::Dictionary(catalog));
     }
-    u.finish_xref(&trailer, file.revisions[last].kind, file.startxref)?;
+    u.finish_file(&file)?;
     // The ByteRange: everything but /Contents.
     let total = base + u.bytes.len() as u64;
     let (a, b) = (base + c0 as u64, base + c1 as u64);

@@ -159,18 +159,16 @@ fn build_font(chars: BTreeSet<char>) -> Result<StampFont, PdfError> {
             _ => Err(r("not a dictionary".into())),
         }
     };
-    let fonts = deref(res.get(b"Font").map_err(|e| r(e.to_string()))?)?;
-    let (font_name, font_ref) = fonts
-        .iter()
-        .next()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .ok_or_else(|| r("no font".into()))?;
-    let spaces = deref(res.get(b"ColorSpace").map_err(|e| r(e.to_string()))?)?;
-    let (colour_space, cs_obj) = spaces
-        .iter()
-        .next()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .ok_or_else(|| r("no colour space".into()))?;
+    // The first entry of the resource dictionary `key` (`what` in errors).
+    let first = |key: &[u8], what: &str| -> Result<(Vec<u8>, Object), PdfError> {
+        deref(res.get(key).map_err(|e| r(e.to_string()))?)?
+            .iter()
+            .next()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .ok_or_else(|| r(format!("no {what}")))
+    };
+    let (font_name, font_ref) = first(b"Font", "font")?;
+    let (colour_space, cs_obj) = first(b"ColorSpace", "colour space")?;
     let type0 = deref(&font_ref)?;
     // CIDs from ToUnicode.
     let tu = match type0.get(b"ToUnicode") {

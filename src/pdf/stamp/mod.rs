@@ -94,10 +94,15 @@ pub fn text_from_certificate(cert_der: &[u8], signing_time: i64) -> Result<Stamp
     })
 }
 
+/// Unix seconds as Kazakhstan's wall clock (UTC+5; the epoch when out of range).
+pub fn kz_clock(unix: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(unix + 5 * 3600)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
 /// Kazakhstan time (UTC+5) as `YYYY-MM-DD HH:MM:SS`.
 pub fn kz_time(unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix + 5 * 3600)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = kz_clock(unix);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         t.year(),
@@ -298,6 +303,13 @@ pub fn appearance(t: &StampText, width: f32, height: f32) -> Result<Appearance, 
 /// The appearance as a form XObject (the font objects are referenced by
 /// their local ids: the caller renumbers them).
 pub fn form_xobject(a: &Appearance) -> lopdf::Stream {
+    let mut dict = form_dictionary(a.width, a.height);
+    dict.set("Resources", a.font.resources.clone());
+    lopdf::Stream::new(dict, a.content.clone())
+}
+
+/// A form XObject's dictionary, its bounding box `[0 0 width height]`.
+pub fn form_dictionary(width: f32, height: f32) -> Dictionary {
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"XObject".to_vec()));
     dict.set("Subtype", Object::Name(b"Form".to_vec()));
@@ -306,12 +318,11 @@ pub fn form_xobject(a: &Appearance) -> lopdf::Stream {
         Object::Array(vec![
             0.into(),
             0.into(),
-            Object::Real(a.width),
-            Object::Real(a.height),
+            Object::Real(width),
+            Object::Real(height),
         ]),
     );
-    dict.set("Resources", a.font.resources.clone());
-    lopdf::Stream::new(dict, a.content.clone())
+    dict
 }
 
 /// A PDF string of bytes (for names of objects the stamp writes).

@@ -30,7 +30,7 @@ pub use report::{Coverage, PdfReport, Reason, SignatureReport, StructureFinding}
 
 use super::diff::{self, RevisionChanges, graph::Graph};
 use super::layout;
-use super::plan::{docmdp_of_sig, signature_fields};
+use super::plan::{docmdp_of_sig, form_signature_fields};
 use super::xref::{Entry, FileSource, PdfFile, Source};
 use super::{PdfError, cos};
 use crate::pki::revocation::RevocationStore;
@@ -127,21 +127,8 @@ fn verify_revisions(
     let src = file.source();
     let last = file.revisions.len() - 1;
     let (_, catalog) = file.catalog(last)?;
-    let fields = match catalog.get(b"AcroForm") {
-        Ok(f) => match file.resolve(f, last)? {
-            Object::Dictionary(d) => match d.get(b"Fields") {
-                Ok(x) => match file.resolve(x, last)? {
-                    Object::Array(a) => a,
-                    _ => Vec::new(),
-                },
-                Err(_) => Vec::new(),
-            },
-            _ => Vec::new(),
-        },
-        Err(_) => Vec::new(),
-    };
     let mut found = Vec::new();
-    for (_, fd) in signature_fields(file, &fields, last)?
+    for (_, fd) in form_signature_fields(file, &catalog, last)?
         .into_iter()
         .take(MAX_SIGNATURES)
     {

@@ -330,6 +330,23 @@ impl<'s> PdfFile<'s> {
         &self.revisions[self.revisions.len() - 1].trailer
     }
 
+    /// The next free object number after every revision's (an update's
+    /// first new object).
+    pub fn next_object_number(&self) -> Result<u32, PdfError> {
+        let size = int(self.trailer().get(b"Size").ok()).unwrap_or(0).max(0) as u64;
+        let max_seen = self
+            .revisions
+            .iter()
+            .filter_map(|r| r.entries.keys().next_back().copied())
+            .max()
+            .unwrap_or(0) as u64;
+        let next = size.max(max_seen + 1);
+        if next > 8_000_000 {
+            return Err(PdfError::Malformed("too many objects".into()));
+        }
+        Ok(next as u32)
+    }
+
     /// The first `%%EOF` at or after `offset` (looked for within 32 MB: a
     /// cross-reference section is followed by its trailer and marker).
     fn eof_after(&self, offset: u64) -> Result<(u64, u64), PdfError> {

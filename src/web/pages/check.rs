@@ -6,7 +6,7 @@
 //! again.
 
 use super::super::check::{Checked, message_of};
-use super::super::html::{Page, escape, render, row};
+use super::super::html::{Page, escape, hash_row, render, row};
 use super::super::lang::Lang;
 use super::super::report::pdf::{indication_text, outcome_text};
 use super::super::texts::{Text, check_name};
@@ -68,6 +68,18 @@ fn form(m: &mut String, lang: Lang, max_bytes: usize) {
     );
 }
 
+/// The check page around `m`, the upload form last.
+fn check_page(mut m: String, lang: Lang, max_bytes: usize) -> String {
+    form(&mut m, lang, max_bytes);
+    render(&Page {
+        lang,
+        title: Text::CheckTitle.get(lang),
+        path: "/check",
+        keep: &[],
+        main: m,
+    })
+}
+
 /// The form, with a problem said above it when there is one.
 pub fn form_page(lang: Lang, problem: Option<FormProblem>, max_bytes: usize) -> String {
     let t = |k: Text| escape(k.get(lang));
@@ -85,14 +97,7 @@ pub fn form_page(lang: Lang, problem: Option<FormProblem>, max_bytes: usize) -> 
             t(p.text())
         );
     }
-    form(&mut m, lang, max_bytes);
-    render(&Page {
-        lang,
-        title: Text::CheckTitle.get(lang),
-        path: "/check",
-        keep: &[],
-        main: m,
-    })
+    check_page(m, lang, max_bytes)
 }
 
 /// The answer page of a check; `carried` is the upload (file, data) when
@@ -115,11 +120,7 @@ pub fn result_page(
     row(&mut m, t(Text::FileName), &escape(&c.name));
     row(&mut m, t(Text::FileKind), c.kind.label());
     row(&mut m, t(Text::FileSize), &c.size.to_string());
-    row(
-        &mut m,
-        t(Text::ReportFileSha256),
-        &format!("<span class=\"hash\">{}</span>", escape(&c.sha256)),
-    );
+    hash_row(&mut m, t(Text::ReportFileSha256), &c.sha256);
     row(&mut m, t(Text::CheckedAt), &escape(&kz(c.at, lang)));
     m.push_str("</dl>\n");
     let _ = writeln!(m, "<h2>{}</h2>", escape(t(Text::Signers)));
@@ -282,12 +283,5 @@ pub fn result_page(
         }
     }
     let _ = writeln!(m, "<h2>{}</h2>", escape(t(Text::CheckAnother)));
-    form(&mut m, lang, max_bytes);
-    render(&Page {
-        lang,
-        title: Text::CheckTitle.get(lang),
-        path: "/check",
-        keep: &[],
-        main: m,
-    })
+    check_page(m, lang, max_bytes)
 }

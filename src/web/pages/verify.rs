@@ -5,7 +5,7 @@
 //! a wrong hash get the same page, so nothing is learnt about other
 //! documents; a damaged link says what was wrong with it.
 
-use super::super::html::{Page, escape, render, row};
+use super::super::html::{Page, escape, hash_row, render, row};
 use super::super::lang::Lang;
 use super::super::link::{Link, LinkError};
 use super::super::published::{Assessment, SignatureView};
@@ -148,11 +148,7 @@ pub fn page(lang: Lang, view: &View<'_>) -> String {
             verdict_box(&mut m, a.indication, t(headline(a.indication)), t(lead));
             m.push_str("<dl class=\"document\">");
             row(&mut m, t(Text::DocumentNumber), &escape(&link.doc));
-            row(
-                &mut m,
-                t(Text::SignedRevision),
-                &format!("<span class=\"hash\">{}</span>", escape(&link.sha256)),
-            );
+            hash_row(&mut m, t(Text::SignedRevision), &link.sha256);
             row(&mut m, t(Text::CheckedAt), &escape(&kz(a.at, lang)));
             m.push_str("</dl>\n");
             let _ = writeln!(m, "<h2>{}</h2>", escape(t(Text::Signers)));

@@ -222,26 +222,19 @@ fn signature(s: &mut String, objects: &mut String, c: &Checked, n: usize, sig: &
             x(t)
         );
     }
-    if let Some(t) = &ts_time {
-        let _ = write!(
-            attrs,
-            "<vr:SignatureTimeStamp><vr:TimeStampValue>{}</vr:TimeStampValue></vr:SignatureTimeStamp>",
-            x(t)
-        );
-    }
-    if let Some(r) = &sig.reason {
-        let _ = write!(
-            attrs,
-            "<vr:Reason><vr:ReasonElement>{}</vr:ReasonElement></vr:Reason>",
-            x(r)
-        );
-    }
-    if let Some(sf) = &sig.sub_filter {
-        let _ = write!(
-            attrs,
-            "<vr:SubFilter><vr:SubFilterElement>{}</vr:SubFilterElement></vr:SubFilter>",
-            x(sf)
-        );
+    // Attributes of one text value: (value, element, its value's element).
+    for (value, outer, inner) in [
+        (&ts_time, "SignatureTimeStamp", "TimeStampValue"),
+        (&sig.reason, "Reason", "ReasonElement"),
+        (&sig.sub_filter, "SubFilter", "SubFilterElement"),
+    ] {
+        if let Some(v) = value {
+            let _ = write!(
+                attrs,
+                "<vr:{outer}><vr:{inner}>{}</vr:{inner}></vr:{outer}>",
+                x(v)
+            );
+        }
     }
     if let Some(br) = &sig.byte_range {
         let _ = write!(
