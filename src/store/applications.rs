@@ -3,7 +3,7 @@
 //! transitions with their history, refusals of condition 2 kept for the
 //! record, survey answers.
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, Store, StoreError, corrupt_column};
 use serde::{Deserialize, Serialize};
 
 /// Where an application is.
@@ -120,10 +120,6 @@ const COLUMNS: &str = "number, provider, service, channel, iin, status, register
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Application {
     fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
         use sqlx::Row;
-        let corrupt = |column: &str, what: String| sqlx::Error::ColumnDecode {
-            index: column.into(),
-            source: what.into(),
-        };
         let status: String = row.try_get("status")?;
         let stages: String = row.try_get("stages")?;
         let decision: Option<String> = row.try_get("decision")?;
@@ -134,17 +130,57 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Application {
             channel: row.try_get("channel")?,
             iin: row.try_get("iin")?,
             status: Status::parse(&status)
-                .ok_or_else(|| corrupt("status", format!("unknown status {status}")))?,
+                .ok_or_else(|| corrupt_column("status", format!("unknown status {status}")))?,
             registered_at: row.try_get("registered_at")?,
             deadline: row.try_get("deadline")?,
-            stages: serde_json::from_str(&stages).map_err(|e| corrupt("stages", e.to_string()))?,
+            stages: serde_json::from_str(&stages).map_err(|e| corrupt_column("stages", e))?,
             decision: decision
                 .map(|d| serde_json::from_str(&d))
                 .transpose()
-                .map_err(|e| corrupt("decision", e.to_string()))?,
+                .map_err(|e| corrupt_column("decision", e))?,
             result: row.try_get("result")?,
             request_sha256: row.try_get("request_sha256")?,
         })
+    }
+}
+
+/// One line of an application's history, written in the transaction of
+/// the change it records.
+pub(crate) struct Event<'a> {
+    /// The application.
+    pub number: &'a str,
+    /// Unix seconds.
+    pub at: i64,
+    /// API key id and role of who did it.
+    pub actor: (&'a str, &'a str),
+    /// What was done, e.g. `sign_draft`.
+    pub action: &'a str,
+    /// The state before.
+    pub from: &'a str,
+    /// The state after.
+    pub to: &'a str,
+    /// Free text.
+    pub note: &'a str,
+}
+
+impl Event<'_> {
+    /// Appends the event inside `tx`.
+    pub(crate) async fn record(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(self.number)
+            .bind(self.at)
+            .bind(self.actor.0)
+            .bind(self.actor.1)
+            .bind(self.action)
+            .bind(self.from)
+            .bind(self.to)
+            .bind(self.note)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 }
 
@@ -295,17 +331,17 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(number)
-            .bind(at)
-            .bind(actor.0)
-            .bind(actor.1)
-            .bind(action)
-            .bind(from.as_str())
-            .bind(to.as_str())
-            .bind(note)
-            .execute(&mut *tx)
-            .await?;
+        Event {
+            number,
+            at,
+            actor,
+            action,
+            from: from.as_str(),
+            to: to.as_str(),
+            note,
+        }
+        .record(&mut tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
