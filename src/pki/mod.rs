@@ -13,6 +13,7 @@ pub mod crl;
 pub mod demo;
 pub mod encode;
 pub mod gost;
+pub mod http;
 pub mod names;
 pub mod ocsp;
 pub mod path;

@@ -32,6 +32,16 @@ impl Status {
     pub(super) fn definitive(&self) -> bool {
         !matches!(self, Status::Failed(..))
     }
+
+    /// The same answer with `note` in its detail under `key`.
+    pub(super) fn noted(mut self, key: &str, note: Value) -> Status {
+        match &mut self {
+            Status::Good(d) | Status::Revoked { detail: d, .. } | Status::Failed(_, d) => {
+                d[key] = note;
+            }
+        }
+        self
+    }
 }
 
 /// How serious a failing code is within step 6 (lower first). A revocation
@@ -149,27 +159,7 @@ pub(super) fn detail_of(s: &Status) -> &Value {
 /// `both`: either revoked is revoked, then either failing fails; good only
 /// when both are good. The other source's answer rides along as `other`.
 pub(super) fn both(crl: Status, ocsp: Status) -> Status {
-    let with_other = |s: Status, other: &Status| -> Status {
-        let other = detail_of(other).clone();
-        match s {
-            Status::Good(mut d) => {
-                d["other"] = other;
-                Status::Good(d)
-            }
-            Status::Revoked {
-                at,
-                reason,
-                mut detail,
-            } => {
-                detail["other"] = other;
-                Status::Revoked { at, reason, detail }
-            }
-            Status::Failed(c, mut d) => {
-                d["other"] = other;
-                Status::Failed(c, d)
-            }
-        }
-    };
+    let with_other = |s: Status, other: &Status| s.noted("other", detail_of(other).clone());
     match (&crl, &ocsp) {
         (Status::Revoked { .. }, _) => with_other(crl, &ocsp),
         (_, Status::Revoked { .. }) => with_other(ocsp, &crl),
