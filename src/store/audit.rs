@@ -5,6 +5,7 @@
 //! hash, checkpoints signed by the service's audit key, and `verify_chain`,
 //! which names the first record that was changed, removed or inserted.
 
+use super::row::{StoredRow, insert, select};
 use super::{Store, StoreError};
 use crate::pki::cert::{hex, sha256};
 use crate::pki::signer::Signer;
@@ -14,6 +15,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 stored_row! {
+    table "audit";
     /// One thing that happened.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct AuditEntry {
@@ -72,6 +74,7 @@ pub struct AuditRow {
 }
 
 stored_row! {
+    table "audit_checkpoints";
     /// A signed statement of the chain head.
     #[derive(Debug, Clone, Serialize)]
     pub struct Checkpoint {
@@ -256,11 +259,7 @@ impl Store {
             signature: b64.encode(sig),
             public_key: b64.encode(key.public_key_spki()),
         };
-        let sql = format!(
-            "INSERT INTO audit_checkpoints ({}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
-            Checkpoint::COLUMNS
-        );
-        cp.bind_columns(sqlx::query(AssertSqlSafe(sql)))
+        insert(&cp, "ON CONFLICT (seq) DO NOTHING")
             .execute(self.pool())
             .await?;
         Ok(Some(cp))
@@ -268,13 +267,7 @@ impl Store {
 
     /// Every checkpoint, in order.
     pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM audit_checkpoints ORDER BY seq",
-            Checkpoint::COLUMNS
-        );
-        let rows: Vec<Checkpoint> = sqlx::query_as(AssertSqlSafe(sql))
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<Checkpoint> = select("ORDER BY seq").fetch_all(self.pool()).await?;
         Ok(rows)
     }
 }

@@ -8,10 +8,12 @@
 //! to is compare-and-set, so two finishes cannot both count.
 
 use super::applications::Event;
+use super::row::StoredRow;
 use super::{Store, StoreError};
 use sqlx::AssertSqlSafe;
 
 stored_row! {
+    table "drafts";
     /// The employee's signed draft.
     #[derive(Debug, Clone)]
     pub struct Draft {
@@ -27,6 +29,7 @@ stored_row! {
 }
 
 stored_row! {
+    table "pending_signatures";
     /// A signature prepared in two phases, waiting for its value.
     #[derive(Debug, Clone)]
     pub struct Pending {
@@ -54,12 +57,7 @@ stored_row! {
 impl Store {
     /// The employee's signed draft of `number`, if there is one.
     pub async fn draft(&self, number: &str) -> Result<Option<Draft>, StoreError> {
-        let sql = format!("SELECT {} FROM drafts WHERE number = $1", Draft::COLUMNS);
-        let draft: Option<Draft> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(number)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(draft)
+        self.row_by("number", number).await
     }
 
     /// Stores the employee's signed draft while the application is still
@@ -113,31 +111,12 @@ impl Store {
 
     /// Keeps a prepared signature (and forgets those that expired).
     pub async fn put_pending(&self, p: &Pending) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM pending_signatures WHERE expires_at < $1")
-            .bind(p.created_at)
-            .execute(self.pool())
-            .await?;
-        let sql = format!(
-            "INSERT INTO pending_signatures ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            Pending::COLUMNS
-        );
-        p.bind_columns(sqlx::query(AssertSqlSafe(sql)))
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.put_expiring(p, p.created_at).await
     }
 
     /// A prepared signature by id.
     pub async fn pending(&self, id: &str) -> Result<Option<Pending>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM pending_signatures WHERE id = $1",
-            Pending::COLUMNS
-        );
-        let pending: Option<Pending> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(pending)
+        self.row_by("id", id).await
     }
 
     /// Forgets a prepared signature (once used).

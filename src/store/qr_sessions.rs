@@ -6,8 +6,9 @@
 //! `UPDATE` on the session's phase and expiry, so a URL answers once even
 //! when two instances are asked at the same moment.
 
+use super::row::select;
 use super::{Store, StoreError};
-use sqlx::{Any, AssertSqlSafe};
+use sqlx::Any;
 
 /// Where a session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,7 @@ impl QrPhase {
 }
 
 stored_row! {
+    table "egov_qr_sessions";
     /// One QR signing session.
     #[derive(Debug, Clone)]
     pub struct QrSession {
@@ -118,31 +120,12 @@ impl Store {
 
     /// Keeps a new session (and forgets those long expired).
     pub async fn put_qr_session(&self, s: &QrSession) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM egov_qr_sessions WHERE expires_at < $1")
-            .bind(s.created_at - KEPT_AFTER_EXPIRY)
-            .execute(self.pool())
-            .await?;
-        let sql = format!(
-            "INSERT INTO egov_qr_sessions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            QrSession::COLUMNS
-        );
-        s.bind_columns(sqlx::query(AssertSqlSafe(sql)))
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.put_expiring(s, s.created_at - KEPT_AFTER_EXPIRY).await
     }
 
     /// The session behind a token (any phase, any time).
     pub async fn qr_session(&self, token_sha256: &str) -> Result<Option<QrSession>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM egov_qr_sessions WHERE token_sha256 = $1",
-            QrSession::COLUMNS
-        );
-        let session: Option<QrSession> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(token_sha256)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(session)
+        self.row_by("token_sha256", token_sha256).await
     }
 
     /// The session `id` opened by the API key `key_id`.
@@ -151,11 +134,7 @@ impl Store {
         id: &str,
         key_id: &str,
     ) -> Result<Option<QrSession>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM egov_qr_sessions WHERE id = $1 AND key_id = $2",
-            QrSession::COLUMNS
-        );
-        let session: Option<QrSession> = sqlx::query_as(AssertSqlSafe(sql))
+        let session: Option<QrSession> = select("WHERE id = $1 AND key_id = $2")
             .bind(id)
             .bind(key_id)
             .fetch_optional(self.pool())

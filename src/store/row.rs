@@ -1,15 +1,34 @@
 //! Row types whose fields are their table's columns, each column named
-//! once: `stored_row!` declares the struct together with its column list,
-//! reading a row by column name and binding the fields in that order.
-//! Types with columns that need parsing (`Application`, `ApiKey`) keep
-//! hand-written readers.
+//! once: `stored_row!` declares the struct with its table, its column list,
+//! reading a row by column name and binding the fields in that order;
+//! `select` and `insert` write the statements from them. Types with
+//! columns that need parsing (`Application`, `ApiKey`) keep hand-written
+//! readers.
 
-/// Declares `pub struct $name` whose fields are columns of the same names,
-/// with `COLUMNS` (the names in field order, comma-separated), a
-/// `sqlx::FromRow` that reads each field by its column name, and
-/// `bind_columns`, which binds the fields in `COLUMNS` order.
+use super::{Store, StoreError};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::{Query, QueryAs};
+use sqlx::{Any, AssertSqlSafe};
+
+/// A statement on the store's pool, with its parameters.
+pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
+
+/// A struct stored as one row of `TABLE`, its fields the columns.
+pub(crate) trait StoredRow: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin {
+    /// The table.
+    const TABLE: &'static str;
+    /// The columns, in field order, comma-separated.
+    const COLUMNS: &'static str;
+    /// `q` with every field bound, in `COLUMNS` order.
+    fn bind_columns<'q>(&self, q: AnyQuery<'q>) -> AnyQuery<'q>;
+}
+
+/// Declares `pub struct $name`, stored in `table`, whose fields are
+/// columns of the same names: its `StoredRow` impl and a `sqlx::FromRow`
+/// that reads each field by its column name.
 macro_rules! stored_row {
     (
+        table $table:literal;
         $(#[$meta:meta])*
         pub struct $name:ident {
             $(#[$first_meta:meta])*
@@ -30,16 +49,15 @@ macro_rules! stored_row {
             )*
         }
 
-        impl $name {
-            /// The columns, in field order.
-            pub(crate) const COLUMNS: &'static str =
+        impl $crate::store::row::StoredRow for $name {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static str =
                 concat!(stringify!($first) $(, ", ", stringify!($field))*);
 
-            /// `q` with every field bound, in `COLUMNS` order.
-            pub(crate) fn bind_columns<'q>(
+            fn bind_columns<'q>(
                 &self,
-                q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-            ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+                q: $crate::store::row::AnyQuery<'q>,
+            ) -> $crate::store::row::AnyQuery<'q> {
                 q.bind(&self.$first)$(.bind(&self.$field))*
             }
         }
@@ -55,4 +73,55 @@ macro_rules! stored_row {
             }
         }
     };
+}
+
+/// Reads rows of `T`: its columns from its table, then `rest` (`WHERE …`,
+/// `ORDER BY …`; parameters from `$1`).
+pub(crate) fn select<'q, T: StoredRow>(rest: &str) -> QueryAs<'q, Any, T, AnyArguments> {
+    let sql = format!("SELECT {} FROM {} {rest}", T::COLUMNS, T::TABLE);
+    sqlx::query_as(AssertSqlSafe(sql))
+}
+
+/// Writes `row` into its table, then `rest` (`ON CONFLICT …`, or nothing).
+pub(crate) fn insert<'q, T: StoredRow>(row: &T, rest: &str) -> AnyQuery<'q> {
+    let params: Vec<String> = (1..=T::COLUMNS.split(", ").count())
+        .map(|n| format!("${n}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) {rest}",
+        T::TABLE,
+        T::COLUMNS,
+        params.join(", ")
+    );
+    row.bind_columns(sqlx::query(AssertSqlSafe(sql)))
+}
+
+impl Store {
+    /// The row of `T` whose column `key` holds `value`, if there is one.
+    pub(crate) async fn row_by<T: StoredRow>(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(select(&format!("WHERE {key} = $1"))
+            .bind(value)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Keeps `row`, first forgetting the rows of its table that expired
+    /// before `expired_before` (the table has an `expires_at` column).
+    pub(crate) async fn put_expiring<T: StoredRow>(
+        &self,
+        row: &T,
+        expired_before: i64,
+    ) -> Result<(), StoreError> {
+        let forget = format!("DELETE FROM {} WHERE expires_at < $1", T::TABLE);
+        sqlx::query(AssertSqlSafe(forget))
+            .bind(expired_before)
+            .execute(self.pool())
+            .await?;
+        insert(row, "").execute(self.pool()).await?;
+        Ok(())
+    }
 }
