@@ -3,6 +3,7 @@
 //! transitions with their history, refusals of condition 2 kept for the
 //! record, survey answers.
 
+use super::row::{insert, select};
 use super::{Backend, Store, StoreError, corrupt_column};
 use serde::{Deserialize, Serialize};
 
@@ -144,42 +145,38 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Application {
     }
 }
 
-/// One line of an application's history, written in the transaction of
-/// the change it records.
-pub(crate) struct Event<'a> {
-    /// The application.
-    pub number: &'a str,
-    /// Unix seconds.
-    pub at: i64,
-    /// API key id and role of who did it.
-    pub actor: (&'a str, &'a str),
-    /// What was done, e.g. `sign_draft`.
-    pub action: &'a str,
-    /// The state before.
-    pub from: &'a str,
-    /// The state after.
-    pub to: &'a str,
-    /// Free text.
-    pub note: &'a str,
+stored_row! {
+    table "application_events";
+    /// One line of an application's history: written in the transaction
+    /// of the change it records, read back oldest first.
+    #[derive(Debug, Clone)]
+    pub struct Event {
+        /// The application.
+        pub number: String,
+        /// Unix seconds.
+        pub at: i64,
+        /// API key id of who did it.
+        pub actor: String,
+        /// Their role.
+        pub role: String,
+        /// What was done, e.g. `sign_draft`.
+        pub action: String,
+        /// The state before.
+        pub from_status: String,
+        /// The state after.
+        pub to_status: String,
+        /// Free text.
+        pub note: String,
+    }
 }
 
-impl Event<'_> {
+impl Event {
     /// Appends the event inside `tx`.
     pub(crate) async fn record(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(self.number)
-            .bind(self.at)
-            .bind(self.actor.0)
-            .bind(self.actor.1)
-            .bind(self.action)
-            .bind(self.from)
-            .bind(self.to)
-            .bind(self.note)
-            .execute(&mut **tx)
-            .await?;
+        insert(self, "").execute(&mut **tx).await?;
         Ok(())
     }
 }
@@ -332,13 +329,14 @@ impl Store {
             return Ok(false);
         }
         Event {
-            number,
+            number: number.into(),
             at,
-            actor,
-            action,
-            from: from.as_str(),
-            to: to.as_str(),
-            note,
+            actor: actor.0.into(),
+            role: actor.1.into(),
+            action: action.into(),
+            from_status: from.as_str().into(),
+            to_status: to.as_str().into(),
+            note: note.into(),
         }
         .record(&mut tx)
         .await?;
@@ -348,13 +346,13 @@ impl Store {
 
     /// The history of an application, oldest first.
     pub async fn history(&self, number: &str) -> Result<Vec<serde_json::Value>, StoreError> {
-        let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as("SELECT at, actor, role, action, from_status, to_status, note FROM application_events WHERE number = $1 ORDER BY at")
+        let events: Vec<Event> = select("WHERE number = $1 ORDER BY at")
             .bind(number)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows
+        Ok(events
             .into_iter()
-            .map(|(at, actor, role, action, from, to, note)| serde_json::json!({ "at": crate::time::rfc3339(at), "actor": actor, "role": role, "action": action, "from": from, "to": to, "note": note }))
+            .map(|e| serde_json::json!({ "at": crate::time::rfc3339(e.at), "actor": e.actor, "role": e.role, "action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note }))
             .collect())
     }
 

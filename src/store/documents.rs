@@ -95,13 +95,14 @@ impl Store {
             return Ok(false);
         }
         Event {
-            number,
+            number: number.into(),
             at: draft.at,
-            actor: (&draft.signed_by, role),
-            action: "sign_draft",
-            from: status,
-            to: status,
-            note,
+            actor: draft.signed_by.clone(),
+            role: role.into(),
+            action: "sign_draft".into(),
+            from_status: status.into(),
+            to_status: status.into(),
+            note: note.into(),
         }
         .record(&mut tx)
         .await?;
