@@ -3,7 +3,7 @@
 //! transitions with their history, refusals of condition 2 kept for the
 //! record, survey answers.
 
-use super::row::{insert, select};
+use super::row::{StoredRow, insert, select};
 use super::{Backend, Store, StoreError, corrupt_column};
 use serde::{Deserialize, Serialize};
 
@@ -114,7 +114,10 @@ pub struct NewApplication<'a> {
     pub created_by: &'a str,
 }
 
-const COLUMNS: &str = "number, provider, service, channel, iin, status, registered_at, deadline, stages, decision, result, request_sha256";
+impl StoredRow for Application {
+    const TABLE: &'static str = "applications";
+    const COLUMNS: &'static str = "number, provider, service, channel, iin, status, registered_at, deadline, stages, decision, result, request_sha256";
+}
 
 /// An application read by column name; an unknown status or unreadable
 /// JSON is a corrupt row, not a default.
@@ -239,26 +242,12 @@ impl Store {
     }
 
     async fn application_by_request(&self, sha: &str) -> Result<Option<Application>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE request_sha256 = $1"
-        ));
-        let r: Option<Application> = sqlx::query_as(sql)
-            .bind(sha)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(r)
+        self.row_by("request_sha256", sha).await
     }
 
     /// The application with this number.
     pub async fn application(&self, number: &str) -> Result<Option<Application>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE number = $1"
-        ));
-        let r: Option<Application> = sqlx::query_as(sql)
-            .bind(number)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(r)
+        self.row_by("number", number).await
     }
 
     /// Applications not yet signed or delivered whose deadline is before
@@ -273,10 +262,10 @@ impl Store {
         } else {
             ""
         };
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 {only} ORDER BY deadline, number"
-        ));
-        let mut q = sqlx::query_as(sql).bind(today);
+        let mut q = select(&format!(
+            "WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 {only} ORDER BY deadline, number"
+        ))
+        .bind(today);
         if let Some(p) = provider {
             q = q.bind(p);
         }
@@ -290,15 +279,12 @@ impl Store {
         provider: &str,
         limit: i64,
     ) -> Result<Vec<Application>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE provider = $1 AND status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $2"
-        ));
-        let rows: Vec<Application> = sqlx::query_as(sql)
+        let only_waiting = "WHERE provider = $1 AND status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $2";
+        Ok(select(only_waiting)
             .bind(provider)
             .bind(limit)
             .fetch_all(self.pool())
-            .await?;
-        Ok(rows)
+            .await?)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -5,7 +5,7 @@
 //! hash, checkpoints signed by the service's audit key, and `verify_chain`,
 //! which names the first record that was changed, removed or inserted.
 
-use super::row::{StoredRow, insert, select};
+use super::row::{InsertableRow, StoredRow, insert, select};
 use super::{Store, StoreError};
 use crate::pki::cert::{hex, sha256};
 use crate::pki::signer::Signer;

@@ -8,7 +8,7 @@
 //! to is compare-and-set, so two finishes cannot both count.
 
 use super::applications::Event;
-use super::row::StoredRow;
+use super::row::{InsertableRow, StoredRow};
 use super::{Store, StoreError};
 use sqlx::AssertSqlSafe;
 

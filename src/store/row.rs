@@ -1,9 +1,10 @@
 //! Row types whose fields are their table's columns, each column named
 //! once: `stored_row!` declares the struct with its table, its column list,
 //! reading a row by column name and binding the fields in that order;
-//! `select` and `insert` write the statements from them. Types with
-//! columns that need parsing (`Application`, `ApiKey`) keep hand-written
-//! readers.
+//! `select`, `row_by` and `insert` write the statements from them. A type
+//! with columns that need parsing keeps a hand-written reader and
+//! implements `StoredRow` itself (`Application`), or reads a join of its
+//! own (`ApiKey`).
 
 use super::{Store, StoreError};
 use sqlx::any::{AnyArguments, AnyRow};
@@ -13,19 +14,23 @@ use sqlx::{Any, AssertSqlSafe};
 /// A statement on the store's pool, with its parameters.
 pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
 
-/// A struct stored as one row of `TABLE`, its fields the columns.
+/// A struct read from one row of `TABLE`.
 pub(crate) trait StoredRow: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin {
     /// The table.
     const TABLE: &'static str;
-    /// The columns, in field order, comma-separated.
+    /// The columns it reads, comma-separated.
     const COLUMNS: &'static str;
+}
+
+/// A stored row whose fields are exactly its columns, so it is written as it is read.
+pub(crate) trait InsertableRow: StoredRow {
     /// `q` with every field bound, in `COLUMNS` order.
     fn bind_columns<'q>(&self, q: AnyQuery<'q>) -> AnyQuery<'q>;
 }
 
 /// Declares `pub struct $name`, stored in `table`, whose fields are
-/// columns of the same names: its `StoredRow` impl and a `sqlx::FromRow`
-/// that reads each field by its column name.
+/// columns of the same names: its `StoredRow` and `InsertableRow` impls
+/// and a `sqlx::FromRow` that reads each field by its column name.
 macro_rules! stored_row {
     (
         table $table:literal;
@@ -53,7 +58,9 @@ macro_rules! stored_row {
             const TABLE: &'static str = $table;
             const COLUMNS: &'static str =
                 concat!(stringify!($first) $(, ", ", stringify!($field))*);
+        }
 
+        impl $crate::store::row::InsertableRow for $name {
             fn bind_columns<'q>(
                 &self,
                 q: $crate::store::row::AnyQuery<'q>,
@@ -83,7 +90,7 @@ pub(crate) fn select<'q, T: StoredRow>(rest: &str) -> QueryAs<'q, Any, T, AnyArg
 }
 
 /// Writes `row` into its table, then `rest` (`ON CONFLICT …`, or nothing).
-pub(crate) fn insert<'q, T: StoredRow>(row: &T, rest: &str) -> AnyQuery<'q> {
+pub(crate) fn insert<'q, T: InsertableRow>(row: &T, rest: &str) -> AnyQuery<'q> {
     let params: Vec<String> = (1..=T::COLUMNS.split(", ").count())
         .map(|n| format!("${n}"))
         .collect();
@@ -111,7 +118,7 @@ impl Store {
 
     /// Keeps `row`, first forgetting the rows of its table that expired
     /// before `expired_before` (the table has an `expires_at` column).
-    pub(crate) async fn put_expiring<T: StoredRow>(
+    pub(crate) async fn put_expiring<T: InsertableRow>(
         &self,
         row: &T,
         expired_before: i64,
