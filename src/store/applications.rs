@@ -7,50 +7,23 @@ use super::row::{StoredRow, insert, select};
 use super::{Backend, Store, StoreError, corrupt_column};
 use serde::{Deserialize, Serialize};
 
-/// Where an application is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Process 6: registered with a number.
-    Registered,
-    /// Condition 3: the provider checks the documents.
-    InReview,
-    /// Process 7: a reasoned refusal drafted.
-    Refused,
-    /// Process 8: the result drafted.
-    ResultDrafted,
-    /// Signed by the provider's authorised person (the result or the refusal).
-    ResultSigned,
-    /// Handed to the citizen.
-    Delivered,
-}
-
-impl Status {
-    /// Every state.
-    pub const ALL: [Status; 6] = [
-        Status::Registered,
-        Status::InReview,
-        Status::Refused,
-        Status::ResultDrafted,
-        Status::ResultSigned,
-        Status::Delivered,
-    ];
-
-    /// The state's name as stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Registered => "registered",
-            Status::InReview => "in_review",
-            Status::Refused => "refused",
-            Status::ResultDrafted => "result_drafted",
-            Status::ResultSigned => "result_signed",
-            Status::Delivered => "delivered",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.iter().copied().find(|x| x.as_str() == s)
+stored_enum! {
+    /// Where an application is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        /// Process 6: registered with a number.
+        Registered = "registered",
+        /// Condition 3: the provider checks the documents.
+        InReview = "in_review",
+        /// Process 7: a reasoned refusal drafted.
+        Refused = "refused",
+        /// Process 8: the result drafted.
+        ResultDrafted = "result_drafted",
+        /// Signed by the provider's authorised person (the result or the refusal).
+        ResultSigned = "result_signed",
+        /// Handed to the citizen.
+        Delivered = "delivered",
     }
 }
 

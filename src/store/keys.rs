@@ -10,50 +10,23 @@ use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The e-government portal (citizens' requests).
-    Portal,
-    /// A provider's employee.
-    Provider,
-    /// A public service centre operator.
-    Operator,
-    /// The provider's authorised person who signs results.
-    Head,
-    /// A security reviewer running test vectors.
-    Reviewer,
-    /// Administers the service.
-    Admin,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 6] = [
-        Role::Portal,
-        Role::Provider,
-        Role::Operator,
-        Role::Head,
-        Role::Reviewer,
-        Role::Admin,
-    ];
-
-    /// The role's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Portal => "portal",
-            Role::Provider => "provider",
-            Role::Operator => "operator",
-            Role::Head => "head",
-            Role::Reviewer => "reviewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses a role name.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.iter().copied().find(|r| r.as_str() == s)
+stored_enum! {
+    /// What a caller may do.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Role {
+        /// The e-government portal (citizens' requests).
+        Portal = "portal",
+        /// A provider's employee.
+        Provider = "provider",
+        /// A public service centre operator.
+        Operator = "operator",
+        /// The provider's authorised person who signs results.
+        Head = "head",
+        /// A security reviewer running test vectors.
+        Reviewer = "reviewer",
+        /// Administers the service.
+        Admin = "admin",
     }
 }
 

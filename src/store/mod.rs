@@ -7,6 +7,8 @@
 //! be ordered takes a row lock (PostgreSQL) or the write lock (SQLite).
 
 #[macro_use]
+mod named;
+#[macro_use]
 mod row;
 
 pub mod applications;

@@ -10,42 +10,20 @@ use super::row::select;
 use super::{Store, StoreError};
 use sqlx::Any;
 
-/// Where a session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QrPhase {
-    /// Waiting for the app's API 1 call.
-    Created,
-    /// API 1 answered; waiting for the signed documents.
-    Fetched,
-    /// The app's signed documents are being checked.
-    Finishing,
-    /// Signed; `outcome` holds what it led to.
-    Signed,
-    /// Refused; `outcome` holds the problem.
-    Failed,
-}
-
-impl QrPhase {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QrPhase::Created => "created",
-            QrPhase::Fetched => "fetched",
-            QrPhase::Finishing => "finishing",
-            QrPhase::Signed => "signed",
-            QrPhase::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> Option<QrPhase> {
-        Some(match s {
-            "created" => QrPhase::Created,
-            "fetched" => QrPhase::Fetched,
-            "finishing" => QrPhase::Finishing,
-            "signed" => QrPhase::Signed,
-            "failed" => QrPhase::Failed,
-            _ => return None,
-        })
+stored_enum! {
+    /// Where a session is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum QrPhase {
+        /// Waiting for the app's API 1 call.
+        Created = "created",
+        /// API 1 answered; waiting for the signed documents.
+        Fetched = "fetched",
+        /// The app's signed documents are being checked.
+        Finishing = "finishing",
+        /// Signed; `outcome` holds what it led to.
+        Signed = "signed",
+        /// Refused; `outcome` holds the problem.
+        Failed = "failed",
     }
 }
 
