@@ -175,3 +175,38 @@ pub(super) fn both(crl: Status, ocsp: Status) -> Status {
         })),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn of_two_failures_the_worse_stands_with_the_other_beside_it() {
+        let unavailable =
+            || Status::Failed(Code::RevocationUnavailable, json!({ "source": "crl" }));
+        let forged = || Status::Failed(Code::OcspInvalid, json!({ "source": "ocsp" }));
+        for (crl, ocsp) in [(unavailable(), forged()), (forged(), unavailable())] {
+            let Status::Failed(code, detail) = both(crl, ocsp) else {
+                panic!("two failures fail");
+            };
+            assert_eq!(code, Code::OcspInvalid);
+            assert_eq!(detail["other"]["source"], "crl");
+        }
+    }
+
+    #[test]
+    fn a_note_lands_in_the_detail_of_any_answer() {
+        let revoked = Status::Revoked {
+            at: 1,
+            reason: 0,
+            detail: json!({}),
+        };
+        for s in [
+            Status::Good(json!({})),
+            revoked,
+            Status::Failed(Code::CrlInvalid, json!({})),
+        ] {
+            assert_eq!(detail_of(&s.noted("why", json!(7)))["why"], 7);
+        }
+    }
+}

@@ -385,22 +385,10 @@ impl RevocationStore {
                 if b.definitive() {
                     return with_fallback(b, &a);
                 }
-                let (crl, o) = match rules.first {
-                    First::Crl => (a, b),
-                    First::Ocsp => (b, a),
-                };
-                match (crl, o) {
-                    (Status::Failed(a, mut da), Status::Failed(b, db)) => {
-                        if rank(b) < rank(a) {
-                            let mut db = db;
-                            db["other"] = da;
-                            Status::Failed(b, db)
-                        } else {
-                            da["other"] = db;
-                            Status::Failed(a, da)
-                        }
-                    }
-                    (x, _) => x,
+                // Neither could decide: the worse failure stands, as in `both`.
+                match rules.first {
+                    First::Crl => both(a, b),
+                    First::Ocsp => both(b, a),
                 }
             }
         }
