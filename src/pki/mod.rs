@@ -13,6 +13,7 @@ pub mod crl;
 pub mod demo;
 pub mod encode;
 pub mod gost;
+pub mod http;
 pub mod names;
 pub mod ocsp;
 pub mod path;
@@ -419,22 +420,21 @@ pub fn verify_certificate(
     let leaf = match parsed {
         Ok(c) => Arc::new(c),
         Err(e) => {
-            let mut checks = vec![Check::failed(
-                "format",
+            return Verdict::unreadable(
                 Code::CertMalformed,
-                json!({ "problem": e }),
-            )];
-            for n in [
-                "algorithms",
-                "chain",
-                "validity",
-                "revocation",
-                "key_usage",
-                "iin",
-            ] {
-                checks.push(Check::skipped(n, "the certificate could not be read"));
-            }
-            return Verdict::new(checks, at, policy.describe(), None, None);
+                e,
+                &[
+                    "algorithms",
+                    "chain",
+                    "validity",
+                    "revocation",
+                    "key_usage",
+                    "iin",
+                ],
+                "the certificate could not be read",
+                at,
+                policy.describe(),
+            );
         }
     };
     let mut checks = vec![Check::passed(

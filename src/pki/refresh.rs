@@ -27,13 +27,8 @@ pub struct HttpCrl {
 
 impl Default for HttpCrl {
     fn default() -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(std::time::Duration::from_secs(30)))
-            .http_status_as_error(false)
-            .max_redirects(2)
-            .build();
         HttpCrl {
-            agent: ureq::Agent::new_with_config(config),
+            agent: super::http::agent(std::time::Duration::from_secs(30), 2),
         }
     }
 }
@@ -44,11 +39,7 @@ impl CrlTransport for HttpCrl {
         if resp.status() != 200 {
             return Err(format!("HTTP {}", resp.status()));
         }
-        resp.body_mut()
-            .with_config()
-            .limit(MAX_DOWNLOAD)
-            .read_to_vec()
-            .map_err(|e| e.to_string())
+        super::http::body(&mut resp, MAX_DOWNLOAD)
     }
 }
 

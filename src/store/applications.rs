@@ -3,53 +3,27 @@
 //! transitions with their history, refusals of condition 2 kept for the
 //! record, survey answers.
 
-use super::{Backend, Store, StoreError};
+use super::row::{StoredRow, insert, select};
+use super::{Backend, Store, StoreError, corrupt_column};
 use serde::{Deserialize, Serialize};
 
-/// Where an application is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Process 6: registered with a number.
-    Registered,
-    /// Condition 3: the provider checks the documents.
-    InReview,
-    /// Process 7: a reasoned refusal drafted.
-    Refused,
-    /// Process 8: the result drafted.
-    ResultDrafted,
-    /// Signed by the provider's authorised person (the result or the refusal).
-    ResultSigned,
-    /// Handed to the citizen.
-    Delivered,
-}
-
-impl Status {
-    /// Every state.
-    pub const ALL: [Status; 6] = [
-        Status::Registered,
-        Status::InReview,
-        Status::Refused,
-        Status::ResultDrafted,
-        Status::ResultSigned,
-        Status::Delivered,
-    ];
-
-    /// The state's name as stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Registered => "registered",
-            Status::InReview => "in_review",
-            Status::Refused => "refused",
-            Status::ResultDrafted => "result_drafted",
-            Status::ResultSigned => "result_signed",
-            Status::Delivered => "delivered",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.iter().copied().find(|x| x.as_str() == s)
+stored_enum! {
+    /// Where an application is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        /// Process 6: registered with a number.
+        Registered = "registered",
+        /// Condition 3: the provider checks the documents.
+        InReview = "in_review",
+        /// Process 7: a reasoned refusal drafted.
+        Refused = "refused",
+        /// Process 8: the result drafted.
+        ResultDrafted = "result_drafted",
+        /// Signed by the provider's authorised person (the result or the refusal).
+        ResultSigned = "result_signed",
+        /// Handed to the citizen.
+        Delivered = "delivered",
     }
 }
 
@@ -113,17 +87,16 @@ pub struct NewApplication<'a> {
     pub created_by: &'a str,
 }
 
-const COLUMNS: &str = "number, provider, service, channel, iin, status, registered_at, deadline, stages, decision, result, request_sha256";
+impl StoredRow for Application {
+    const TABLE: &'static str = "applications";
+    const COLUMNS: &'static str = "number, provider, service, channel, iin, status, registered_at, deadline, stages, decision, result, request_sha256";
+}
 
 /// An application read by column name; an unknown status or unreadable
 /// JSON is a corrupt row, not a default.
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Application {
     fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
         use sqlx::Row;
-        let corrupt = |column: &str, what: String| sqlx::Error::ColumnDecode {
-            index: column.into(),
-            source: what.into(),
-        };
         let status: String = row.try_get("status")?;
         let stages: String = row.try_get("stages")?;
         let decision: Option<String> = row.try_get("decision")?;
@@ -134,17 +107,53 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Application {
             channel: row.try_get("channel")?,
             iin: row.try_get("iin")?,
             status: Status::parse(&status)
-                .ok_or_else(|| corrupt("status", format!("unknown status {status}")))?,
+                .ok_or_else(|| corrupt_column("status", format!("unknown status {status}")))?,
             registered_at: row.try_get("registered_at")?,
             deadline: row.try_get("deadline")?,
-            stages: serde_json::from_str(&stages).map_err(|e| corrupt("stages", e.to_string()))?,
+            stages: serde_json::from_str(&stages).map_err(|e| corrupt_column("stages", e))?,
             decision: decision
                 .map(|d| serde_json::from_str(&d))
                 .transpose()
-                .map_err(|e| corrupt("decision", e.to_string()))?,
+                .map_err(|e| corrupt_column("decision", e))?,
             result: row.try_get("result")?,
             request_sha256: row.try_get("request_sha256")?,
         })
+    }
+}
+
+stored_row! {
+    table "application_events";
+    /// One line of an application's history: written in the transaction
+    /// of the change it records, read back oldest first.
+    #[derive(Debug, Clone)]
+    pub struct Event {
+        /// The application.
+        pub number: String,
+        /// Unix seconds.
+        pub at: i64,
+        /// API key id of who did it.
+        pub actor: String,
+        /// Their role.
+        pub role: String,
+        /// What was done, e.g. `sign_draft`.
+        pub action: String,
+        /// The state before.
+        pub from_status: String,
+        /// The state after.
+        pub to_status: String,
+        /// Free text.
+        pub note: String,
+    }
+}
+
+impl Event {
+    /// Appends the event inside `tx`.
+    pub(crate) async fn record(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ) -> Result<(), StoreError> {
+        insert(self, "").execute(&mut **tx).await?;
+        Ok(())
     }
 }
 
@@ -206,26 +215,12 @@ impl Store {
     }
 
     async fn application_by_request(&self, sha: &str) -> Result<Option<Application>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE request_sha256 = $1"
-        ));
-        let r: Option<Application> = sqlx::query_as(sql)
-            .bind(sha)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(r)
+        self.row_by("request_sha256", sha).await
     }
 
     /// The application with this number.
     pub async fn application(&self, number: &str) -> Result<Option<Application>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE number = $1"
-        ));
-        let r: Option<Application> = sqlx::query_as(sql)
-            .bind(number)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(r)
+        self.row_by("number", number).await
     }
 
     /// Applications not yet signed or delivered whose deadline is before
@@ -240,10 +235,10 @@ impl Store {
         } else {
             ""
         };
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 {only} ORDER BY deadline, number"
-        ));
-        let mut q = sqlx::query_as(sql).bind(today);
+        let mut q = select(&format!(
+            "WHERE status NOT IN ('delivered', 'result_signed') AND deadline < $1 {only} ORDER BY deadline, number"
+        ))
+        .bind(today);
         if let Some(p) = provider {
             q = q.bind(p);
         }
@@ -257,15 +252,12 @@ impl Store {
         provider: &str,
         limit: i64,
     ) -> Result<Vec<Application>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM applications WHERE provider = $1 AND status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $2"
-        ));
-        let rows: Vec<Application> = sqlx::query_as(sql)
+        let only_waiting = "WHERE provider = $1 AND status IN ('refused', 'result_drafted') ORDER BY deadline, number LIMIT $2";
+        Ok(select(only_waiting)
             .bind(provider)
             .bind(limit)
             .fetch_all(self.pool())
-            .await?;
-        Ok(rows)
+            .await?)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -295,30 +287,31 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(number)
-            .bind(at)
-            .bind(actor.0)
-            .bind(actor.1)
-            .bind(action)
-            .bind(from.as_str())
-            .bind(to.as_str())
-            .bind(note)
-            .execute(&mut *tx)
-            .await?;
+        Event {
+            number: number.into(),
+            at,
+            actor: actor.0.into(),
+            role: actor.1.into(),
+            action: action.into(),
+            from_status: from.as_str().into(),
+            to_status: to.as_str().into(),
+            note: note.into(),
+        }
+        .record(&mut tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// The history of an application, oldest first.
     pub async fn history(&self, number: &str) -> Result<Vec<serde_json::Value>, StoreError> {
-        let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as("SELECT at, actor, role, action, from_status, to_status, note FROM application_events WHERE number = $1 ORDER BY at")
+        let events: Vec<Event> = select("WHERE number = $1 ORDER BY at")
             .bind(number)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows
+        Ok(events
             .into_iter()
-            .map(|(at, actor, role, action, from, to, note)| serde_json::json!({ "at": crate::time::rfc3339(at), "actor": actor, "role": role, "action": action, "from": from, "to": to, "note": note }))
+            .map(|e| serde_json::json!({ "at": crate::time::rfc3339(e.at), "actor": e.actor, "role": e.role, "action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note }))
             .collect())
     }
 

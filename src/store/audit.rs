@@ -5,29 +5,35 @@
 //! hash, checkpoints signed by the service's audit key, and `verify_chain`,
 //! which names the first record that was changed, removed or inserted.
 
+use super::row::{InsertableRow, StoredRow, insert, select};
 use super::{Store, StoreError};
 use crate::pki::cert::{hex, sha256};
 use crate::pki::signer::Signer;
 use base64::Engine;
 use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
-/// One thing that happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    /// Unix seconds.
-    pub at: i64,
-    /// Caller's API key id (or `cli`).
-    pub key_id: String,
-    /// Caller's role.
-    pub role: String,
-    /// Operation, e.g. `verify`.
-    pub operation: String,
-    /// SHA-256 (hex) of the data verified or signed.
-    pub data_sha256: String,
-    /// Signer certificate serial (hex), or empty.
-    pub signer_serial: String,
-    /// Result code.
-    pub result_code: String,
+stored_row! {
+    table "audit";
+    /// One thing that happened.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct AuditEntry {
+        /// Unix seconds.
+        pub at: i64,
+        /// Caller's API key id (or `cli`).
+        pub key_id: String,
+        /// Caller's role.
+        pub role: String,
+        /// Operation, e.g. `verify`.
+        pub operation: String,
+        /// SHA-256 (hex) of the data verified or signed.
+        pub data_sha256: String,
+        /// Signer certificate serial (hex), or empty.
+        pub signer_serial: String,
+        /// Result code.
+        pub result_code: String,
+    }
 }
 
 impl AuditEntry {
@@ -67,19 +73,22 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-/// A signed statement of the chain head.
-#[derive(Debug, Clone, Serialize)]
-pub struct Checkpoint {
-    /// Last record covered.
-    pub seq: i64,
-    /// Its hash.
-    pub head_hash: String,
-    /// When, Unix seconds.
-    pub at: i64,
-    /// ECDSA signature (base64) over `checkpoint_message`.
-    pub signature: String,
-    /// The signing key's SubjectPublicKeyInfo (base64).
-    pub public_key: String,
+stored_row! {
+    table "audit_checkpoints";
+    /// A signed statement of the chain head.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Checkpoint {
+        /// Last record covered.
+        pub seq: i64,
+        /// Its hash.
+        pub head_hash: String,
+        /// When, Unix seconds.
+        pub at: i64,
+        /// ECDSA signature (base64) over `checkpoint_message`.
+        pub signature: String,
+        /// The signing key's SubjectPublicKeyInfo (base64).
+        pub public_key: String,
+    }
 }
 
 /// The hash of a record: SHA-256 over the previous hash, the position and
@@ -128,18 +137,17 @@ fn parse_head(v: &str) -> Result<(i64, String), StoreError> {
 /// in chunks of 16 with `$N`; 0.46 ms in chunks of 64 with `?`).
 const INSERT_CHUNK: usize = 64;
 
-type RawRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+/// A record read by column name.
+impl<'r> sqlx::FromRow<'r, AnyRow> for AuditRow {
+    fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(AuditRow {
+            seq: row.try_get("seq")?,
+            entry: AuditEntry::from_row(row)?,
+            prev_hash: row.try_get("prev_hash")?,
+            hash: row.try_get("hash")?,
+        })
+    }
+}
 
 impl Store {
     /// Appends records in one transaction, after the current head; returns the new head.
@@ -155,8 +163,9 @@ impl Store {
         let (mut seq, mut hash) = parse_head(&head)?;
         // One multi-row INSERT per chunk: a statement per record costs a round trip each.
         for chunk in entries.chunks(INSERT_CHUNK) {
-            let mut sql = String::from(
-                "INSERT INTO audit (seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash) VALUES ",
+            let mut sql = format!(
+                "INSERT INTO audit (seq, {}, prev_hash, hash) VALUES ",
+                AuditEntry::COLUMNS
             );
             let mut rows = Vec::with_capacity(chunk.len());
             for (n, e) in chunk.iter().enumerate() {
@@ -188,17 +197,7 @@ impl Store {
             }
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (seq, e, prev, h) in rows {
-                q = q
-                    .bind(seq)
-                    .bind(e.at)
-                    .bind(&e.key_id)
-                    .bind(&e.role)
-                    .bind(&e.operation)
-                    .bind(&e.data_sha256)
-                    .bind(&e.signer_serial)
-                    .bind(&e.result_code)
-                    .bind(prev)
-                    .bind(h);
+                q = e.bind_columns(q.bind(seq)).bind(prev).bind(h);
             }
             q.execute(&mut *tx).await?;
         }
@@ -220,39 +219,14 @@ impl Store {
 
     /// Every record, in order.
     pub async fn audit_rows(&self) -> Result<Vec<AuditRow>, StoreError> {
-        let rows: Vec<RawRow> = sqlx::query_as("SELECT seq, at, key_id, role, operation, data_sha256, signer_serial, result_code, prev_hash, hash FROM audit ORDER BY seq")
+        let sql = format!(
+            "SELECT seq, {}, prev_hash, hash FROM audit ORDER BY seq",
+            AuditEntry::COLUMNS
+        );
+        let rows: Vec<AuditRow> = sqlx::query_as(AssertSqlSafe(sql))
             .fetch_all(self.pool())
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    seq,
-                    at,
-                    key_id,
-                    role,
-                    operation,
-                    data_sha256,
-                    signer_serial,
-                    result_code,
-                    prev_hash,
-                    hash,
-                )| AuditRow {
-                    seq,
-                    entry: AuditEntry {
-                        at,
-                        key_id,
-                        role,
-                        operation,
-                        data_sha256,
-                        signer_serial,
-                        result_code,
-                    },
-                    prev_hash,
-                    hash,
-                },
-            )
-            .collect())
+        Ok(rows)
     }
 
     /// Signs and stores a checkpoint of the current head (skipped when the
@@ -285,12 +259,7 @@ impl Store {
             signature: b64.encode(sig),
             public_key: b64.encode(key.public_key_spki()),
         };
-        sqlx::query("INSERT INTO audit_checkpoints (seq, head_hash, at, signature, public_key) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING")
-            .bind(cp.seq)
-            .bind(&cp.head_hash)
-            .bind(cp.at)
-            .bind(&cp.signature)
-            .bind(&cp.public_key)
+        insert(&cp, "ON CONFLICT (seq) DO NOTHING")
             .execute(self.pool())
             .await?;
         Ok(Some(cp))
@@ -298,21 +267,8 @@ impl Store {
 
     /// Every checkpoint, in order.
     pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        let rows: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
-            "SELECT seq, head_hash, at, signature, public_key FROM audit_checkpoints ORDER BY seq",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, head_hash, at, signature, public_key)| Checkpoint {
-                seq,
-                head_hash,
-                at,
-                signature,
-                public_key,
-            })
-            .collect())
+        let rows: Vec<Checkpoint> = select("ORDER BY seq").fetch_all(self.pool()).await?;
+        Ok(rows)
     }
 }
 

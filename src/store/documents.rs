@@ -7,71 +7,57 @@
 //! pending signature is forgotten once it is used; the state change it leads
 //! to is compare-and-set, so two finishes cannot both count.
 
+use super::applications::Event;
+use super::row::{InsertableRow, StoredRow};
 use super::{Store, StoreError};
+use sqlx::AssertSqlSafe;
 
-/// The employee's signed draft.
-#[derive(Debug, Clone)]
-pub struct Draft {
-    /// The signed PDF, base64.
-    pub pdf: String,
-    /// The API key id of the employee who signed it.
-    pub signed_by: String,
-    /// The serial of the employee's certificate (hex).
-    pub signer_serial: String,
-    /// When, Unix seconds.
-    pub at: i64,
+stored_row! {
+    table "drafts";
+    /// The employee's signed draft.
+    #[derive(Debug, Clone)]
+    pub struct Draft {
+        /// The signed PDF, base64.
+        pub pdf: String,
+        /// The API key id of the employee who signed it.
+        pub signed_by: String,
+        /// The serial of the employee's certificate (hex).
+        pub signer_serial: String,
+        /// When, Unix seconds.
+        pub at: i64,
+    }
 }
 
-/// A signature prepared in two phases, waiting for its value.
-#[derive(Debug, Clone)]
-pub struct Pending {
-    /// Random id given to the signer.
-    pub id: String,
-    /// The application.
-    pub number: String,
-    /// The API key that prepared it (only it may finish).
-    pub key_id: String,
-    /// `draft` (the employee) or `result` (the head).
-    pub stage: String,
-    /// The PDF with the signature's place reserved, base64.
-    pub pdf: String,
-    /// The signer's certificate and chain, base64 DER, comma-separated.
-    pub certificate: String,
-    /// The ByteRange, four numbers separated by spaces.
-    pub byte_range: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub expires_at: i64,
+stored_row! {
+    table "pending_signatures";
+    /// A signature prepared in two phases, waiting for its value.
+    #[derive(Debug, Clone)]
+    pub struct Pending {
+        /// Random id given to the signer.
+        pub id: String,
+        /// The application.
+        pub number: String,
+        /// The API key that prepared it (only it may finish).
+        pub key_id: String,
+        /// `draft` (the employee) or `result` (the head).
+        pub stage: String,
+        /// The PDF with the signature's place reserved, base64.
+        pub pdf: String,
+        /// The signer's certificate and chain, base64 DER, comma-separated.
+        pub certificate: String,
+        /// The ByteRange, four numbers separated by spaces.
+        pub byte_range: String,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub expires_at: i64,
+    }
 }
-
-type PendingRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-);
 
 impl Store {
     /// The employee's signed draft of `number`, if there is one.
     pub async fn draft(&self, number: &str) -> Result<Option<Draft>, StoreError> {
-        let row: Option<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT pdf, signed_by, signer_serial, at FROM drafts WHERE number = $1",
-        )
-        .bind(number)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|(pdf, signed_by, signer_serial, at)| Draft {
-            pdf,
-            signed_by,
-            signer_serial,
-            at,
-        }))
+        self.row_by("number", number).await
     }
 
     /// Stores the employee's signed draft while the application is still
@@ -97,74 +83,41 @@ impl Store {
         if still.rows_affected() != 1 {
             return Ok(false);
         }
-        let put = sqlx::query("INSERT INTO drafts (number, pdf, signed_by, signer_serial, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (number) DO NOTHING")
-            .bind(number)
-            .bind(&draft.pdf)
-            .bind(&draft.signed_by)
-            .bind(&draft.signer_serial)
-            .bind(draft.at)
+        let sql = format!(
+            "INSERT INTO drafts (number, {}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (number) DO NOTHING",
+            Draft::COLUMNS
+        );
+        let put = draft
+            .bind_columns(sqlx::query(AssertSqlSafe(sql)).bind(number))
             .execute(&mut *tx)
             .await?;
         if put.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO application_events (number, at, actor, role, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(number)
-            .bind(draft.at)
-            .bind(&draft.signed_by)
-            .bind(role)
-            .bind("sign_draft")
-            .bind(status)
-            .bind(status)
-            .bind(note)
-            .execute(&mut *tx)
-            .await?;
+        Event {
+            number: number.into(),
+            at: draft.at,
+            actor: draft.signed_by.clone(),
+            role: role.into(),
+            action: "sign_draft".into(),
+            from_status: status.into(),
+            to_status: status.into(),
+            note: note.into(),
+        }
+        .record(&mut tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// Keeps a prepared signature (and forgets those that expired).
     pub async fn put_pending(&self, p: &Pending) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM pending_signatures WHERE expires_at < $1")
-            .bind(p.created_at)
-            .execute(self.pool())
-            .await?;
-        sqlx::query("INSERT INTO pending_signatures (id, number, key_id, stage, pdf, certificate, byte_range, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(&p.id)
-            .bind(&p.number)
-            .bind(&p.key_id)
-            .bind(&p.stage)
-            .bind(&p.pdf)
-            .bind(&p.certificate)
-            .bind(&p.byte_range)
-            .bind(p.created_at)
-            .bind(p.expires_at)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.put_expiring(p, p.created_at).await
     }
 
     /// A prepared signature by id.
     pub async fn pending(&self, id: &str) -> Result<Option<Pending>, StoreError> {
-        let row: Option<PendingRow> = sqlx::query_as("SELECT id, number, key_id, stage, pdf, certificate, byte_range, created_at, expires_at FROM pending_signatures WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let (id, number, key_id, stage, pdf, certificate, byte_range, created_at, expires_at) = row;
-        Ok(Some(Pending {
-            id,
-            number,
-            key_id,
-            stage,
-            pdf,
-            certificate,
-            byte_range,
-            created_at,
-            expires_at,
-        }))
+        self.row_by("id", id).await
     }
 
     /// Forgets a prepared signature (once used).

@@ -4,56 +4,29 @@
 //! A key reads `qtb_<id>_<secret>`: the id finds the row, the secret's hash
 //! is compared. Owns creation, lookup, listing and revocation.
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, corrupt_column};
 use base64::Engine;
 use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-/// What a caller may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The e-government portal (citizens' requests).
-    Portal,
-    /// A provider's employee.
-    Provider,
-    /// A public service centre operator.
-    Operator,
-    /// The provider's authorised person who signs results.
-    Head,
-    /// A security reviewer running test vectors.
-    Reviewer,
-    /// Administers the service.
-    Admin,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 6] = [
-        Role::Portal,
-        Role::Provider,
-        Role::Operator,
-        Role::Head,
-        Role::Reviewer,
-        Role::Admin,
-    ];
-
-    /// The role's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Portal => "portal",
-            Role::Provider => "provider",
-            Role::Operator => "operator",
-            Role::Head => "head",
-            Role::Reviewer => "reviewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses a role name.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.iter().copied().find(|r| r.as_str() == s)
+stored_enum! {
+    /// What a caller may do.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Role {
+        /// The e-government portal (citizens' requests).
+        Portal = "portal",
+        /// A provider's employee.
+        Provider = "provider",
+        /// A public service centre operator.
+        Operator = "operator",
+        /// The provider's authorised person who signs results.
+        Head = "head",
+        /// A security reviewer running test vectors.
+        Reviewer = "reviewer",
+        /// Administers the service.
+        Admin = "admin",
     }
 }
 
@@ -88,10 +61,8 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for KeyRow {
     fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
         use sqlx::Row;
         let role: String = row.try_get("role")?;
-        let role = Role::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "role".into(),
-            source: format!("unknown role {role}").into(),
-        })?;
+        let role = Role::parse(&role)
+            .ok_or_else(|| corrupt_column("role", format!("unknown role {role}")))?;
         Ok(KeyRow {
             key: ApiKey {
                 id: row.try_get("id")?,
@@ -215,28 +186,38 @@ impl Store {
         iin: &str,
         now: i64,
     ) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO api_key_holders (key_id, iin, bound_at) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
+        let insert = sqlx::query("INSERT INTO api_key_holders (key_id, iin, bound_at) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
             .bind(id)
             .bind(iin)
-            .bind(now)
-            .execute(self.pool())
-            .await?;
-        let row: (String,) = sqlx::query_as("SELECT iin FROM api_key_holders WHERE key_id = $1")
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.0)
+            .bind(now);
+        self.bind_once(
+            insert,
+            "SELECT iin FROM api_key_holders WHERE key_id = $1",
+            id,
+        )
+        .await
     }
 
     /// Binds key `id` to the organisation (a provider's or service
     /// centre's BIN) it acts for; once bound, it stays.
     pub async fn bind_api_key_org(&self, id: &str, org: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO api_key_orgs (key_id, org) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING")
+        let insert = sqlx::query("INSERT INTO api_key_orgs (key_id, org) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING")
             .bind(id)
-            .bind(org)
-            .execute(self.pool())
-            .await?;
-        let row: (String,) = sqlx::query_as("SELECT org FROM api_key_orgs WHERE key_id = $1")
+            .bind(org);
+        self.bind_once(insert, "SELECT org FROM api_key_orgs WHERE key_id = $1", id)
+            .await
+    }
+
+    /// Runs `insert`, which keeps the first value bound to key `id` and
+    /// does nothing after, then reads the value that stands with `select`.
+    async fn bind_once(
+        &self,
+        insert: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+        select: &'static str,
+        id: &str,
+    ) -> Result<String, StoreError> {
+        insert.execute(self.pool()).await?;
+        let row: (String,) = sqlx::query_as(select)
             .bind(id)
             .fetch_one(self.pool())
             .await?;

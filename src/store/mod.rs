@@ -6,6 +6,11 @@
 //! Several instances may share one PostgreSQL database: every write that must
 //! be ordered takes a row lock (PostgreSQL) or the write lock (SQLite).
 
+#[macro_use]
+mod named;
+#[macro_use]
+mod row;
+
 pub mod applications;
 pub mod audit;
 pub mod documents;
@@ -41,6 +46,16 @@ pub enum StoreError {
     /// Not found.
     #[error("not found")]
     NotFound,
+}
+
+/// The error a row reader gives for a column that decoded but holds
+/// something it should not (an unknown name, unreadable JSON): a corrupt
+/// row, never a default.
+pub(crate) fn corrupt_column(column: &str, what: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.into(),
+        source: what.to_string().into(),
+    }
 }
 
 /// The database.

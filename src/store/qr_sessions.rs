@@ -6,114 +6,82 @@
 //! `UPDATE` on the session's phase and expiry, so a URL answers once even
 //! when two instances are asked at the same moment.
 
+use super::row::select;
 use super::{Store, StoreError};
+use sqlx::Any;
 
-/// Where a session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QrPhase {
-    /// Waiting for the app's API 1 call.
-    Created,
-    /// API 1 answered; waiting for the signed documents.
-    Fetched,
-    /// The app's signed documents are being checked.
-    Finishing,
-    /// Signed; `outcome` holds what it led to.
-    Signed,
-    /// Refused; `outcome` holds the problem.
-    Failed,
-}
-
-impl QrPhase {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QrPhase::Created => "created",
-            QrPhase::Fetched => "fetched",
-            QrPhase::Finishing => "finishing",
-            QrPhase::Signed => "signed",
-            QrPhase::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> Result<QrPhase, StoreError> {
-        Ok(match s {
-            "created" => QrPhase::Created,
-            "fetched" => QrPhase::Fetched,
-            "finishing" => QrPhase::Finishing,
-            "signed" => QrPhase::Signed,
-            "failed" => QrPhase::Failed,
-            other => return Err(StoreError::Corrupt(format!("QR session phase {other}"))),
-        })
+stored_enum! {
+    /// Where a session is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum QrPhase {
+        /// Waiting for the app's API 1 call.
+        Created = "created",
+        /// API 1 answered; waiting for the signed documents.
+        Fetched = "fetched",
+        /// The app's signed documents are being checked.
+        Finishing = "finishing",
+        /// Signed; `outcome` holds what it led to.
+        Signed = "signed",
+        /// Refused; `outcome` holds the problem.
+        Failed = "failed",
     }
 }
 
-/// One QR signing session.
-#[derive(Debug, Clone)]
-pub struct QrSession {
-    /// SHA-256 (hex) of the token in the session's URLs.
-    pub token_sha256: String,
-    /// The id the opener polls with.
-    pub id: String,
-    /// The API key that opened it (only it may poll; it answers for the result).
-    pub key_id: String,
-    /// `document` (an officer signs an application's document) or
-    /// `submission` (a citizen signs their request).
-    pub kind: String,
-    /// The application number (`document`) or the service id (`submission`).
-    pub subject: String,
-    /// What the kind needs to finish, JSON.
-    pub payload: String,
-    /// Where it is.
-    pub phase: QrPhase,
-    /// SHA-256 (hex) of the `auth_token` API 1 gave the app; empty before.
-    pub auth_sha256: String,
-    /// The application (signed) or the problem (failed), JSON.
-    pub outcome: Option<String>,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds; no URL of the session answers after it.
-    pub expires_at: i64,
+stored_row! {
+    table "egov_qr_sessions";
+    /// One QR signing session.
+    #[derive(Debug, Clone)]
+    pub struct QrSession {
+        /// SHA-256 (hex) of the token in the session's URLs.
+        pub token_sha256: String,
+        /// The id the opener polls with.
+        pub id: String,
+        /// The API key that opened it (only it may poll; it answers for the result).
+        pub key_id: String,
+        /// `document` (an officer signs an application's document) or
+        /// `submission` (a citizen signs their request).
+        pub kind: String,
+        /// The application number (`document`) or the service id (`submission`).
+        pub subject: String,
+        /// What the kind needs to finish, JSON.
+        pub payload: String,
+        /// Where it is.
+        pub phase: QrPhase,
+        /// SHA-256 (hex) of the `auth_token` API 1 gave the app; empty before.
+        pub auth_sha256: String,
+        /// The application (signed) or the problem (failed), JSON.
+        pub outcome: Option<String>,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds; no URL of the session answers after it.
+        pub expires_at: i64,
+    }
 }
 
 /// How long a closed or expired session stays for its opener's poll.
 pub const KEPT_AFTER_EXPIRY: i64 = 3600;
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    i64,
-);
-
-/// The columns, in `Row`'s order (a macro, so queries stay static strings).
-macro_rules! columns {
-    () => {
-        "token_sha256, id, key_id, kind, subject, payload, phase, auth_sha256, outcome, created_at, expires_at"
-    };
+/// A phase is stored as its name; an unknown name is a corrupt row.
+impl sqlx::Type<Any> for QrPhase {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <str as sqlx::Type<Any>>::type_info()
+    }
 }
 
-fn from_row(r: Row) -> Result<QrSession, StoreError> {
-    let (token_sha256, id, key_id, kind, subject, payload, phase, auth_sha256, outcome, c, e) = r;
-    Ok(QrSession {
-        token_sha256,
-        id,
-        key_id,
-        kind,
-        subject,
-        payload,
-        phase: QrPhase::parse(&phase)?,
-        auth_sha256,
-        outcome,
-        created_at: c,
-        expires_at: e,
-    })
+impl sqlx::Encode<'_, Any> for QrPhase {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as sqlx::Database>::ArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <&str as sqlx::Encode<Any>>::encode(self.as_str(), buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for QrPhase {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let name = <&str as sqlx::Decode<Any>>::decode(value)?;
+        QrPhase::parse(name).ok_or_else(|| format!("QR session phase {name}").into())
+    }
 }
 
 impl Store {
@@ -130,42 +98,12 @@ impl Store {
 
     /// Keeps a new session (and forgets those long expired).
     pub async fn put_qr_session(&self, s: &QrSession) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM egov_qr_sessions WHERE expires_at < $1")
-            .bind(s.created_at - KEPT_AFTER_EXPIRY)
-            .execute(self.pool())
-            .await?;
-        sqlx::query(concat!(
-            "INSERT INTO egov_qr_sessions (",
-            columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(&s.token_sha256)
-        .bind(&s.id)
-        .bind(&s.key_id)
-        .bind(&s.kind)
-        .bind(&s.subject)
-        .bind(&s.payload)
-        .bind(s.phase.as_str())
-        .bind(&s.auth_sha256)
-        .bind(&s.outcome)
-        .bind(s.created_at)
-        .bind(s.expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        self.put_expiring(s, s.created_at - KEPT_AFTER_EXPIRY).await
     }
 
     /// The session behind a token (any phase, any time).
     pub async fn qr_session(&self, token_sha256: &str) -> Result<Option<QrSession>, StoreError> {
-        let row: Option<Row> = sqlx::query_as(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM egov_qr_sessions WHERE token_sha256 = $1"
-        ))
-        .bind(token_sha256)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(from_row).transpose()
+        self.row_by("token_sha256", token_sha256).await
     }
 
     /// The session `id` opened by the API key `key_id`.
@@ -174,16 +112,12 @@ impl Store {
         id: &str,
         key_id: &str,
     ) -> Result<Option<QrSession>, StoreError> {
-        let row: Option<Row> = sqlx::query_as(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM egov_qr_sessions WHERE id = $1 AND key_id = $2"
-        ))
-        .bind(id)
-        .bind(key_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(from_row).transpose()
+        let session: Option<QrSession> = select("WHERE id = $1 AND key_id = $2")
+            .bind(id)
+            .bind(key_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(session)
     }
 
     /// Moves a session from `from` to `to` while it is unexpired at `now`

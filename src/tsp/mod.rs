@@ -83,13 +83,8 @@ pub struct HttpTsa {
 
 impl Default for HttpTsa {
     fn default() -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(std::time::Duration::from_secs(10)))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
         HttpTsa {
-            agent: ureq::Agent::new_with_config(config),
+            agent: crate::pki::http::agent(std::time::Duration::from_secs(10), 0),
         }
     }
 }
@@ -105,11 +100,7 @@ impl TsaTransport for HttpTsa {
         if resp.status() != 200 {
             return Err(format!("HTTP {}", resp.status()));
         }
-        resp.body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE)
-            .read_to_vec()
-            .map_err(|e| e.to_string())
+        crate::pki::http::body(&mut resp, MAX_RESPONSE)
     }
 }
 

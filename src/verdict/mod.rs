@@ -8,6 +8,7 @@
 mod json;
 pub mod messages;
 pub mod problem;
+mod unreadable;
 
 pub(crate) use json::obj;
 pub use json::{Memo, pretty};

@@ -3,12 +3,12 @@
 //! Owns encoding a CertificateList through `x509-cert` and signing it with a
 //! `Signer`. Nothing here is used to validate anything.
 
+use super::x509::{authority_key_id, extension};
 use crate::pki::encode::{sig_alg_id, x509_time};
 use crate::pki::signer::Signer;
-use der::asn1::{BitString, OctetString};
+use der::asn1::BitString;
 use der::{Decode, Encode};
 use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
-use x509_cert::ext::Extension;
 
 /// What a CRL says.
 #[derive(Debug, Clone, Default)]
@@ -23,14 +23,6 @@ pub struct CrlSpec {
     pub delta_of: Option<u64>,
     /// Entries: serial content octets, revocation time, reason code.
     pub entries: Vec<(Vec<u8>, i64, Option<u8>)>,
-}
-
-fn ext(oid: &str, critical: bool, value: Vec<u8>) -> Result<Extension, String> {
-    Ok(Extension {
-        extn_id: der::asn1::ObjectIdentifier::new(oid).map_err(|e| e.to_string())?,
-        critical,
-        extn_value: OctetString::new(value).map_err(|e| e.to_string())?,
-    })
 }
 
 fn uint(n: u64) -> Result<Vec<u8>, String> {
@@ -50,7 +42,7 @@ pub fn issue(issuer_der: &[u8], signer: &dyn Signer, spec: &CrlSpec) -> Result<V
     let mut revoked = Vec::with_capacity(spec.entries.len());
     for (serial, at, reason) in &spec.entries {
         let exts = match reason {
-            Some(r) => Some(vec![ext("2.5.29.21", false, vec![0x0A, 0x01, *r])?]),
+            Some(r) => Some(vec![extension("2.5.29.21", false, vec![0x0A, 0x01, *r])?]),
             None => None,
         };
         revoked.push(RevokedCert {
@@ -59,17 +51,12 @@ pub fn issue(issuer_der: &[u8], signer: &dyn Signer, spec: &CrlSpec) -> Result<V
             crl_entry_extensions: exts,
         });
     }
-    let mut exts = vec![ext("2.5.29.20", false, uint(spec.number)?)?];
+    let mut exts = vec![extension("2.5.29.20", false, uint(spec.number)?)?];
     if let Some(ski) = ski {
-        let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier {
-            key_identifier: Some(OctetString::new(ski).map_err(e)?),
-            authority_cert_issuer: None,
-            authority_cert_serial_number: None,
-        };
-        exts.push(ext("2.5.29.35", false, aki.to_der().map_err(e)?)?);
+        exts.push(authority_key_id(ski)?);
     }
     if let Some(base) = spec.delta_of {
-        exts.push(ext("2.5.29.27", true, uint(base)?)?);
+        exts.push(extension("2.5.29.27", true, uint(base)?)?);
     }
     let tbs = TbsCertList {
         version: x509_cert::Version::V2,

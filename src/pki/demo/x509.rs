@@ -112,6 +112,16 @@ pub fn extension(id: &str, critical: bool, value: Vec<u8>) -> Result<Extension, 
     })
 }
 
+/// The authorityKeyIdentifier extension naming the issuer's key by `id`.
+pub fn authority_key_id(id: Vec<u8>) -> Result<Extension, String> {
+    let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier {
+        key_identifier: Some(OctetString::new(id).map_err(err)?),
+        authority_cert_issuer: None,
+        authority_cert_serial_number: None,
+    };
+    extension("2.5.29.35", false, aki.to_der().map_err(err)?)
+}
+
 /// A Name from ordered (attribute, value) pairs, one attribute per RDN.
 pub fn name(attrs: &[(&str, String)]) -> Result<Name, String> {
     let mut rdns = Vec::with_capacity(attrs.len());
@@ -260,12 +270,7 @@ fn extensions(spec: &CertSpec, aki: Option<Vec<u8>>) -> Result<Vec<Extension>, S
         exts.push(extension("2.5.29.14", false, ski.to_der().map_err(err)?)?);
     }
     if let Some(id) = aki {
-        let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier {
-            key_identifier: Some(OctetString::new(id).map_err(err)?),
-            authority_cert_issuer: None,
-            authority_cert_serial_number: None,
-        };
-        exts.push(extension("2.5.29.35", false, aki.to_der().map_err(err)?)?);
+        exts.push(authority_key_id(id)?);
     }
     if spec.ocsp_nocheck {
         exts.push(extension("1.3.6.1.5.5.7.48.1.5", false, vec![0x05, 0x00])?);

@@ -72,13 +72,8 @@ impl Default for HttpTransport {
 impl HttpTransport {
     /// A transport with the given overall timeout per exchange.
     pub fn new(timeout: Duration) -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
         HttpTransport {
-            agent: ureq::Agent::new_with_config(config),
+            agent: crate::pki::http::agent(timeout, 0),
         }
     }
 }
@@ -102,11 +97,7 @@ impl OcspTransport for HttpTransport {
         if resp.status() != 200 {
             return Err(format!("HTTP status {}", resp.status().as_u16()));
         }
-        resp.body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE_LEN as u64)
-            .read_to_vec()
-            .map_err(|e| e.to_string())
+        crate::pki::http::body(&mut resp, MAX_RESPONSE_LEN as u64)
     }
 }
 

@@ -32,6 +32,16 @@ impl Status {
     pub(super) fn definitive(&self) -> bool {
         !matches!(self, Status::Failed(..))
     }
+
+    /// The same answer with `note` in its detail under `key`.
+    pub(super) fn noted(mut self, key: &str, note: Value) -> Status {
+        match &mut self {
+            Status::Good(d) | Status::Revoked { detail: d, .. } | Status::Failed(_, d) => {
+                d[key] = note;
+            }
+        }
+        self
+    }
 }
 
 /// How serious a failing code is within step 6 (lower first). A revocation
@@ -149,27 +159,7 @@ pub(super) fn detail_of(s: &Status) -> &Value {
 /// `both`: either revoked is revoked, then either failing fails; good only
 /// when both are good. The other source's answer rides along as `other`.
 pub(super) fn both(crl: Status, ocsp: Status) -> Status {
-    let with_other = |s: Status, other: &Status| -> Status {
-        let other = detail_of(other).clone();
-        match s {
-            Status::Good(mut d) => {
-                d["other"] = other;
-                Status::Good(d)
-            }
-            Status::Revoked {
-                at,
-                reason,
-                mut detail,
-            } => {
-                detail["other"] = other;
-                Status::Revoked { at, reason, detail }
-            }
-            Status::Failed(c, mut d) => {
-                d["other"] = other;
-                Status::Failed(c, d)
-            }
-        }
-    };
+    let with_other = |s: Status, other: &Status| s.noted("other", detail_of(other).clone());
     match (&crl, &ocsp) {
         (Status::Revoked { .. }, _) => with_other(crl, &ocsp),
         (_, Status::Revoked { .. }) => with_other(ocsp, &crl),
@@ -183,5 +173,40 @@ pub(super) fn both(crl: Status, ocsp: Status) -> Status {
             "crl": c,
             "ocsp": o,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn of_two_failures_the_worse_stands_with_the_other_beside_it() {
+        let unavailable =
+            || Status::Failed(Code::RevocationUnavailable, json!({ "source": "crl" }));
+        let forged = || Status::Failed(Code::OcspInvalid, json!({ "source": "ocsp" }));
+        for (crl, ocsp) in [(unavailable(), forged()), (forged(), unavailable())] {
+            let Status::Failed(code, detail) = both(crl, ocsp) else {
+                panic!("two failures fail");
+            };
+            assert_eq!(code, Code::OcspInvalid);
+            assert_eq!(detail["other"]["source"], "crl");
+        }
+    }
+
+    #[test]
+    fn a_note_lands_in_the_detail_of_any_answer() {
+        let revoked = Status::Revoked {
+            at: 1,
+            reason: 0,
+            detail: json!({}),
+        };
+        for s in [
+            Status::Good(json!({})),
+            revoked,
+            Status::Failed(Code::CrlInvalid, json!({})),
+        ] {
+            assert_eq!(detail_of(&s.noted("why", json!(7)))["why"], 7);
+        }
     }
 }

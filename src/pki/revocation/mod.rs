@@ -132,28 +132,14 @@ impl RejectedCrl {
 /// A definitive answer from the second source, noting why the first could
 /// not decide (the verdict says which source decided, and why).
 fn with_fallback(second: Status, first: &Status) -> Status {
-    let note = |d: &mut Value| {
-        let f = match first {
-            Status::Failed(c, fd) => json!({ "code": c, "detail": fd }),
-            _ => Value::Null,
-        };
-        d["fallback_from"] = f;
-    };
-    match second {
-        Status::Good(mut d) => {
-            note(&mut d);
-            Status::Good(d)
-        }
-        Status::Revoked {
-            at,
-            reason,
-            mut detail,
-        } => {
-            note(&mut detail);
-            Status::Revoked { at, reason, detail }
-        }
-        other => other,
+    if !second.definitive() {
+        return second;
     }
+    let from = match first {
+        Status::Failed(c, fd) => json!({ "code": c, "detail": fd }),
+        _ => Value::Null,
+    };
+    second.noted("fallback_from", from)
 }
 
 fn reason_name(r: u8) -> &'static str {
@@ -399,22 +385,10 @@ impl RevocationStore {
                 if b.definitive() {
                     return with_fallback(b, &a);
                 }
-                let (crl, o) = match rules.first {
-                    First::Crl => (a, b),
-                    First::Ocsp => (b, a),
-                };
-                match (crl, o) {
-                    (Status::Failed(a, mut da), Status::Failed(b, db)) => {
-                        if rank(b) < rank(a) {
-                            let mut db = db;
-                            db["other"] = da;
-                            Status::Failed(b, db)
-                        } else {
-                            da["other"] = db;
-                            Status::Failed(a, da)
-                        }
-                    }
-                    (x, _) => x,
+                // Neither could decide: the worse failure stands, as in `both`.
+                match rules.first {
+                    First::Crl => both(a, b),
+                    First::Ocsp => both(b, a),
                 }
             }
         }
