@@ -63,25 +63,14 @@ fn options<'a>(
     now: i64,
 ) -> SignOptions<'a> {
     SignOptions {
-        signer,
-        cert,
-        chain,
-        time: now,
-        field: None,
         reason: Some("bench".into()),
-        location: None,
         stamp: Some(pdf::StampPlacement {
             page: None,
             rect: None,
             text: pdf::stamp::text_from_certificate(cert, now).expect("stamp"),
         }),
-        public_url: "https://qoltanba.example/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
         extra_room: 24 * 1024,
-        add_fields: Vec::new(),
+        ..SignOptions::new(signer, cert, chain, now, "https://qoltanba.example/verify")
     }
 }
 

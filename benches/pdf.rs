@@ -43,25 +43,12 @@ fn doc() -> ResultDoc {
 
 fn options<'a>(key: &'a RingSigner, cert: &'a [u8], chain: &'a [Vec<u8>]) -> SignOptions<'a> {
     SignOptions {
-        signer: key,
-        cert,
-        chain,
-        time: AT - 60,
-        field: None,
-        reason: None,
-        location: None,
         stamp: Some(StampPlacement {
             page: None,
             rect: None,
             text: pdf::stamp::text_from_certificate(cert, AT - 60).expect("stamp text"),
         }),
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
+        ..SignOptions::new(key, cert, chain, AT - 60, "http://127.0.0.1:8080/verify")
     }
 }
 

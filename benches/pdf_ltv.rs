@@ -144,21 +144,8 @@ fn bench(c: &mut Criterion) {
     .expect("doc");
     let base = pdf::render(&doc, &[Lang::Kk], t0).expect("render");
     let opts = SignOptions {
-        signer: &key,
-        cert: &cert,
-        chain: &chain,
-        time: t0,
-        field: None,
-        reason: None,
-        location: None,
-        stamp: None,
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
         tsa: Some((&short, "http://tsa.invalid/".into())),
-        ltv: None,
-        add_fields: Vec::new(),
-        extra_room: 0,
+        ..SignOptions::new(&key, &cert, &chain, t0, "http://127.0.0.1:8080/verify")
     };
     let (signed, _) = pdf::sign_bytes(&base, &opts).expect("sign");
     let url = "http://tsa.invalid/";

@@ -6,6 +6,7 @@
 
 use qoltanba::asn1::Walker;
 use qoltanba::envelope::build::{self, SidKind, SignerSpec};
+use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pki::algorithms::{Digest, Scheme};
 use qoltanba::pki::demo::{self, Ca, crl::CrlSpec};
 use qoltanba::pki::signer::{RingSigner, SignError, Signer};
@@ -651,22 +652,17 @@ fn main() -> R<()> {
         } else {
             None
         };
-        let opts = qoltanba::pdf::sign::SignOptions {
-            signer: &w.key,
-            cert: &w.cert,
-            chain: &chain,
-            time: AT_UNIX - 5 * DAY,
-            field: None,
+        let opts = SignOptions {
             reason: Some("Result of the public service".into()),
-            location: None,
             stamp,
-            public_url: "http://127.0.0.1:8080/verify".into(),
             document_id: Some("KZ-2026-000123".into()),
-            certify: false,
-            tsa: None,
-            ltv: None,
-            extra_room: 0,
-            add_fields: Vec::new(),
+            ..SignOptions::new(
+                &w.key,
+                &w.cert,
+                &chain,
+                AT_UNIX - 5 * DAY,
+                "http://127.0.0.1:8080/verify",
+            )
         };
         Ok(qoltanba::pdf::sign::sign_bytes(&unsigned, &opts)?.0)
     };

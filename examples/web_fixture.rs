@@ -25,25 +25,12 @@ async fn main() {
     let cert = pem("certs/people/head.pem");
     let chain = vec![pem("certs/trust/nca-rsa.pem")];
     let opts = SignOptions {
-        signer: &key,
-        cert: &cert,
-        chain: &chain,
-        time: now,
-        field: None,
-        reason: None,
-        location: None,
         stamp: Some(StampPlacement {
             page: None,
             rect: None,
             text: qoltanba::pdf::stamp::text_from_certificate(&cert, now).unwrap(),
         }),
-        public_url: "http://127.0.0.1:8080/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        add_fields: Vec::new(),
-        extra_room: 0,
+        ..SignOptions::new(&key, &cert, &chain, now, "http://127.0.0.1:8080/verify")
     };
     let (pdf, outcome) = qoltanba::pdf::sign_bytes(&base, &opts).unwrap();
     std::fs::write(dir.join("one-page.pdf"), &pdf).unwrap();

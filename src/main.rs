@@ -310,18 +310,7 @@ fn inputs(t: &TrustArgs) -> Result<Inputs, UsageError> {
     };
     for p in &t.certs {
         let bytes = read(p)?;
-        let name = p.display().to_string();
-        match qoltanba::input::decode_all(&bytes, &["CERTIFICATE"]) {
-            Ok(ders) => {
-                for der in ders {
-                    match Certificate::from_der(&der) {
-                        Ok(c) => extra.certs.push(Arc::new(c)),
-                        Err(e) => extra.rejected_certs.push((name.clone(), e.to_string())),
-                    }
-                }
-            }
-            Err(e) => extra.rejected_certs.push((name, e.to_string())),
-        }
+        extra.add_bytes(&bytes, &p.display().to_string());
     }
     let mut crls = RevocationStore::default();
     let cas: Vec<Arc<Certificate>> = store

@@ -18,10 +18,11 @@ mod common;
 use base64::Engine;
 use common::gost_judge::{case, judge};
 use common::nca_test_pki::{AT_2022, CA_2022, CRL_2022, HEAD_P12 as HEAD};
-use common::pdf_demo::{LOCAL_URL, sign_options};
+use common::pdf_demo::LOCAL_URL;
 use common::{Run, epoch, qoltanba, read_realkz, realkz};
 use qoltanba::envelope::parse;
 use qoltanba::keys::{self, LoadedKey};
+use qoltanba::pdf::SignOptions;
 use qoltanba::pki::algorithms::{self, Scheme};
 use qoltanba::pki::cert::Certificate;
 use qoltanba::pki::signer::Signer;
@@ -413,9 +414,9 @@ fn pdf_options<'a>(
     at: i64,
 ) -> qoltanba::pdf::sign::SignOptions<'a> {
     let (cert, chain) = (&key.cert_der, &key.chain_der);
-    qoltanba::pdf::sign::SignOptions {
+    SignOptions {
         reason: Some("approved".into()),
-        ..sign_options(signer, cert, chain, at, LOCAL_URL)
+        ..SignOptions::new(signer, cert, chain, at, LOCAL_URL)
     }
 }
 

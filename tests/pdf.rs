@@ -14,7 +14,7 @@ mod forge;
 
 use common::demo::{Who, who};
 use common::flow::verify_pdf;
-use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
+use common::pdf_demo::{PUBLIC_URL, rendered_at, stamp};
 use common::repo;
 use lopdf::{Dictionary, Object, ObjectId};
 use qoltanba::pdf::diff::{Category, Level};
@@ -40,7 +40,7 @@ fn opts(w: &Who) -> SignOptions<'_> {
     SignOptions {
         reason: Some("Мемлекеттік қызмет нәтижесі / Результат госуслуги".into()),
         location: Some("Орал".into()),
-        ..sign_options(&w.key, &w.cert, &w.chain, SIGNED_AT, PUBLIC_URL)
+        ..SignOptions::new(&w.key, &w.cert, &w.chain, SIGNED_AT, PUBLIC_URL)
     }
 }
 

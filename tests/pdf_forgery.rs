@@ -8,8 +8,9 @@ mod common;
 
 use common::demo::who;
 use common::flow::verify_pdf;
-use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options};
+use common::pdf_demo::{PUBLIC_URL, rendered_at};
 use common::repo;
+use qoltanba::pdf::SignOptions;
 use qoltanba::pdf::verify::PdfReport;
 use qoltanba::pdf::{self, Lang};
 use qoltanba::pki::TrustStore;
@@ -20,7 +21,7 @@ const AT: i64 = 1_780_272_000; // 2026-06-01T00:00:00Z
 fn signed(kind: &str) -> (Vec<u8>, [u64; 4]) {
     let base = rendered_at(kind, &[Lang::Kk], AT - 86_400);
     let w = who("head");
-    let opts = sign_options(&w.key, &w.cert, &w.chain, AT - 3600, PUBLIC_URL);
+    let opts = SignOptions::new(&w.key, &w.cert, &w.chain, AT - 3600, PUBLIC_URL);
     let (pdf, outcome) = pdf::sign_bytes(&base, &opts).unwrap();
     (pdf, outcome.byte_range)
 }

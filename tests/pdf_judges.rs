@@ -20,7 +20,7 @@
 mod common;
 
 use common::demo::{Who, who};
-use common::pdf_demo::{LOCAL_URL, rendered_at, sign_options, stamp};
+use common::pdf_demo::{LOCAL_URL, rendered_at, stamp};
 use common::pdf_judge::{
     endesive_sign, pdfsig, person_files, pyhanko, pyhanko_judges, pyhanko_validate, run, tool,
 };
@@ -43,7 +43,7 @@ fn opts(w: &Who, stamped: bool) -> SignOptions<'_> {
     SignOptions {
         reason: Some("Нәтиже / Результат".into()),
         stamp: stamped.then(|| stamp(&w.cert, now())),
-        ..sign_options(&w.key, &w.cert, &w.chain, now(), LOCAL_URL)
+        ..SignOptions::new(&w.key, &w.cert, &w.chain, now(), LOCAL_URL)
     }
 }
 

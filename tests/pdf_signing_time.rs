@@ -17,10 +17,11 @@ use axum::http::StatusCode;
 use common::app::App;
 use common::demo::{b64, signed_at};
 use common::flow::{citizen_request, unb64, verify_pdf};
-use common::pdf_demo::{LOCAL_URL, sign_options};
+use common::pdf_demo::LOCAL_URL;
 use common::pdf_judge::{pdfsig, pyhanko_validate};
 use common::web::CITIZEN_IIN;
 use common::{pem_der, realkz, repo};
+use qoltanba::pdf::SignOptions;
 use qoltanba::pdf::verify::claimed_time::{self, AFTER_M};
 use qoltanba::store::keys::Role;
 use serde_json::Value;
@@ -115,9 +116,9 @@ fn a_pdf_whose_claimed_times_disagree_fails() {
     let chain = [pem_der("certs/trust/nca-rsa.pem")];
     let unsigned = std::fs::read(repo("testdata/pdfs/unsigned.pdf")).expect("pdf");
     let signer = ExternalSigner::new(&cert, None).expect("signer");
-    let opts = qoltanba::pdf::sign::SignOptions {
+    let opts = SignOptions {
         extra_room: 24 * 1024,
-        ..sign_options(&signer, &cert, &chain, m, LOCAL_URL)
+        ..SignOptions::new(&signer, &cert, &chain, m, LOCAL_URL)
     };
     let prepared = prepare(&unsigned, &opts, &signer).expect("prepares");
     let data = byte_range_bytes(&prepared.pdf, prepared.byte_range).expect("data");

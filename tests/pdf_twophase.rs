@@ -6,7 +6,7 @@
 mod common;
 
 use common::flow::verify_pdf;
-use common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
+use common::pdf_demo::{PUBLIC_URL, rendered_at, stamp};
 use common::{pem_der, repo};
 use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pdf::twophase::{self, ExternalSigner};
@@ -29,7 +29,7 @@ fn options<'a>(signer: &'a dyn Signer, cert: &'a [u8], chain: &'a [Vec<u8>]) -> 
     SignOptions {
         reason: Some("two phases".into()),
         stamp: Some(stamp(cert, AT - 3600)),
-        ..sign_options(signer, cert, chain, AT - 3600, PUBLIC_URL)
+        ..SignOptions::new(signer, cert, chain, AT - 3600, PUBLIC_URL)
     }
 }
 

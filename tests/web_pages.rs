@@ -9,7 +9,7 @@ mod common;
 use common::web::*;
 
 use axum::http::StatusCode;
-use common::pdf_demo::{LOCAL_URL, rendered_at, sign_options, stamp};
+use common::pdf_demo::{LOCAL_URL, rendered_at, stamp};
 use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pki::cert::Certificate;
 
@@ -342,7 +342,7 @@ fn signed_by_revoked(tsa: Option<&FixedTimeTsa>) -> (Vec<u8>, String) {
                 "http://tsa.invalid/".to_string(),
             )
         }),
-        ..sign_options(&w.key, &w.cert, &w.chain, at, LOCAL_URL)
+        ..SignOptions::new(&w.key, &w.cert, &w.chain, at, LOCAL_URL)
     };
     let (signed, outcome) = qoltanba::pdf::sign_bytes(&base, &opts).unwrap();
     (signed, outcome.signed_revision_sha256)

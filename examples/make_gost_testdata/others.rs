@@ -1,6 +1,7 @@
 //! The certificates, CRLs and PDFs manifests of `testdata/gost/`.
 
 use super::{AT, AT_UNIX, DAY, Out, Pki, R, TRUST_DIR, expect};
+use qoltanba::pdf::sign::SignOptions;
 use qoltanba::pki::demo::gost::GostCa;
 use serde_json::json;
 use std::path::Path;
@@ -316,27 +317,23 @@ fn pdfs(pki: &Pki, td: &Path) -> R<()> {
         } else {
             None
         };
-        let opts = qoltanba::pdf::sign::SignOptions {
-            signer: &w.key,
-            cert: &w.cert,
-            chain: &chain,
-            time: AT_UNIX - 5 * DAY,
-            field: None,
+        let opts = SignOptions {
             reason: Some("Result of the public service".into()),
-            location: None,
             stamp,
-            public_url: "http://127.0.0.1:8080/verify".into(),
             document_id: Some("KZ-2026-000123".into()),
-            certify: false,
             tsa: with_tsa.then(|| {
                 (
                     &tsa as &dyn qoltanba::tsp::TsaTransport,
                     "http://tsa.qoltanba.invalid/".to_string(),
                 )
             }),
-            ltv: None,
-            extra_room: 0,
-            add_fields: Vec::new(),
+            ..SignOptions::new(
+                &w.key,
+                &w.cert,
+                &chain,
+                AT_UNIX - 5 * DAY,
+                "http://127.0.0.1:8080/verify",
+            )
         };
         Ok(qoltanba::pdf::sign::sign_bytes(&unsigned, &opts)?.0)
     };

@@ -87,23 +87,13 @@ fuzz_target!(|data: &[u8]| {
     let r = pdf::verify_bytes(data, store, &request());
     check_report(&r);
     let h = head();
-    let opts = SignOptions {
-        signer: &h.key,
-        cert: &h.cert,
-        chain: &h.chain,
-        time: common::AT - 3600,
-        field: None,
-        reason: None,
-        location: None,
-        stamp: None,
-        public_url: "https://qoltanba.example/verify".into(),
-        document_id: None,
-        certify: false,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
-        add_fields: Vec::new(),
-    };
+    let opts = SignOptions::new(
+        &h.key,
+        &h.cert,
+        &h.chain,
+        common::AT - 3600,
+        "https://qoltanba.example/verify",
+    );
     if let Ok((signed, _)) = pdf::sign_bytes(data, &opts) {
         assert!(
             signed.starts_with(data),

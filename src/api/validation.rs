@@ -5,12 +5,10 @@
 use super::AppState;
 use super::json::b64;
 use super::problem::ApiError;
-use crate::pki::cert::Certificate;
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{Extra, Policy, Usage};
 use crate::verdict::problem::ProblemCode;
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// Most extra certificates or CRLs in one request.
@@ -164,13 +162,8 @@ pub fn extras(
     }
     let mut extra = Extra::default();
     for (i, c) in certs.iter().enumerate() {
-        let der = b64(&format!("certs[{i}]"), c)?;
-        match Certificate::from_der(&der) {
-            Ok(c) => extra.certs.push(Arc::new(c)),
-            Err(e) => extra
-                .rejected_certs
-                .push((format!("certs[{i}]"), e.to_string())),
-        }
+        let source = format!("certs[{i}]");
+        extra.add_der(&b64(&source, c)?, &source);
     }
     let mut store = RevocationStore::default();
     let mut cas = state.trust().cas();

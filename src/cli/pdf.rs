@@ -326,27 +326,27 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
     };
     let transport = qoltanba::tsp::HttpTsa::default();
     let opts = SignOptions {
-        signer: key.signer.as_ref(),
-        cert: &key.cert,
-        chain: &key.chain,
-        time: now,
         field: a.field.clone(),
         reason: a.reason.clone(),
         location: a.location.clone(),
         stamp,
-        public_url: std::env::var("QOLTANBA_PUBLIC_URL")
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "http://127.0.0.1:8080/verify".into()),
         document_id: a.doc_id.clone(),
         certify: a.certify,
         tsa: a
             .tsa
             .as_ref()
             .map(|u| (&transport as &dyn qoltanba::tsp::TsaTransport, u.clone())),
-        ltv: None,
-        extra_room: 0,
         add_fields: a.add_field.clone(),
+        ..SignOptions::new(
+            key.signer.as_ref(),
+            &key.cert,
+            &key.chain,
+            now,
+            std::env::var("QOLTANBA_PUBLIC_URL")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "http://127.0.0.1:8080/verify".into()),
+        )
     };
     let signed = pdf::sign_file(&a.input, &a.out, &opts).and_then(|o| {
         if !a.ltv {

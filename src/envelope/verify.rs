@@ -40,25 +40,24 @@ pub struct VerifyRequest<'a> {
 }
 
 fn malformed_verdict(req: &VerifyRequest<'_>, why: String) -> Verdict {
-    let mut checks = vec![Check::failed(
-        "format",
+    Verdict::unreadable(
         Code::EnvelopeMalformed,
-        json!({ "problem": why }),
-    )];
-    for name in [
-        "content",
-        "algorithms",
-        "digest",
-        "signature",
-        "chain",
-        "validity",
-        "revocation",
-        "key_usage",
-        "iin",
-    ] {
-        checks.push(Check::skipped(name, "the envelope could not be read"));
-    }
-    Verdict::new(checks, req.at, req.policy.describe(), None, None)
+        why,
+        &[
+            "content",
+            "algorithms",
+            "digest",
+            "signature",
+            "chain",
+            "validity",
+            "revocation",
+            "key_usage",
+            "iin",
+        ],
+        "the envelope could not be read",
+        req.at,
+        req.policy.describe(),
+    )
 }
 
 /// The length and digests of a detached signature's content, computed

@@ -92,6 +92,36 @@ pub struct SignOptions<'a> {
     pub extra_room: usize,
 }
 
+impl<'a> SignOptions<'a> {
+    /// An invisible approval signature by `signer` at `time`, its URL under
+    /// `public_url`, nothing else set: callers change the fields they need.
+    pub fn new(
+        signer: &'a dyn Signer,
+        cert: &'a [u8],
+        chain: &'a [Vec<u8>],
+        time: i64,
+        public_url: impl Into<String>,
+    ) -> Self {
+        SignOptions {
+            signer,
+            cert,
+            chain,
+            time,
+            field: None,
+            reason: None,
+            location: None,
+            stamp: None,
+            public_url: public_url.into(),
+            document_id: None,
+            certify: false,
+            tsa: None,
+            ltv: None,
+            add_fields: Vec::new(),
+            extra_room: 0,
+        }
+    }
+}
+
 /// What was signed.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SignOutcome {

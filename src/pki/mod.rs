@@ -113,6 +113,29 @@ pub struct Extra {
     pub rejected_certs: Vec<(String, String)>,
 }
 
+impl Extra {
+    /// Adds the certificate `der` from `source`, or records why it was rejected.
+    pub fn add_der(&mut self, der: &[u8], source: &str) {
+        match Certificate::from_der(der) {
+            Ok(c) => self.certs.push(Arc::new(c)),
+            Err(e) => self
+                .rejected_certs
+                .push((source.to_string(), e.to_string())),
+        }
+    }
+
+    /// Adds every certificate of `bytes` (DER, or PEM with one or more
+    /// `CERTIFICATE` blocks) from `source`; what does not read is recorded.
+    pub fn add_bytes(&mut self, bytes: &[u8], source: &str) {
+        match crate::input::decode_all(bytes, &["CERTIFICATE"]) {
+            Ok(ders) => ders.iter().for_each(|der| self.add_der(der, source)),
+            Err(e) => self
+                .rejected_certs
+                .push((source.to_string(), e.to_string())),
+        }
+    }
+}
+
 /// Everything steps 4–8 found about a signer certificate.
 #[derive(Debug, Default)]
 pub struct CertValidation {

@@ -5,7 +5,6 @@
 
 use super::{Expected, Inputs, Kind, Outcome, Vector, crl, primitive};
 use crate::envelope::{self, VerifyRequest};
-use crate::pki::cert::Certificate;
 use crate::pki::ocsp::OcspClient;
 use crate::pki::revocation::RevocationStore;
 use crate::pki::{self, Extra, Policy, RevocationMode, TrustStore, Usage};
@@ -132,18 +131,7 @@ pub fn run_vector_in(dir: &Path, defaults: &Inputs, v: &Vector, within: &Confine
             },
         };
         for f in i.certs.iter().flatten() {
-            let bytes = read(dir, f)?;
-            match crate::input::decode_all(&bytes, &["CERTIFICATE"]) {
-                Ok(ders) => {
-                    for der in ders {
-                        match Certificate::from_der(&der) {
-                            Ok(c) => extra.certs.push(Arc::new(c)),
-                            Err(e) => extra.rejected_certs.push((f.clone(), e.to_string())),
-                        }
-                    }
-                }
-                Err(e) => extra.rejected_certs.push((f.clone(), e.to_string())),
-            }
+            extra.add_bytes(&read(dir, f)?, f);
         }
         let mut crls = RevocationStore::default();
         for f in i.crls.iter().flatten() {

@@ -138,14 +138,9 @@ pub struct HttpRegistry {
 impl HttpRegistry {
     /// A client for `base` with a per-request `timeout` and `retries` extra attempts.
     pub fn new(base: &str, timeout: std::time::Duration, retries: u32) -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
         HttpRegistry {
             base: base.trim_end_matches('/').to_string(),
-            agent: ureq::Agent::new_with_config(config),
+            agent: crate::pki::http::agent(timeout, 0),
             retries,
         }
     }
@@ -156,12 +151,8 @@ impl HttpRegistry {
         for _ in 0..=self.retries {
             match self.agent.get(&url).call() {
                 Ok(mut r) if r.status() == 200 => {
-                    let body = r
-                        .body_mut()
-                        .with_config()
-                        .limit(64 * 1024)
-                        .read_to_vec()
-                        .map_err(|e| RegistryError::Unavailable(e.to_string()))?;
+                    let body = crate::pki::http::body(&mut r, 64 * 1024)
+                        .map_err(RegistryError::Unavailable)?;
                     return serde_json::from_slice(&body)
                         .map(Some)
                         .map_err(|e| RegistryError::Unavailable(format!("bad answer: {e}")));

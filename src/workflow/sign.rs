@@ -200,31 +200,23 @@ pub fn options<'a>(
         Some(super::access::generate(&ring::rand::SystemRandom::new()).map_err(internal)?);
     let draft_stage = s.stage == SignStage::Draft;
     Ok(SignOptions {
-        signer,
-        cert,
-        chain,
-        time: now,
         field: (s.draft.is_some()).then(|| HEAD_FIELD.to_string()),
         reason: Some(document::reason(s.stage, refusal).into()),
-        location: None,
         stamp: Some(StampPlacement {
             page: None,
             rect: None,
             text,
         }),
-        public_url: deps.config.public_url.clone(),
         document_id: Some(s.app.number.clone()),
         // The employee certifies the draft (DocMDP P=2): the head's signature
         // in the field left for it is the only change allowed after.
         certify: draft_stage,
-        tsa: None,
-        ltv: None,
-        extra_room: 0,
         add_fields: if draft_stage {
             vec![HEAD_FIELD.to_string()]
         } else {
             Vec::new()
         },
+        ..SignOptions::new(signer, cert, chain, now, deps.config.public_url.clone())
     })
 }
 

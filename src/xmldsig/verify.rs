@@ -77,7 +77,7 @@ pub struct XmlVerdict {
     pub signed: Vec<SignedContent>,
 }
 
-const AFTER_FORMAT: [&str; 11] = [
+const AFTER_FORMAT: &[&str] = &[
     "content",
     "algorithms",
     "digest",
@@ -88,20 +88,18 @@ const AFTER_FORMAT: [&str; 11] = [
     "revocation",
     "key_usage",
     "iin",
-    "",
 ];
 
 fn malformed_verdict(req: &XmlVerifyRequest<'_>, problem: String) -> XmlVerdict {
-    let mut checks = vec![Check::failed(
-        "format",
-        Code::EnvelopeMalformed,
-        json!({ "problem": problem }),
-    )];
-    for name in AFTER_FORMAT.iter().filter(|n| !n.is_empty()) {
-        checks.push(Check::skipped(name, "the document could not be read"));
-    }
     XmlVerdict {
-        verdict: Verdict::new(checks, req.at, req.policy.describe(), None, None),
+        verdict: Verdict::unreadable(
+            Code::EnvelopeMalformed,
+            problem,
+            AFTER_FORMAT,
+            "the document could not be read",
+            req.at,
+            req.policy.describe(),
+        ),
         signed: Vec::new(),
     }
 }
@@ -222,7 +220,7 @@ struct One<'r, 'a, 'i> {
 impl<'a, 'i> One<'_, 'a, 'i> {
     fn skipped_rest(&self, checks: &mut Vec<Check>, from: &str, why: &str) {
         let start = AFTER_FORMAT.iter().position(|n| *n == from).unwrap_or(0);
-        for name in AFTER_FORMAT[start..].iter().filter(|n| !n.is_empty()) {
+        for name in &AFTER_FORMAT[start..] {
             checks.push(Check::skipped(name, why));
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::common::demo::{Who, who};
 use crate::common::loopback::serve_posts_as;
-use crate::common::pdf_demo::{LOCAL_URL, rendered_at, sign_options};
+use crate::common::pdf_demo::{LOCAL_URL, rendered_at};
 use crate::common::pdf_judge::{
     nss_db_in, pdfsig_with, pyhanko, pyhanko_statuses, run, venv_python,
 };
@@ -205,7 +205,7 @@ pub fn b_lta(tsa: &TestTsa, t0: i64) -> Vec<u8> {
     let opts = SignOptions {
         reason: Some("Нәтиже / Результат".into()),
         tsa: Some((tsa, "http://tsa.invalid/".into())),
-        ..sign_options(&w.key, &w.cert, &w.chain, t0, LOCAL_URL)
+        ..SignOptions::new(&w.key, &w.cert, &w.chain, t0, LOCAL_URL)
     };
     tsa.gen_time.store(t0, Ordering::SeqCst);
     let (mut signed, _) = pdf::sign_bytes(&rendered(), &opts).unwrap();

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use crate::common::demo::Who;
-use crate::common::pdf_demo::{PUBLIC_URL, rendered_at, sign_options, stamp};
+use crate::common::pdf_demo::{PUBLIC_URL, rendered_at, stamp};
 use crate::common::pdf_judge::{run, venv_python};
 use crate::common::repo;
 use qoltanba::pdf::{self, Lang, SignOptions};
@@ -24,7 +24,7 @@ pub fn own_sign(pdf: &[u8], w: &Who, stamped: bool, certify: bool) -> Vec<u8> {
         location: Some("Орал".into()),
         stamp: stamped.then(|| stamp(&w.cert, at)),
         certify,
-        ..sign_options(&w.key, &w.cert, &w.chain, at, PUBLIC_URL)
+        ..SignOptions::new(&w.key, &w.cert, &w.chain, at, PUBLIC_URL)
     };
     pdf::sign_bytes(pdf, &o).unwrap().0
 }

@@ -149,21 +149,11 @@ pub fn sheet(c: &Checked, lang: Lang) -> Sheet {
 pub fn signed_report(c: &Checked, lang: Lang, seal: &Seal<'_>) -> Result<Vec<u8>, ReportError> {
     let pdf = render_sheet(&sheet(c, lang), c.at)?;
     let opts = SignOptions {
-        signer: seal.signer,
-        cert: seal.cert,
-        chain: seal.chain,
-        time: c.at,
         field: Some(SEAL_FIELD.into()),
         reason: Some(Text::ReportTitle.get(lang).into()),
-        location: None,
-        stamp: None,
-        public_url: String::new(),
         document_id: Some(report_id(c)),
         certify: true,
-        tsa: None,
-        ltv: None,
-        add_fields: Vec::new(),
-        extra_room: 0,
+        ..SignOptions::new(seal.signer, seal.cert, seal.chain, c.at, String::new())
     };
     let (signed, _) = sign_bytes(&pdf, &opts)?;
     Ok(signed)
