@@ -155,7 +155,7 @@ fn unusable_keys_are_refused_with_codes() {
         }
     }
     // A certificate that does not chain to the trust folder: the code, the
-    // message and how to fix it; never the Rust variant name.
+    // message in kk/ru/en and how to fix it; never the Rust variant name.
     let p12 = e.p12("citizen-rsa", "nca-rsa");
     let (x, p12_args) = (
         e.path("x"),
@@ -174,6 +174,9 @@ fn unusable_keys_are_refused_with_codes() {
         err.contains("KEY_CERT_INVALID")
             && err.contains("CHAIN_UNTRUSTED")
             && err.contains("--trust FILE")
+            && err.contains("\n  kk: Қол қою мүмкін емес")
+            && err.contains("\n  ru: Подписать невозможно")
+            && err.contains("\n  en: Cannot sign")
             && !err.contains("ChainUntrusted"),
         "{err}"
     );

@@ -71,7 +71,7 @@ pub fn signer_keys(cmd: KeysCommand) -> Result<ExitCode, UsageError> {
                     let err = serde_json::json!({ "code": e.code(), "message": e.message(), "detail": e.to_string() });
                     println!("{}", qoltanba::verdict::pretty(&err));
                 }
-                Format::Text => eprintln!("qoltanba: {}: {e}", e.code()),
+                Format::Text => return Ok(crate::signing_key::refuse(&e)),
             }
             Ok(ExitCode::from(1))
         }

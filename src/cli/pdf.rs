@@ -173,11 +173,6 @@ fn load_key(a: &SignArgs) -> Result<Result<Key, qoltanba::keys::KeyError>, Usage
     }))
 }
 
-fn key_failure(e: &qoltanba::keys::KeyError) -> ExitCode {
-    eprintln!("qoltanba: {}: {e}", e.code());
-    ExitCode::from(1)
-}
-
 fn parse_rect(s: &str) -> Result<[f32; 4], UsageError> {
     let v: Vec<f32> = s
         .split(',')
@@ -243,7 +238,7 @@ fn sign(a: &SignArgs) -> Result<ExitCode, UsageError> {
     };
     let key = match load_key(a)? {
         Ok(k) => k,
-        Err(e) => return Ok(key_failure(&e)),
+        Err(e) => return Ok(crate::signing_key::refuse(&e)),
     };
     let dir = TrustStore::default_dir();
     let crl_bytes = a

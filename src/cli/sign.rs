@@ -3,7 +3,7 @@
 //! signing with an external device (`sign prepare`, `sign finish`).
 
 use crate::signer_trust::SignerTrust;
-use crate::signing_key::KeyArgs;
+use crate::signing_key::{self, KeyArgs};
 use crate::{UsageError, read};
 use clap::{Args, Subcommand, ValueEnum};
 use qoltanba::envelope::longterm::{Level, write as longterm};
@@ -391,12 +391,12 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
         .ok_or_else(|| UsageError("--out FILE is required".into()))?;
     let key = match load_key(&a)? {
         Ok(k) => k,
-        Err(e) => return refuse(e.code(), e),
+        Err(e) => return Ok(signing_key::refuse(&e)),
     };
     let now = a.signer_trust.now()?;
     let trust = a.signer_trust.store(&[])?;
     if let Err(e) = key.check_usable(&trust, now) {
-        return refuse(e.code(), e);
+        return Ok(signing_key::refuse(&e));
     }
     let data = a.data.as_deref().map(read).transpose()?;
     let signed = match (&a.add_to, a.counter) {

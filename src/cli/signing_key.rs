@@ -61,3 +61,18 @@ impl KeyArgs {
         }
     }
 }
+
+/// Says on stderr why the key cannot sign: the code with what was found and
+/// what to do, then the code's message in Kazakh, Russian and English.
+/// Exit status 1 (a refusal, not a usage error).
+pub fn refuse(e: &KeyError) -> std::process::ExitCode {
+    let m = e.message();
+    eprintln!(
+        "qoltanba: {}: {e}\n  kk: {}\n  ru: {}\n  en: {}",
+        e.code(),
+        m.kk,
+        m.ru,
+        m.en
+    );
+    std::process::ExitCode::from(1)
+}

@@ -3,7 +3,7 @@
 //! messages of the e-government gateway.
 
 use crate::signer_trust::SignerTrust;
-use crate::signing_key::KeyArgs;
+use crate::signing_key::{self, KeyArgs};
 use crate::{
     Format, TrustArgs, UsageArg, UsageError, inputs, print_verdict, read, with_revocation,
 };
@@ -148,12 +148,12 @@ fn sign(a: SignArgs) -> Result<ExitCode, UsageError> {
     let xml = read(&a.input)?;
     let key = match load_key(&a)? {
         Ok(k) => k,
-        Err(e) => return refuse(e.code(), &e),
+        Err(e) => return Ok(signing_key::refuse(&e)),
     };
     let now = a.signer_trust.now()?;
     let trust = a.signer_trust.store(&[])?;
     if let Err(e) = key.check_usable(&trust, now) {
-        return refuse(e.code(), &e);
+        return Ok(signing_key::refuse(&e));
     }
     let signed = if a.wsse {
         let opts = WsseOptions {
