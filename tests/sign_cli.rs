@@ -235,6 +235,115 @@ fn stored_key_co_signature_and_counter_signature() {
     assert_eq!(v["signers"][1]["role"]["countersignature_of"], 1, "{v}");
 }
 
+/// `sign prepare` checks the signer's certificate before anything is
+/// prepared, against `--trust`/`--test-trust` and `--signer-crl` (or the
+/// configured folder), as `sign` checks a key: on the demo PKI and on the
+/// NCA's GOST 2022 test PKI in the real material.
+#[test]
+fn sign_prepare_refuses_a_certificate_that_could_not_sign() {
+    use common::nca_test_pki::{AT_2022, CA_2022, CRL_2022};
+    let e = Env::new();
+    let data = e.path("d");
+    std::fs::write(&data, b"x").unwrap();
+    let out = e.path("prepared.json");
+    let prepare = |trust_dir: &Path, cert: &Path, more: &[&str]| {
+        let _ = std::fs::remove_file(&out);
+        let args = [
+            &["sign", "prepare", "--data", s(&data), "--cert", s(cert)][..],
+            more,
+            &["--out", s(&out)],
+        ];
+        let o = e.qoltanba_trusting(trust_dir, &args.concat());
+        (o.status.code(), stderr(&o), out.exists())
+    };
+    let person = |name: &str| repo(&format!("certs/people/{name}.pem"));
+    let chain = repo("certs/trust/nca-rsa.pem");
+    let demo_chain = ["--chain", s(&chain)];
+    // The configured folder is another PKI's: refused, nothing written.
+    let (code, err, written) = prepare(
+        &repo("certs/gost/trust"),
+        &person("citizen-rsa"),
+        &demo_chain,
+    );
+    assert_eq!((code, written), (Some(1), false), "{err}");
+    for part in [
+        "KEY_CERT_INVALID",
+        "CHAIN_UNTRUSTED",
+        "--trust FILE",
+        "\n  kk: Қол қою мүмкін емес",
+        "\n  ru: Подписать невозможно",
+        "\n  en: Cannot sign",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    // The same certificate with --trust and the CAs' CRLs: prepared.
+    let (root, root_crl, ca_crl) = (
+        repo("certs/trust/root-ca.pem"),
+        repo("certs/trust/root-ca.crl"),
+        repo("certs/trust/nca-rsa.crl"),
+    );
+    let trusted = [
+        "--trust",
+        s(&root),
+        "--signer-crl",
+        s(&root_crl),
+        "--signer-crl",
+        s(&ca_crl),
+    ];
+    let (code, err, written) = prepare(
+        &repo("certs/gost/trust"),
+        &person("citizen-rsa"),
+        &[&demo_chain[..], &trusted].concat(),
+    );
+    assert_eq!((code, written), (Some(0), true), "{err}");
+    // Without the intermediate's CRL the revocation status is unknown.
+    let (code, err, _) = prepare(
+        &repo("certs/gost/trust"),
+        &person("citizen-rsa"),
+        &[&demo_chain[..], &trusted[..4]].concat(),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("REVOCATION_UNAVAILABLE") && err.contains("--signer-crl FILE"),
+        "{err}"
+    );
+    // An authentication certificate never prepares a signature.
+    let (code, err, written) = prepare(&repo("certs/trust"), &person("citizen-auth"), &demo_chain);
+    assert_eq!((code, written), (Some(1), false), "{err}");
+    assert!(err.contains("KEY_NOT_FOR_SIGNING"), "{err}");
+    // Real material: the NCA's GOST 2022 test officers under its test CA.
+    let real = |p12: &str| common::realkz(&format!("{}certs.pem", p12));
+    let nca = [
+        "--test-trust",
+        &common::realkz(CA_2022).display().to_string(),
+        "--signer-crl",
+        &common::realkz(CRL_2022).display().to_string(),
+        "--time",
+        AT_2022,
+    ]
+    .map(|a| a.to_string());
+    let nca: Vec<&str> = nca.iter().map(String::as_str).collect();
+    let head = real(common::nca_test_pki::HEAD_P12);
+    let (code, err, written) = prepare(&repo("certs/trust"), &head, &nca);
+    assert_eq!((code, written), (Some(0), true), "{err}");
+    let revoked = common::realkz(
+        "ncanode-go/internal__testdata__certs__legal__revoked__employee_signright.p12certs.pem",
+    );
+    let (code, err, written) = prepare(&repo("certs/trust"), &revoked, &nca);
+    assert_eq!((code, written), (Some(1), false), "{err}");
+    assert!(
+        err.contains("KEY_REVOKED") && err.contains("certificateHold"),
+        "{err}"
+    );
+    // The NCA's certificate against the demo folder: refused, with the fix.
+    let (code, err, _) = prepare(&repo("certs/trust"), &head, &nca[4..]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("CHAIN_UNTRUSTED") && err.contains("--trust FILE"),
+        "{err}"
+    );
+}
+
 #[test]
 fn two_phase_with_openssl_pkeyutl_as_the_device() {
     let e = Env::new();

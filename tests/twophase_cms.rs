@@ -137,28 +137,6 @@ fn sign_finish_takes_a_client_cms_of_each_shape() {
     std::fs::write(p("data"), &data).expect("writes");
     let head = repo("certs/people/head.pem").display().to_string();
     let chain = repo("certs/trust/nca-rsa.pem").display().to_string();
-    let (code, out) = qoltanba_in(
-        &[
-            "sign",
-            "prepare",
-            "--data",
-            &p("data"),
-            "--cert",
-            &head,
-            "--chain",
-            &chain,
-            "--out",
-            &p("prepared.json"),
-        ],
-        dir.path(),
-    );
-    assert_eq!(code, 0, "{out}");
-    let prepared: Value =
-        serde_json::from_slice(&std::fs::read(p("prepared.json")).expect("reads")).expect("JSON");
-    assert_eq!(
-        unb64(&prepared["content_digest"]),
-        qoltanba::pki::cert::sha256(&data).to_vec()
-    );
     let trust: Vec<String> = ["root-ca.pem", "nca-rsa.pem"]
         .iter()
         .map(|f| repo(&format!("certs/trust/{f}")).display().to_string())
@@ -167,22 +145,41 @@ fn sign_finish_takes_a_client_cms_of_each_shape() {
         .iter()
         .map(|f| repo(&format!("certs/trust/{f}")).display().to_string())
         .collect();
+    // The signer's certificate is checked in phase one too.
+    let signer_trust = [
+        "--trust",
+        &trust[0],
+        "--signer-crl",
+        &crls[0],
+        "--signer-crl",
+        &crls[1],
+    ];
+    let prepare = [
+        "sign",
+        "prepare",
+        "--data",
+        &p("data"),
+        "--cert",
+        &head,
+        "--chain",
+        &chain,
+        "--out",
+        &p("prepared.json"),
+    ];
+    let (code, out) = qoltanba_in(&[&prepare[..], &signer_trust].concat(), dir.path());
+    assert_eq!(code, 0, "{out}");
+    let prepared: Value =
+        serde_json::from_slice(&std::fs::read(p("prepared.json")).expect("reads")).expect("JSON");
+    assert_eq!(
+        unb64(&prepared["content_digest"]),
+        qoltanba::pki::cert::sha256(&data).to_vec()
+    );
     let finish = |cms: &[u8], extra: &[&str]| {
         std::fs::write(p("client.p7s"), cms).expect("writes");
         let (cms_path, out, prep) = (p("client.p7s"), p("out.p7s"), p("prepared.json"));
         let mut args = vec!["sign", "finish", "--prepared", &prep];
-        args.extend([
-            "--cms",
-            &cms_path,
-            "--out",
-            &out,
-            "--trust",
-            &trust[0],
-            "--signer-crl",
-            &crls[0],
-            "--signer-crl",
-            &crls[1],
-        ]);
+        args.extend(["--cms", &cms_path, "--out", &out]);
+        args.extend(signer_trust);
         args.extend(extra);
         let (code, text) = qoltanba_in(&args, dir.path());
         (code, text, std::fs::read(&out).unwrap_or_default())

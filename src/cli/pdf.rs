@@ -103,8 +103,9 @@ pub struct SignArgs {
     /// OCSP responder URL, instead of the certificates' own (authorityInfoAccess).
     #[arg(long, value_name = "URL")]
     ocsp: Option<String>,
-    /// CRLs for --ltv (default: those in the trust folder).
-    #[arg(long, value_name = "FILE")]
+    /// CRLs deciding the signer's revocation status and embedded by --ltv
+    /// (default: those in the trust folder).
+    #[arg(long, value_name = "FILE", visible_alias = "signer-crl")]
     crl: Vec<PathBuf>,
     /// A certification signature (DocMDP P=2: form filling and signatures allowed).
     #[arg(long)]

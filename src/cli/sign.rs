@@ -89,6 +89,10 @@ enum SignPhase {
         /// How long the prepared request stays valid, in seconds.
         #[arg(long, default_value_t = twophase::DEFAULT_TTL)]
         ttl: i64,
+        /// The signer's certificate is checked before anything is prepared:
+        /// a key that could not sign is refused now, not after the device signed.
+        #[command(flatten)]
+        signer_trust: SignerTrust,
         /// Where to write the prepared request.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -220,6 +224,21 @@ fn refuse(code: &str, detail: impl std::fmt::Display) -> Result<ExitCode, UsageE
     Ok(ExitCode::from(1))
 }
 
+/// Whether the certificate `cert` (DER), issued through `chain`, may sign at
+/// `now` under `store`: as a loaded key is checked before it signs.
+fn signer_usable(
+    cert: &[u8],
+    chain: &[Vec<u8>],
+    store: &qoltanba::pki::TrustStore,
+    now: i64,
+) -> Result<Result<(), KeyError>, UsageError> {
+    let leaf = qoltanba::pki::cert::Certificate::from_der(cert)
+        .map_err(|e| UsageError(format!("--cert: not a certificate: {e}")))?;
+    let mut extra = qoltanba::pki::Extra::default();
+    chain.iter().for_each(|der| extra.add_der(der, "--chain"));
+    Ok(qoltanba::keys::check_usable_with(&leaf, store, &extra, now))
+}
+
 fn write(path: &PathBuf, bytes: &[u8]) -> Result<(), UsageError> {
     std::fs::write(path, bytes).map_err(|e| UsageError(format!("{}: {e}", path.display())))
 }
@@ -266,6 +285,7 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
             chain,
             attached,
             ttl,
+            signer_trust,
             out,
         }) => {
             let cert = qoltanba::input::decode_der(&read(&cert)?, &["CERTIFICATE"])
@@ -277,13 +297,17 @@ pub fn run(a: SignArgs) -> Result<ExitCode, UsageError> {
                         .map_err(|e| UsageError(format!("--chain {}: {e}", p.display())))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let now = signer_trust.now()?;
+            if let Err(e) = signer_usable(&cert, &chain, &signer_trust.store(&[])?, now)? {
+                return Ok(signing_key::refuse(&e));
+            }
             let secret = twophase::local_secret(&data_dir()).map_err(UsageError)?;
             return match twophase::prepare(
                 &read(&data)?,
                 attached,
                 &cert,
                 &chain,
-                qoltanba::time::now(),
+                now,
                 ttl,
                 &secret,
             ) {

@@ -141,7 +141,7 @@ pub fn usability_hint(code: Code) -> &'static str {
             "give the issuing CA's certificates with --trust FILE (or put them in the trust folder, QOLTANBA_TRUST_DIR)"
         }
         Code::RevocationUnavailable | Code::RevocationStale | Code::CrlInvalid => {
-            "give the CA's current CRL with --crl FILE (or put it in the trust folder, QOLTANBA_TRUST_DIR)"
+            "give the current CRL of each CA on the path with --signer-crl FILE (or put them in the trust folder, QOLTANBA_TRUST_DIR)"
         }
         Code::CertExpired | Code::CertNotYetValid => {
             "the certificate is outside its validity period: use the key's current certificate"
