@@ -312,17 +312,16 @@ fn sign_prepare_refuses_a_certificate_that_could_not_sign() {
     assert_eq!((code, written), (Some(1), false), "{err}");
     assert!(err.contains("KEY_NOT_FOR_SIGNING"), "{err}");
     // Real material: the NCA's GOST 2022 test officers under its test CA.
-    let real = |p12: &str| common::realkz(&format!("{}certs.pem", p12));
+    let (ca, crl) = (common::realkz(CA_2022), common::realkz(CRL_2022));
     let nca = [
         "--test-trust",
-        &common::realkz(CA_2022).display().to_string(),
+        s(&ca),
         "--signer-crl",
-        &common::realkz(CRL_2022).display().to_string(),
+        s(&crl),
         "--time",
         AT_2022,
-    ]
-    .map(|a| a.to_string());
-    let nca: Vec<&str> = nca.iter().map(String::as_str).collect();
+    ];
+    let real = |p12: &str| common::realkz(&format!("{p12}certs.pem"));
     let head = real(common::nca_test_pki::HEAD_P12);
     let (code, err, written) = prepare(&repo("certs/trust"), &head, &nca);
     assert_eq!((code, written), (Some(0), true), "{err}");
